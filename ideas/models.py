@@ -1,0 +1,196 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ideas.workflow import Status
+
+
+class Vocabulary(models.Model):
+    """A term shared by ideas and partners, named in Swedish and English."""
+
+    slug = models.SlugField(_("key"), max_length=60, unique=True)
+    name_sv = models.CharField(_("name in Swedish"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name_sv"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "sv").startswith("en") else self.name_sv
+
+
+class Theme(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+
+class SupportKind(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("kind of support")
+        verbose_name_plural = _("kinds of support")
+
+
+class Municipality(models.Model):
+    """One of Örebro County's twelve municipalities, or the county as a whole."""
+
+    code = models.CharField(
+        _("code"), max_length=4, unique=True, validators=[RegexValidator(r"^\d{2}(\d{2})?$")]
+    )
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    is_whole_county = models.BooleanField(_("the whole county"), default=False)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["is_whole_county", "name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    PRIVATE_PERSON = "private_person", _("Private person")
+    ASSOCIATION = "association", _("Association")
+    LOCAL_DEVELOPMENT_GROUP = "local_development_group", _("Local development group")
+    PUBLIC_SECTOR = "public_sector", _("Public sector")
+    COMPANY = "company", _("Company or social enterprise")
+
+
+CIVIL_SOCIETY_KINDS = frozenset(
+    {OrganisationKind.PRIVATE_PERSON, OrganisationKind.ASSOCIATION,
+     OrganisationKind.LOCAL_DEVELOPMENT_GROUP}
+)
+
+
+class Stage(models.TextChoices):
+    IDEA = "idea", _("Only an idea so far")
+    STARTED = "started", _("Started")
+    RUNNING = "running", _("Up and running")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    COUNTY_MEETING = "county_meeting", _("County meeting")
+    CARAVAN_TOUR = "caravan_tour", _("Caravan tour")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number handed out in a year."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Idea(models.Model):
+    reference = models.CharField(_("reference number"), max_length=20, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    need = models.TextField(_("the need or problem"), max_length=5000, blank=True)
+    description = models.TextField(_("the idea"), max_length=10000)
+    beneficiaries = models.TextField(_("who benefits"), max_length=2000, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="ideas", verbose_name=_("municipality")
+    )
+    place = models.CharField(_("village or place"), max_length=120, blank=True)
+    is_rural = models.BooleanField(_("concerns a rural area"), default=False)
+    themes = models.ManyToManyField(Theme, related_name="ideas", verbose_name=_("themes"))
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.IDEA)
+    support_wanted = models.ManyToManyField(
+        SupportKind, blank=True, related_name="ideas", verbose_name=_("kinds of support wanted")
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="sv"
+    )
+
+    submitter_name = models.CharField(_("name"), max_length=120, blank=True)
+    submitter_email = models.EmailField(_("email"), blank=True)
+    submitter_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    organisation_kind = models.CharField(
+        _("kind of organisation"), max_length=30, choices=OrganisationKind.choices,
+        default=OrganisationKind.PRIVATE_PERSON,
+    )
+    consent_version = models.CharField(_("privacy text version"), max_length=20)
+    consent_given_at = models.DateTimeField(_("consent given"))
+    share_contact_with_partners = models.BooleanField(
+        _("may share contact details with partners"), default=False
+    )
+    anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices,
+                               default=Channel.WEB)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, editable=False
+    )
+    tracking_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="idea_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def new_tracking_token(self) -> str:
+        """Give the idea a fresh random tracking token; only its hash is kept."""
+        token = secrets.token_urlsafe(24)  # 192 bits
+        self.tracking_token_hash = hash_token(token)
+        return token
+
+    @property
+    def submitter_display(self) -> str:
+        return self.organisation_name or self.submitter_name or str(_("Anonymous"))
+
+
+class IdeaEvent(models.Model):
+    """One change of an idea's status: who, when, from, to and why."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=60, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {self.from_status} → {self.to_status}"
