@@ -36,8 +36,7 @@ lint: $(STAMP)
 
 # Needs GNU gettext; the compiled .mo files are committed, so users never need it.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l sv -l en --no-obsolete --no-location
-	$(PY) manage.py compilemessages
+	$(PY) manage.py messages_update
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles
