@@ -14,6 +14,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fast_and_in_process(request, settings):
     """Hash passwords fast; run Celery tasks in-process unless the test drives a real worker."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Login lockout is tested on its own (tests/test_security.py); elsewhere it stays out.
+    settings.AXES_ENABLED = bool(request.node.get_closest_marker("axes"))
     if request.node.get_closest_marker("services") is None:
         previous = celery_app.conf.task_always_eager
         celery_app.conf.task_always_eager = True

@@ -1,0 +1,61 @@
+"""Middleware that protects staff sessions and keeps private pages out of caches."""
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+SESSION_STARTED = "portal.session_started"
+SESSION_LAST_SEEN = "portal.session_last_seen"
+# Refresh the idle clock at most this often, so that not every request writes the session.
+LAST_SEEN_RESOLUTION_SECONDS = 60
+
+
+def session_expired(session, now: float) -> bool:
+    """Tell whether a logged-in session is past its idle or absolute limit."""
+    started = session.get(SESSION_STARTED)
+    last_seen = session.get(SESSION_LAST_SEEN)
+    if started is None or last_seen is None:
+        return False
+    return (now - last_seen > settings.STAFF_SESSION_IDLE_SECONDS
+            or now - started > settings.STAFF_SESSION_MAX_SECONDS)
+
+
+class StaffSessionLimitMiddleware:
+    """End a logged-in session after 30 minutes idle or 12 hours in all."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            if session_expired(session, now):
+                logout(request)
+                messages.info(request, _("You were logged out because your session ended. "
+                                         "Please log in again."))
+                return redirect_to_login(request.get_full_path())
+            session.setdefault(SESSION_STARTED, now)
+            if now - session.get(SESSION_LAST_SEEN, 0) > LAST_SEEN_RESOLUTION_SECONDS:
+                session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Forbid caching of every page the portal renders (static files are served before this).
+
+    Staff pages and tracking pages carry personal data; public pages carry a CSRF token.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store"
+        return response
