@@ -1,5 +1,6 @@
 """Middleware that protects staff sessions and keeps private pages out of caches."""
 import time
+from urllib.parse import quote
 from collections.abc import Callable
 
 from django.conf import settings
@@ -7,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 SESSION_STARTED = "portal.session_started"
@@ -43,6 +46,25 @@ class StaffSessionLimitMiddleware:
             session.setdefault(SESSION_STARTED, now)
             if now - session.get(SESSION_LAST_SEEN, 0) > LAST_SEEN_RESOLUTION_SECONDS:
                 session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """Send committee, coordinator and admin users to their second factor before anything else."""
+
+    EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from portal.two_factor import two_factor_needed
+
+        user = request.user
+        if (user.is_authenticated and not user.is_verified()
+                and not request.path.startswith(self.EXEMPT_PREFIXES)
+                and two_factor_needed(user)):
+            return redirect(f"{reverse('two_factor_verify')}?next={quote(request.get_full_path())}")
         return self.get_response(request)
 
 

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal",
     "portal.outbox",
     "ideas",
@@ -57,9 +60,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.security.StaffSessionLimitMiddleware",
+    "portal.security.TwoFactorRequiredMiddleware",
     "portal.security.NoStoreMiddleware",
     # Axes last, so that it sees the outcome of the login view.
     "axes.middleware.AxesMiddleware",
@@ -164,15 +169,30 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TIMEZONE = TIME_ZONE
 # Longer than the longest retry countdown, so a delayed task is not redelivered early.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 30}
+# No retry loop and a short connect timeout when publishing, so a request never waits long.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60 * 30,
+    "max_retries": 0,
+    "socket_connect_timeout": 1,
+}
 # A web request that queues a task while the broker is down gives up fast; the sweep requeues.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "portal.outbox.tasks.sweep_outbox", "schedule": timedelta(minutes=2)},
+    "outbox-sweep": {
+        "task": "portal.outbox.tasks.sweep_outbox",
+        "schedule": timedelta(seconds=env.int("OUTBOX_SWEEP_INTERVAL_SECONDS", 120)),
+    },
 }
-OUTBOX_SENDING_LEASE = timedelta(minutes=10)
+# Outbox: a row stuck in `sending` past the lease is sent again (its worker died); a row still
+# queued this long after it was due is queued again (the broker was down). Temporary failures
+# are retried after base * 2^n seconds (capped, with jitter); the defaults span more than a day.
+OUTBOX_SENDING_LEASE = timedelta(seconds=env.int("OUTBOX_SENDING_LEASE_SECONDS", 600))
+OUTBOX_SWEEP_AFTER = timedelta(seconds=env.int("OUTBOX_SWEEP_AFTER_SECONDS", 60))
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", 60)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", 4 * 60 * 60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", 16)
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", "idelotsen-demo")
 
@@ -192,6 +212,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Committee, coordinator and administrator accounts need a second factor (TOTP) in production.
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "Idélotsen"
 # Staff sessions end after 30 minutes idle and 12 hours at most (portal.security).
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", 12 * 60 * 60)
