@@ -1,11 +1,28 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 
-from partners.models import Partner, PartnerContact
+from partners.models import MatchingWeights, Partner, PartnerContact, check_referral_contacts
+
+
+class PartnerContactFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        receiving = sum(
+            1 for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("receives_referrals")
+        )
+        # The partner form has already put its cleaned values on the instance.
+        check_referral_contacts(is_active=self.instance.is_active, receiving_contacts=receiving)
 
 
 class PartnerContactInline(admin.TabularInline):
     model = PartnerContact
+    formset = PartnerContactFormSet
     extra = 1
+    raw_id_fields = ["user"]
 
 
 @admin.register(Partner)
@@ -16,3 +33,20 @@ class PartnerAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["themes", "support_kinds", "municipalities"]
     inlines = [PartnerContactInline]
+
+
+@admin.register(MatchingWeights)
+class MatchingWeightsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "themes", "support", "geography", "civil_society", "language",
+                    "capacity", "acceptance", "updated_at", "updated_by"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return not MatchingWeights.objects.exists()
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.pk = MatchingWeights.SINGLETON_ID
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+

@@ -1,8 +1,103 @@
+import re
+
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Municipality, SupportKind, Theme
+from partners.matching import Weights
+
+LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}$")
+
+
+def parse_language_codes(value) -> list[str]:
+    """Turn "sv, en" or ["sv", "en"] into ["sv", "en"]: lower case, no blanks, no repeats."""
+    if value is None:
+        return []
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    codes: list[str] = []
+    for part in parts:
+        code = str(part).strip().lower()
+        if code and code not in codes:
+            codes.append(code)
+    return codes
+
+
+def validate_language_codes(value) -> None:
+    bad = [code for code in parse_language_codes(value) if not LANGUAGE_CODE_RE.match(code)]
+    if bad:
+        raise ValidationError(
+            _("Not a language code: %(codes)s. Use two or three letters, e.g. sv, en, ar."),
+            code="invalid_language", params={"codes": ", ".join(bad)},
+        )
+
+
+def default_languages() -> list[str]:
+    return ["sv"]
+
+
+class LanguageListFormField(forms.CharField):
+    """A text box for language codes separated by commas, cleaned into a list."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        return parse_language_codes(super().to_python(value))
+
+    def validate(self, value) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+
+class LanguageListField(models.JSONField):
+    """A list of language codes (ISO 639-1 or -3) stored as JSON, so it works on any database.
+
+    Accepts a comma-separated string too ("sv,en,ar") and stores it as a list.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", default_languages)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("default") is default_languages:
+            del kwargs["default"]
+        return name, path, args, kwargs
+
+    def to_python(self, value):
+        return parse_language_codes(value)
+
+    def get_prep_value(self, value):
+        return super().get_prep_value(parse_language_codes(value))
+
+    def validate(self, value, model_instance) -> None:
+        super().validate(parse_language_codes(value), model_instance)
+        validate_language_codes(value)
+
+    def formfield(self, **kwargs):
+        defaults = {"form_class": LanguageListFormField, "max_length": 100}
+        defaults.update(kwargs)
+        defaults.pop("encoder", None)
+        defaults.pop("decoder", None)
+        return models.Field.formfield(self, **defaults)
+
+
+def check_referral_contacts(*, is_active: bool, receiving_contacts: int) -> None:
+    """An active partner needs at least one contact who receives referrals."""
+    if is_active and receiving_contacts < 1:
+        raise ValidationError(
+            _("An active partner needs at least one contact who receives referrals. "
+              "Add one, or mark the partner as not active."),
+            code="no_referral_contact",
+        )
 
 
 class PartnerKind(models.TextChoices):
@@ -34,12 +129,13 @@ class Partner(models.Model):
     municipalities = models.ManyToManyField(Municipality, blank=True, related_name="partners",
                                             verbose_name=_("municipalities covered"))
     covers_whole_county = models.BooleanField(_("covers the whole county"), default=False)
-    languages = models.CharField(
-        _("languages"), max_length=100, default="sv",
-        help_text=_("Language codes separated by commas, e.g. sv,en,ar."),
+    languages = LanguageListField(
+        _("languages"), blank=True,
+        help_text=_("Language codes separated by commas, e.g. sv, en, ar."),
     )
     capacity = models.PositiveSmallIntegerField(
-        _("capacity"), default=5, help_text=_("Open referrals it can take at once.")
+        _("capacity"), default=5, validators=[MaxValueValidator(500)],
+        help_text=_("Open referrals it can take at once."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -50,6 +146,12 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:detail", args=[self.slug])
+
+    def clean(self) -> None:
+        self.languages = parse_language_codes(self.languages)
 
 
 class PartnerContact(models.Model):
@@ -75,3 +177,66 @@ class PartnerContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.partner})"
+
+
+# The matching factors, in the order they are shown; each is a weight field below.
+WEIGHT_FIELDS = ("themes", "support", "geography", "civil_society", "language", "capacity",
+                 "acceptance")
+
+
+class MatchingWeights(models.Model):
+    """How much each matching factor counts, 0 to 10; one row the coordinator edits."""
+
+    SINGLETON_ID = 1
+
+    themes = models.PositiveSmallIntegerField(
+        _("shared themes"), default=5, validators=[MaxValueValidator(10)])
+    support = models.PositiveSmallIntegerField(
+        _("kinds of support the idea needs"), default=4, validators=[MaxValueValidator(10)])
+    geography = models.PositiveSmallIntegerField(
+        _("covers the idea's municipality"), default=4, validators=[MaxValueValidator(10)])
+    civil_society = models.PositiveSmallIntegerField(
+        _("civil-society partner for a civil-society idea"), default=2,
+        validators=[MaxValueValidator(10)])
+    language = models.PositiveSmallIntegerField(
+        _("speaks the idea's language"), default=2, validators=[MaxValueValidator(10)])
+    capacity = models.PositiveSmallIntegerField(
+        _("spare capacity"), default=2, validators=[MaxValueValidator(10)])
+    acceptance = models.PositiveSmallIntegerField(
+        _("accepted similar ideas before"), default=1, validators=[MaxValueValidator(10)])
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("changed by"),
+    )
+
+    class Meta:
+        verbose_name = _("matching weights")
+        verbose_name_plural = _("matching weights")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="matching_weights_single_row"),
+            *[
+                models.CheckConstraint(condition=models.Q(**{f"{name}__lte": 10}),
+                                       name=f"matching_weight_{name}_at_most_10")
+                for name in WEIGHT_FIELDS
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Matching weights"))
+
+    def clean(self) -> None:
+        if not any(getattr(self, name) for name in WEIGHT_FIELDS):
+            raise ValidationError(
+                _("At least one factor must count: give one a weight above 0."),
+                code="all_zero",
+            )
+
+    def as_weights(self) -> Weights:
+        return Weights(**{name: getattr(self, name) for name in WEIGHT_FIELDS})
+
+    @classmethod
+    def load(cls) -> "MatchingWeights":
+        """The stored weights, created with the defaults the first time."""
+        weights, _created = cls.objects.get_or_create(id=cls.SINGLETON_ID)
+        return weights

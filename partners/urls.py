@@ -1,0 +1,14 @@
+from django.urls import path
+
+from partners import views
+
+app_name = "partners"
+
+urlpatterns = [
+    path("", views.partner_list, name="list"),
+    path("weights/", views.weights_edit, name="weights"),
+    path("import/", views.registry_import_view, name="import"),
+    path("import/confirm/", views.registry_import_confirm, name="import_confirm"),
+    path("export.<str:file_format>", views.registry_export_view, name="export"),
+    path("<slug:slug>/", views.partner_detail, name="detail"),
+]

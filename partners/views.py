@@ -1,0 +1,116 @@
+import base64
+
+from django.contrib import messages
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partners import selectors
+from partners.filters import PartnerFilter
+from partners.forms import MatchingWeightsForm, RegistryImportForm
+from partners.models import MatchingWeights
+from partners.registry_io import FORMATS, registry_export, registry_import
+from partners.services import matching_weights_update
+from portal.roles import COMMITTEE_ROLES, Role, role_required
+
+COORDINATING = (Role.COORDINATOR, Role.ADMINISTRATOR)
+IMPORT_SALT = "partners.registry-import"
+IMPORT_MAX_AGE = 60 * 60  # seconds a checked file may wait for its confirmation
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@role_required(*COMMITTEE_ROLES)
+def partner_list(request):
+    filterset = PartnerFilter(request.GET, queryset=selectors.partners_for_committee())
+    partners = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(partners, 50).get_page(request.GET.get("page"))
+    return render(request, "partners/partner_list.html", {"filter": filterset, "page": page})
+
+
+@role_required(*COMMITTEE_ROLES)
+def partner_detail(request, slug: str):
+    partner = get_object_or_404(
+        selectors.partners_for_committee().prefetch_related("contacts"), slug=slug
+    )
+    return render(request, "partners/partner_detail.html", {
+        "partner": partner,
+        "stats": selectors.partner_stats(partner),
+        "open_referrals": selectors.open_referrals_of(partner),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*COORDINATING)
+def weights_edit(request):
+    weights = MatchingWeights.objects.filter(pk=MatchingWeights.SINGLETON_ID).first()
+    form = MatchingWeightsForm(request.POST or None, instance=weights or MatchingWeights())
+    if request.method == "POST" and form.is_valid():
+        matching_weights_update(values={name: form.cleaned_data[name]
+                                        for name in form.Meta.fields}, actor=request.user)
+        messages.success(request, _("The matching weights are saved."))
+        return redirect("partners:weights")
+    status = 400 if form.errors else 200
+    return render(request, "partners/matchingweights_form.html",
+                  {"form": form, "weights": weights}, status=status)
+
+
+@role_required(*COORDINATING)
+def registry_export_view(request, file_format: str):
+    if file_format not in FORMATS:
+        return HttpResponse(status=404)
+    stamp = timezone.localdate().isoformat()
+    response = HttpResponse(registry_export(file_format), content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="partners-{stamp}.{file_format}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*COORDINATING)
+def registry_import_view(request):
+    """Upload a file and see what it would change: nothing is written yet."""
+    form = RegistryImportForm(request.POST or None, request.FILES or None)
+    report = token = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        report = registry_import(content=content, file_format=upload.import_format,
+                                 dry_run=True)
+        if report.is_valid:
+            # The checked file travels in the confirm form, signed so it cannot be swapped.
+            token = signing.dumps({"format": upload.import_format,
+                                   "data": base64.b64encode(content).decode("ascii")},
+                                  salt=IMPORT_SALT, compress=True)
+    status = 400 if form.errors or (report and not report.is_valid) else 200
+    return render(request, "partners/registry_import.html",
+                  {"form": form, "report": report, "token": token}, status=status)
+
+
+@require_POST
+@role_required(*COORDINATING)
+def registry_import_confirm(request):
+    try:
+        payload = signing.loads(request.POST.get("token", ""), salt=IMPORT_SALT,
+                                max_age=IMPORT_MAX_AGE)
+    except signing.BadSignature:
+        messages.error(request, _("The checked file has expired. Upload it again."))
+        return redirect("partners:import")
+    report = registry_import(content=base64.b64decode(payload["data"]),
+                             file_format=payload["format"], dry_run=False)
+    if not report.imported:
+        # The registry changed since the preview and a row is no longer valid.
+        return render(request, "partners/registry_import.html",
+                      {"form": RegistryImportForm(), "report": report, "token": None},
+                      status=400)
+    count = len(report.rows)
+    messages.success(request, ngettext("The registry is imported: %(count)s row.",
+                                       "The registry is imported: %(count)s rows.", count)
+                     % {"count": count})
+    return redirect("partners:list")

@@ -1,0 +1,196 @@
+"""The matching function: plain data in, ranked partners with reasons out (no database)."""
+import dataclasses
+
+from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from partners.matching import (
+    IdeaProfile,
+    PartnerProfile,
+    Weights,
+    explain_partner,
+    rank_partners,
+    score_value,
+)
+
+THEMES = range(1, 9)
+SUPPORTS = range(1, 7)
+PLACES = range(1, 6)
+COUNTY = 99
+
+ids = st.frozensets(st.sampled_from(THEMES), max_size=5)
+weights_st = st.builds(
+    Weights, **{f.name: st.integers(0, 10) for f in dataclasses.fields(Weights)}
+).filter(lambda w: w.total > 0)
+
+
+@st.composite
+def ideas(draw) -> IdeaProfile:
+    whole_county = draw(st.booleans())
+    place = COUNTY if whole_county else draw(st.sampled_from(PLACES))
+    themes = draw(st.frozensets(st.sampled_from(THEMES), min_size=1, max_size=4))
+    supports = draw(st.frozensets(st.sampled_from(SUPPORTS), max_size=3))
+    return IdeaProfile(
+        themes=themes, support_wanted=supports, municipality_id=place,
+        municipality_name=f"Place {place}", is_whole_county=whole_county,
+        from_civil_society=draw(st.booleans()), language=draw(st.sampled_from(["sv", "en"])),
+        theme_names={t: f"Theme {t}" for t in THEMES},
+        support_names={s: f"Support {s}" for s in SUPPORTS},
+    )
+
+
+@st.composite
+def partners(draw, pk: int | None = None) -> PartnerProfile:
+    capacity = draw(st.integers(0, 8))
+    answered = draw(st.integers(0, 6))
+    return PartnerProfile(
+        id=pk if pk is not None else draw(st.integers(1, 10_000)),
+        name=draw(st.sampled_from(["Alfa", "Beta", "Gamma", "Delta"])),
+        themes=draw(ids),
+        support_kinds=draw(st.frozensets(st.sampled_from(SUPPORTS), max_size=4)),
+        municipalities=draw(st.frozensets(st.sampled_from(PLACES), max_size=2)),
+        covers_whole_county=draw(st.booleans()),
+        is_civil_society=draw(st.booleans()),
+        languages=tuple(draw(st.lists(st.sampled_from(["sv", "en", "ar"]), max_size=3,
+                                      unique=True))),
+        capacity=capacity, open_referrals=draw(st.integers(0, 10)),
+        similar_accepted=draw(st.integers(0, answered)), similar_answered=answered,
+    )
+
+
+partner_lists = st.lists(partners(), max_size=12, unique_by=lambda p: p.id)
+
+
+def order(matches) -> list[int]:
+    return [match.partner.id for match in matches]
+
+
+@settings(max_examples=100, deadline=None)
+@given(idea=ideas(), candidates=partner_lists, weights=weights_st, seed=st.randoms())
+def test_the_same_input_gives_the_same_order_whatever_order_the_partners_come_in(
+    idea, candidates, weights, seed
+):
+    first = rank_partners(idea, candidates, weights)
+    shuffled = list(candidates)
+    seed.shuffle(shuffled)
+    second = rank_partners(idea, shuffled, weights)
+    assert order(first) == order(second)
+    assert [m.score for m in first] == [m.score for m in second]
+    assert [m.score for m in first] == sorted((m.score for m in first), reverse=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(idea=ideas(), partner=partners(pk=1), weights=weights_st, theme=st.sampled_from(THEMES))
+def test_adding_a_shared_theme_never_lowers_a_partners_score(idea, partner, weights, theme):
+    before = score_value(idea, partner, weights)
+    # The theme becomes shared: the partner takes it up, and the idea has it too.
+    richer_partner = dataclasses.replace(partner, themes=partner.themes | {theme})
+    richer_idea = dataclasses.replace(idea, themes=idea.themes | {theme})
+    assert score_value(idea, richer_partner, weights) >= before
+    assert score_value(richer_idea, richer_partner, weights) >= before
+
+
+@settings(max_examples=150, deadline=None)
+@given(idea=ideas(), partner=partners(pk=1), weights=weights_st, room=st.integers(1, 8))
+def test_a_full_partner_never_ranks_above_an_otherwise_identical_one_with_room(
+    idea, partner, weights, room
+):
+    full = dataclasses.replace(partner, id=1, capacity=room, open_referrals=room)
+    with_room = dataclasses.replace(partner, id=2, capacity=room,
+                                    open_referrals=room - 1 - (room - 1) // 2)
+    for candidates in ([full, with_room], [with_room, full]):
+        ranked = rank_partners(idea, candidates, weights)
+        assert order(ranked) == [2, 1]
+        assert ranked[1].at_capacity and not ranked[0].at_capacity
+
+
+@settings(max_examples=150, deadline=None)
+@given(idea=ideas(), partner=partners(pk=1), weights=weights_st)
+def test_every_reason_shown_is_a_real_overlap_and_the_reasons_add_up_to_the_score(
+    idea, partner, weights
+):
+    reasons = explain_partner(idea, partner, weights)
+    for reason in reasons:
+        assert reason.points > 0
+        if reason.factor == "themes":
+            assert reason.ref in idea.themes & partner.themes
+        elif reason.factor == "support":
+            assert reason.ref in idea.support_wanted & partner.support_kinds
+        elif reason.factor == "geography":
+            if reason.ref == "county":
+                assert partner.covers_whole_county
+            elif reason.ref == "part":
+                assert idea.is_whole_county and partner.municipalities
+            else:
+                assert reason.ref == idea.municipality_id in partner.municipalities
+        elif reason.factor == "civil_society":
+            assert idea.from_civil_society and partner.is_civil_society
+        elif reason.factor == "language":
+            assert reason.ref == idea.language and idea.language in partner.languages
+        elif reason.factor == "capacity":
+            assert 0 < reason.ref == partner.capacity - partner.open_referrals
+        elif reason.factor == "acceptance":
+            assert 0 < reason.ref <= partner.similar_answered
+        else:
+            raise AssertionError(reason.factor)
+        assert reason.text
+    assert abs(sum(r.points for r in reasons) - score_value(idea, partner, weights)) < 1e-6
+
+
+def _idea(**changes) -> IdeaProfile:
+    base = IdeaProfile(
+        themes=frozenset({1, 2}), support_wanted=frozenset({3}), municipality_id=1863,
+        municipality_name="Hällefors", is_whole_county=False, from_civil_society=True,
+        language="sv", theme_names={1: "Broadband", 2: "Housing"}, support_names={3: "Premises"},
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def test_the_reasons_are_plain_words_in_the_language_of_the_page():
+    partner = PartnerProfile(id=1, name="Byalaget", themes=frozenset({1}),
+                             support_kinds=frozenset({3}), municipalities=frozenset({1863}),
+                             is_civil_society=True, languages=("sv",), capacity=5,
+                             open_referrals=2, similar_accepted=1, similar_answered=2)
+    [match] = rank_partners(_idea(), [partner], Weights())
+    with translation.override("en"):
+        texts = [reason.text for reason in match.reasons]
+    assert texts == ["works with broadband", "offers premises", "covers Hällefors",
+                     "civil-society organisation", "can help in Swedish", "3 of 5 places free",
+                     "accepted 1 of 2 similar ideas"]
+    assert 0 < match.percent <= 100
+
+
+def test_a_partner_at_capacity_is_kept_in_the_list_but_marked():
+    full = PartnerProfile(id=1, name="Full", themes=frozenset({1, 2}), capacity=2,
+                          open_referrals=3)
+    ranked = rank_partners(_idea(), [full], Weights())
+    assert ranked[0].at_capacity
+    assert all(reason.factor != "capacity" for reason in ranked[0].reasons)
+
+
+def test_a_factor_with_weight_zero_neither_counts_nor_gives_a_reason():
+    partner = PartnerProfile(id=1, name="A", themes=frozenset({1}), capacity=5)
+    weights = Weights(themes=0, support=1, geography=0, civil_society=0, language=0,
+                      capacity=0, acceptance=0)
+    [match] = rank_partners(_idea(), [partner], weights)
+    assert match.score == 0
+    assert match.reasons == ()
+
+
+def test_a_county_partner_counts_for_a_local_idea_but_less_than_a_local_partner():
+    local = PartnerProfile(id=1, name="Local", municipalities=frozenset({1863}))
+    county = PartnerProfile(id=2, name="County", covers_whole_county=True)
+    elsewhere = PartnerProfile(id=3, name="Elsewhere", municipalities=frozenset({1880}))
+    ranked = rank_partners(_idea(), [elsewhere, county, local], Weights())
+    assert order(ranked) == [1, 2, 3]
+    assert ranked[2].score == 0
+
+
+def test_language_names_follow_the_spelling_of_the_interface_language():
+    partner = PartnerProfile(id=1, name="A", languages=("en",))
+    [match] = rank_partners(_idea(language="en"), [partner], Weights())
+    with translation.override("en"):
+        assert [r.text for r in match.reasons] == ["can help in English"]
+    with translation.override("sv"):
+        assert "engelska" in match.reasons[0].text

@@ -1,0 +1,192 @@
+import pytest
+from django.urls import reverse
+
+from partners.models import MatchingWeights, Partner, PartnerKind
+from portal.roles import Role
+from tests.factories import (
+    IdeaFactory,
+    PartnerFactory,
+    ReferralFactory,
+    SupportKindFactory,
+    ThemeFactory,
+    UserFactory,
+    municipality,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _with(theme=None, support=None, code=None, **kwargs) -> Partner:
+    partner = PartnerFactory(**kwargs)
+    if theme:
+        partner.themes.set([theme])
+    if support:
+        partner.support_kinds.set([support])
+    if code:
+        partner.municipalities.set([municipality(code)])
+    return partner
+
+
+def test_anonymous_users_and_other_roles_cannot_read_the_registry(client):
+    partner = PartnerFactory()
+    for url in (reverse("partners:list"), reverse("partners:detail", args=[partner.slug])):
+        assert client.get(url)["Location"].startswith(reverse("login"))
+    client.force_login(UserFactory(roles=[Role.PARTNER_CONTACT]))
+    assert client.get(reverse("partners:list")).status_code == 403
+    assert client.get(reverse("partners:detail", args=[partner.slug])).status_code == 403
+
+
+def test_a_committee_member_finds_the_registry_in_the_menu(committee_client):
+    page = committee_client.get(reverse("partners:list")).content.decode()
+    assert f'href="{reverse("partners:list")}"' in page
+
+
+def test_the_list_filters_by_theme_support_municipality_and_kind_from_the_url(
+    committee_client,
+):
+    broadband, housing = ThemeFactory(slug="bredband"), ThemeFactory(slug="boende")
+    premises = SupportKindFactory(slug="lokaler")
+    _with(theme=broadband, support=premises, code="1863", name="Fiberföreningen",
+          kind=PartnerKind.LOCAL_DEVELOPMENT_GROUP)
+    _with(theme=housing, code="1880", name="Bostadsrådet", kind=PartnerKind.MUNICIPALITY)
+    _with(theme=broadband, name="Länsnätet", covers_whole_county=True,
+          kind=PartnerKind.REGION)
+
+    def names(**query) -> set[str]:
+        response = committee_client.get(reverse("partners:list"), query)
+        assert response.status_code == 200
+        return {p.name for p in response.context["page"]}
+
+    assert names(theme="bredband") == {"Fiberföreningen", "Länsnätet"}
+    assert names(support="lokaler") == {"Fiberföreningen"}
+    # A partner covering the whole county covers Hällefors too.
+    assert names(municipality="1863") == {"Fiberföreningen", "Länsnätet"}
+    assert names(kind="municipality") == {"Bostadsrådet"}
+    assert names(theme="bredband", municipality="1863", kind="region") == {"Länsnätet"}
+    assert names(q="fiber") == {"Fiberföreningen"}
+    page = committee_client.get(reverse("partners:list"), {"theme": "bredband"}).content.decode()
+    assert '<option value="bredband" selected>' in page
+
+
+def test_the_load_in_the_list_is_not_inflated_by_a_filter_on_places(committee_client):
+    partner = _with(code="1863", covers_whole_county=True, capacity=5)
+    partner.municipalities.add(municipality("1880"))
+    ReferralFactory(partner=partner, state="sent")
+    response = committee_client.get(reverse("partners:list"), {"municipality": "1863"})
+    [listed] = response.context["page"]
+    assert listed.open_referrals == 1
+
+
+def test_the_list_takes_the_same_number_of_queries_for_5_and_for_25_partners(
+    committee_client, django_assert_num_queries
+):
+    theme = ThemeFactory()
+    for _ in range(5):
+        ReferralFactory(partner=_with(theme=theme, code="1863"))
+    committee_client.get(reverse("partners:list"))  # warm the session and the user's roles
+    with django_assert_num_queries(14):
+        committee_client.get(reverse("partners:list"))
+    for _ in range(20):
+        ReferralFactory(partner=_with(theme=theme, code="1880"))
+    with django_assert_num_queries(14):
+        committee_client.get(reverse("partners:list"))
+
+
+def test_a_partners_page_shows_open_referrals_acceptance_rate_and_load(
+    committee_client, django_assert_num_queries
+):
+    partner = PartnerFactory(name="Byalaget Ramsberg", capacity=4)
+    open_idea = IdeaFactory(referred=True, title="Fiber till Ramsberg")
+    ReferralFactory(partner=partner, idea=open_idea, state="sent")
+    ReferralFactory(partner=partner, state="accepted")
+    ReferralFactory(partner=partner, state="declined")
+    ReferralFactory(partner=partner, state="support_given")
+    committee_client.get(reverse("partners:list"))  # warm the session and the user's roles
+    with django_assert_num_queries(10):
+        response = committee_client.get(reverse("partners:detail", args=[partner.slug]))
+    page = response.content.decode()
+    assert "Fiber till Ramsberg" in page
+    assert reverse("triage:idea_detail", args=[open_idea.reference]) in page
+    stats = response.context["stats"]
+    assert (stats.open_referrals, stats.capacity, stats.acceptance_rate) == (2, 4, 67)
+    assert "67" in page
+    for _ in range(5):
+        ReferralFactory(partner=partner, state="question")
+    with django_assert_num_queries(10):
+        committee_client.get(reverse("partners:detail", args=[partner.slug]))
+
+
+def test_an_unknown_partner_is_not_found(committee_client):
+    assert committee_client.get(reverse("partners:detail", args=["nobody"])).status_code == 404
+
+
+def test_only_a_coordinator_can_change_the_matching_weights(committee_client):
+    assert committee_client.get(reverse("partners:weights")).status_code == 403
+    response = committee_client.post(reverse("partners:weights"), {"themes": 9})
+    assert response.status_code == 403
+    assert not MatchingWeights.objects.exists()
+
+
+def test_a_coordinator_changes_the_weights_and_the_suggestions_follow(coordinator_client,
+                                                                       coordinator):
+    values = {"themes": 0, "support": 0, "geography": 10, "civil_society": 0, "language": 0,
+              "capacity": 0, "acceptance": 0}
+    response = coordinator_client.post(reverse("partners:weights"), values)
+    assert response.status_code == 302
+    weights = MatchingWeights.objects.get()
+    assert (weights.themes, weights.geography, weights.updated_by) == (0, 10, coordinator)
+
+    theme = ThemeFactory()
+    idea = IdeaFactory(themes=[theme], municipality=municipality("1863"), in_review=True)
+    _with(theme=theme, code="1880", name="Same theme elsewhere")
+    _with(code="1863", name="Local without the theme")
+    page = coordinator_client.get(reverse("triage:idea_detail", args=[idea.reference]))
+    suggestions = page.context["suggestions"]
+    assert [s.partner.name for s in suggestions] == ["Local without the theme",
+                                                     "Same theme elsewhere"]
+
+
+@pytest.mark.parametrize("values, field", [
+    ({"themes": 11}, "themes"),
+    ({"themes": -1}, "themes"),
+    ({"themes": "many"}, "themes"),
+])
+def test_weights_out_of_range_are_refused_next_to_the_field(coordinator_client, values, field):
+    data = {"themes": 5, "support": 4, "geography": 4, "civil_society": 2, "language": 2,
+            "capacity": 2, "acceptance": 1, **values}
+    response = coordinator_client.post(reverse("partners:weights"), data)
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not MatchingWeights.objects.exists()
+
+
+def test_weights_that_are_all_zero_are_refused(coordinator_client):
+    data = dict.fromkeys(["themes", "support", "geography", "civil_society", "language",
+                          "capacity", "acceptance"], 0)
+    response = coordinator_client.post(reverse("partners:weights"), data)
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors()
+
+
+def test_the_idea_page_shows_ranked_suggestions_with_reasons_and_marks_full_partners(
+    coordinator_client,
+):
+    broadband = ThemeFactory(slug="fibre", name_sv="Fiber", name_en="Fibre")
+    idea = IdeaFactory(themes=[broadband], municipality=municipality("1863"), in_review=True)
+    _with(theme=broadband, code="1863", name="Fiberföreningen Hällefors", capacity=5)
+    full = _with(theme=broadband, code="1863", name="Full förening", capacity=1)
+    ReferralFactory(partner=full, state="sent")
+    response = coordinator_client.get(reverse("triage:idea_detail", args=[idea.reference]),
+                                      HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert page.index("Fiberföreningen Hällefors") < page.index("Full förening")
+    assert "works with fibre" in page or "arbetar med fiber" in page
+    assert 'id="suggestions-heading"' in page
+    assert response.context["suggestions"][1].at_capacity
+
+
+def test_an_administrator_role_may_import_and_export(client):
+    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR]))
+    assert client.get(reverse("partners:import")).status_code == 200
+    assert client.get(reverse("partners:export", args=["csv"])).status_code == 200
+    assert client.get(reverse("partners:export", args=["pdf"])).status_code == 404
