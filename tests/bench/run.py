@@ -1,0 +1,468 @@
+"""`make bench`: requests per second of the portal's pages against a bare Django view.
+
+    python -m tests.bench.run
+
+1. Prepares a fresh database (SQLite in a temporary folder, or PostgreSQL when
+   BENCH_DATABASE_URL is set; its database name must contain "bench", it is dropped and made
+   again), migrates, loads the demo data and bulk-creates ideas up to BENCH_IDEAS.
+2. Starts gunicorn (sync workers) on a free port of 127.0.0.1 with tests.bench.settings:
+   debug off, the production settings otherwise, plus the bare view at /bench/bare/.
+3. Measures every target with Locust (tests/bench/load.py) in the same run, with the same fixed
+   number of users, each with a warm-up that is thrown away. The bare view is measured first
+   and last, and its two parts are merged, so a busy machine skews the ratios less. Staff
+   pages: each simulated user logs in as the demo coordinator and passes the second factor
+   with a one-time backup code made for the bench. The submission target fills in the real
+   form (honeypot left empty) and counts anything but a redirect as an error.
+4. Prints the table and the issues' targets as PASS/FAIL, runs the non-HTTP benches
+   (tests/bench/bench_*.py), and writes everything to bench-results/latest.json.
+5. Stops gunicorn and removes the temporary folder, also on Ctrl-C or an error.
+
+Settings, all optional: BENCH_IDEAS (10000), BENCH_USERS (4), BENCH_WORKERS (2),
+BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_DATABASE_URL, BENCH_TARGETS (comma separated
+target names and bench_* module names, to run only those besides the bare view),
+BENCH_STRICT=1 (exit 1 when a target is missed).
+
+Non-HTTP benches: a module tests/bench/bench_<topic>.py that defines `run() -> list[dict]` is
+imported and run after gunicorn has stopped, in this process, with Django set up on the bench
+database (demo data and the bulk ideas in place). Each row it returns has the keys `name`
+(what was measured), `value` (a number), `unit` (e.g. "ms", "queries"), `target` (the goal as
+text, or "" when the issue only asks for the figure) and `passed` (True, False, or None when
+there is no target). A module that raises is reported as a failed row; the others still run.
+"""
+import contextlib
+import importlib.util
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+RESULTS_DIR = BASE_DIR / "bench-results"
+BENCH_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Check:
+    """A target an issue sets: a page's throughput as a share of the bare view's."""
+
+    target: str
+    minimum_ratio: float
+    issue: str
+
+
+CHECKS = [
+    Check("form page", 0.50, "issue 3: form page ≥ 50% of bare"),
+    Check("dashboard", 0.20, "issue 5: dashboard with 10,000 ideas ≥ 20% of bare"),
+]
+# The demo coordinator; the bench passes its second factor with one-time backup codes.
+STAFF_USERNAME = "samordnare"
+BACKUP_CODES = 200
+# URL names tried, in order, for the statistics page (issue 7); skipped until one exists.
+STATISTICS_URL_NAMES = ["triage:statistics", "triage:stats", "insights:statistics", "statistics"]
+
+
+@dataclass
+class Config:
+    ideas: int = int(os.environ.get("BENCH_IDEAS", "10000"))
+    users: int = int(os.environ.get("BENCH_USERS", "4"))
+    workers: int = int(os.environ.get("BENCH_WORKERS", "2"))
+    duration: float = float(os.environ.get("BENCH_DURATION", "10"))
+    warmup: float = float(os.environ.get("BENCH_WARMUP", "3"))
+    database_url: str = os.environ.get("BENCH_DATABASE_URL", "")
+    only: list[str] = field(default_factory=lambda: [
+        name.strip() for name in os.environ.get("BENCH_TARGETS", "").split(",") if name.strip()
+    ])
+    strict: bool = os.environ.get("BENCH_STRICT", "") not in ("", "0", "false")
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def postgres_recreate(url: str) -> None:
+    """Drop and create the bench database; refuse any database not named for benching."""
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        raise SystemExit(f"BENCH_DATABASE_URL must name a database with 'bench' in it "
+                         f"(it is dropped and made again), not {name!r}.")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    connection = psycopg2.connect(maintenance)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def environment_prepare(config: Config, tmp: Path, port: int) -> None:
+    """The variables portal.settings reads, for this process and the gunicorn it starts."""
+    database_url = config.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    for name in ("EMAIL_URL", "CELERY_BROKER_URL", "DJANGO_CSRF_TRUSTED_ORIGINS"):
+        os.environ.pop(name, None)
+    os.environ.update({
+        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+        "BENCH_TMPDIR": str(tmp),
+        "MEDIA_ROOT": str(tmp / "media"),
+        "EMAIL_FILE_PATH": str(tmp / "mail"),
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    })
+
+
+def database_prepare(config: Config) -> dict:
+    """Migrate, collect static files, load the demo data and the bulk ideas; name the pages."""
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if config.database_url:
+        postgres_recreate(config.database_url)
+    django.setup()
+    from ideas.demo_data import demo_data_load
+    from ideas.models import Idea
+    from ideas.workflow import Status
+    from tests.bench.data import backup_codes_create, ideas_bulk_create, latest_reference_of
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    say(f"  migrated and collected static files in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    try:
+        demo_data_load(settings.DEMO_PASSWORD)
+    except Exception as error:  # noqa: BLE001 - the pages that need it will show errors
+        say(f"  ! demo data failed to load: {error!r}")
+    bench_idea = ideas_bulk_create(config.ideas)
+    say(f"  {Idea.objects.count()} ideas in the database "
+        f"({time.perf_counter() - started:.1f} s)")
+    return {
+        "backup_codes": backup_codes_create(STAFF_USERNAME, BACKUP_CODES),
+        "password": settings.DEMO_PASSWORD,
+        "login_url": settings.LOGIN_URL,
+        "tracking_token": bench_idea.tracking_token if bench_idea else None,
+        "triage_reference": latest_reference_of(Status.IN_REVIEW)
+        or (bench_idea.reference if bench_idea else None),
+        "vendor": django.db.connection.vendor,
+        "idea_count": Idea.objects.count(),
+    }
+
+
+def targets_build(data: dict) -> tuple[list[dict], list[str]]:
+    """The pages to measure, by URL name; a page whose URL does not exist yet is skipped."""
+    from django.shortcuts import resolve_url
+    from django.urls import NoReverseMatch, reverse
+
+    wanted = [
+        ("home", "get", "home", {}, False),
+        ("form page", "get", "ideas:submit", {}, False),
+        ("tracking page", "get", "ideas:track", {"token": data["tracking_token"]}, False),
+        ("dashboard", "get", "triage:dashboard", {}, True),
+        ("idea triage page", "get", "triage:idea_detail",
+         {"reference": data["triage_reference"]}, True),
+        *[("statistics", "get", name, {}, True) for name in STATISTICS_URL_NAMES],
+        ("submission", "submit", "ideas:submit", {}, False),
+    ]
+    targets, skipped = [], []
+    for name, kind, url_name, kwargs, login in wanted:
+        if any(t["name"] == name for t in targets):
+            continue
+        if any(value is None for value in kwargs.values()):
+            skipped.append(f"{name}: no idea to show")
+            continue
+        try:
+            path = reverse(url_name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            if name != "statistics" or url_name == STATISTICS_URL_NAMES[-1]:
+                skipped.append(f"{name}: no URL named {url_name}")
+            continue
+        except Exception as error:  # noqa: BLE001 - a URLconf broken by work in progress
+            skipped.append(f"{name}: the URLs do not load ({error!r:.100})")
+            continue
+        targets.append({"name": name, "kind": kind, "path": path, "login": login})
+    bare = {"name": "bare view", "kind": "get", "path": "/bench/bare/", "login": False}
+    try:
+        data["login_path"] = resolve_url(data["login_url"])
+    except Exception:  # noqa: BLE001
+        data["login_path"] = "/accounts/login/"
+    return [bare, *targets, bare], skipped
+
+
+class Server:
+    """gunicorn in its own process group, stopped for sure when the bench ends."""
+
+    def __init__(self, port: int, workers: int, log_path: Path) -> None:
+        self.port, self.workers, self.log_path = port, workers, log_path
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        command = [
+            sys.executable, "-m", "gunicorn", "portal.wsgi:application",
+            "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+            "--worker-class", "sync", "--timeout", "30", "--graceful-timeout", "5",
+            "--error-logfile", str(self.log_path), "--log-level", "warning",
+            "--no-control-socket",
+        ]
+        self.process = subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True,
+                                        stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n"
+                                   + self.log_tail())
+            with contextlib.suppress(OSError), urllib.request.urlopen(
+                self.url + "/bench/bare/", timeout=2
+            ) as answer:
+                if answer.status == 200:
+                    return
+            time.sleep(0.3)
+        raise RuntimeError("gunicorn did not answer within 60 s:\n" + self.log_tail())
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+
+    def log_tail(self, lines: int = 25) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no gunicorn log)"
+
+
+def load_run(config: Config, server: Server, targets: list[dict], data: dict,
+             tmp: Path) -> list[dict]:
+    plan = {
+        "host": server.url, "users": config.users, "warmup": config.warmup,
+        "duration": config.duration, "targets": targets,
+        "login": {"path": data["login_path"], "username": STAFF_USERNAME,
+                  "password": data["password"], "backup_codes": data["backup_codes"]},
+    }
+    plan_path, results_path = tmp / "plan.json", tmp / "results.json"
+    plan_path.write_text(json.dumps(plan))
+    limit = len(targets) * (config.warmup + config.duration + 40) + 60
+    subprocess.run([sys.executable, "-m", "tests.bench.load", str(plan_path), str(results_path)],
+                   cwd=BASE_DIR, check=True, timeout=limit, stdin=subprocess.DEVNULL)
+    return json.loads(results_path.read_text())
+
+
+def ratios_add(rows: list[dict]) -> float:
+    bare = next((row for row in rows if row["name"] == "bare view"), None)
+    bare_rps = bare["rps"] if bare and not bare["errors"] else 0.0
+    for row in rows:
+        row["ratio"] = round(row["rps"] / bare_rps, 3) if bare_rps else None
+    return bare_rps
+
+
+def checks_evaluate(rows: list[dict], idea_count: int, measured: set[str]) -> list[dict]:
+    """PASS/FAIL per issue target; None (skipped) when BENCH_TARGETS left the page out."""
+    results = []
+    for check in CHECKS:
+        row = next((r for r in rows if r["name"] == check.target), None)
+        if row is None and check.target not in measured:
+            passed, detail = None, "not measured in this run"
+        elif row is None or row["ratio"] is None:
+            passed, detail = False, "not measured"
+        else:
+            passed = row["ratio"] >= check.minimum_ratio and not row["errors"]
+            detail = f"{row['ratio']:.2f}× (needs {check.minimum_ratio:.2f}×)"
+            if row["errors"]:
+                detail += f", {row['errors']} errors"
+        if check.target == "dashboard" and idea_count < 10_000 and passed is not None:
+            detail += f", only {idea_count} ideas"
+        results.append({"check": check.issue, "target": check.target, "passed": passed,
+                        "detail": detail})
+    return results
+
+
+def number(value, digits: int = 0) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}".replace(",", " ")
+
+
+def http_table_print(rows: list[dict]) -> None:
+    say(f"{'target':<18} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'errors':>7} "
+        f"{'× bare':>7}")
+    say("-" * 63)
+    for row in rows:
+        ratio = "—" if row["ratio"] is None else f"{row['ratio']:.2f}×"
+        say(f"{row['name']:<18} {number(row['rps'], 1):>8} {number(row['median_ms']):>10} "
+            f"{number(row['p95_ms']):>8} {row['errors']:>7} {ratio:>7}")
+    bare = next((row for row in rows if row["name"] == "bare view"), None)
+    if bare and len(bare.get("segments_rps", [])) > 1:
+        say(f"  (bare view measured first and last: "
+            f"{' and '.join(number(v, 1) for v in bare['segments_rps'])} req/s)")
+    for row in rows:
+        if row["error_sample"]:
+            say(f"  ! {row['name']}: {row['error_sample']}")
+        if row["setup_errors"]:
+            say(f"  ! {row['name']}: {row['setup_errors']} users failed to start: "
+                f"{row['setup_error_sample']}")
+
+
+def module_benches_run(only: list[str], folder: Path = BENCH_DIR) -> list[dict]:
+    """Run every bench_*.py module's run() in the folder (see the module docstring)."""
+    rows = []
+    for path in sorted(folder.glob("bench_*.py")):
+        if only and path.stem not in only:
+            continue
+        try:
+            spec = importlib.util.spec_from_file_location(f"tests.bench.{path.stem}", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            for row in module.run():
+                rows.append({"module": path.stem, "name": str(row["name"]),
+                             "value": row["value"], "unit": str(row.get("unit", "")),
+                             "target": str(row.get("target", "")),
+                             "passed": row.get("passed")})
+        except Exception as error:  # noqa: BLE001 - one broken bench must not hide the others
+            rows.append({"module": path.stem, "name": f"{path.stem} failed: {error!r}"[:100],
+                         "value": None, "unit": "", "target": "", "passed": False})
+    return rows
+
+
+def module_table_print(rows: list[dict]) -> None:
+    say(f"{'bench':<48} {'value':>10} {'unit':<8} {'target':<14} result")
+    say("-" * 90)
+    for row in rows:
+        value = row["value"]
+        shown = "—" if value is None else (
+            f"{value:.2f}" if isinstance(value, float) else str(value))
+        verdict = {True: "PASS", False: "FAIL", None: ""}[row["passed"]]
+        say(f"{row['name'][:48]:<48} {shown:>10} {row['unit'][:8]:<8} "
+            f"{row['target'][:14]:<14} {verdict}")
+
+
+def main() -> int:
+    config = Config()
+    tmp = Path(tempfile.mkdtemp(prefix="idelotsen-bench-"))
+    port = free_port()
+    server = Server(port, config.workers, tmp / "gunicorn.log")
+
+    def stop_on_signal(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    # Ctrl-C stops the bench even when a shell started it in the background (SIGINT ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGHUP, stop_on_signal)
+    try:
+        started = time.perf_counter()
+        environment_prepare(config, tmp, port)
+        say(f"Preparing the database ({'PostgreSQL' if config.database_url else 'SQLite'}, "
+            f"{config.ideas} ideas)")
+        data = database_prepare(config)
+        targets, skipped = targets_build(data)
+        if config.only:
+            targets = [t for t in targets if t["name"] in config.only or t["name"] == "bare view"]
+            skipped = [note for note in skipped if note.split(":")[0] in config.only]
+        from django.db import connections
+
+        connections.close_all()
+        say(f"Starting gunicorn: {config.workers} sync workers on {server.url}")
+        server.start()
+        say(f"Measuring with Locust: {config.users} users, no wait, {config.warmup:g} s warm-up "
+            f"and {config.duration:g} s per target")
+        rows = load_run(config, server, targets, data, tmp)
+        paths = {target["name"]: target["path"] for target in targets}
+        for row in rows:
+            row["path"] = paths.get(row["name"], "")
+        errors_seen = any(row["errors"] or row["setup_errors"] for row in rows)
+        server_log = server.log_tail() if errors_seen else ""
+        server.stop()
+        bare_rps = ratios_add(rows)
+        checks = checks_evaluate(rows, data["idea_count"], {t["name"] for t in targets})
+        say("Running the non-HTTP benches")
+        module_rows = module_benches_run(config.only)
+
+        say()
+        say(f"Idélotsen bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {data['vendor']}, "
+            f"{data['idea_count']} ideas, gunicorn {config.workers} sync workers, "
+            f"{config.users} Locust users, {os.cpu_count()} CPUs shared with the load tool")
+        say()
+        http_table_print(rows)
+        for note in skipped:
+            say(f"  (skipped {note})")
+        if server_log:
+            say("\nLast lines of the gunicorn log:\n" + server_log)
+        say()
+        for check in checks:
+            verdict = {True: "PASS", False: "FAIL", None: "SKIP"}[check["passed"]]
+            say(f"{verdict}  {check['check']}: {check['detail']}")
+        if module_rows:
+            say()
+            module_table_print(module_rows)
+        else:
+            say("(no tests/bench/bench_*.py modules yet)")
+        say(f"\nFinished in {time.perf_counter() - started:.0f} s.")
+
+        RESULTS_DIR.mkdir(exist_ok=True)
+        report = {
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "setup": {
+                "database": data["vendor"], "ideas": data["idea_count"],
+                "server": f"gunicorn {version('gunicorn')}, {config.workers} sync workers",
+                "load_tool": f"locust {version('locust')} (FastHttpUser)",
+                "users": config.users, "warmup_s": config.warmup,
+                "duration_s": config.duration, "cpus": os.cpu_count(),
+                "python": platform.python_version(), "django": version("Django"),
+            },
+            "bare_rps": bare_rps,
+            "http": rows,
+            "skipped": skipped,
+            "checks": checks,
+            "benches": module_rows,
+        }
+        (RESULTS_DIR / "latest.json").write_text(json.dumps(report, indent=2,
+                                                            ensure_ascii=False) + "\n")
+        say(f"Results written to {(RESULTS_DIR / 'latest.json').relative_to(BASE_DIR)}")
+        missed = [c for c in checks if c["passed"] is False] + [
+            r for r in module_rows if r["passed"] is False]
+        return 1 if config.strict and missed else 0
+    except KeyboardInterrupt:
+        say("\nInterrupted.")
+        return 130
+    finally:
+        server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
