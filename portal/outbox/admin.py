@@ -1,11 +1,22 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from portal.outbox import services
 from portal.outbox.models import Message
 
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "recipient", "subject", "state", "attempts"]
+    list_display = ["created_at", "kind", "recipient", "subject", "state", "attempts", "sent_at"]
     list_filter = ["state", "kind"]
-    search_fields = ["recipient", "subject"]
+    search_fields = ["recipient", "subject", "message_id"]
     readonly_fields = [f.name for f in Message._meta.fields]
+    actions = ["resend"]
+
+    @admin.action(description=_("Send the selected failed or sent messages again"))
+    def resend(self, request, queryset):
+        count = sum(services.message_resend(message=message) for message in queryset)
+        self.message_user(request, ngettext(
+            "%(count)d message is queued again.", "%(count)d messages are queued again.", count,
+        ) % {"count": count}, messages.SUCCESS)

@@ -45,6 +45,8 @@ class Message(models.Model):
     about = GenericForeignKey("content_type", "object_id")
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    # When a queued message is due: now for a new one, later while it waits for a retry.
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -53,6 +55,8 @@ class Message(models.Model):
         verbose_name_plural = _("messages")
         indexes = [
             models.Index(fields=["state", "created_at"]),
+            models.Index(fields=["state", "next_attempt_at"]),
+            models.Index(fields=["state", "claimed_at"]),
             models.Index(fields=["content_type", "object_id"]),
         ]
 

@@ -1,9 +1,13 @@
 """Writing mail to the outbox and sending it. Every email of the portal goes through here."""
 import logging
+import random
 import smtplib
 import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 from email.utils import make_msgid
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
@@ -13,14 +17,6 @@ from django.utils import timezone, translation
 from portal.outbox.models import Message, MessageKind, MessageState
 
 logger = logging.getLogger(__name__)
-
-
-class TemporaryDeliveryError(Exception):
-    """The mail server could not take the message now; try again later."""
-
-
-class PermanentDeliveryError(Exception):
-    """The mail server refused the message for good."""
 
 
 def single_line(value: str) -> str:
@@ -67,37 +63,73 @@ def message_enqueue(
     return message
 
 
-def queue_send(message_id: int) -> None:
-    """Hand a stored message to Celery; if the broker is down the sweep will do it later."""
+# A task may arrive a little before the row's due time (clocks of different hosts).
+CLAIM_SLACK = timedelta(seconds=30)
+# States the committee may send again: failed ones, and sent ones the recipient says they lost.
+RESENDABLE_STATES = (MessageState.FAILED, MessageState.SENT)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one attempt did: `sent`, `retry` (after `retry_in` seconds), `failed` or `skipped`."""
+
+    outcome: str
+    retry_in: int | None = None
+
+
+def queue_send(message_id: int, *, countdown: int | None = None) -> bool:
+    """Hand a stored message to Celery; if the broker is down the sweep will do it later.
+
+    Never raises and never waits long (see CELERY_BROKER_TRANSPORT_OPTIONS): it runs in
+    web requests, right after their commit.
+    """
     from portal.outbox.tasks import send_message
 
     try:
-        send_message.delay(message_id)
+        send_message.apply_async((message_id,), countdown=countdown)
     except Exception:  # the row is safe in the database; the sweep requeues it
         logger.warning("Could not queue message %s; the sweep will retry", message_id,
                        exc_info=True)
+        return False
+    return True
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds to wait after the `attempts`-th failed attempt: doubling, capped, with jitter."""
+    base = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return max(1, round(min(base, settings.OUTBOX_RETRY_MAX_SECONDS) * random.uniform(0.8, 1.2)))
 
 
 def message_claim(message_id: int) -> Message | None:
-    """Take a queued message for sending; return None if another worker has it or it is done."""
+    """Take a due queued message for sending, with one conditional update.
+
+    Returns None when another worker has it, it is done, or it waits for a later retry.
+    """
     now = timezone.now()
-    lease_expired = models.Q(state=MessageState.SENDING,
-                             claimed_at__lt=now - settings.OUTBOX_SENDING_LEASE)
-    claimed = (
-        Message.objects.filter(pk=message_id)
-        .filter(models.Q(state=MessageState.QUEUED) | lease_expired)
-        .update(state=MessageState.SENDING, claimed_at=now, attempts=models.F("attempts") + 1)
-    )
+    claimed = Message.objects.filter(
+        pk=message_id, state=MessageState.QUEUED, next_attempt_at__lte=now + CLAIM_SLACK
+    ).update(state=MessageState.SENDING, claimed_at=now, attempts=models.F("attempts") + 1)
     if not claimed:
         return None
     return Message.objects.get(pk=message_id)
 
 
-def message_deliver(message: Message) -> None:
-    """Send a claimed message over the configured mail backend and mark it sent.
+def is_temporary(error: Exception) -> bool:
+    """Tell a failure worth retrying (SMTP 4xx, refused connection, timeout) from a final one."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    # Timeouts, refused connections, dropped sessions, a send that ran out of time.
+    return isinstance(error, OSError | SoftTimeLimitExceeded)
 
-    Raises `TemporaryDeliveryError` (the row goes back to queued) or
-    `PermanentDeliveryError` (the row is marked failed).
+
+def message_deliver(message: Message) -> Delivery:
+    """Send a claimed message over the configured mail backend and record the outcome.
+
+    Sent: the row is marked sent. A temporary failure puts it back in the queue, due after an
+    exponential backoff, until OUTBOX_MAX_ATTEMPTS; a permanent one marks it failed at once.
     """
     email = EmailMultiAlternatives(
         subject=single_line(message.subject),
@@ -110,66 +142,92 @@ def message_deliver(message: Message) -> None:
         email.attach_alternative(message.body_html, "text/html")
     try:
         email.send()
-    except smtplib.SMTPResponseException as error:
-        reason = f"{error.smtp_code} {error.smtp_error!r}"
-        if 400 <= error.smtp_code < 500:
-            _release(message, reason)
-            raise TemporaryDeliveryError(reason) from error
-        _fail(message, reason)
-        raise PermanentDeliveryError(reason) from error
-    except smtplib.SMTPRecipientsRefused as error:
-        codes = [code for code, _msg in error.recipients.values()]
-        reason = repr(error.recipients)
-        if codes and all(400 <= code < 500 for code in codes):
-            _release(message, reason)
-            raise TemporaryDeliveryError(reason) from error
-        _fail(message, reason)
-        raise PermanentDeliveryError(reason) from error
-    except (TimeoutError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as error:
-        _release(message, repr(error))
-        raise TemporaryDeliveryError(repr(error)) from error
+    except Exception as error:  # every failure is recorded on the row, none is left "sending"
+        if not isinstance(error, OSError | SoftTimeLimitExceeded):
+            logger.exception("Message %s could not be sent", message.pk)
+        reason = _describe(error)
+        if is_temporary(error) and message.attempts < settings.OUTBOX_MAX_ATTEMPTS:
+            delay = retry_delay(message.attempts)
+            Message.objects.filter(pk=message.pk, state=MessageState.SENDING).update(
+                state=MessageState.QUEUED, last_error=reason,
+                next_attempt_at=timezone.now() + timedelta(seconds=delay),
+            )
+            logger.info("Message %s: temporary failure (%s); retry in %ss",
+                        message.pk, reason, delay)
+            return Delivery("retry", retry_in=delay)
+        Message.objects.filter(pk=message.pk).update(state=MessageState.FAILED,
+                                                     last_error=reason)
+        logger.warning("Message %s failed after %s attempts: %s",
+                       message.pk, message.attempts, reason)
+        return Delivery("failed")
     Message.objects.filter(pk=message.pk).update(
         state=MessageState.SENT, sent_at=timezone.now(), last_error=""
     )
+    return Delivery("sent")
 
 
-def message_give_up(message_id: int, reason: str) -> None:
-    """Mark a message failed after its last retry."""
-    Message.objects.filter(pk=message_id).exclude(state=MessageState.SENT).update(
-        state=MessageState.FAILED, last_error=reason
+def message_send(message_id: int) -> Delivery:
+    """Claim and send one message; running it twice never sends twice."""
+    message = message_claim(message_id)
+    if message is None:
+        return Delivery("skipped")
+    return message_deliver(message)
+
+
+def message_resend(*, message: Message) -> bool:
+    """Queue a failed or sent message again, keeping its Message-ID; False if it cannot be."""
+    resent = Message.objects.filter(pk=message.pk, state__in=RESENDABLE_STATES).update(
+        state=MessageState.QUEUED, attempts=0, last_error="", claimed_at=None,
+        next_attempt_at=timezone.now(),
     )
+    if resent:
+        transaction.on_commit(lambda: queue_send(message.pk))
+    return bool(resent)
 
 
-def message_resend(*, message: Message) -> None:
-    """Queue a failed or sent message again, keeping its Message-ID."""
-    Message.objects.filter(pk=message.pk).update(
-        state=MessageState.QUEUED, last_error="", claimed_at=None
-    )
-    transaction.on_commit(lambda: queue_send(message.pk))
+def outbox_sweep(*, limit: int = 1000) -> int:
+    """Requeue messages stuck in sending past the lease (worker died) or overdue in the queue
+    (the broker was down or lost the task). Returns how many were queued again.
 
-
-def outbox_sweep(*, older_than_seconds: int = 60) -> int:
-    """Requeue messages left queued (the broker was down) or stuck sending past their lease."""
+    A row can be queued twice this way; the claim makes sure it is sent once.
+    """
     now = timezone.now()
-    stale = Message.objects.filter(
-        models.Q(state=MessageState.QUEUED,
-                 created_at__lt=now - timezone.timedelta(seconds=older_than_seconds))
-        | models.Q(state=MessageState.SENDING,
-                   claimed_at__lt=now - settings.OUTBOX_SENDING_LEASE)
-    ).values_list("pk", flat=True)
-    ids = list(stale[:1000])
-    for message_id in ids:
+    # A message whose every attempt stopped its worker (or ran out of time) is given up.
+    Message.objects.filter(
+        state=MessageState.SENDING, claimed_at__lt=now - settings.OUTBOX_SENDING_LEASE,
+        attempts__gte=settings.OUTBOX_MAX_ATTEMPTS,
+    ).update(state=MessageState.FAILED,
+             last_error="Given up: the sending worker stopped on every attempt.")
+    stuck = list(
+        Message.objects.filter(state=MessageState.SENDING,
+                               claimed_at__lt=now - settings.OUTBOX_SENDING_LEASE)
+        .order_by("claimed_at").values_list("pk", flat=True)[:limit]
+    )
+    if stuck:
+        Message.objects.filter(
+            pk__in=stuck, state=MessageState.SENDING,
+            claimed_at__lt=now - settings.OUTBOX_SENDING_LEASE,
+        ).update(state=MessageState.QUEUED, next_attempt_at=now - settings.OUTBOX_SWEEP_AFTER,
+                 last_error="The sending worker stopped; sent again.")
+    overdue = list(
+        Message.objects.filter(state=MessageState.QUEUED,
+                               next_attempt_at__lte=now - settings.OUTBOX_SWEEP_AFTER)
+        .order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+    )
+    # Mark them due now, so that the next sweep waits OUTBOX_SWEEP_AFTER again.
+    Message.objects.filter(pk__in=overdue, state=MessageState.QUEUED).update(next_attempt_at=now)
+    for message_id in overdue:
         queue_send(message_id)
-    return len(ids)
+    if overdue:
+        logger.info("Outbox sweep queued %s messages again (%s were stuck sending)",
+                    len(overdue), len(stuck))
+    return len(overdue)
 
 
-def _release(message: Message, reason: str) -> None:
-    Message.objects.filter(pk=message.pk, state=MessageState.SENDING).update(
-        state=MessageState.QUEUED, last_error=reason[:2000]
-    )
-
-
-def _fail(message: Message, reason: str) -> None:
-    Message.objects.filter(pk=message.pk).update(
-        state=MessageState.FAILED, last_error=reason[:2000]
-    )
+def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = error.smtp_error
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        return f"{error.smtp_code} {text}"[:2000]
+    return f"{type(error).__name__}: {error}"[:2000]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from portal.outbox import views
+
+app_name = "outbox"
+
+urlpatterns = [
+    path("", views.message_list, name="list"),
+    path("<int:pk>/resend/", views.message_resend, name="resend"),
+]

@@ -1,0 +1,101 @@
+"""The committee's outbox page: every message with its state, a filter, and resend."""
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from portal.outbox.models import MessageState
+from portal.roles import Role
+from tests.factories import UserFactory
+from tests.outbox.test_outbox import make_message, state_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_committee_sees_every_message_with_its_state(committee_client):
+    make_message(subject="Första idén", state=MessageState.SENT)
+    make_message(subject="Andra idén", state=MessageState.FAILED, last_error="550 No such user")
+
+    page = committee_client.get(reverse("outbox:list")).content.decode()
+
+    assert "Första idén" in page and "Andra idén" in page
+    assert "550 No such user" in page
+
+
+def test_the_committee_can_filter_to_failed_messages(committee_client):
+    make_message(subject="Gick fram", state=MessageState.SENT)
+    make_message(subject="Studsade", state=MessageState.FAILED)
+
+    page = committee_client.get(reverse("outbox:list"), {"state": "failed"}).content.decode()
+
+    assert "Studsade" in page
+    assert "Gick fram" not in page
+
+
+def test_the_committee_resends_a_failed_message_with_the_same_message_id(
+    committee_client, django_capture_on_commit_callbacks
+):
+    message = make_message(state=MessageState.FAILED, attempts=1, last_error="550 No such user")
+    url = reverse("outbox:resend", args=[message.pk])
+    assert url in committee_client.get(reverse("outbox:list")).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = committee_client.post(url, {"state": "failed"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("outbox:list") + "?state=failed"
+    assert state_of(message).state == MessageState.SENT
+    assert mail.outbox[0].message()["Message-ID"] == message.message_id
+
+
+def test_resend_is_not_possible_with_a_get(committee_client):
+    message = make_message(state=MessageState.FAILED)
+    response = committee_client.get(reverse("outbox:resend", args=[message.pk]))
+    assert response.status_code == 405
+    assert state_of(message).state == MessageState.FAILED
+
+
+def test_a_queued_message_is_not_sent_twice_by_a_resend(committee_client):
+    message = make_message(state=MessageState.SENDING)
+    response = committee_client.post(reverse("outbox:resend", args=[message.pk]), follow=True)
+    assert response.status_code == 200
+    assert state_of(message).state == MessageState.SENDING
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("role", [Role.PARTNER_CONTACT, Role.OUTREACH_STAFF])
+def test_other_roles_can_neither_read_nor_resend(client, role):
+    message = make_message(state=MessageState.FAILED)
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(reverse("outbox:list")).status_code == 403
+    assert client.post(reverse("outbox:resend", args=[message.pk])).status_code == 403
+    assert state_of(message).state == MessageState.FAILED
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    message = make_message(state=MessageState.FAILED)
+    for response in (client.get(reverse("outbox:list")),
+                     client.post(reverse("outbox:resend", args=[message.pk]))):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    assert state_of(message).state == MessageState.FAILED
+
+
+def test_the_menu_links_to_the_outbox(committee_client):
+    page = committee_client.get(reverse("triage:dashboard")).content.decode()
+    assert reverse("outbox:list") in page
+
+
+def test_an_administrator_can_resend_from_the_admin(client, django_capture_on_commit_callbacks):
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    failed = make_message(state=MessageState.FAILED)
+    being_sent = make_message(state=MessageState.SENDING)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:outbox_message_changelist"), {
+            "action": "resend", "_selected_action": [failed.pk, being_sent.pk]})
+
+    assert response.status_code == 302
+    assert state_of(failed).state == MessageState.SENT
+    assert state_of(being_sent).state == MessageState.SENDING
+    assert len(mail.outbox) == 1
