@@ -112,3 +112,81 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 
     idea = factory.SubFactory(IdeaFactory, referred=True)
     partner = factory.SubFactory(PartnerFactory)
+
+
+# -- triage: criteria, reviews, conflicts, notes ------------------------------------------------
+from triage.models import (  # noqa: E402
+    ConflictDeclaration,
+    Criterion,
+    Membership,
+    Note,
+    Review,
+    ReviewAssignment,
+    Score,
+)
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Kriterium {n}")
+    weight = 1
+    order = factory.Sequence(lambda n: 100 + n)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A review; `submitted=True` submits it with a recommendation to refer."""
+
+    class Meta:
+        model = Review
+
+    idea = factory.SubFactory(IdeaFactory, in_review=True)
+    member = factory.SubFactory(UserFactory)
+
+    class Params:
+        submitted = factory.Trait(submitted_at=factory.LazyFunction(timezone.now),
+                                  recommendation="refer")
+
+
+class ScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Score
+
+    review = factory.SubFactory(ReviewFactory)
+    criterion = factory.SubFactory(CriterionFactory)
+    value = 3
+
+
+class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewAssignment
+
+    idea = factory.SubFactory(IdeaFactory, in_review=True)
+    member = factory.SubFactory(UserFactory)
+
+
+class ConflictDeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConflictDeclaration
+
+    idea = factory.SubFactory(IdeaFactory, in_review=True)
+    member = factory.SubFactory(UserFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    member = factory.SubFactory(UserFactory)
+    partner = factory.SubFactory(PartnerFactory)
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    idea = factory.SubFactory(IdeaFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Vi borde höra med kommunen först."

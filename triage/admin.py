@@ -1,6 +1,40 @@
 from django.contrib import admin
 
-from triage.models import Referral
+from triage.models import (
+    ConflictDeclaration,
+    Criterion,
+    IdeaLink,
+    Membership,
+    Note,
+    Referral,
+    ReferralAnswer,
+    Review,
+    ReviewAssignment,
+    Score,
+    SupportReport,
+)
+
+
+class ReferralAnswerInline(admin.TabularInline):
+    """The partner's answers, kept as they were given."""
+
+    model = ReferralAnswer
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["kind", "text", "contact", "user", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SupportReportInline(admin.TabularInline):
+    model = SupportReport
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["kind", "progress", "text", "reported_by", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Referral)
@@ -8,3 +42,70 @@ class ReferralAdmin(admin.ModelAdmin):
     list_display = ["idea", "partner", "state", "created_at"]
     list_filter = ["state"]
     raw_id_fields = ["idea"]
+    inlines = [ReferralAnswerInline, SupportReportInline]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "weight", "order", "is_active"]
+    list_editable = ["weight", "order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    extra = 0
+    autocomplete_fields = ["criterion"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["idea", "member", "recommendation", "submitted_at"]
+    list_filter = ["recommendation", ("submitted_at", admin.EmptyFieldListFilter)]
+    raw_id_fields = ["idea", "member"]
+    inlines = [ScoreInline]
+    list_select_related = ["idea", "member"]
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["idea", "member", "assigned_by", "assigned_at"]
+    raw_id_fields = ["idea", "member", "assigned_by"]
+    list_select_related = ["idea", "member", "assigned_by"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["member", "partner"]
+    raw_id_fields = ["member", "partner"]
+    search_fields = ["partner__name", "member__username"]
+    list_select_related = ["member", "partner"]
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(admin.ModelAdmin):
+    """Declarations are the record of who stood aside; they are read here, never edited."""
+
+    list_display = ["idea", "member", "declared_at"]
+    readonly_fields = ["idea", "member", "reason", "declared_at"]
+    list_select_related = ["idea", "member"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["idea", "author", "created_at"]
+    raw_id_fields = ["idea", "parent", "author"]
+    list_select_related = ["idea", "author"]
+
+
+@admin.register(IdeaLink)
+class IdeaLinkAdmin(admin.ModelAdmin):
+    list_display = ["first", "second", "created_by", "created_at"]
+    raw_id_fields = ["first", "second", "created_by"]

@@ -1,22 +1,223 @@
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from ideas.models import Idea
 from partners.selectors import active_partners
+from triage.models import Criterion, Recommendation
+from triage.selectors import (
+    committee_members,
+    suggested_partner,
+    suggested_partner_id,
+    top_suggestions,
+)
+
+# How many ranked suggestions the refer form puts first.
+SUGGESTIONS_IN_FORM = 10
+
+CANNOT_JUDGE = "none"
+
+
+class FastSelect(forms.Select):
+    """A select built in Python: Django renders each option through a template, which costs
+    milliseconds on a page with several long lists (the dashboard's filters)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
+        selected = {str(item) for item in self.format_value(value)}
+        options = format_html_join(
+            "", "<option value=\"{}\"{}>{}</option>",
+            ((str(key), mark_safe(" selected") if str(key) in selected else "", label)
+             for key, label in self.choices),
+        )
+        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(final_attrs),
+                           options)
+
+
+class FastSelectMultiple(FastSelect, forms.SelectMultiple):
+    pass
+
+
+def style_form(form: forms.Form) -> forms.Form:
+    """Give the widgets Bootstrap's classes (the templates render fields one by one)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect
+                      | forms.CheckboxSelectMultiple):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+    return form
+
+
+# The largest primary key the databases store; a bigger number cannot name a row.
+MAX_PK = 2**63 - 1
+
+
+class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses values that are not row ids before asking the database (SQLite cannot even
+    compare a 20-digit number and would fail with a server error)."""
+
+    def _check_values(self, value):
+        for item in value:
+            text = str(item)
+            if not text.isdigit() or int(text) > MAX_PK:
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"],
+                                            code="invalid_pk_value", params={"pk": text})
+        return super()._check_values(value)
 
 
 class ReferForm(forms.Form):
-    partners = forms.ModelMultipleChoiceField(
+    partners = PkMultipleChoiceField(
         label=_("Partners"), queryset=active_partners(), widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose one or more partner organisations."),
     )
     note = forms.CharField(
-        label=_("Note to the partners"), max_length=5000, required=False,
+        label=_("Note to the partners"), max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What do you ask of them? They read this in the referral email."),
     )
+
+    def __init__(self, *args, suggestions: list | None = None, **kwargs):
+        """Put the ranked suggestions first, marked as such; any other active partner follows."""
+        super().__init__(*args, **kwargs)
+        top = top_suggestions(suggestions, SUGGESTIONS_IN_FORM)
+        if top:
+            ranked_ids = [suggested_partner_id(s) for s in top]
+            field = self.fields["partners"]
+            others = field.queryset.exclude(pk__in=ranked_ids).values_list("pk", "name")
+            field.choices = [
+                (pk, _("%(name)s (suggested, %(percent)s%%)")
+                 % {"name": suggested_partner(s).name, "percent": getattr(s, "percent", "–")})
+                for pk, s in zip(ranked_ids, top, strict=True)
+            ] + list(others)
 
 
 class TransitionForm(forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Reason or note"), max_length=5000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BatchForm(forms.Form):
+    SCREENING = "screening"
+    ASSIGN = "assign"
+
+    ideas = forms.ModelMultipleChoiceField(
+        label=_("Ideas"), queryset=Idea.objects.all(), to_field_name="reference",
+        error_messages={"required": _("Select at least one idea in the list.")},
+    )
+    action = forms.ChoiceField(label=_("Action"), widget=FastSelect, choices=[
+        (SCREENING, _("Move to screening")), (ASSIGN, _("Assign reviewers")),
+    ])
+    reviewers = PkMultipleChoiceField(
+        label=_("Reviewers"), queryset=committee_members(), required=False,
+        widget=FastSelectMultiple(attrs={"size": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.ASSIGN and not data.get("reviewers"):
+            self.add_error("reviewers", _("Choose at least one reviewer."))
+        return data
+
+
+class AssignForm(forms.Form):
+    reviewers = PkMultipleChoiceField(
+        label=_("Reviewers"), queryset=committee_members(), widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class ReviewForm(forms.Form):
+    """A score per active criterion (1–5 or "cannot judge"), a recommendation and a comment."""
+
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"), required=False, widget=forms.RadioSelect,
+        choices=Recommendation.choices,
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, criteria: list[Criterion], review=None, **kwargs):
+        self.criteria = criteria
+        initial = kwargs.setdefault("initial", {})
+        if review is not None:
+            initial.update(recommendation=review.recommendation, comment=review.comment)
+            for score in review.scores.all():
+                initial[f"score_{score.criterion_id}"] = (
+                    CANNOT_JUDGE if score.value is None else str(score.value))
+                initial[f"comment_{score.criterion_id}"] = score.comment
+        super().__init__(*args, **kwargs)
+        choices = [(str(n), str(n)) for n in range(1, 6)] + [(CANNOT_JUDGE, _("Cannot judge"))]
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.ChoiceField(
+                label=criterion.name, required=False, choices=choices, widget=forms.RadioSelect,
+                help_text=criterion.description,
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on “%(criterion)s”") % {"criterion": criterion.name},
+                required=False, max_length=1000,
+            )
+
+    @property
+    def submitting(self) -> bool:
+        return "submit" in self.data
+
+    def score_fields(self):
+        for criterion in self.criteria:
+            yield criterion, self[f"score_{criterion.pk}"], self[f"comment_{criterion.pk}"]
+
+    def clean(self):
+        data = super().clean()
+        if self.submitting:
+            if not data.get("recommendation"):
+                self.add_error("recommendation", _("Choose a recommendation to submit."))
+            for criterion in self.criteria:
+                if not data.get(f"score_{criterion.pk}"):
+                    self.add_error(f"score_{criterion.pk}",
+                                   _("Give a score from 1 to 5, or choose “Cannot judge”."))
+        return data
+
+    def scores(self) -> dict[Criterion, tuple[int | None, str]]:
+        result = {}
+        for criterion in self.criteria:
+            raw = self.cleaned_data.get(f"score_{criterion.pk}")
+            if raw:
+                value = None if raw == CANNOT_JUDGE else int(raw)
+                result[criterion] = (value, self.cleaned_data.get(f"comment_{criterion.pk}", ""))
+        return result
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (optional)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: I sit on the board of the association."),
+    )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Note"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Only the committee reads internal notes."))
+    parent = forms.IntegerField(required=False, min_value=1, max_value=MAX_PK,
+                                widget=forms.HiddenInput)
+
+
+class LinkForm(forms.Form):
+    other = forms.CharField(label=_("Reference number of the related idea"), max_length=20)
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "description", "weight", "order", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}

@@ -1,5 +1,10 @@
-"""Writes of the committee: referring ideas to partners."""
+"""Writes of the committee: screening in batches, reviews and scores, conflicts, notes, links
+and referring ideas to partners. Each is atomic and takes keyword arguments, never a request."""
+from dataclasses import dataclass, field
+
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ideas import workflow
 from ideas.models import Idea
@@ -8,38 +13,182 @@ from partners.models import Partner
 from partners.selectors import referral_recipients
 from portal.outbox.models import MessageKind
 from portal.outbox.services import message_enqueue
-from triage.models import Referral
+from triage.models import (
+    ConflictDeclaration,
+    Criterion,
+    IdeaLink,
+    Note,
+    Recommendation,
+    Referral,
+    Review,
+    ReviewAssignment,
+    Score,
+)
+from triage.partner_answers import answer_url
+
+# An idea can be reviewed while the committee is working on it.
+REVIEWABLE_STATES = frozenset({
+    workflow.Status.SCREENING, workflow.Status.IN_REVIEW, workflow.Status.NEEDS_INFORMATION,
+    workflow.Status.ON_HOLD,
+})
 
 
 class ReferralError(Exception):
     """A referral that cannot be made, with a message for the coordinator."""
 
 
+class ReviewError(Exception):
+    """A review that cannot be saved, with a message for the member."""
+
+
+class NoteError(Exception):
+    """A note or link that cannot be saved."""
+
+
+@dataclass
+class BatchResult:
+    done: list[Idea] = field(default_factory=list)
+    refused: list[tuple[Idea, str]] = field(default_factory=list)
+
+
+def ideas_start_screening(*, ideas: list[Idea], actor, actor_roles: set[str]) -> BatchResult:
+    """Move each idea to screening through the workflow; one refusal does not stop the rest."""
+    result = BatchResult()
+    for idea in ideas:
+        try:
+            idea_transition(idea=idea, to=workflow.Status.SCREENING, actor=actor,
+                            actor_roles=actor_roles)
+        except workflow.TransitionNotAllowed as error:
+            result.refused.append((idea, str(error)))
+        else:
+            result.done.append(idea)
+    return result
+
+
+@transaction.atomic
+def reviewers_assign(*, ideas: list[Idea], members: list, actor) -> int:
+    """Ask members to review the ideas; an existing assignment is kept. Return how many are new."""
+    existing = set(ReviewAssignment.objects.filter(idea__in=ideas, member__in=members)
+                   .values_list("idea_id", "member_id"))
+    new = [ReviewAssignment(idea=idea, member=member, assigned_by=actor)
+           for idea in ideas for member in members if (idea.pk, member.pk) not in existing]
+    ReviewAssignment.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def review_save(
+    *,
+    idea: Idea,
+    member,
+    scores: dict[Criterion, tuple[int | None, str]],
+    recommendation: str,
+    comment: str = "",
+    submit: bool,
+) -> Review:
+    """Save a member's scores and recommendation; `submit` makes them count and shows the
+    member the others' scores. A member with a declared conflict cannot score."""
+    if ConflictDeclaration.objects.filter(idea=idea, member=member).exists():
+        raise ReviewError(_("You have declared a conflict of interest on this idea, so you "
+                            "cannot score it."))
+    if idea.status not in REVIEWABLE_STATES:
+        raise ReviewError(_("This idea is not being reviewed now (its status is “%(status)s”).")
+                          % {"status": workflow.staff_label(idea.status)})
+    if recommendation and recommendation not in Recommendation.values:
+        raise ReviewError(_("Choose a recommendation from the list."))
+    if submit and not recommendation:
+        raise ReviewError(_("Choose a recommendation before you submit the review."))
+    review, _created = Review.objects.select_for_update().get_or_create(idea=idea, member=member)
+    review.recommendation = recommendation
+    review.comment = comment
+    if submit and review.submitted_at is None:
+        review.submitted_at = timezone.now()
+    review.full_clean()
+    review.save()
+    for criterion, (value, score_comment) in scores.items():
+        if value is not None and not 1 <= value <= 5:
+            raise ReviewError(_("A score is a whole number from 1 to 5."))
+        Score.objects.update_or_create(review=review, criterion=criterion,
+                                       defaults={"value": value, "comment": score_comment})
+    return review
+
+
+@transaction.atomic
+def conflict_declare(*, idea: Idea, member, reason: str = "") -> ConflictDeclaration:
+    """Record that a member has a conflict of interest on an idea; the record is kept."""
+    declaration, created = ConflictDeclaration.objects.get_or_create(
+        idea=idea, member=member, defaults={"reason": reason.strip()}
+    )
+    return declaration
+
+
+@transaction.atomic
+def note_add(*, idea: Idea, author, body: str, parent: Note | None = None) -> Note:
+    """Write an internal note on an idea, or a reply to one (replies stay one level deep)."""
+    if not body.strip():
+        raise NoteError(_("Write something in the note."))
+    if parent is not None:
+        if parent.idea_id != idea.pk:
+            raise NoteError(_("That note belongs to another idea."))
+        parent = parent.parent or parent
+    note = Note(idea=idea, author=author, body=body.strip(), parent=parent)
+    note.full_clean()
+    note.save()
+    return note
+
+
+@transaction.atomic
+def ideas_link(*, idea: Idea, other: Idea, actor) -> IdeaLink:
+    """Mark two ideas as related; linking twice keeps one link."""
+    if idea.pk == other.pk:
+        raise NoteError(_("An idea cannot be linked to itself."))
+    first, second = sorted((idea, other), key=lambda item: item.pk)
+    link, _created = IdeaLink.objects.get_or_create(first=first, second=second,
+                                                    defaults={"created_by": actor})
+    return link
+
+
+@transaction.atomic
+def criterion_save(*, criterion: Criterion) -> Criterion:
+    criterion.full_clean()
+    criterion.save()
+    return criterion
+
+
 @transaction.atomic
 def idea_refer(
     *, idea: Idea, partners: list[Partner], note: str, actor, actor_roles: set[str]
 ) -> list[Referral]:
-    """Refer an idea to partners: the referrals, the status change and the mails in one go."""
+    """Refer an idea to partners: the referrals, the status change and the mails in one go.
+
+    The coordinator's note to the partners is required. The resident's consent decides whether
+    the referral carries contact details; without it the partner answers through the portal.
+    """
     if not partners:
-        raise ReferralError("Choose at least one partner.")
+        raise ReferralError(_("Choose at least one partner."))
+    if not note.strip():
+        raise ReferralError(_("Write a note to the partners: what do you ask of them?"))
     already = set(idea.referrals.filter(partner__in=partners).values_list("partner__name",
                                                                            flat=True))
     if already:
-        raise ReferralError("Already referred to: " + ", ".join(sorted(already)))
+        raise ReferralError(_("Already referred to: %(partners)s")
+                            % {"partners": ", ".join(sorted(already))})
     idea = idea_transition(idea=idea, to=workflow.Status.REFERRED, actor=actor,
                            actor_roles=actor_roles, note=note)
+    shares_contact = idea.share_contact_with_partners and idea.anonymised_at is None
     referrals = []
     for partner in partners:
         referral = Referral.objects.create(
-            idea=idea, partner=partner, note=note, created_by=actor,
-            includes_contact_details=idea.share_contact_with_partners,
+            idea=idea, partner=partner, note=note.strip(), created_by=actor,
+            includes_contact_details=shares_contact,
         )
         for contact in referral_recipients(partner):
             message_enqueue(
                 kind=MessageKind.REFERRAL,
                 recipient=contact.email,
                 template="referral",
-                context={"referral": referral, "idea": idea, "contact": contact},
+                context={"referral": referral, "idea": idea, "contact": contact,
+                         "answer_url": answer_url(referral=referral, contact=contact, answers=0)},
                 language=contact.language,
                 idempotency_key=f"referral:{referral.pk}:contact:{contact.pk}",
                 about=referral,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from triage import views
+from triage import statistics_views, views
 
 app_name = "triage"
 
@@ -9,5 +9,16 @@ urlpatterns = [
     path("ideas/<str:reference>/", views.idea_detail, name="idea_detail"),
     path("ideas/<str:reference>/move/", views.idea_move, name="idea_move"),
     path("ideas/<str:reference>/refer/", views.idea_refer_view, name="idea_refer"),
-    path("outbox/", views.outbox, name="outbox"),
+    path("batch/", views.dashboard_batch, name="batch"),
+    path("ideas/<str:reference>/review/", views.idea_review, name="idea_review"),
+    path("ideas/<str:reference>/conflict/", views.idea_conflict, name="idea_conflict"),
+    path("ideas/<str:reference>/notes/", views.idea_note, name="idea_note"),
+    path("ideas/<str:reference>/link/", views.idea_link, name="idea_link"),
+    path("ideas/<str:reference>/assign/", views.idea_assign, name="idea_assign"),
+    path("criteria/", views.criterion_list, name="criterion_list"),
+    path("criteria/<int:criterion_id>/", views.criterion_edit, name="criterion_edit"),
+    path("meeting/", views.meeting_agenda, name="meeting"),
+    path("statistics/", statistics_views.statistics_page, name="statistics"),
+    path("statistics/open-data.csv", statistics_views.open_data_csv, name="open_data_csv"),
+    path("meeting/agenda.csv", views.meeting_agenda_csv, name="meeting_csv"),
 ]

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_anonymous_users_are_sent_to_the_login_page(client):
     idea = IdeaFactory()
     for url in (reverse("triage:dashboard"), reverse("triage:idea_detail", args=[idea.reference]),
-                reverse("triage:outbox")):
+                reverse("outbox:list")):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -81,7 +81,7 @@ def test_contact_details_go_to_the_partner_only_with_consent(
     idea = IdeaFactory(in_review=True, share_contact_with_partners=True)
     partner = PartnerFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        idea_refer(idea=idea, partners=[partner], note="", actor=coordinator,
+        idea_refer(idea=idea, partners=[partner], note="Kan ni hjälpa?", actor=coordinator,
                    actor_roles={Role.COORDINATOR})
     referral_mail = next(m for m in mail.outbox if m.to == [partner.contacts.get().email])
     assert idea.submitter_email in referral_mail.body
@@ -99,7 +99,7 @@ def test_a_referral_that_rolls_back_sends_nothing(coordinator, django_capture_on
         pytest.raises(Abort),
         transaction.atomic(),
     ):
-            idea_refer(idea=idea, partners=[partner], note="", actor=coordinator,
+            idea_refer(idea=idea, partners=[partner], note="Kan ni hjälpa?", actor=coordinator,
                        actor_roles={Role.COORDINATOR})
             raise Abort
 

@@ -1,0 +1,220 @@
+"""Every route of the project is either public or protected, and protection holds for every role.
+
+The routes are read from the URL resolver, so a route someone adds is checked too. A new route
+must either check roles with `portal.roles.role_required` (or live in the admin), or be listed in
+PUBLIC_ROUTES / TOKEN_ROUTES below with a reason. URL keyword arguments are filled from
+KWARG_VALUES by their name; a route with a new keyword name fails until one is added there.
+"""
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from portal.roles import Role
+from tests.factories import IdeaFactory, PartnerFactory, ReferralFactory, UserFactory
+
+# Pages anyone may open, by route name (namespace:name) or, for unnamed routes, the route string.
+PUBLIC_ROUTES = {
+    "home",
+    "ideas:submit",
+    "ideas:submitted",
+    "set_language",
+    "login",
+    "logout",
+    "admin:login",
+    "admin:logout",  # logging out needs no rights; the admin sends a visitor to its index
+    "privacy_notice",
+    "accessibility_statement",
+    "partner_portal:answered",  # a thank-you page after a partner's answer; it shows no data
+}
+# Public, but reached only with an unguessable token: a made-up token must find nothing (404).
+TOKEN_ROUTES = {
+    "ideas:track",
+    "ideas:answer",
+    "ideas:withdraw",
+    "ideas:my_data",
+    "ideas:erase",
+    "ideas:draft",
+    "partner_portal:answer",  # a signed referral answer link (triage.partner_answers)
+}
+# For any logged-in user, about the user's own account (two-factor set-up): no role needed,
+# but an anonymous visitor is sent to the login page.
+LOGGED_IN_ROUTES = {
+    "two_factor_verify",
+    "two_factor_setup",
+    "two_factor_backup_codes",
+}
+MADE_UP_TOKEN = "made-up-token-that-matches-nothing"
+
+
+def _idea_reference() -> str:
+    return IdeaFactory(in_review=True).reference
+
+
+def _referral_pk() -> str:
+    return str(ReferralFactory().pk)
+
+
+# How to fill a URL keyword argument, by its name: a function returning a real value.
+KWARG_VALUES: dict[str, Callable[[], str]] = {
+    "reference": _idea_reference,
+    "token": lambda: MADE_UP_TOKEN,
+    "pk": _referral_pk,
+    "id": lambda: str(UserFactory().pk),
+    # Made up: building a real attachment writes a file, and other tests reuse this table.
+    "uuid": lambda: "00000000-0000-4000-8000-000000000000",
+    "slug": lambda: PartnerFactory().slug,
+    "object_id": lambda: "1",
+    "app_label": lambda: "ideas",
+    "content_type_id": lambda: str(ContentType.objects.get_for_model(get_user_model()).pk),
+    "url": lambda: "no-such-page/",
+    "file_format": lambda: "csv",
+    "criterion_id": lambda: "1",  # the first of the criteria the migration loads
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str
+    name: str | None
+    callback: Callable
+    namespace: str
+
+    @property
+    def key(self) -> str:
+        return self.name or self.route
+
+    @property
+    def required_roles(self) -> tuple[Role, ...] | None:
+        return getattr(self.callback, "required_roles", None)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.namespace.split(":")[0] == "admin"
+
+    def kwarg_names(self) -> list[str]:
+        return re.findall(r"<(?:\w+:)?(\w+)>", self.route.replace("?P<", "<"))
+
+    def url(self, values: dict[str, str]) -> str:
+        """Fill the route string with values: path() converters and regex named groups alike."""
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)],
+                     re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], self.route))
+        return "/" + url.replace("^", "").replace("$", "").replace("\\", "")
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace or ""]))
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield Route(prefix + str(pattern.pattern), name, pattern.callback, namespace)
+
+
+ROUTES = list(_walk(get_resolver().url_patterns))
+PROTECTED = [r for r in ROUTES if r.key not in PUBLIC_ROUTES | TOKEN_ROUTES | LOGGED_IN_ROUTES]
+STAFF_ROLES = list(Role)
+
+
+def _fill(route: Route) -> str:
+    unknown = [name for name in route.kwarg_names() if name not in KWARG_VALUES]
+    if unknown:
+        pytest.fail(
+            f"Route {route.route!r} ({route.key}) takes the URL keyword(s) {unknown}, which "
+            "tests/test_access.py cannot fill. Add an entry to KWARG_VALUES that builds a real "
+            "object with the factories and returns the value for the URL."
+        )
+    url = route.url({name: KWARG_VALUES[name]() for name in route.kwarg_names()})
+    match = resolve(url)
+    assert match.func == route.callback, f"{url} resolves to {match.view_name}, not {route.key}"
+    return url
+
+
+def _denied(response, *, anonymous: bool, admin: bool) -> bool:
+    if response.status_code in (403, 404, 405):
+        return True
+    if response.status_code == 302:
+        location = response["Location"]
+        # The admin sends everyone without staff access to its own login page.
+        login = reverse("admin:login") if admin else reverse("login")
+        return (anonymous or admin) and location.startswith(login)
+    return False
+
+
+def test_the_walk_finds_the_committee_pages_and_the_admin():
+    keys = {route.key for route in ROUTES}
+    assert {"triage:dashboard", "triage:idea_detail", "admin:index", "home"} <= keys
+
+
+def test_every_public_route_in_the_lists_still_exists():
+    keys = {route.key for route in ROUTES}
+    assert (PUBLIC_ROUTES | TOKEN_ROUTES | LOGGED_IN_ROUTES) - keys == set()
+
+
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.key)
+def test_every_route_that_is_not_public_checks_roles(route):
+    assert route.required_roles or route.is_admin, (
+        f"Route {route.route!r} ({route.key}) is neither public nor protected. Wrap its view in "
+        "portal.roles.role_required(...), or, if anyone may open it, add it to PUBLIC_ROUTES in "
+        "tests/test_access.py (TOKEN_ROUTES if an unguessable token in the URL guards it)."
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.key)
+def test_a_protected_route_turns_away_anonymous_users_and_wrong_roles(client, route):
+    url = _fill(route)
+    for method in (client.get, client.post):
+        response = method(url)
+        assert _denied(response, anonymous=True, admin=route.is_admin), (
+            f"Anonymous {method.__name__.upper()} {url} got {response.status_code}"
+        )
+    allowed = set(route.required_roles or ())
+    wrong = [None, *(role for role in STAFF_ROLES if role not in allowed)]
+    for role in wrong:
+        user = UserFactory(roles=[role] if role else [])
+        client.force_login(user)
+        for method in (client.get, client.post):
+            response = method(url)
+            assert _denied(response, anonymous=False, admin=route.is_admin), (
+                f"{role or 'a user without a role'} {method.__name__.upper()} {url} "
+                f"got {response.status_code}; expected 403 or 404"
+            )
+        client.logout()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "route", [r for r in PROTECTED if r.required_roles], ids=lambda r: r.key
+)
+def test_a_protected_route_lets_in_a_user_with_the_right_role(client, route):
+    """Guards the test itself: the URLs it builds reach the view, so a 403 above means a check."""
+    url = _fill(route)
+    client.force_login(UserFactory(roles=[route.required_roles[0]]))
+    statuses = {client.get(url).status_code, client.post(url).status_code}
+    assert statuses - {403}, f"{url} refuses even {route.required_roles[0]}: {statuses}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", sorted(TOKEN_ROUTES))
+def test_a_made_up_token_finds_nothing(client, key):
+    route = next(r for r in ROUTES if r.key == key)
+    url = _fill(route)
+    statuses = {client.get(url).status_code, client.post(url).status_code}
+    assert statuses <= {404, 405} and 404 in statuses, f"{url}: {statuses}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", sorted(LOGGED_IN_ROUTES))
+def test_an_account_page_sends_anonymous_users_to_the_login_page(client, key):
+    route = next(r for r in ROUTES if r.key == key)
+    url = _fill(route)
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 302, f"{url}: {response.status_code}"
+        assert response["Location"].startswith(reverse("login"))

@@ -1,0 +1,116 @@
+"""The dashboard's filters, kept in the URL so a view of the list can be shared."""
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ideas.models import Channel, Idea, Municipality, SupportKind, Theme
+from ideas.workflow import Status
+from triage import selectors
+from triage.forms import FastSelect, style_form
+
+
+class AgeChoice:
+    AGEING = "ageing"
+    WEEK = "week"
+    MONTH = "month"
+    CHOICES = [
+        (AGEING, _("Waiting too long")),
+        (WEEK, _("Submitted in the last 7 days")),
+        (MONTH, _("Submitted in the last 30 days")),
+    ]
+
+
+class IdeaFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search",
+                                  widget=forms.TextInput(attrs={"type": "search"}))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices,
+                                         empty_label=_("All"), widget=FastSelect)
+    theme = django_filters.ModelChoiceFilter(label=_("Theme"), field_name="themes",
+                                             queryset=Theme.objects.all(), empty_label=_("All"),
+                                             widget=FastSelect)
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality"), queryset=Municipality.objects.all(), empty_label=_("All"),
+        widget=FastSelect)
+    rural = django_filters.BooleanFilter(
+        label=_("Rural area"), field_name="is_rural",
+        widget=FastSelect(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices,
+                                          empty_label=_("All"), widget=FastSelect)
+    support = django_filters.ModelChoiceFilter(
+        label=_("Support wanted"), field_name="support_wanted",
+        queryset=SupportKind.objects.all(), empty_label=_("All"), widget=FastSelect)
+    age = django_filters.ChoiceFilter(label=_("Age"), choices=AgeChoice.CHOICES, method="by_age",
+                                      empty_label=_("All"), widget=FastSelect)
+    not_scored_by_me = django_filters.BooleanFilter(
+        label=_("Not yet scored by me"), method="by_not_scored", widget=forms.CheckboxInput)
+    assigned_to_me = django_filters.BooleanFilter(
+        label=_("Assigned to me"), method="by_assigned", widget=forms.CheckboxInput)
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("created_at", "submitted"),
+            ("waiting_since", "waiting"),
+            ("title", "title"),
+            ("municipality__name", "municipality"),
+            ("status", "status"),
+            ("review_count", "reviews"),
+        ),
+        field_labels={
+            "created_at": _("Submitted"),
+            "waiting_since": _("Waiting since"),
+            "title": _("Title"),
+            "municipality__name": _("Municipality"),
+            "status": _("Status"),
+            "review_count": _("Number of reviews"),
+        },
+        empty_label=_("Newest first"), widget=FastSelect,
+    )
+
+    class Meta:
+        model = Idea
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The outreach event filter appears once ideas carry the event they were collected at.
+        if any(f.name == "outreach_event" for f in Idea._meta.get_fields()):
+            from ideas.models import OutreachEvent
+
+            self.filters["event"] = django_filters.ModelChoiceFilter(
+                label=_("Outreach event"), field_name="outreach_event",
+                queryset=OutreachEvent.objects.all(), empty_label=_("All"), widget=FastSelect)
+            self.filters["event"].model = Idea
+            self.filters["event"].parent = self
+
+    @property
+    def form(self):
+        form = super().form
+        style_form(form)
+        return form
+
+    def search(self, queryset, name, value):
+        queryset = selectors.search_ideas(queryset, value)
+        if connection.vendor == "postgresql" and not self.data.get("sort"):
+            queryset = queryset.order_by("-rank", "-created_at")
+        return queryset
+
+    def by_age(self, queryset, name, value):
+        now = timezone.now()
+        if value == AgeChoice.AGEING:
+            return queryset.filter(is_ageing=True)
+        if value == AgeChoice.WEEK:
+            return queryset.filter(created_at__gte=now - timedelta(days=7))
+        if value == AgeChoice.MONTH:
+            return queryset.filter(created_at__gte=now - timedelta(days=30))
+        return queryset
+
+    def by_not_scored(self, queryset, name, value):
+        return queryset.filter(scored_by_me=False) if value else queryset
+
+    def by_assigned(self, queryset, name, value):
+        return queryset.filter(assigned_to_me=True) if value else queryset

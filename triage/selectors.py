@@ -1,0 +1,406 @@
+"""Reads of the committee that carry rules: the dashboard, scores, conflicts, similar ideas."""
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from statistics import fmean
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ideas.models import Idea, IdeaEvent
+from ideas.workflow import Status
+from partners.models import Partner
+from portal.roles import Role, has_role
+from triage.models import (
+    ConflictDeclaration,
+    Criterion,
+    IdeaLink,
+    Note,
+    Referral,
+    Review,
+    ReviewAssignment,
+    Score,
+)
+from triage.partner_selectors import overdue_referrals
+
+# The states in which an idea waits for the committee; only these can age.
+WAITING_FOR_COMMITTEE = (Status.RECEIVED, Status.SCREENING, Status.IN_REVIEW, Status.ON_HOLD)
+# How many of the ranked partner suggestions count as "matched to" an organisation.
+TOP_SUGGESTIONS = 5
+
+
+def ageing_days() -> int:
+    return int(getattr(settings, "TRIAGE_AGEING_DAYS", 14))
+
+
+def ageing_cutoff():
+    return timezone.now() - timedelta(days=ageing_days())
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """A correlated COUNT(*) that does not multiply the rows of the outer query."""
+    return Coalesce(
+        Subquery(queryset.order_by().values("idea").annotate(n=Count("pk")).values("n")[:1],
+                 output_field=IntegerField()),
+        Value(0),
+    )
+
+
+def with_waiting_since(queryset: QuerySet[Idea]) -> QuerySet[Idea]:
+    """Annotate when the idea last changed status (it has waited since then)."""
+    last_change = (IdeaEvent.objects.filter(idea=OuterRef("pk")).order_by("-created_at")
+                   .values("created_at")[:1])
+    return queryset.annotate(waiting_since=Coalesce(Subquery(last_change), F("created_at")))
+
+
+def dashboard_ideas(*, user) -> QuerySet[Idea]:
+    """The ideas of the dashboard list with what the list shows, in a constant number of queries."""
+    submitted = Review.objects.filter(idea=OuterRef("pk"), submitted_at__isnull=False)
+    queryset = with_waiting_since(
+        Idea.objects.select_related("municipality").prefetch_related("themes")
+        .only("reference", "title", "status", "is_rural", "created_at", "municipality__name")
+    )
+    return queryset.annotate(
+        review_count=_count(submitted),
+        assignment_count=_count(ReviewAssignment.objects.filter(idea=OuterRef("pk"))),
+        scored_by_me=Exists(submitted.filter(member=user)),
+        assigned_to_me=Exists(ReviewAssignment.objects.filter(idea=OuterRef("pk"), member=user)),
+        is_ageing=Case(
+            When(status__in=WAITING_FOR_COMMITTEE, waiting_since__lt=ageing_cutoff(),
+                 then=Value(True)),
+            default=Value(False), output_field=BooleanField(),
+        ),
+        referral_overdue=Exists(overdue_referrals().filter(idea=OuterRef("pk"))),
+    )
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: Status
+    total: int
+    ageing: int
+
+
+# The counts are kept this long at most; any status change or new idea renews them sooner.
+STATUS_COUNTS_SECONDS = 60
+
+
+def status_counts() -> list[StatusCount]:
+    """Count the ideas in each status, and how many of them have waited too long.
+
+    Counting the ageing ideas reads every idea's last status change, which costs more than the
+    rest of the dashboard; so the result is cached under a key that changes with every new idea
+    or status change (each writes an IdeaEvent) and with the hour (ideas age with the clock).
+    """
+    last_event = IdeaEvent.objects.order_by("-pk").values_list("pk", "created_at").first()
+    last_idea = Idea.objects.order_by("-pk").values_list("pk", flat=True).first()
+    version = repr((last_event, last_idea, ageing_days(), timezone.now().strftime("%Y%m%d%H")))
+    key = "triage:status_counts:" + hashlib.sha256(version.encode()).hexdigest()[:32]
+    counts = cache.get(key)
+    if counts is None:
+        counts = _status_counts()
+        cache.set(key, counts, STATUS_COUNTS_SECONDS)
+    return counts
+
+
+def _status_counts() -> list[StatusCount]:
+    cutoff = ageing_cutoff()
+    rows = (
+        with_waiting_since(Idea.objects.order_by())
+        .values("status")
+        .annotate(total=Count("pk"),
+                  ageing=Count("pk", filter=Q(status__in=WAITING_FOR_COMMITTEE,
+                                              waiting_since__lt=cutoff)))
+    )
+    by_status = {row["status"]: row for row in rows}
+    return [
+        StatusCount(status, by_status.get(status, {}).get("total", 0),
+                    by_status.get(status, {}).get("ageing", 0))
+        for status in Status
+    ]
+
+
+def search_ideas(queryset: QuerySet[Idea], text: str) -> QuerySet[Idea]:
+    """Full-text search on PostgreSQL (Swedish stemming), a plain substring search elsewhere."""
+    text = text.strip()[:200]
+    if not text:
+        return queryset
+    by_reference = Q(reference__iexact=text)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (SearchVector("title", weight="A", config="swedish")
+                  + SearchVector("need", "description", "beneficiaries", "place",
+                                 "organisation_name", weight="B", config="swedish"))
+        query = SearchQuery(text, config="swedish", search_type="websearch")
+        return queryset.annotate(search=vector, rank=SearchRank(vector, query)).filter(
+            Q(search=query) | by_reference
+        )
+    words = Q()
+    for word in text.split()[:8]:
+        words &= (Q(title__icontains=word) | Q(description__icontains=word)
+                  | Q(need__icontains=word) | Q(place__icontains=word)
+                  | Q(organisation_name__icontains=word))
+    return queryset.filter(words | by_reference)
+
+
+def committee_members() -> QuerySet:
+    """The users who review ideas: committee members and the coordinator."""
+    from django.contrib.auth import get_user_model
+
+    return (get_user_model().objects.filter(is_active=True)
+            .filter(Q(groups__name__in=[Role.COMMITTEE_MEMBER, Role.COORDINATOR])
+                    | Q(is_superuser=True))
+            .distinct().order_by("first_name", "username")
+            .only("pk", "username", "first_name", "last_name"))
+
+
+# -- scores -----------------------------------------------------------------------------------
+
+@dataclass
+class CriterionResult:
+    criterion: Criterion
+    mean: float | None
+    count: int
+
+
+@dataclass
+class Aggregate:
+    """The committee's scores of one idea: weighted mean, spread and how many have scored."""
+
+    mean: float | None = None
+    spread: float | None = None
+    count: int = 0
+    per_criterion: list[CriterionResult] = field(default_factory=list)
+
+
+def weighted_mean(scores: list[Score]) -> float | None:
+    """One member's weighted mean over the criteria the member could judge."""
+    judged = [score for score in scores if score.value is not None]
+    total_weight = sum(Decimal(score.criterion.weight) for score in judged)
+    if not total_weight:
+        return None
+    return float(sum(Decimal(score.criterion.weight) * score.value for score in judged)
+                 / total_weight)
+
+
+def aggregate(reviews: list[Review], excluded_member_ids: set[int]) -> Aggregate:
+    """Combine the submitted reviews; members with a declared conflict are left out.
+
+    The mean is the mean of the members' weighted means; the spread is the highest minus the
+    lowest of them, so one number tells whether the committee agrees.
+    """
+    counted = [review for review in reviews
+               if review.submitted_at and review.member_id not in excluded_member_ids]
+    member_means = [m for m in (weighted_mean(list(r.scores.all())) for r in counted)
+                    if m is not None]
+    per_criterion: dict[int, list] = {}
+    criteria: dict[int, Criterion] = {}
+    for review in counted:
+        for score in review.scores.all():
+            criteria[score.criterion_id] = score.criterion
+            if score.value is not None:
+                per_criterion.setdefault(score.criterion_id, []).append(score.value)
+    return Aggregate(
+        mean=fmean(member_means) if member_means else None,
+        spread=(max(member_means) - min(member_means)) if member_means else None,
+        count=len(counted),
+        per_criterion=[
+            CriterionResult(criterion, fmean(per_criterion[pk]) if per_criterion.get(pk) else None,
+                            len(per_criterion.get(pk, [])))
+            for pk, criterion in sorted(criteria.items(),
+                                        key=lambda item: (item[1].order, item[1].name))
+        ],
+    )
+
+
+def reviews_with_scores() -> Prefetch:
+    return Prefetch(
+        "reviews",
+        queryset=Review.objects.select_related("member").prefetch_related(
+            Prefetch("scores", queryset=Score.objects.select_related("criterion"))
+        ),
+    )
+
+
+def may_see_others_scores(*, user, reviews: list[Review]) -> bool:
+    """A member sees others' scores only after submitting their own; the coordinator always."""
+    if has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR):
+        return True
+    return any(review.member_id == user.pk and review.submitted_at for review in reviews)
+
+
+def active_criteria() -> QuerySet[Criterion]:
+    return Criterion.objects.filter(is_active=True)
+
+
+# -- conflicts of interest ------------------------------------------------------------------
+
+def member_organisations(user) -> list[Partner]:
+    return list(Partner.objects.filter(members__member=user).order_by("name"))
+
+
+def partner_suggestions(idea: Idea) -> list | None:
+    """The partners helper's ranked suggestions for an idea, if that function exists."""
+    from partners import selectors as partner_selectors
+
+    suggest = getattr(partner_selectors, "suggestions_for_idea", None)
+    if suggest is None:
+        return None
+    return list(suggest(idea))
+
+
+def suggested_partner(suggestion):
+    """The partner of a suggestion (a Partner or the matcher's lighter partner profile)."""
+    return getattr(suggestion, "partner", suggestion)
+
+
+def suggested_partner_id(suggestion) -> int:
+    partner = suggested_partner(suggestion)
+    return getattr(partner, "pk", None) or partner.id
+
+
+def top_suggestions(suggestions: list | None, limit: int = TOP_SUGGESTIONS) -> list:
+    """The best-ranked suggestions that earned any points at all."""
+    return [s for s in (suggestions or []) if getattr(s, "percent", 1) > 0][:limit]
+
+
+def conflict_reasons(*, idea: Idea, organisations: list[Partner],
+                     suggestions: list | None = None) -> list[Partner]:
+    """The member's organisations that make a conflict likely: the idea comes from one of them,
+    or one of them is among the top suggested partners."""
+    if not organisations:
+        return []
+    idea_org = idea.organisation_name.strip().casefold()
+    top = {suggested_partner_id(s) for s in top_suggestions(suggestions)}
+    return [org for org in organisations
+            if (idea_org and org.name.strip().casefold() == idea_org) or org.pk in top]
+
+
+def has_conflict(*, idea: Idea, user) -> bool:
+    return ConflictDeclaration.objects.filter(idea=idea, member=user).exists()
+
+
+# -- an idea's page -----------------------------------------------------------------------------
+
+def idea_for_page(reference: str) -> Idea | None:
+    """Load an idea with everything its page shows, in a fixed number of queries."""
+    return (
+        Idea.objects.select_related("municipality")
+        .prefetch_related(
+            "themes", "support_wanted",
+            Prefetch("events", queryset=IdeaEvent.objects.select_related("actor")),
+            Prefetch("referrals", queryset=Referral.objects.select_related("partner")
+                     .prefetch_related("answers", "support_reports__kind")),
+            Prefetch("notes", queryset=Note.objects.filter(parent=None)
+                     .select_related("author")
+                     .prefetch_related(Prefetch("replies", queryset=Note.objects
+                                                .select_related("author")))),
+            Prefetch("conflicts", queryset=ConflictDeclaration.objects.select_related("member")),
+            Prefetch("assignments", queryset=ReviewAssignment.objects.select_related("member")),
+            reviews_with_scores(),
+        )
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def linked_ideas(idea: Idea) -> list[Idea]:
+    links = IdeaLink.objects.filter(Q(first=idea) | Q(second=idea)).values_list("first",
+                                                                                 "second")
+    ids = {pk for pair in links for pk in pair} - {idea.pk}
+    return list(Idea.objects.filter(pk__in=ids).only("pk", "reference", "title", "status"))
+
+
+_WORD = re.compile(r"\w{4,}", re.UNICODE)
+SIMILARITY_THRESHOLD = 0.15
+# Only this many of the newest ideas are compared: older ones rarely matter at a meeting, and
+# comparing every idea would make the page slower as the portal grows.
+SIMILAR_CANDIDATES = 500
+FALLBACK_CANDIDATES = 300
+
+
+def _words(text: str) -> set[str]:
+    return {word.casefold() for word in _WORD.findall(text)}
+
+
+def similar_ideas(idea: Idea, *, limit: int = 5) -> list[Idea]:
+    """Ideas like this one: trigram similarity on PostgreSQL, shared words elsewhere."""
+    fields = ("pk", "reference", "title", "status")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        # The candidates first, by the created_at index; so the similarity is computed for
+        # them only, not for every idea before the planner applies the limit.
+        recent = list(Idea.objects.exclude(pk=idea.pk).order_by("-created_at")
+                      .values_list("pk", flat=True)[:SIMILAR_CANDIDATES])
+        return list(
+            Idea.objects.filter(pk__in=recent).only(*fields)
+            .annotate(similarity=TrigramSimilarity("title", idea.title) * 2
+                      + TrigramSimilarity("description", idea.description[:200]))
+            .filter(similarity__gt=SIMILARITY_THRESHOLD * 3)
+            .order_by("-similarity")[:limit]
+        )
+    mine = _words(f"{idea.title} {idea.description}")
+    if not mine:
+        return []
+    rows = (Idea.objects.exclude(pk=idea.pk).order_by("-created_at")
+            .values_list("pk", "title", "description")[:FALLBACK_CANDIDATES])
+    scores = {}
+    for pk, title, description in rows:
+        theirs = _words(f"{title} {description}")
+        overlap = len(mine & theirs) / len(mine | theirs) if theirs else 0
+        if overlap >= SIMILARITY_THRESHOLD:
+            scores[pk] = overlap
+    best = sorted(scores, key=lambda pk: -scores[pk])[:limit]
+    found = {other.pk: other for other in Idea.objects.filter(pk__in=best).only(*fields)}
+    return [found[pk] for pk in best if pk in found]
+
+
+# -- the meeting --------------------------------------------------------------------------------
+
+def meeting_agenda() -> QuerySet[Idea]:
+    """Ideas in review whose assigned reviews are all in (members with a conflict excepted)."""
+    assigned = ReviewAssignment.objects.filter(idea=OuterRef("pk"))
+    pending = assigned.exclude(
+        Exists(Review.objects.filter(idea=OuterRef("idea"), member=OuterRef("member"),
+                                     submitted_at__isnull=False))
+    ).exclude(
+        Exists(ConflictDeclaration.objects.filter(idea=OuterRef("idea"),
+                                                  member=OuterRef("member")))
+    )
+    return (
+        Idea.objects.filter(status=Status.IN_REVIEW)
+        .filter(Exists(assigned)).exclude(Exists(pending))
+        .select_related("municipality")
+        .prefetch_related(
+            "themes", reviews_with_scores(),
+            Prefetch("conflicts", queryset=ConflictDeclaration.objects.only("idea", "member")),
+        )
+        .order_by("created_at")
+    )
+
+
+def excluded_members(idea: Idea) -> set[int]:
+    """Members left out of the idea's aggregate (needs `conflicts` prefetched or queries)."""
+    return {conflict.member_id for conflict in idea.conflicts.all()}
