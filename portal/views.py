@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ideas.services import PRIVACY_TEXT_VERSION
+from portal.forms import AccessibilityReportForm
+from portal.services import accessibility_report_send
+
+
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/privacy_notice.html", {
+        "version": PRIVACY_TEXT_VERSION,
+        "controller": settings.PRIVACY_CONTROLLER,
+        "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+        "retention_months": settings.IDEA_RETENTION_MONTHS,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    form = AccessibilityReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not form.cleaned_data["website"]:
+            accessibility_report_send(page=form.cleaned_data["page"],
+                                      description=form.cleaned_data["description"],
+                                      email=form.cleaned_data["email"])
+        messages.success(request, _("Thank you. We have received your report and will look "
+                                    "into it."))
+        return redirect("accessibility_statement")
+    return render(request, "portal/accessibility_statement.html", {
+        "form": form,
+        "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+    })

@@ -1,0 +1,75 @@
+"""Erasure reaches everywhere: afterwards no text column of any table holds the email or phone."""
+import re
+
+import pytest
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.db import models
+from django.db.models.functions import Cast
+from django.urls import reverse
+
+from ideas import workflow
+from ideas.models import Idea, Municipality, Theme
+from ideas.services import idea_ask_question, idea_submit, idea_transition
+from portal.roles import Role
+from tests.factories import PartnerFactory, UserFactory
+from triage.services import idea_refer
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = "karin.erasable@example.org"
+PHONE = "070-555 12 34"
+NAME = "Karin Raderbar"
+TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
+
+
+def rows_holding(value: str) -> list[str]:
+    """Every (table, column) whose text holds the value, searched the same way in every table."""
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, TEXT_FIELDS):
+                continue
+            queryset = model._base_manager.annotate(_text=Cast(field.attname, models.TextField()))
+            if queryset.filter(_text__icontains=value).exists():
+                found.append(f"{model._meta.db_table}.{field.column}")
+    for session in Session.objects.all():
+        if value.lower() in str(session.get_decoded()).lower():
+            found.append(f"django_session {session.session_key}")
+    return found
+
+
+def test_erasing_from_the_tracking_page_leaves_the_email_and_phone_nowhere(
+    client, django_capture_on_commit_callbacks
+):
+    coordinator = UserFactory(roles=[Role.COORDINATOR])
+    partner = PartnerFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = idea_submit(
+            title="Samlingslokal i byn", description="Vi behöver en lokal.",
+            municipality=Municipality.objects.get(code="1885"),
+            themes=list(Theme.objects.all()[:1]), submitter_email=EMAIL,
+            submitter_phone=PHONE, submitter_name=NAME, share_contact_with_partners=True,
+        )
+        idea = submitted.idea
+        for step in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW):
+            idea_transition(idea=idea, to=step, actor=coordinator, actor_roles={Role.COORDINATOR})
+        idea_ask_question(idea=idea, question="Hur många bor i byn?", actor=coordinator)
+        idea_transition(idea=idea, to=workflow.Status.IN_REVIEW, actor=coordinator,
+                        actor_roles={Role.COORDINATOR})
+        idea_refer(idea=Idea.objects.get(pk=idea.pk), partners=[partner], note="Kan ni hjälpa?",
+                   actor=coordinator, actor_roles={Role.COORDINATOR})
+    assert any(PHONE in message.body for message in mail.outbox)  # the partner got it, with consent
+    assert rows_holding(EMAIL) and rows_holding(PHONE)
+
+    token = re.search(r"/track/([\w-]+)/", mail.outbox[0].body).group(1)
+    client.get(reverse("ideas:track", args=[token]))
+    response = client.post(reverse("ideas:erase", args=[token]), follow=True)
+
+    assert response.status_code == 200
+    assert rows_holding(EMAIL) == []
+    assert rows_holding(PHONE) == []
+    assert rows_holding(NAME) == []
+    idea.refresh_from_db()
+    assert idea.title == "Samlingslokal i byn" and idea.anonymised_at is not None

@@ -1,0 +1,51 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from portal.outbox.models import Message, MessageKind
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_links_to_the_privacy_notice_and_the_accessibility_statement(client):
+    page = client.get("/").content.decode()
+    assert reverse("privacy_notice") in page
+    assert reverse("accessibility_statement") in page
+
+
+def test_the_privacy_notice_names_the_version_the_retention_and_the_rights(client, settings):
+    settings.IDEA_RETENTION_MONTHS = 18
+    from ideas.services import PRIVACY_TEXT_VERSION
+
+    page = client.get(reverse("privacy_notice")).content.decode()
+    assert PRIVACY_TEXT_VERSION in page
+    assert "18" in page
+    assert "IMY" in page
+    assert settings.PRIVACY_CONTACT_EMAIL in page
+
+
+def test_an_accessibility_problem_reaches_the_coordinator(
+    client, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accessibility_statement"), {
+            "page": "/idea/new/", "description": "Fokus syns inte på knappen.",
+            "email": "besok@example.org",
+        }, follow=True)
+    assert response.status_code == 200
+    message = Message.objects.get(kind=MessageKind.NOTICE)
+    assert message.recipient == settings.COORDINATOR_EMAIL
+    assert "Fokus syns inte på knappen." in mail.outbox[0].body
+
+
+def test_an_empty_report_is_explained_next_to_the_field(client):
+    response = client.post(reverse("accessibility_statement"), {"description": ""})
+    page = response.content.decode()
+    assert 'href="#id_description"' in page
+    assert not Message.objects.exists()
+
+
+def test_a_report_from_a_bot_filling_the_hidden_field_is_dropped(client):
+    client.post(reverse("accessibility_statement"),
+                {"description": "spam", "website": "http://spam.example"})
+    assert not Message.objects.exists()

@@ -1,0 +1,104 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from ideas import workflow
+from ideas.models import IdeaEvent, Theme
+from tests.factories import IdeaFactory, ThemeFactory, municipality
+
+pytestmark = pytest.mark.django_db
+
+
+def test_statistics_show_ideas_per_municipality_with_a_map_and_a_table(committee_client):
+    for _ in range(3):
+        IdeaFactory(municipality=municipality("1880"))
+    IdeaFactory(municipality=municipality("1864"), is_rural=True)
+
+    page = committee_client.get(reverse("triage:statistics")).content.decode()
+
+    table = page[page.index('id="municipality-table"'):]
+    assert re.search(r"Örebro</th><td class=\"text-end\">3</td>", table)
+    assert re.search(r"Ljusnarsberg</th><td class=\"text-end\">1</td>", table)
+    assert '<svg class="tile-map"' in page
+    assert page.count("<rect width=") == 12
+
+
+def test_the_quietest_municipalities_are_named_for_the_next_caravan_tour(committee_client):
+    busy = ["1814", "1860", "1861", "1862", "1863", "1864", "1880", "1881", "1883"]
+    for code in busy:
+        IdeaFactory(municipality=municipality(code))
+    page = committee_client.get(reverse("triage:statistics")).content.decode()
+    quiet = page[page.index('id="quiet-municipalities"'):].split("</ol>")[0]
+    assert {"Askersund", "Nora", "Lindesberg"} == set(re.findall(r"<li>(\w+) \(0\)", quiet))
+
+
+def test_the_period_filter_leaves_out_older_ideas(committee_client):
+    IdeaFactory(created_at=timezone.now() - timedelta(days=400))
+    IdeaFactory()
+    today = timezone.localdate()
+    response = committee_client.get(reverse("triage:statistics"), {
+        "start": (today - timedelta(days=30)).isoformat(), "end": today.isoformat()})
+    assert re.search(r'id="total-ideas">1<', response.content.decode())
+
+
+def test_an_inverted_period_is_explained_next_to_the_field(committee_client):
+    response = committee_client.get(reverse("triage:statistics"),
+                                    {"start": "2026-05-01", "end": "2026-01-01"})
+    assert 'href="#id_end"' in response.content.decode()
+
+
+def test_median_days_to_referral_is_computed_from_the_history(committee_client):
+    now = timezone.now()
+    for days in (2, 4, 10):
+        idea = IdeaFactory(created_at=now - timedelta(days=20))
+        IdeaEvent.objects.create(idea=idea, from_status=workflow.Status.IN_REVIEW,
+                                 to_status=workflow.Status.REFERRED,
+                                 created_at=now - timedelta(days=20 - days))
+    response = committee_client.get(reverse("triage:statistics"))
+    assert response.context["summary"]["median_days_to_referral"] == 4.0
+
+
+def count_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("triage:statistics")).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_page_costs_the_same_number_of_queries_with_more_ideas(committee_client):
+    theme = Theme.objects.first() or ThemeFactory()
+    IdeaFactory(themes=[theme])
+    committee_client.get(reverse("triage:statistics"))  # the session settles on first use
+    few = count_queries(committee_client)
+    for code in ("1880", "1881", "1882", "1883", "1884"):
+        for _ in range(4):
+            idea = IdeaFactory(municipality=municipality(code), themes=[theme])
+            IdeaEvent.objects.create(idea=idea, to_status=workflow.Status.REFERRED)
+    assert count_queries(committee_client) == few <= 20
+
+
+def test_other_roles_cannot_see_the_statistics(client, partner_contact):
+    client.force_login(partner_contact)
+    assert client.get(reverse("triage:statistics")).status_code == 403
+
+
+def test_the_open_data_export_holds_aggregates_only_and_hides_small_counts(committee_client):
+    theme = ThemeFactory(slug="broadband-x")
+    for _ in range(3):
+        IdeaFactory(municipality=municipality("1880"), themes=[theme],
+                    submitter_email="secret-person@example.org", title="Hemlig titel")
+    IdeaFactory(municipality=municipality("1864"), themes=[theme])
+
+    response = committee_client.get(reverse("triage:open_data_csv"))
+
+    body = response.content.decode()
+    assert response["Content-Disposition"].startswith("attachment")
+    lines = body.strip().splitlines()
+    assert lines[0] == "month,municipality_code,municipality,theme,ideas"
+    assert any(line.endswith(",1880,Örebro,broadband-x,3") for line in lines)
+    assert any(line.endswith(",1864,Ljusnarsberg,broadband-x,<3") for line in lines)
+    assert "secret-person" not in body and "Hemlig titel" not in body

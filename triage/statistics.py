@@ -1,0 +1,212 @@
+"""Figures for the partnership: where ideas come from and what becomes of them.
+
+Every figure is one aggregate query, so the page costs the same with 100 or 100,000 ideas.
+"""
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
+
+from ideas import workflow
+from ideas.models import Channel, Idea, IdeaEvent, Municipality, Theme
+from partners.models import Partner
+
+# Positions of the municipalities on the tile map: (column, row), north at the top.
+TILE_POSITIONS = {
+    "1864": (2, 0),  # Ljusnarsberg
+    "1863": (1, 1),  # Hällefors
+    "1884": (2, 1),  # Nora
+    "1885": (3, 1),  # Lindesberg
+    "1883": (0, 2),  # Karlskoga
+    "1814": (1, 2),  # Lekeberg
+    "1880": (2, 2),  # Örebro
+    "1862": (0, 3),  # Degerfors
+    "1861": (1, 3),  # Hallsberg
+    "1881": (2, 3),  # Kumla
+    "1860": (0, 4),  # Laxå
+    "1882": (1, 4),  # Askersund
+}
+TILE_SIZE = 92
+TILE_GAP = 6
+# Light to dark; the last two steps carry white text (contrast at least 4.5:1 both ways).
+SHADES = ["#eef4fc", "#c5dbf5", "#8fb8ea", "#2f6fd0", "#0b3d91"]
+DECISION_STATES = [workflow.Status.REFERRED, workflow.Status.DECLINED, workflow.Status.ON_HOLD]
+OPEN_REFERRAL_STATES = ["sent", "accepted", "question"]
+ANSWERED_REFERRAL_STATES = ["accepted", "declined", "support_given"]
+ACCEPTED_REFERRAL_STATES = ["accepted", "support_given"]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @classmethod
+    def default(cls, today: date | None = None) -> "Period":
+        today = today or timezone.localdate()
+        return cls(start=today - timedelta(days=365), end=today)
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        zone = timezone.get_current_timezone()
+        return (datetime.combine(self.start, time.min, zone),
+                datetime.combine(self.end + timedelta(days=1), time.min, zone))
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    share: float  # of the largest value, 0..1, for the bar's length
+    display: str
+
+
+@dataclass(frozen=True)
+class Tile:
+    code: str
+    name: str
+    count: int
+    per_10k: float | None
+    x: int
+    y: int
+    fill: str
+    text_fill: str
+
+
+def ideas_in(period: Period) -> QuerySet[Idea]:
+    start, end = period.bounds()
+    return Idea.objects.filter(created_at__gte=start, created_at__lt=end)
+
+
+def bars(rows: list[tuple[str, float]], *, percent: bool = False) -> list[Bar]:
+    top = max((value for _label, value in rows), default=0) or 1
+    return [
+        Bar(label=label, value=value, share=value / top,
+            display=f"{value:.0%}" if percent else f"{value:g}")
+        for label, value in rows
+    ]
+
+
+def municipality_tiles(period: Period, *, per_inhabitants: bool) -> list[Tile]:
+    """One tile per municipality, shaded by ideas in the period (or per 10,000 inhabitants)."""
+    counts = dict(ideas_in(period).values_list("municipality__code")
+                  .annotate(n=Count("pk")).order_by())
+    municipalities = Municipality.objects.filter(code__in=TILE_POSITIONS)
+    values = {}
+    for municipality in municipalities:
+        count = counts.get(municipality.code, 0)
+        per_10k = count * 10_000 / municipality.population if municipality.population else None
+        values[municipality.code] = (municipality, count, per_10k)
+    measure = {code: (per or 0.0) if per_inhabitants else float(count)
+               for code, (_m, count, per) in values.items()}
+    top = max(measure.values(), default=0) or 1
+    tiles = []
+    for code, (municipality, count, per_10k) in sorted(values.items()):
+        step = 0 if measure[code] == 0 else min(len(SHADES) - 1,
+                                                1 + int(measure[code] / top * (len(SHADES) - 2)))
+        column, row = TILE_POSITIONS[code]
+        tiles.append(Tile(
+            code=code, name=municipality.name, count=count,
+            per_10k=round(per_10k, 1) if per_10k is not None else None,
+            x=column * (TILE_SIZE + TILE_GAP), y=row * (TILE_SIZE + TILE_GAP),
+            fill=SHADES[step], text_fill="#ffffff" if step >= 3 else "#0b1a33",
+        ))
+    return tiles
+
+
+def quietest_municipalities(tiles: list[Tile], how_many: int = 3) -> list[Tile]:
+    """The municipalities with the fewest ideas in the period: where to go next."""
+    return sorted(tiles, key=lambda tile: (tile.count, tile.per_10k or 0, tile.name))[:how_many]
+
+
+def ideas_by_theme(period: Period) -> list[Bar]:
+    start, end = period.bounds()
+    themes = Theme.objects.annotate(
+        n=Count("ideas", filter=Q(ideas__created_at__gte=start, ideas__created_at__lt=end))
+    ).order_by("-n", "order")
+    return bars([(theme.name, theme.n) for theme in themes])
+
+
+def ideas_by_channel(period: Period) -> list[Bar]:
+    counts = dict(ideas_in(period).values_list("channel").annotate(n=Count("pk")).order_by())
+    return bars([(str(label), counts.get(value, 0)) for value, label in Channel.choices])
+
+
+def ideas_by_outreach_event(period: Period) -> list[Bar]:
+    rows = (ideas_in(period).exclude(outreach_event=None)
+            .values_list("outreach_event__name", "outreach_event__date")
+            .annotate(n=Count("pk")).order_by("-n", "outreach_event__name")[:20])
+    return bars([(f"{name} ({day:%Y-%m-%d})", n) for name, day, n in rows])
+
+
+def status_funnel(period: Period) -> list[Bar]:
+    """How many of the period's ideas ever reached each stage."""
+    reached = dict(
+        IdeaEvent.objects.filter(idea__in=ideas_in(period)).values_list("to_status")
+        .annotate(n=Count("idea", distinct=True)).order_by()
+    )
+    return bars([(str(status.label), reached.get(status.value, 0)) for status in workflow.Status])
+
+
+def summary(period: Period) -> dict:
+    ideas = ideas_in(period)
+    totals = ideas.aggregate(total=Count("pk"), rural=Count("pk", filter=Q(is_rural=True)))
+    timings = ideas.annotate(
+        decided=Min("events__created_at", filter=Q(events__to_status__in=DECISION_STATES)),
+        referred=Min("events__created_at", filter=Q(events__to_status=workflow.Status.REFERRED)),
+    ).values_list("created_at", "decided", "referred")
+    to_decision, to_referral = [], []
+    for created, decided, referred in timings:
+        if decided:
+            to_decision.append((decided - created).total_seconds() / 86400)
+        if referred:
+            to_referral.append((referred - created).total_seconds() / 86400)
+    return {
+        "total": totals["total"],
+        "rural_share": totals["rural"] / totals["total"] if totals["total"] else None,
+        "median_days_to_decision": round(statistics.median(to_decision), 1)
+        if to_decision else None,
+        "median_days_to_referral": round(statistics.median(to_referral), 1)
+        if to_referral else None,
+    }
+
+
+def partner_figures(period: Period) -> QuerySet[Partner]:
+    """Each active partner's open referrals now, and its acceptance rate in the period."""
+    start, end = period.bounds()
+    in_period = Q(referrals__created_at__gte=start, referrals__created_at__lt=end)
+    return Partner.objects.filter(is_active=True).annotate(
+        open_referrals=Count("referrals", filter=Q(referrals__state__in=OPEN_REFERRAL_STATES)),
+        answered=Count("referrals", filter=in_period
+                       & Q(referrals__state__in=ANSWERED_REFERRAL_STATES)),
+        accepted=Count("referrals", filter=in_period
+                       & Q(referrals__state__in=ACCEPTED_REFERRAL_STATES)),
+    ).order_by("-open_referrals", "name")
+
+
+# Counts below this are published as "<3" so that no single resident can be picked out.
+SMALL_COUNT = 3
+
+
+def open_data_rows(period: Period) -> list[dict]:
+    """Ideas per month, municipality and theme: aggregates only, small counts suppressed."""
+    from django.db.models.functions import TruncMonth
+
+    rows = (
+        ideas_in(period)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month", "municipality__code", "municipality__name", "themes__slug")
+        .annotate(ideas=Count("pk", distinct=True))
+        .order_by("month", "municipality__code", "themes__slug")
+    )
+    return [
+        {
+            "month": row["month"].strftime("%Y-%m"),
+            "municipality_code": row["municipality__code"],
+            "municipality": row["municipality__name"],
+            "theme": row["themes__slug"] or "",
+            "ideas": str(row["ideas"]) if row["ideas"] >= SMALL_COUNT else f"<{SMALL_COUNT}",
+        }
+        for row in rows
+    ]
