@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from ideas.models import Idea, IdeaEvent
 from ideas.workflow import Status
@@ -77,7 +78,7 @@ def dashboard_ideas(*, user) -> QuerySet[Idea]:
     """The ideas of the dashboard list with what the list shows, in a constant number of queries."""
     submitted = Review.objects.filter(idea=OuterRef("pk"), submitted_at__isnull=False)
     queryset = with_waiting_since(
-        Idea.objects.select_related("municipality").prefetch_related("themes")
+        Idea.objects.select_related("municipality")
         .only("reference", "title", "status", "is_rural", "created_at", "municipality__name")
     )
     return queryset.annotate(
@@ -92,6 +93,24 @@ def dashboard_ideas(*, user) -> QuerySet[Idea]:
         ),
         referral_overdue=Exists(overdue_referrals().filter(idea=OuterRef("pk"))),
     )
+
+
+def attach_theme_names(ideas: list[Idea]) -> list[Idea]:
+    """Give each idea of a page `theme_names`, read in one query.
+
+    Cheaper than prefetch_related, which builds a queryset per idea: on a 50-row page that
+    was a quarter of the dashboard's time.
+    """
+    names: dict[int, list[str]] = {idea.pk: [] for idea in ideas}
+    rows = (Idea.themes.through.objects.filter(idea_id__in=names)
+            .order_by("theme__order", "theme__name_sv")
+            .values_list("idea_id", "theme__name_sv", "theme__name_en"))
+    english = (get_language() or "sv").startswith("en")
+    for idea_id, name_sv, name_en in rows:
+        names[idea_id].append(name_en if english else name_sv)
+    for idea in ideas:
+        idea.theme_names = names[idea.pk]
+    return ideas
 
 
 @dataclass(frozen=True)

@@ -61,8 +61,10 @@ def dashboard(request):
     if not filtered:
         # The inbox has just counted every idea; no need to count them again.
         paginator.count = sum(count.total for count in counts)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_theme_names(list(page.object_list))
     return render(request, "triage/idea_list.html", {
-        "page": paginator.get_page(request.GET.get("page")),
+        "page": page,
         "filter": idea_filter,
         "counts": counts,
         "ageing_days": selectors.ageing_days(),
