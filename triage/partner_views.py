@@ -1,0 +1,175 @@
+"""The partner's side of a referral: the public answer page behind a signed link, and the pages
+of a logged-in partner contact. GET only shows; every change is a POST with a CSRF token."""
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.roles import Role, role_required
+from triage import partner_selectors as selectors
+from triage.models import AnswerKind, ReferralState
+from triage.partner_answers import (
+    AWAITING_ANSWER,
+    AnswerError,
+    AnswerLinkError,
+    AnswerLinkExpired,
+    AnswerLinkUsed,
+    answer_link_resolve,
+    referral_answer,
+    support_report,
+)
+from triage.partner_forms import SupportReportForm, answer_forms
+
+THANKS = {
+    AnswerKind.ACCEPT: gettext_lazy(
+        "Thank you for accepting. The committee has been told and will put you in touch with "
+        "the idea's owner."),
+    AnswerKind.DECLINE: gettext_lazy(
+        "Thank you for your answer. The committee has been told and will look for another way "
+        "for the idea."),
+    AnswerKind.QUESTION: gettext_lazy(
+        "Thank you for your question. The committee will answer you by email, and we have sent "
+        "you a new link to answer the referral with later."),
+}
+
+
+def _invalid_link(request, error: AnswerLinkError):
+    if isinstance(error, AnswerLinkExpired):
+        reason = "expired"
+    elif isinstance(error, AnswerLinkUsed):
+        reason = "used"
+    else:
+        reason = "unknown"
+    return render(request, "triage/referral_answer_invalid.html",
+                  {"reason": reason, "coordinator_email": settings.COORDINATOR_EMAIL},
+                  status=error.status)
+
+
+def _answer_from_post(request, forms, *, referral, contact, user, expected_answers=None):
+    """Validate the pressed form and record the answer; return the kind, or None on errors."""
+    kind = request.POST.get("answer", "")
+    form = forms.get(kind)
+    if form is None:
+        return None, _("Choose whether you accept, decline or ask a question.")
+    if not form.is_valid():
+        return None, None
+    try:
+        referral_answer(referral=referral, kind=kind, text=form.cleaned_data["text"],
+                        contact=contact, user=user, expected_answers=expected_answers)
+    except AnswerError as error:
+        form.add_error(None, str(error))
+        return None, None
+    return kind, None
+
+
+@require_http_methods(["GET", "POST"])
+def referral_answer_page(request, token: str):
+    """Public: show the referral behind a signed link; the answer is recorded on POST only."""
+    try:
+        link = answer_link_resolve(token)
+    except AnswerLinkError as error:
+        return _invalid_link(request, error)
+    forms = answer_forms(request.POST if request.method == "POST" else None)
+    problem = None
+    if request.method == "POST":
+        try:
+            kind, problem = _answer_from_post(
+                request, forms, referral=link.referral, contact=link.contact, user=None,
+                expected_answers=link.answers)
+        except AnswerLinkUsed as error:
+            return _invalid_link(request, error)
+        if kind:
+            return redirect(f"{reverse('partner_portal:answered')}?answer={kind}")
+    return render(request, "triage/referral_answer.html", {
+        "referral": link.referral,
+        "idea": link.referral.idea,
+        "contact": link.contact,
+        "owner": selectors.idea_owner_for_partner(link.referral),
+        "forms": forms,
+        "problem": problem,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+def referral_answered(request):
+    """Public: the thank-you page after an answer by link; it shows no data of the referral."""
+    return render(request, "triage/referral_answered.html",
+                  {"thanks": THANKS.get(request.GET.get("answer", ""), "")})
+
+
+@role_required(Role.PARTNER_CONTACT)
+def referral_list(request):
+    contact = selectors.partner_contact_of(request.user)
+    return render(request, "triage/partner_referral_list.html", {
+        "contact": contact,
+        "referrals": selectors.referrals_for_contact(contact),
+    })
+
+
+def _own_referral(request, pk: int):
+    contact = selectors.partner_contact_of(request.user)
+    referral = selectors.referral_for_contact(contact, pk)
+    if referral is None:
+        raise Http404
+    return contact, referral
+
+
+def _detail_page(request, contact, referral, *, forms=None, support_form=None, problem=None,
+                 status=200):
+    return render(request, "triage/partner_referral_detail.html", {
+        "contact": contact,
+        "referral": referral,
+        "idea": referral.idea,
+        "owner": selectors.idea_owner_for_partner(referral),
+        "forms": (forms or answer_forms()) if referral.state in AWAITING_ANSWER else None,
+        "support_form": (support_form or SupportReportForm())
+        if referral.state == ReferralState.ACCEPTED else None,
+        "problem": problem,
+    }, status=status)
+
+
+@role_required(Role.PARTNER_CONTACT)
+def referral_detail(request, pk: int):
+    contact, referral = _own_referral(request, pk)
+    return _detail_page(request, contact, referral)
+
+
+@require_POST
+@role_required(Role.PARTNER_CONTACT)
+def referral_answer_post(request, pk: int):
+    contact, referral = _own_referral(request, pk)
+    forms = answer_forms(request.POST)
+    kind, problem = _answer_from_post(request, forms, referral=referral, contact=contact,
+                                      user=request.user)
+    if kind:
+        messages.success(request, THANKS[kind] if kind != AnswerKind.QUESTION
+                         else _("Thank you for your question. The committee will answer you "
+                                "by email."))
+        return redirect("partner_portal:referral_detail", pk=referral.pk)
+    return _detail_page(request, contact, referral, forms=forms, problem=problem, status=400)
+
+
+@require_POST
+@role_required(Role.PARTNER_CONTACT)
+def referral_support(request, pk: int):
+    contact, referral = _own_referral(request, pk)
+    form = SupportReportForm(request.POST)
+    problem = None
+    if form.is_valid():
+        try:
+            support_report(referral=referral, user=request.user, kind=form.cleaned_data["kind"],
+                           text=form.cleaned_data["text"],
+                           progress=form.cleaned_data["progress"])
+        except AnswerError as error:
+            form.add_error(None, str(error))
+            problem = str(error)
+        else:
+            messages.success(request, _("Thank you. Your report has been saved and the "
+                                        "committee has been told."))
+            return redirect("partner_portal:referral_detail", pk=referral.pk)
+    return _detail_page(request, contact, referral, support_form=form, problem=problem,
+                        status=400)
