@@ -6,6 +6,7 @@ SQLite in the project folder, Celery tasks in-process after commit, mail to file
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from environs import Env
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
+    "import_export",
     "csp",
     "axes",
     "django_otp",
@@ -107,6 +110,9 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The cache holds the submission rate limits: with several web processes it must be shared,
+# so production sets CACHE_URL=redis://host:6379/1. The default lives in one process.
+CACHES = {"default": env.dj_cache_url("CACHE_URL", default="locmem://")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -116,11 +122,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "triage:dashboard"
+LOGIN_REDIRECT_URL = "after_login"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+# "sv-easy" is easy-to-read Swedish (lättläst): its catalogue holds only the texts rewritten
+# for it, and every other string falls back to plain Swedish.
+LANGUAGES = [
+    ("sv", _("Swedish")),
+    ("sv-easy", _("Easy-to-read Swedish")),
+    ("en", _("English")),
+    ("ar", _("Arabic")),
+]
+# How the language switch names each language: in that language itself.
+LANGUAGE_NATIVE_NAMES = {"sv": "Svenska", "sv-easy": "Lättläst", "en": "English", "ar": "العربية"}
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -138,7 +153,13 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-MEDIA_ROOT = env.path("MEDIA_ROOT", BASE_DIR / "var" / "media")
+MEDIA_ROOT = env.path("MEDIA_ROOT", BASE_DIR / "var" / "media")  # never served publicly
+
+# The resident's form: spam checks and limits (RATELIMIT_ENABLE=false for benchmarks).
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", True)
+IDEAS_SUBMIT_RATE = env.str("IDEAS_SUBMIT_RATE", "10/h")  # ideas and drafts per IP address
+IDEAS_MIN_FILL_SECONDS = env.int("IDEAS_MIN_FILL_SECONDS", 3)
+IDEAS_MAX_REQUEST_BYTES = env.int("IDEAS_MAX_REQUEST_BYTES", 32 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -153,10 +174,23 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Idélotsen <idelotsen@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COORDINATOR_EMAIL = env.str("COORDINATOR_EMAIL", "samordnare@example.org")
+PRIVACY_CONTROLLER = env.str(
+    "PRIVACY_CONTROLLER", "Partnerskapet för sociala innovationer i Örebro län"
+)
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", COORDINATOR_EMAIL)
+# Personal data of closed, declined and withdrawn ideas is anonymised after this many months.
+IDEA_RETENTION_MONTHS = env.int("IDEA_RETENTION_MONTHS", 24)
+# Referrals: an answer link works this long; unanswered referrals get a reminder to the partner,
+# and later they are flagged on the dashboard and the coordinator is told.
+REFERRAL_LINK_MAX_AGE_DAYS = env.int("REFERRAL_LINK_MAX_AGE_DAYS", 30)
+REFERRAL_REMINDER_DAYS = env.int("REFERRAL_REMINDER_DAYS", 7)
+REFERRAL_ESCALATION_DAYS = env.int("REFERRAL_ESCALATION_DAYS", 14)
+# The dashboard marks an idea waiting for the committee whose status is older than this.
+TRIAGE_AGEING_DAYS = env.int("TRIAGE_AGEING_DAYS", 14)
 
 # Celery: no broker means tasks run in-process, right after the database commit.
 CELERY_TASK_ALWAYS_EAGER = not env.str("CELERY_BROKER_URL", "")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", "") or "memory://"
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", "") or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -183,6 +217,18 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "portal.outbox.tasks.sweep_outbox",
         "schedule": timedelta(seconds=env.int("OUTBOX_SWEEP_INTERVAL_SECONDS", 120)),
+    },
+    "retention": {
+        "task": "ideas.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "weekly-digest": {
+        "task": "triage.tasks.send_weekly_digest",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+    "referral-reminders": {
+        "task": "triage.tasks.send_referral_reminders",
+        "schedule": crontab(minute=15),
     },
 }
 # Outbox: a row stuck in `sending` past the lease is sent again (its worker died); a row still
@@ -215,6 +261,8 @@ CONTENT_SECURITY_POLICY = {
 # Committee, coordinator and administrator accounts need a second factor (TOTP) in production.
 STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "Idélotsen"
+# Administrators may remove a lost authenticator but never read anyone's secret key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Staff sessions end after 30 minutes idle and 12 hours at most (portal.security).
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", 12 * 60 * 60)

@@ -4,13 +4,21 @@ from django.urls import include, path
 
 from ideas.views import home
 from portal import two_factor
+from portal import views as portal_views
 
 urlpatterns = [
     path("", home, name="home"),
     path("", include("ideas.urls")),
+    path("triage/outbox/", include("portal.outbox.urls")),
     path("triage/", include("triage.urls")),
+    path("partners/", include("partners.urls")),
+    # Partner contacts: partner/ (logged in) and referral/answer/<token>/ (signed link).
+    path("", include("triage.partner_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("privacy/", portal_views.privacy_notice, name="privacy_notice"),
+    path("accessibility/", portal_views.accessibility_statement, name="accessibility_statement"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/start/", portal_views.after_login, name="after_login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     *two_factor.urlpatterns,

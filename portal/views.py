@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -7,7 +8,21 @@ from django.views.decorators.http import require_http_methods
 
 from ideas.services import PRIVACY_TEXT_VERSION
 from portal.forms import AccessibilityReportForm
+from portal.roles import COMMITTEE_ROLES, Role, has_role
 from portal.services import accessibility_report_send
+
+
+@login_required
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Send a user who just logged in to the page their role works from."""
+    user = request.user
+    if has_role(user, *COMMITTEE_ROLES):
+        return redirect("triage:dashboard")
+    if has_role(user, Role.OUTREACH_STAFF):
+        return redirect("ideas:intake")
+    if has_role(user, Role.PARTNER_CONTACT):
+        return redirect("partner_portal:referral_list")
+    return redirect("home")
 
 
 def privacy_notice(request: HttpRequest) -> HttpResponse:

@@ -44,6 +44,7 @@ TOKEN_ROUTES = {
 # For any logged-in user, about the user's own account (two-factor set-up): no role needed,
 # but an anonymous visitor is sent to the login page.
 LOGGED_IN_ROUTES = {
+    "after_login",
     "two_factor_verify",
     "two_factor_setup",
     "two_factor_backup_codes",

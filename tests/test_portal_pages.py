@@ -49,3 +49,19 @@ def test_a_report_from_a_bot_filling_the_hidden_field_is_dropped(client):
     client.post(reverse("accessibility_statement"),
                 {"description": "spam", "website": "http://spam.example"})
     assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "landing"), [
+    ("committee_member", "/triage/"),
+    ("coordinator", "/triage/"),
+    ("outreach_staff", "/intake/"),
+    ("partner_contact", "/partner/"),
+])
+def test_each_role_lands_on_its_own_page_after_logging_in(client, role, landing):
+    from tests.factories import UserFactory
+
+    user = UserFactory(roles=[role])
+    response = client.post(reverse("login"), {"username": user.username,
+                                              "password": "a-long-test-password"}, follow=True)
+    assert response.redirect_chain[-1][0] == landing
+    assert response.status_code == 200

@@ -10,7 +10,7 @@ from ideas import workflow
 from ideas.models import Idea
 from ideas.services import idea_transition
 from partners.models import Partner
-from partners.selectors import referral_recipients
+from partners.selectors import referral_recipients, suggestions_for_idea
 from portal.outbox.models import MessageKind
 from portal.outbox.services import message_enqueue
 from triage.models import (
@@ -176,6 +176,8 @@ def idea_refer(
     idea = idea_transition(idea=idea, to=workflow.Status.REFERRED, actor=actor,
                            actor_roles=actor_roles, note=note)
     shares_contact = idea.share_contact_with_partners and idea.anonymised_at is None
+    # Each partner's email says why it was chosen: the matching's reasons, in its own words.
+    reasons = {match.partner.id: match.reasons for match in suggestions_for_idea(idea)}
     referrals = []
     for partner in partners:
         referral = Referral.objects.create(
@@ -188,6 +190,7 @@ def idea_refer(
                 recipient=contact.email,
                 template="referral",
                 context={"referral": referral, "idea": idea, "contact": contact,
+                         "reasons": reasons.get(partner.pk, ()),
                          "answer_url": answer_url(referral=referral, contact=contact, answers=0)},
                 language=contact.language,
                 idempotency_key=f"referral:{referral.pk}:contact:{contact.pk}",

@@ -127,3 +127,20 @@ def test_the_coordinator_moves_an_idea_through_screening_to_review(coordinator_c
     idea.refresh_from_db()
     assert idea.status == workflow.Status.IN_REVIEW
     assert idea.events.count() == 3
+
+
+def test_the_referral_email_says_why_the_partner_was_chosen(
+    coordinator, django_capture_on_commit_callbacks
+):
+    from ideas.models import Theme
+
+    broadband = Theme.objects.get(slug="broadband")
+    idea = IdeaFactory(in_review=True, themes=[broadband])
+    partner = PartnerFactory()
+    partner.themes.set([broadband])
+    with django_capture_on_commit_callbacks(execute=True):
+        idea_refer(idea=idea, partners=[partner], note="Kan ni hjälpa?", actor=coordinator,
+                   actor_roles={Role.COORDINATOR})
+    body = next(m for m in mail.outbox if m.to == [partner.contacts.get().email]).body
+    assert "Varför vi frågar er:" in body
+    assert "fiber och bredband" in body.lower()
