@@ -1,36 +1,200 @@
+"""Input validation for the resident's form and the staff's fast form. No side effects here."""
+import time
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from ideas.models import Municipality, Theme
+from ideas.models import (
+    Municipality,
+    OrganisationKind,
+    OutreachEvent,
+    Stage,
+    SupportKind,
+    Theme,
+)
+
+MAX_ATTACHMENTS = 3
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# Checked against the first bytes of the file, never against its name.
+MAGIC_NUMBERS = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+STARTED_SALT = "ideas.form-started"
+_CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}
 
 
-class IdeaSubmitForm(forms.Form):
-    """The resident's idea. Validation only: the service stores it."""
+def readable_text(value: str) -> None:
+    """Refuse text that arrived damaged (invalid UTF-8) or with invisible control characters."""
+    if "\ufffd" in value:
+        raise ValidationError(
+            _("Part of this text could not be read (perhaps it was copied from another program). "
+              "Please type it again."),
+            code="unreadable",
+        )
+    if any(char in _CONTROL for char in value):
+        raise ValidationError(
+            _("This text contains invisible control characters. Please type it again."),
+            code="control_characters",
+        )
 
-    title = forms.CharField(
+
+def one_line(value: str) -> str:
+    """Fold line breaks and runs of spaces, so a name or title stays on one line everywhere."""
+    return " ".join(value.split())
+
+
+class Text(forms.CharField):
+    """A text field that refuses damaged input; Django already refuses NUL bytes."""
+
+    default_validators = [readable_text]
+
+
+class OneLine(Text):
+    def to_python(self, value):
+        return one_line(super().to_python(value))
+
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()-]{6,40}$",
+    _("Write the phone number with digits, for example 070-123 45 67 or +46 70 123 45 67."),
+)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; gives a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(
+            attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        single = super().clean
+        return [single(item, initial) for item in files if item]
+
+
+class ChoicesByKey(forms.ModelMultipleChoiceField):
+    """Several choices by primary key; a key that cannot be one is refused before any query."""
+
+    def _check_values(self, value):
+        for key in value:
+            if not str(key).isdigit() or int(key) >= 2**63:  # SQLite overflows on larger ints
+                raise ValidationError(self.error_messages["invalid_pk_value"],
+                                      code="invalid_pk_value", params={"pk": key})
+        return super()._check_values(value)
+
+
+def sniff_content_type(upload) -> str | None:
+    """Tell a PDF, PNG or JPEG by its first bytes; anything else gives None."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for magic, content_type in MAGIC_NUMBERS:
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def started_value() -> str:
+    return signing.Signer(salt=STARTED_SALT).sign(str(int(time.time())))
+
+
+def started_seconds_ago(value: str) -> float | None:
+    """Seconds since the form was handed out, or None if the value was tampered with."""
+    try:
+        started = int(signing.Signer(salt=STARTED_SALT).unsign(value or ""))
+    except (signing.BadSignature, ValueError):
+        return None
+    return time.time() - started
+
+
+class IdeaDetailsForm(forms.Form):
+    """The idea and who is behind it: what the resident's form and the staff's form share."""
+
+    title = OneLine(
         label=_("Give your idea a short name"), max_length=200,
         help_text=_("For example: “A meeting place in the old school in Ramsberg”."),
     )
-    description = forms.CharField(
+    need = Text(
+        label=_("What is the need or the problem?"), max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What is missing or does not work today? Who notices it?"),
+    )
+    description = Text(
         label=_("Describe your idea"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What do you want to do, and why? Write in your own words."),
+    )
+    beneficiaries = Text(
+        label=_("Who benefits from the idea?"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the people in the village, young people, new Swedes."),
     )
     municipality = forms.ModelChoiceField(
         label=_("Where is your idea?"), queryset=Municipality.objects.all(),
         empty_label=_("Choose a municipality"),
         help_text=_("Choose “Whole Örebro County” if the idea concerns the whole county."),
     )
-    themes = forms.ModelMultipleChoiceField(
+    place = OneLine(
+        label=_("Village or place"), max_length=120, required=False,
+        help_text=_("Optional. For example: Ramsberg, or the area around Lake Tisaren."),
+    )
+    is_rural = forms.BooleanField(
+        label=_("The idea concerns a rural area"), required=False,
+        help_text=_("Tick if the idea is for the countryside, a village or a small place."),
+    )
+    themes = ChoicesByKey(
         label=_("What is your idea about?"), queryset=Theme.objects.all(),
         widget=forms.CheckboxSelectMultiple, help_text=_("Choose one or more."),
     )
+    stage = forms.ChoiceField(
+        label=_("How far has the idea come?"), choices=Stage.choices, initial=Stage.IDEA,
+        widget=forms.RadioSelect,
+    )
+    support_wanted = ChoicesByKey(
+        label=_("What kind of support would help?"), queryset=SupportKind.objects.all(),
+        widget=forms.CheckboxSelectMultiple, required=False,
+        help_text=_("Optional. Choose as many as you like, or none if you do not know yet."),
+    )
+    submitter_name = OneLine(
+        label=_("Your name"), max_length=120, required=False,
+        help_text=_("Optional. So that we know what to call you."),
+    )
     submitter_email = forms.EmailField(
-        label=_("Your email address"), max_length=254,
+        label=_("Your email address"), max_length=254, required=False,
         help_text=_("We send you a receipt and a link where you can follow your idea."),
     )
-    consent = forms.BooleanField(
-        label=_("I agree that Idélotsen stores my idea and my contact details to handle it."),
-        help_text=_("Required. You can see and erase your data at any time."),
+    submitter_phone = OneLine(
+        label=_("Your phone number"), max_length=40, required=False,
+        validators=[phone_validator],
+        help_text=_("If you would rather be called. Give an email address, a phone number or "
+                    "both."),
+    )
+    organisation_name = OneLine(
+        label=_("Association or organisation"), max_length=200, required=False,
+        help_text=_("Optional. Leave empty if you write as a private person."),
+    )
+    organisation_kind = forms.ChoiceField(
+        label=_("You write as"), choices=OrganisationKind.choices,
+        initial=OrganisationKind.PRIVATE_PERSON, widget=forms.RadioSelect,
+    )
+    language = forms.ChoiceField(
+        label=_("Which language do you want us to write to you in?"), widget=forms.RadioSelect,
     )
     share_contact_with_partners = forms.BooleanField(
         label=_("The partners who get my idea may see my contact details and contact me."),
@@ -38,5 +202,255 @@ class IdeaSubmitForm(forms.Form):
         help_text=_("Optional. Without this, partners reply through Idélotsen."),
     )
 
-    def clean_title(self) -> str:
-        return " ".join(self.cleaned_data["title"].split())
+    contact_required = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language in its own words, so that a newcomer finds theirs.
+        native = getattr(settings, "LANGUAGE_NATIVE_NAMES", {})
+        codes = [code for code, _name in settings.LANGUAGES]
+        self.fields["language"].choices = [
+            (code, native.get(code) or get_language_info(code)["name_local"].capitalize())
+            for code in codes
+        ]
+        current = get_language() or settings.LANGUAGE_CODE
+        self.fields["language"].initial = current if current in codes else settings.LANGUAGE_CODE
+
+    def clean(self):
+        cleaned = super().clean()
+        has_contact = cleaned.get("submitter_email") or cleaned.get("submitter_phone")
+        # Only complain when both fields are free of their own errors.
+        if (self.contact_required and not has_contact
+                and not {"submitter_email", "submitter_phone"} & set(self.errors)):
+            self.add_error("submitter_email", ValidationError(
+                _("Give an email address or a phone number, so that we can reach you."),
+                code="no_contact",
+            ))
+        return cleaned
+
+    def idea_fields(self) -> dict:
+        """The cleaned data in the shape `services.idea_submit` takes."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "need": data["need"],
+            "description": data["description"],
+            "beneficiaries": data["beneficiaries"],
+            "municipality": data["municipality"],
+            "place": data["place"],
+            "is_rural": data["is_rural"],
+            "themes": list(data["themes"]),
+            "stage": data["stage"],
+            "support_wanted": list(data["support_wanted"]),
+            "submitter_name": data["submitter_name"],
+            "submitter_email": data["submitter_email"],
+            "submitter_phone": data["submitter_phone"],
+            "organisation_name": data["organisation_name"],
+            "organisation_kind": data["organisation_kind"],
+            "language": data["language"],
+            "share_contact_with_partners": data["share_contact_with_partners"],
+        }
+
+
+ABOUT_THE_IDEA = (_("Your idea"), "title", "need", "description", "beneficiaries")
+WHERE = (_("Where"), "municipality", "place", "is_rural")
+THEMES_AND_SUPPORT = (_("Themes and support"), "themes", "stage", "support_wanted")
+ABOUT_YOU = (
+    _("About you"), "submitter_name", "submitter_email", "submitter_phone", "organisation_name",
+    "organisation_kind", "language",
+)
+
+
+class IdeaSubmitForm(IdeaDetailsForm):
+    """The resident's idea. Validation only: the service stores it."""
+
+    attachments = MultipleFileField(
+        label=_("Attach files"), required=False,
+        help_text=_("Optional. Up to 3 files: PDF, PNG or JPEG, at most 10 MB each. If the form "
+                    "shows an error, choose the files again."),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that Idélotsen stores my idea and my contact details to handle it."),
+        help_text=_("Required. We use your details only to handle your idea. You can see and "
+                    "erase your data at any time with the link in your receipt."),
+    )
+    # Spam traps: a field people never see, and the time the form was handed out (signed).
+    website = forms.CharField(
+        label=_("Leave this field empty"), required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    # Fields a draft keeps; files and consent are given again when the form is sent.
+    DRAFT_FIELDS = (
+        "title", "need", "description", "beneficiaries", "municipality", "place", "is_rural",
+        "themes", "stage", "support_wanted", "submitter_name", "submitter_email",
+        "submitter_phone", "organisation_name", "organisation_kind", "language",
+        "share_contact_with_partners",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Keep the original time across re-displays, so a corrected form is not "too fast".
+        given = self.data.get("started") if self.is_bound else None
+        self.started_as_sent = given or ""
+        if not given or started_seconds_ago(given) is None:
+            given = started_value()
+        self.initial["started"] = given
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["started"] = given
+        self.fields["consent"].help_text = format_html(
+            '{} <a href="{}">{}</a>', self.fields["consent"].help_text,
+            reverse("privacy_notice"), _("How we handle your data"),
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(*ABOUT_THE_IDEA),
+            Fieldset(*WHERE),
+            Fieldset(*THEMES_AND_SUPPORT),
+            Fieldset(*ABOUT_YOU),
+            Fieldset(_("Files"), "attachments"),
+            Fieldset(_("Your consent"), "consent", "share_contact_with_partners"),
+            Div("website", css_class="d-none"),
+        )  # "started" is written by the template, outside the cached part of the page
+
+    def clean_website(self) -> str:
+        if self.cleaned_data["website"]:
+            raise ValidationError(_("Leave this field empty."), code="honeypot")
+        return ""
+
+    def clean_attachments(self) -> list:
+        files = self.cleaned_data["attachments"]
+        if len(files) > MAX_ATTACHMENTS:
+            raise ValidationError(
+                _("You can attach at most %(count)d files.") % {"count": MAX_ATTACHMENTS},
+                code="too_many",
+            )
+        errors = []
+        for upload in files:
+            name = one_line(upload.name or "")[:200] or "file"
+            if upload.size > MAX_ATTACHMENT_BYTES:
+                errors.append(ValidationError(
+                    _("“%(name)s” is larger than 10 MB. Make it smaller or leave it out.")
+                    % {"name": name}, code="too_big"))
+                continue
+            content_type = sniff_content_type(upload)
+            if content_type is None:
+                errors.append(ValidationError(
+                    _("“%(name)s” is not a PDF, PNG or JPEG file.") % {"name": name},
+                    code="file_type"))
+                continue
+            upload.checked_content_type = content_type
+            upload.checked_name = name
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+    def spam_problem(self) -> str | None:
+        """Say why the form looks sent by a machine, or None. Checked after the fields."""
+        seconds = started_seconds_ago(self.started_as_sent)
+        if seconds is None:
+            return str(_("The form was damaged on the way. Please check it and send it again."))
+        if seconds < getattr(settings, "IDEAS_MIN_FILL_SECONDS", 3):
+            return str(_("That was very fast. Please check your idea and send it again."))
+        return None
+
+    def clean(self):
+        cleaned = super().clean()
+        problem = self.spam_problem()
+        if problem:
+            self.add_error(None, ValidationError(problem, code="spam"))
+        return cleaned
+
+
+class AssistedIdeaForm(IdeaDetailsForm):
+    """The fast form outreach staff fill in on a tablet together with the resident."""
+
+    consent_confirmed = forms.BooleanField(
+        label=_("The resident has agreed that Idélotsen stores the idea and the contact details "
+                "to handle it."),
+        help_text=_("Required. Ask the resident before you send the form."),
+    )
+
+    contact_required = False
+
+    def __init__(self, *args, event: OutreachEvent | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].required = False
+        self.fields["submitter_email"].help_text = _(
+            "Optional. Without it, print the receipt for the resident.")
+        self.fields["submitter_phone"].help_text = _("Optional.")
+        if event is not None:
+            self.fields["municipality"].initial = event.municipality_id
+            self.fields["place"].initial = event.place
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(*ABOUT_THE_IDEA),
+            Fieldset(*WHERE),
+            Fieldset(*THEMES_AND_SUPPORT),
+            Fieldset(*ABOUT_YOU),
+            Fieldset(_("Consent"), "consent_confirmed", "share_contact_with_partners"),
+        )
+
+
+class OutreachEventChooseForm(forms.Form):
+    event = forms.ModelChoiceField(
+        label=_("Event"), queryset=OutreachEvent.objects.select_related("municipality"),
+        empty_label=_("Choose an event"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class OutreachEventForm(forms.ModelForm):
+    name = OneLine(label=_("Name of the event"), max_length=120)
+    place = OneLine(label=_("Place"), max_length=120, required=False,
+                    help_text=_("For example: outside the grocery store in Grythyttan."))
+
+    class Meta:
+        model = OutreachEvent
+        fields = ["name", "kind", "municipality", "place", "date"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}),
+                   "kind": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(_("A new event"), "name", "kind", "municipality", "place", "date"),
+        )
+
+
+class QuestionAnswerForm(forms.Form):
+    answer = Text(label=_("Your answer"), max_length=10000,
+                  widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class WithdrawForm(forms.Form):
+    reason = Text(label=_("Why do you withdraw the idea?"), max_length=2000, required=False,
+                  widget=forms.Textarea(attrs={"rows": 3}),
+                  help_text=_("Optional. It helps us to get better."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+

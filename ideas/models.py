@@ -1,5 +1,7 @@
 import hashlib
 import secrets
+import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -104,6 +106,32 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class EventKind(models.TextChoices):
+    COUNTY_MEETING = Channel.COUNTY_MEETING.value, Channel.COUNTY_MEETING.label
+    CARAVAN_TOUR = Channel.CARAVAN_TOUR.value, Channel.CARAVAN_TOUR.label
+
+
+class OutreachEvent(models.Model):
+    """A county meeting or a stop of the caravan tour where staff write ideas down."""
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="outreach_events",
+        verbose_name=_("municipality"),
+    )
+    place = models.CharField(_("place"), max_length=120, blank=True)
+    date = models.DateField(_("date"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["-date", "name"]
+        verbose_name = _("outreach event")
+        verbose_name_plural = _("outreach events")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%Y-%m-%d})"
+
+
 class Idea(models.Model):
     reference = models.CharField(_("reference number"), max_length=20, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
@@ -141,6 +169,15 @@ class Idea(models.Model):
 
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices,
                                default=Channel.WEB)
+    outreach_event = models.ForeignKey(
+        OutreachEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="ideas",
+        verbose_name=_("outreach event"),
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("registered by"),
+        help_text=_("The staff member who wrote the idea down and confirmed the consent."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, editable=False
     )
@@ -194,3 +231,83 @@ class IdeaEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_id}: {self.from_status} → {self.to_status}"
+
+
+class IdeaQuestion(models.Model):
+    """A question from the committee to the resident, and the resident's answer."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="questions")
+    question = models.TextField(_("question"), max_length=5000)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("asked by"),
+    )
+    asked_at = models.DateTimeField(_("asked"), default=timezone.now)
+    answer = models.TextField(_("answer"), max_length=10000, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+        verbose_name = _("question to the resident")
+        verbose_name_plural = _("questions to the resident")
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {self.question[:60]}"
+
+
+def attachment_path(instance: "IdeaAttachment", filename: str) -> str:
+    # The stored name never comes from the resident; the extension follows the checked content.
+    return f"attachments/{instance.pk.hex}{instance.extension}"
+
+
+class IdeaAttachment(models.Model):
+    """A file sent with an idea: kept outside public paths, downloaded only by the committee."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return self.EXTENSIONS.get(self.content_type, ".bin")
+
+
+class IdeaDraft(models.Model):
+    """A form saved half-way; the resident reopens it with the link sent by email."""
+
+    LIFETIME = timedelta(days=30)  # the link works this long after the last save
+
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    email = models.EmailField(_("email"))
+    data = models.JSONField(_("form data"), default=dict)
+    language = models.CharField(_("language"), max_length=10, default="sv")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+
+    def __str__(self) -> str:
+        return f"{self.pk} ({self.updated_at:%Y-%m-%d})"
+
+    def new_token(self) -> str:
+        """Give the draft a fresh random token; only its hash is kept."""
+        token = secrets.token_urlsafe(24)
+        self.token_hash = hash_token(token)
+        return token

@@ -1,7 +1,23 @@
 """Reads of ideas that carry rules."""
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import timedelta
 
-from ideas.models import Idea, hash_token
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ideas import workflow
+from ideas.models import Idea, IdeaDraft, IdeaQuestion, OutreachEvent, hash_token
+from portal.outbox.models import Message
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    """One line of the history the resident sees."""
+
+    at: object
+    label: str
+    note: str
 
 
 def idea_for_tracking_token(token: str) -> Idea | None:
@@ -15,6 +31,123 @@ def idea_for_tracking_token(token: str) -> Idea | None:
     )
 
 
+def idea_public_history(idea: Idea) -> list[PublicEvent]:
+    """The status changes the resident is told about, in public words.
+
+    Internal moves (a declined referral going back to the queue) stay out; a reason is shown
+    only where the workflow says the resident reads it (a decline, a question, a withdrawal).
+    """
+    history = []
+    for event in idea.events.all():
+        transition = workflow.find(event.from_status, event.to_status) if event.from_status \
+            else None
+        if event.from_status and (transition is None or not transition.tell_resident):
+            continue
+        shows_note = transition is not None and (
+            transition.needs_reason or event.to_status == workflow.Status.WITHDRAWN)
+        history.append(PublicEvent(
+            at=event.created_at,
+            label=workflow.public_label(event.to_status),
+            note=event.note if shows_note else "",
+        ))
+    return history
+
+
+def idea_open_question(idea: Idea) -> IdeaQuestion | None:
+    """The committee's latest unanswered question, while the idea waits for the answer."""
+    if idea.status != workflow.Status.NEEDS_INFORMATION:
+        return None
+    question = idea.questions.filter(answered_at__isnull=True).order_by("-asked_at", "-pk").first()
+    if question is None:
+        # Moved to "needs information" without `idea_ask_question`: the reason is the question.
+        event = idea.events.filter(to_status=workflow.Status.NEEDS_INFORMATION).last()
+        question = IdeaQuestion(idea=idea, question=event.note if event else "",
+                                asked_at=event.created_at if event else idea.updated_at)
+    return question
+
+
+def idea_personal_data(idea: Idea) -> dict:
+    """Everything stored about the idea and its submitter, for the "my data" download."""
+    idea_type = ContentType.objects.get_for_model(Idea)
+    messages = Message.objects.filter(
+        Q(content_type=idea_type, object_id=idea.pk)
+        | Q(recipient__iexact=idea.submitter_email or "-no-email-")
+        & (Q(subject__contains=idea.reference) | Q(body_text__contains=idea.reference))
+    ).order_by("created_at", "pk")
+    return {
+        "reference": idea.reference,
+        "submitted_at": idea.created_at.isoformat(),
+        "status": workflow.public_label(idea.status),
+        "idea": {
+            "title": idea.title,
+            "need": idea.need,
+            "description": idea.description,
+            "beneficiaries": idea.beneficiaries,
+            "municipality": idea.municipality.name,
+            "place": idea.place,
+            "is_rural": idea.is_rural,
+            "themes": [theme.name for theme in idea.themes.all()],
+            "stage": idea.get_stage_display(),
+            "support_wanted": [kind.name for kind in idea.support_wanted.all()],
+        },
+        "submitter": {
+            "name": idea.submitter_name,
+            "email": idea.submitter_email,
+            "phone": idea.submitter_phone,
+            "organisation_name": idea.organisation_name,
+            "organisation_kind": idea.get_organisation_kind_display(),
+            "preferred_language": idea.language,
+        },
+        "consent": {
+            "privacy_text_version": idea.consent_version,
+            "given_at": idea.consent_given_at.isoformat(),
+            "share_contact_with_partners": idea.share_contact_with_partners,
+            "recorded_by_staff_at_event": idea.outreach_event.name if idea.outreach_event_id
+            else None,
+        },
+        "personal_data_erased_at": idea.anonymised_at.isoformat() if idea.anonymised_at
+        else None,
+        "channel": idea.get_channel_display(),
+        "history": [
+            {"at": event.at.isoformat(), "status": event.label, "note": event.note}
+            for event in idea_public_history(idea)
+        ],
+        "questions": [
+            {"question": q.question, "asked_at": q.asked_at.isoformat(), "answer": q.answer,
+             "answered_at": q.answered_at.isoformat() if q.answered_at else None}
+            for q in idea.questions.all()
+        ],
+        "attachments": [
+            {"name": a.original_name, "content_type": a.content_type, "size": a.size,
+             "uploaded_at": a.created_at.isoformat()}
+            for a in idea.attachments.all()
+        ],
+        "emails": [
+            {"to": m.recipient, "subject": m.subject, "created_at": m.created_at.isoformat(),
+             "state": m.state, "text": m.body_text}
+            for m in messages
+        ],
+    }
+
+
+def draft_for_token(token: str) -> IdeaDraft | None:
+    """Find the draft a link points to, if it has not expired."""
+    if not token or len(token) > 100:
+        return None
+    return IdeaDraft.objects.filter(
+        token_hash=hash_token(token),
+        updated_at__gte=timezone.now() - IdeaDraft.LIFETIME,
+    ).first()
+
+
+def outreach_events_recent() -> QuerySet[OutreachEvent]:
+    """Events staff can choose: from a month back on."""
+    since = timezone.localdate() - timedelta(days=31)
+    return OutreachEvent.objects.select_related("municipality").filter(date__gte=since)
+
+
 def ideas_for_committee() -> QuerySet[Idea]:
     """The ideas the committee reads, newest first, shaped for the list."""
     return Idea.objects.select_related("municipality").prefetch_related("themes")
+
+

@@ -1,15 +1,32 @@
 """Every write to an idea: atomic, recorded, with its mail stored in the same transaction."""
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ideas import workflow
-from ideas.models import Idea, IdeaEvent, Municipality, ReferenceCounter, SupportKind, Theme
-from portal.outbox.models import MessageKind
+from ideas.models import (
+    Channel,
+    Idea,
+    IdeaAttachment,
+    IdeaDraft,
+    IdeaEvent,
+    IdeaQuestion,
+    Municipality,
+    OutreachEvent,
+    ReferenceCounter,
+    SupportKind,
+    Theme,
+)
+from portal.outbox.models import Message, MessageKind, MessageState
 from portal.outbox.services import message_enqueue
+from portal.roles import user_roles
 
 PRIVACY_TEXT_VERSION = "2026-11"
 
@@ -20,8 +37,29 @@ class SubmittedIdea:
     tracking_token: str
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file whose content the form has checked: what `idea_submit` stores."""
+
+    upload: UploadedFile
+    name: str
+    content_type: str
+
+
+class IdeaError(Exception):
+    """A change the resident asked for that cannot be made, with a message for them."""
+
+
+def one_line(value: str) -> str:
+    return " ".join(str(value).split())
+
+
 def tracking_url(token: str) -> str:
     return settings.SITE_URL + reverse("ideas:track", kwargs={"token": token})
+
+
+def draft_url(token: str) -> str:
+    return settings.SITE_URL + reverse("ideas:draft", kwargs={"token": token})
 
 
 def next_reference(year: int) -> str:
@@ -45,18 +83,30 @@ def idea_submit(
     language: str = "sv",
     support_wanted: list[SupportKind] | None = None,
     share_contact_with_partners: bool = False,
+    attachments: list[Attachment] | None = None,
+    outreach_event: OutreachEvent | None = None,
+    registered_by=None,
     **details,
 ) -> SubmittedIdea:
-    """Store a new idea with its consent, record its first status and queue the receipt."""
+    """Store a new idea with its consent, record its first status and queue the receipt.
+
+    An idea from an outreach event carries the event's channel and the staff member who wrote
+    it down and confirmed the resident's consent on the spot.
+    """
     now = timezone.now()
+    if outreach_event is not None:
+        details["channel"] = Channel(outreach_event.kind)
     idea = Idea(
-        title=title,
+        # Names and titles go into mail subjects: never more than one line.
+        title=one_line(title),
         description=description,
         municipality=municipality,
-        submitter_email=submitter_email,
-        submitter_phone=submitter_phone,
-        submitter_name=submitter_name,
+        submitter_email=submitter_email.strip(),
+        submitter_phone=one_line(submitter_phone),
+        submitter_name=one_line(submitter_name),
         language=language,
+        outreach_event=outreach_event,
+        registered_by=registered_by,
         share_contact_with_partners=share_contact_with_partners,
         consent_version=PRIVACY_TEXT_VERSION,
         consent_given_at=now,
@@ -69,7 +119,17 @@ def idea_submit(
     idea.save()
     idea.themes.set(themes)
     idea.support_wanted.set(support_wanted or [])
-    IdeaEvent.objects.create(idea=idea, to_status=idea.status, actor_label="resident")
+    for attachment in attachments or []:
+        stored = IdeaAttachment(
+            idea=idea, original_name=one_line(attachment.name)[:200] or "file",
+            content_type=attachment.content_type, size=attachment.upload.size,
+        )
+        stored.file.save("upload", attachment.upload, save=False)
+        stored.save()
+    IdeaEvent.objects.create(
+        idea=idea, to_status=idea.status, actor=registered_by,
+        actor_label="resident" if registered_by is None else "outreach",
+    )
     if idea.submitter_email:
         message_enqueue(
             kind=MessageKind.RECEIPT,
@@ -85,12 +145,14 @@ def idea_submit(
 
 @transaction.atomic
 def idea_transition(
-    *, idea: Idea, to: workflow.Status, actor, actor_roles: set[str], note: str = ""
+    *, idea: Idea, to: workflow.Status, actor, actor_roles: set[str], note: str = "",
+    notify: bool = True,
 ) -> Idea:
     """Move an idea to another status and record who did it and why.
 
     `actor` is the staff user, or None when the resident acts from the tracking page
-    (then `actor_roles` is {workflow.RESIDENT}).
+    (then `actor_roles` is {workflow.RESIDENT}). `notify=False` leaves the resident's mail to
+    the caller, which sends a more specific one (a question, for example).
     """
     locked = Idea.objects.select_for_update().get(pk=idea.pk)
     transition = workflow.check(locked.status, to, actor_roles, note)
@@ -104,7 +166,7 @@ def idea_transition(
     )
     locked.status = to
     locked.save(update_fields=["status", "updated_at"])
-    if transition.tell_resident and locked.submitter_email:
+    if notify and transition.tell_resident and locked.submitter_email:
         message_enqueue(
             kind=MessageKind.STATUS_CHANGE,
             recipient=locked.submitter_email,
@@ -116,3 +178,155 @@ def idea_transition(
         )
     idea.status = locked.status
     return locked
+
+
+@transaction.atomic
+def idea_ask_question(*, idea: Idea, question: str, actor) -> IdeaQuestion:
+    """Ask the resident a question: the idea waits for the answer, and the resident is told."""
+    question = question.strip()
+    idea_transition(
+        idea=idea, to=workflow.Status.NEEDS_INFORMATION, actor=actor,
+        actor_roles=user_roles(actor), note=question, notify=False,
+    )
+    asked = IdeaQuestion.objects.create(idea=idea, question=question, asked_by=actor)
+    if idea.submitter_email:
+        message_enqueue(
+            kind=MessageKind.QUESTION,
+            recipient=idea.submitter_email,
+            template="question",
+            context={"idea": idea, "question": question},
+            language=idea.language,
+            idempotency_key=f"question:{asked.pk}",
+            about=idea,
+        )
+    return asked
+
+
+@transaction.atomic
+def idea_answer_question(*, idea: Idea, answer: str) -> IdeaQuestion:
+    """Store the resident's answer to the open question and give the idea back to the committee."""
+    idea = Idea.objects.select_for_update().get(pk=idea.pk)
+    if idea.status != workflow.Status.NEEDS_INFORMATION:
+        raise IdeaError(_("There is no open question to answer."))
+    question = (
+        IdeaQuestion.objects.select_for_update()
+        .filter(idea=idea, answered_at__isnull=True).order_by("-asked_at", "-pk").first()
+    )
+    if question is None:  # the idea was moved without idea_ask_question; keep the answer anyway
+        event = idea.events.filter(to_status=workflow.Status.NEEDS_INFORMATION).last()
+        question = IdeaQuestion(idea=idea, question=event.note if event else "",
+                                asked_by=event.actor if event else None)
+    question.answer = answer.strip()
+    question.answered_at = timezone.now()
+    question.save()
+    idea_transition(idea=idea, to=workflow.Status.IN_REVIEW, actor=None,
+                    actor_roles={workflow.RESIDENT})
+    return question
+
+
+@transaction.atomic
+def idea_withdraw(*, idea: Idea, reason: str = "") -> Idea:
+    """The resident takes the idea back; it stays on record with its history."""
+    try:
+        return idea_transition(idea=idea, to=workflow.Status.WITHDRAWN, actor=None,
+                               actor_roles={workflow.RESIDENT}, note=reason.strip())
+    except workflow.TransitionNotAllowed as error:
+        raise IdeaError(_("This idea can no longer be withdrawn.")) from error
+
+
+ERASED = "[erased]"
+
+
+@transaction.atomic
+def idea_erase_personal_data(*, idea: Idea) -> Idea:
+    """Erase what identifies the submitter; the idea itself stays, anonymised.
+
+    The submitter's name, email and phone also leave the outbox rows about the idea (receipts,
+    status mails, referrals naming the idea), and mail not yet sent to them is stopped.
+    """
+    locked = Idea.objects.select_for_update().get(pk=idea.pk)
+    if locked.anonymised_at is not None:
+        return locked
+    email = locked.submitter_email
+    personal = [v for v in (email, locked.submitter_phone, locked.submitter_name) if v]
+    idea_type = ContentType.objects.get_for_model(Idea)
+    about_idea = models.Q(content_type=idea_type, object_id=locked.pk)
+    names_idea = (models.Q(subject__contains=locked.reference)
+                  | models.Q(body_text__contains=locked.reference))
+    for message in Message.objects.select_for_update().filter(about_idea | names_idea):
+        changed = {}
+        for field in ("subject", "body_text", "body_html"):
+            value = getattr(message, field)
+            for item in personal:
+                value = value.replace(item, ERASED)
+            if value != getattr(message, field):
+                changed[field] = value
+        if email and message.recipient.lower() == email.lower():
+            changed["recipient"] = ""
+            if message.state in (MessageState.QUEUED, MessageState.SENDING):
+                changed["state"] = MessageState.FAILED
+                changed["last_error"] = "Not sent: the recipient erased their personal data."
+        if changed:
+            Message.objects.filter(pk=message.pk).update(**changed)
+    locked.submitter_name = ""
+    locked.submitter_email = ""
+    locked.submitter_phone = ""
+    locked.organisation_name = ""
+    locked.share_contact_with_partners = False
+    locked.anonymised_at = timezone.now()
+    locked.save(update_fields=[
+        "submitter_name", "submitter_email", "submitter_phone", "organisation_name",
+        "share_contact_with_partners", "anonymised_at", "updated_at",
+    ])
+    return locked
+
+
+@transaction.atomic
+def draft_save(
+    *, data: dict, email: str, language: str, draft: IdeaDraft | None = None
+) -> tuple[IdeaDraft, str]:
+    """Keep a half-filled form and mail its link to the resident; give the draft and its token.
+
+    Saving again gives a new link (the old one stops working), so only the latest mail counts.
+    """
+    draft = draft or IdeaDraft()
+    draft.email = email
+    draft.data = data
+    draft.language = language
+    token = draft.new_token()
+    draft.full_clean()
+    draft.save()
+    title = (data.get("title") or [""])[0]
+    message_enqueue(
+        kind=MessageKind.NOTICE,
+        recipient=email,
+        template="draft",
+        context={"draft_url": draft_url(token), "title": one_line(title)},
+        language=language,
+        idempotency_key=f"draft:{draft.pk}:{draft.token_hash[:16]}",
+        about=draft,
+    )
+    return draft, token
+
+
+def draft_delete(*, draft: IdeaDraft) -> None:
+    """Forget a draft once its idea is sent."""
+    IdeaDraft.objects.filter(pk=draft.pk).delete()
+
+
+def drafts_purge(*, older_than: timedelta = IdeaDraft.LIFETIME) -> int:
+    """Delete drafts nobody has touched for `older_than`: their links no longer work anyway."""
+    deleted, _by_model = IdeaDraft.objects.filter(
+        updated_at__lt=timezone.now() - older_than).delete()
+    return deleted
+
+
+def outreach_event_create(
+    *, name: str, kind: str, municipality: Municipality, place: str = "", date=None
+) -> OutreachEvent:
+    """Add a county meeting or caravan stop that staff register ideas at."""
+    event = OutreachEvent(name=one_line(name), kind=kind, municipality=municipality,
+                          place=one_line(place), date=date or timezone.localdate())
+    event.full_clean()
+    event.save()
+    return event

@@ -7,5 +7,14 @@ app_name = "ideas"
 urlpatterns = [
     path("idea/new/", views.idea_submit, name="submit"),
     path("idea/received/", views.idea_submitted, name="submitted"),
+    path("idea/draft/<str:token>/", views.idea_draft, name="draft"),
     path("track/<str:token>/", views.idea_track, name="track"),
+    path("track/<str:token>/answer/", views.idea_answer, name="answer"),
+    path("track/<str:token>/withdraw/", views.idea_withdraw, name="withdraw"),
+    path("track/<str:token>/my-data/", views.idea_my_data, name="my_data"),
+    path("track/<str:token>/erase/", views.idea_erase, name="erase"),
+    path("staff/attachments/<uuid:uuid>/", views.attachment_download, name="attachment"),
+    path("intake/", views.intake_event, name="intake"),
+    path("intake/new/", views.intake_new, name="intake_new"),
+    path("intake/receipt/", views.intake_receipt, name="intake_receipt"),
 ]

@@ -1,40 +1,255 @@
+"""Thin views: form -> service -> message -> redirect. The resident's pages need no login."""
+import json
+from collections.abc import Callable
+from functools import wraps
+
+import segno
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    QueryDict,
+)
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.datastructures import MultiValueDict
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import get_usage
 
 from ideas import selectors, services, workflow
-from ideas.forms import IdeaSubmitForm
+from ideas.form_cache import form_cache_version, page_is_shared, shared_page
+from ideas.forms import (
+    AssistedIdeaForm,
+    IdeaSubmitForm,
+    OutreachEventChooseForm,
+    OutreachEventForm,
+    QuestionAnswerForm,
+    WithdrawForm,
+    started_value,
+)
+from ideas.models import Idea, IdeaAttachment, IdeaDraft, OutreachEvent
+from portal.roles import COMMITTEE_ROLES, Role, role_required
 
 SESSION_SUBMITTED = "ideas.submitted"
+SESSION_DRAFT = "ideas.draft"
+SESSION_EVENT = "ideas.outreach_event"
+SESSION_INTAKE_RECEIPT = "ideas.intake_receipt"
+INTAKE_ROLES = (Role.OUTREACH_STAFF, Role.COORDINATOR, Role.ADMINISTRATOR)
+RATE_GROUP = "ideas.submit"
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "ideas/home.html")
 
 
+# --- Bad input: a body too big to read gets the form page with a message, never an error page.
+
+def friendly_body_errors(on_error: Callable[..., HttpResponse]) -> Callable:
+    """Read a POST body up front; if it is too large or broken, answer with `on_error`.
+
+    The CSRF check needs the body, so it runs here after the body has been read. A body that
+    cannot be read changes nothing, so answering it with a page needs no CSRF token.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        protected = csrf_protect(view)
+
+        @csrf_exempt
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method == "POST":
+                problem = _body_problem(request)
+                if problem:
+                    request._post, request._files = QueryDict(), MultiValueDict()
+                    return on_error(request, problem, *args, **kwargs)
+            return protected(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _body_problem(request: HttpRequest) -> str | None:
+    limit = getattr(settings, "IDEAS_MAX_REQUEST_BYTES", 32 * 1024 * 1024)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    too_big = _("What you sent is too large for us to receive. Attach at most 3 files of at "
+                "most 10 MB each, and shorten very long texts.")
+    if length > limit:
+        return too_big
+    try:
+        request.POST  # noqa: B018 - parse now, so that errors are caught here
+        request.FILES  # noqa: B018
+    except (RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent):
+        return too_big
+    except MultiPartParserError:
+        return _("What you sent could not be read. Please try again.")
+    return None
+
+
+def _submit_body_error(request: HttpRequest, problem: str) -> HttpResponse:
+    form = IdeaSubmitForm()
+    return render(request, "ideas/idea_submit.html",
+                  {"form": form, "page_problem": problem}, status=413)
+
+
+def _back_to_tracking(request: HttpRequest, problem: str, token: str) -> HttpResponse:
+    messages.error(request, problem)
+    return redirect("ideas:track", token=token)
+
+
+def _back_to_intake(request: HttpRequest, problem: str) -> HttpResponse:
+    messages.error(request, problem)
+    return redirect("ideas:intake_new")
+
+
+def _rate(group: str, request: HttpRequest) -> str:
+    return getattr(settings, "IDEAS_SUBMIT_RATE", "10/h")
+
+
+def _rate_used_up(request: HttpRequest) -> bool:
+    """Tell whether this address has sent its allowance; looking does not count."""
+    usage = get_usage(request, group=RATE_GROUP, key="ip", rate=_rate, method="POST")
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _rate_count(request: HttpRequest) -> None:
+    """Count one idea or draft sent: only what is stored uses up the allowance."""
+    get_usage(request, group=RATE_GROUP, key="ip", rate=_rate, method="POST", increment=True)
+
+
+# --- Submitting an idea
+
+@friendly_body_errors(_submit_body_error)
 @require_http_methods(["GET", "POST"])
 def idea_submit(request: HttpRequest) -> HttpResponse:
-    form = IdeaSubmitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        submitted = services.idea_submit(
-            title=data["title"],
-            description=data["description"],
-            municipality=data["municipality"],
-            themes=list(data["themes"]),
-            submitter_email=data["submitter_email"],
-            share_contact_with_partners=data["share_contact_with_partners"],
-            language=(get_language() or "sv")[:2],
-        )
-        request.session[SESSION_SUBMITTED] = {
-            "reference": submitted.idea.reference,
-            "token": submitted.tracking_token,
-        }
-        return redirect("ideas:submitted")
-    return render(request, "ideas/idea_submit.html", {"form": form})
+    draft = _session_draft(request)
+    if request.method != "POST":
+        if draft is not None:
+            return render(request, "ideas/idea_submit.html",
+                          {"form": IdeaSubmitForm(initial=_draft_initial(draft)), "draft": draft})
+        return _blank_form_page(request)
+
+    form = IdeaSubmitForm(request.POST, request.FILES)
+    if _rate_used_up(request):
+        return render(request, "ideas/idea_submit.html", {
+            "form": form, "draft": draft, "page_problem": _(
+                "Many ideas have been sent from your connection in a short time. Please wait "
+                "an hour and try again. Nothing is lost: you can also save a draft."),
+        }, status=429)
+    if "save_draft" in request.POST:
+        return _save_draft(request, form, draft)
+    if not form.is_valid():
+        return render(request, "ideas/idea_submit.html", {"form": form, "draft": draft})
+    _rate_count(request)
+    submitted = services.idea_submit(
+        **form.idea_fields(),
+        attachments=[
+            services.Attachment(upload=upload, name=upload.checked_name,
+                                content_type=upload.checked_content_type)
+            for upload in form.cleaned_data["attachments"]
+        ],
+    )
+    if draft is not None:
+        services.draft_delete(draft=draft)
+        request.session.pop(SESSION_DRAFT, None)
+    request.session[SESSION_SUBMITTED] = {
+        "reference": submitted.idea.reference,
+        "token": submitted.tracking_token,
+        "emailed": bool(submitted.idea.submitter_email),
+    }
+    return redirect("ideas:submitted")
+
+
+def _blank_form_page(request: HttpRequest) -> HttpResponse:
+    """The empty form: the same for everyone in a language, so its HTML comes from the cache.
+
+    The form object itself is built only when the cache misses.
+    """
+    def render_page(extra: dict) -> HttpResponse:
+        return render(request, "ideas/idea_submit.html", {
+            "form": SimpleLazyObject(IdeaSubmitForm), "started": started_value(),
+            "form_cache_version": form_cache_version(), **extra,
+        })
+
+    if page_is_shared(request):
+        return shared_page(request, render_page, started_value)
+    return render_page({})
+
+
+def _save_draft(request: HttpRequest, form: IdeaSubmitForm,
+                draft: IdeaDraft | None) -> HttpResponse:
+    """Keep what is typed so far; only errors other than missing answers stop it."""
+    form.is_valid()
+    email = form.cleaned_data.get("submitter_email", "")
+    keep = {"required", "no_contact", "spam"}
+    for name, errors in list(form.errors.as_data().items()):
+        remaining = [error for error in errors if error.code not in keep]
+        if remaining:
+            form.errors[name] = form.error_class(
+                [message for error in remaining for message in error.messages])
+        else:
+            del form.errors[name]
+    if not email and "submitter_email" not in form.errors:
+        form.add_error("submitter_email", _(
+            "To save a draft, give your email address: we send the link to it."))
+    spam = form.spam_problem()
+    if spam and "website" not in form.errors:
+        form.add_error(None, spam)
+    if form.errors:
+        return render(request, "ideas/idea_submit.html", {"form": form, "draft": draft})
+    _rate_count(request)
+    data = {name: [value for value in request.POST.getlist(name) if len(value) <= 10000]
+            for name in IdeaSubmitForm.DRAFT_FIELDS if name in request.POST}
+    services.draft_save(
+        data=data, email=email, language=form.cleaned_data.get("language") or "sv", draft=draft)
+    # The draft is reached only through the mailed link, so that the next person at a shared
+    # computer does not find it filled in.
+    request.session.pop(SESSION_DRAFT, None)
+    return render(request, "ideas/idea_draft_saved.html", {"email": email})
+
+
+def _session_draft(request: HttpRequest) -> IdeaDraft | None:
+    draft_id = request.session.get(SESSION_DRAFT) if request.session.session_key else None
+    if draft_id is None:
+        return None
+    return IdeaDraft.objects.filter(pk=draft_id).first()
+
+
+def _draft_initial(draft: IdeaDraft) -> dict:
+    multiple = {"themes", "support_wanted"}
+    return {
+        name: values if name in multiple else (values[0] if values else "")
+        for name, values in draft.data.items()
+        if isinstance(values, list) and name in IdeaSubmitForm.DRAFT_FIELDS
+    }
+
+
+@require_GET
+def idea_draft(request: HttpRequest, token: str) -> HttpResponse:
+    """Open a saved draft from the emailed link: the form comes back filled in."""
+    draft = selectors.draft_for_token(token)
+    if draft is None:
+        raise Http404
+    request.session[SESSION_DRAFT] = draft.pk
+    messages.info(request, _("Welcome back. Your draft is filled in below."))
+    return redirect("ideas:submit")
 
 
 def idea_submitted(request: HttpRequest) -> HttpResponse:
@@ -47,22 +262,185 @@ def idea_submitted(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ideas/idea_submitted.html",
-        {"reference": submitted["reference"],
+        {"reference": submitted["reference"], "emailed": submitted.get("emailed", True),
          "tracking_url": services.tracking_url(submitted["token"])},
     )
 
 
-def idea_track(request: HttpRequest, token: str) -> HttpResponse:
+# --- Following an idea: the token in the URL is the only key.
+
+def _idea_or_404(token: str) -> Idea:
     idea = selectors.idea_for_tracking_token(token)
     if idea is None:
         raise Http404
-    events = idea.events.all()
-    return render(
-        request,
-        "ideas/idea_track.html",
-        {
-            "idea": idea,
-            "public_status": workflow.public_label(idea.status),
-            "events": [(event, workflow.public_label(event.to_status)) for event in events],
-        },
+    return idea
+
+
+def _track_page(request: HttpRequest, idea: Idea, token: str, *,
+                answer_form: QuestionAnswerForm | None = None, status: int = 200) -> HttpResponse:
+    question = selectors.idea_open_question(idea)
+    return render(request, "ideas/idea_track.html", {
+        "idea": idea,
+        "token": token,
+        "public_status": workflow.public_label(idea.status),
+        "history": selectors.idea_public_history(idea),
+        "question": question,
+        "form": answer_form or (QuestionAnswerForm() if question else None),
+        "can_withdraw": workflow.find(idea.status, workflow.Status.WITHDRAWN) is not None,
+        "attachments": idea.attachments.all(),
+    }, status=status)
+
+
+@never_cache
+@require_GET
+def idea_track(request: HttpRequest, token: str) -> HttpResponse:
+    return _track_page(request, _idea_or_404(token), token)
+
+
+@never_cache
+@friendly_body_errors(_back_to_tracking)
+def idea_answer(request: HttpRequest, token: str) -> HttpResponse:
+    idea = _idea_or_404(token)  # a made-up token finds nothing, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = QuestionAnswerForm(request.POST)
+    if not form.is_valid():
+        return _track_page(request, idea, token, answer_form=form)
+    try:
+        services.idea_answer_question(idea=idea, answer=form.cleaned_data["answer"])
+    except services.IdeaError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Thank you for your answer. The committee goes on with "
+                                    "your idea."))
+    return redirect("ideas:track", token=token)
+
+
+@never_cache
+@friendly_body_errors(_back_to_tracking)
+@require_http_methods(["GET", "POST"])
+def idea_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for confirmation; POST withdraws."""
+    idea = _idea_or_404(token)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.idea_withdraw(idea=idea, reason=form.cleaned_data["reason"])
+        except services.IdeaError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("You have withdrawn your idea."))
+        return redirect("ideas:track", token=token)
+    return render(request, "ideas/idea_withdraw.html", {"idea": idea, "token": token,
+                                                        "form": form})
+
+
+@never_cache
+def idea_my_data(request: HttpRequest, token: str) -> HttpResponse:
+    """Everything stored about the idea and its submitter, as a JSON download (on POST)."""
+    idea = _idea_or_404(token)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    body = json.dumps(selectors.idea_personal_data(idea), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="idelotsen-{idea.reference}.json"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def idea_erase(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for confirmation; POST erases the personal data and keeps the idea."""
+    idea = _idea_or_404(token)
+    if request.method == "POST":
+        services.idea_erase_personal_data(idea=idea)
+        messages.success(request, _("Your personal data has been erased. The idea is kept "
+                                    "without your name and contact details."))
+        return redirect("ideas:track", token=token)
+    return render(request, "ideas/idea_erase.html", {"idea": idea, "token": token})
+
+
+# --- Attachments: only the committee, only as downloads.
+
+@role_required(*COMMITTEE_ROLES)
+@require_GET
+def attachment_download(request: HttpRequest, uuid) -> FileResponse:
+    attachment = get_object_or_404(IdeaAttachment, pk=uuid)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=attachment.content_type,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Assisted intake at outreach events
+
+@role_required(*INTAKE_ROLES)
+@require_http_methods(["GET", "POST"])
+def intake_event(request: HttpRequest) -> HttpResponse:
+    """Choose the event once (it stays in the session), or add a new one."""
+    choose = OutreachEventChooseForm(request.POST if "choose" in request.POST else None)
+    choose.fields["event"].queryset = selectors.outreach_events_recent()
+    create = OutreachEventForm(request.POST if "create" in request.POST else None)
+    event = None
+    if request.method == "POST" and "choose" in request.POST and choose.is_valid():
+        event = choose.cleaned_data["event"]
+    elif request.method == "POST" and "create" in request.POST and create.is_valid():
+        event = services.outreach_event_create(**create.cleaned_data)
+    if event is not None:
+        request.session[SESSION_EVENT] = event.pk
+        return redirect("ideas:intake_new")
+    return render(request, "ideas/outreachevent_choose.html", {
+        "choose_form": choose, "create_form": create,
+        "current": _session_event(request),
+    })
+
+
+def _session_event(request: HttpRequest) -> OutreachEvent | None:
+    event_id = request.session.get(SESSION_EVENT)
+    if event_id is None:
+        return None
+    return OutreachEvent.objects.select_related("municipality").filter(pk=event_id).first()
+
+
+@role_required(*INTAKE_ROLES)
+@friendly_body_errors(_back_to_intake)
+@require_http_methods(["GET", "POST"])
+def intake_new(request: HttpRequest) -> HttpResponse:
+    """The fast form: the resident's idea, written down by staff at the event."""
+    event = _session_event(request)
+    if event is None:
+        messages.info(request, _("Choose the event you are at first."))
+        return redirect("ideas:intake")
+    form = AssistedIdeaForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        submitted = services.idea_submit(
+            **form.idea_fields(), outreach_event=event, registered_by=request.user)
+        request.session[SESSION_INTAKE_RECEIPT] = {
+            "reference": submitted.idea.reference,
+            "token": submitted.tracking_token,
+            "emailed": bool(submitted.idea.submitter_email),
+        }
+        return redirect("ideas:intake_receipt")
+    return render(request, "ideas/idea_intake.html", {"form": form, "event": event})
+
+
+@never_cache
+@role_required(*INTAKE_ROLES)
+@require_GET
+def intake_receipt(request: HttpRequest) -> HttpResponse:
+    """A receipt to print for the resident: the reference and the tracking link as a QR code."""
+    receipt = request.session.get(SESSION_INTAKE_RECEIPT)
+    if not receipt:
+        return redirect("ideas:intake_new")
+    url = services.tracking_url(receipt["token"])
+    qr_svg = segno.make(url, error="m").svg_inline(
+        scale=4, title=_("QR code with the link to follow the idea"))
+    return render(request, "ideas/idea_intake_receipt.html", {
+        "reference": receipt["reference"], "tracking_url": url, "qr_svg": qr_svg,
+        "emailed": receipt["emailed"], "event": _session_event(request),
+        "language": get_language(),
+    })

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 
 from portal.roles import COMMITTEE_ROLES, Role, has_role
 
@@ -7,8 +8,18 @@ from portal.roles import COMMITTEE_ROLES, Role, has_role
 def portal(request: HttpRequest) -> dict:
     """Put the user's staff roles and the site URL into every template."""
     user = request.user
+    current = translation.get_language() or settings.LANGUAGE_CODE
     return {
         "SITE_URL": settings.SITE_URL,
+        # The document's lang attribute: easy-to-read Swedish is Swedish to a screen reader.
+        "html_lang": current.split("-")[0],
+        "language_switch": [
+            {"code": code, "name": settings.LANGUAGE_NATIVE_NAMES.get(code, code),
+             "lang": code.split("-")[0]}
+            for code, _name in settings.LANGUAGES if code != current
+        ],
         "is_committee": has_role(user, *COMMITTEE_ROLES),
         "is_coordinator": has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR),
+        "is_outreach": has_role(user, Role.OUTREACH_STAFF, Role.COORDINATOR, Role.ADMINISTRATOR),
+        "is_partner_contact": has_role(user, Role.PARTNER_CONTACT),
     }

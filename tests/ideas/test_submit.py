@@ -7,23 +7,9 @@ from django.urls import reverse
 from ideas.models import Idea, hash_token
 from portal.outbox.models import Message, MessageKind, MessageState
 from tests.factories import municipality
+from tests.ideas.conftest import valid_form
 
 pytestmark = pytest.mark.django_db
-
-
-def valid_form(**overrides) -> dict:
-    from ideas.models import Theme
-
-    data = {
-        "title": "Mötesplats i gamla skolan",
-        "description": "Vi vill göra om skolan till ett allaktivitetshus.",
-        "municipality": municipality("1863").pk,
-        "themes": [Theme.objects.get(slug="local-development").pk],
-        "submitter_email": "anna@example.org",
-        "consent": "on",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_front_page_leads_a_resident_to_the_form(client):
@@ -118,3 +104,81 @@ def test_the_page_is_in_swedish_by_default_and_english_on_request(client):
     page = client.get(reverse("ideas:submit")).content.decode()
     assert '<html lang="en"' in page
     assert "Submit your idea" in page
+
+
+def test_the_form_asks_for_everything_in_fieldsets_with_legends_and_never_an_identity_number(
+    client,
+):
+    page = client.get(reverse("ideas:submit")).content.decode()
+    for name in ("title", "need", "description", "beneficiaries", "municipality", "place",
+                 "is_rural", "themes", "stage", "support_wanted", "submitter_name",
+                 "submitter_email", "submitter_phone", "organisation_name", "organisation_kind",
+                 "language", "consent", "share_contact_with_partners", "attachments"):
+        assert f'name="{name}"' in page, name
+    assert page.count("<fieldset") >= 6
+    assert page.count("<legend") >= 6
+    assert 'enctype="multipart/form-data"' in page
+    lowered = page.lower()
+    assert "personnummer" not in lowered
+    assert "identity number" not in lowered
+
+
+def test_every_answer_of_the_full_form_is_stored_with_the_consent_version_and_time(client):
+    from ideas.models import SupportKind
+    from ideas.services import PRIVACY_TEXT_VERSION
+
+    client.post(reverse("ideas:submit"), valid_form(share_contact_with_partners="on",
+                                                    submitter_phone="070-123 45 67",
+                                                    language="en"))
+
+    idea = Idea.objects.get()
+    assert idea.need.startswith("Byn saknar")
+    assert idea.beneficiaries == "Alla i byn, särskilt äldre och unga."
+    assert idea.municipality == municipality("1863")
+    assert idea.place == "Grythyttan"
+    assert idea.is_rural is True
+    assert [t.slug for t in idea.themes.all()] == ["local-development"]
+    assert idea.stage == "idea"
+    assert list(idea.support_wanted.all()) == [SupportKind.objects.order_by("pk").first()]
+    assert idea.submitter_name == "Anna Andersson"
+    assert idea.submitter_phone == "070-123 45 67"
+    assert idea.organisation_name == "Grythyttans byalag"
+    assert idea.organisation_kind == "local_development_group"
+    assert idea.language == "en"
+    assert idea.share_contact_with_partners is True
+    assert idea.consent_version == PRIVACY_TEXT_VERSION
+    assert idea.consent_given_at is not None
+    assert idea.channel == "web"
+
+
+def test_sharing_contact_details_is_a_separate_choice_that_defaults_to_no(client):
+    client.post(reverse("ideas:submit"), valid_form())
+    assert Idea.objects.get().share_contact_with_partners is False
+
+
+def test_a_phone_number_alone_is_enough_and_no_receipt_is_mailed(client):
+    response = client.post(
+        reverse("ideas:submit"),
+        valid_form(submitter_email="", submitter_phone="+46 70 123 45 67"), follow=True,
+    )
+    idea = Idea.objects.get()
+    assert idea.submitter_email == ""
+    assert not Message.objects.exists()
+    assert "/track/" in response.content.decode()
+
+
+def test_without_email_or_phone_the_resident_is_asked_for_one_next_to_the_field(client):
+    response = client.post(reverse("ideas:submit"),
+                           valid_form(submitter_email="", submitter_phone=""))
+    page = response.content.decode()
+    assert Idea.objects.count() == 0
+    assert 'href="#id_submitter_email"' in page
+    assert "id_submitter_email" in page and 'aria-invalid="true"' in page
+
+
+def test_a_receipt_goes_out_in_the_language_the_resident_chose(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ideas:submit"), valid_form(language="en"))
+    assert Message.objects.get(kind=MessageKind.RECEIPT).language == "en"

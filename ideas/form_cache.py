@@ -1,0 +1,64 @@
+"""The empty submission form is the same for everyone in a language: render it once and reuse it.
+
+Two levels. The form's HTML is a cached template fragment for every visitor. For a first-time
+anonymous visitor (no session, no pending messages, no query string) the whole page is cached,
+with holes punched where each request needs its own values: the CSRF token and the signed time
+the form was handed out. The choices come from the vocabulary (municipalities, themes, kinds of
+support), so any change there bumps a version that is part of every key; a time-out bounds the
+rest (a changed template shows within minutes).
+"""
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+VERSION_KEY = "ideas.form_cache_version"
+PAGE_TIMEOUT = 5 * 60
+# Never valid as a CSRF token or a signed time stamp, so a hole left unfilled fails safely.
+CSRF_HOLE = "ideas-csrf-hole-5e1c"
+STARTED_HOLE = "ideas-started-hole-5e1c"
+
+
+def form_cache_version() -> int:
+    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+
+
+def form_cache_bump(**_signal_kwargs) -> None:
+    """Make every cached form stale; connected to saves and deletes of the vocabulary."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def page_is_shared(request: HttpRequest) -> bool:
+    """Tell whether this visitor sees exactly what every first-time visitor sees."""
+    return (
+        request.method == "GET"
+        and not request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and not request.user.is_authenticated
+    )
+
+
+def shared_page(request: HttpRequest, render_page: Callable[[dict], HttpResponse],
+                started: Callable[[], str]) -> HttpResponse:
+    """Serve the page from the cache, filling in this request's CSRF token and time stamp.
+
+    `render_page(holes)` renders the page with the holes as the CSRF token and time stamp.
+    """
+    key = f"ideas.form_page:{get_language()}:{form_cache_version()}:{request.path}"
+    html = cache.get(key)
+    if html is None:
+        response = render_page({"csrf_token": CSRF_HOLE, "started": STARTED_HOLE})
+        if response.status_code != 200:
+            return response
+        html = response.content.decode()
+        cache.set(key, html, PAGE_TIMEOUT)
+    html = html.replace(CSRF_HOLE, get_token(request)).replace(STARTED_HOLE, started())
+    return HttpResponse(html)

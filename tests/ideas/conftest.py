@@ -1,0 +1,51 @@
+import time
+
+import pytest
+from django.core import signing
+from django.core.cache import cache
+
+from ideas.forms import STARTED_SALT
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits_and_private_media(settings, tmp_path):
+    """Each test starts with no rate-limit counts, and files go to a private temporary folder."""
+    cache.clear()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    cache.clear()
+
+
+def started_ago(seconds: int = 60) -> str:
+    """The signed time stamp the form hands out, as if the form was opened `seconds` ago."""
+    return signing.Signer(salt=STARTED_SALT).sign(str(int(time.time()) - seconds))
+
+
+def valid_form(**overrides) -> dict:
+    """Everything a resident fills in on the web form, answered well."""
+    from ideas.models import SupportKind, Theme
+    from tests.factories import municipality
+
+    data = {
+        "title": "Mötesplats i gamla skolan",
+        "need": "Byn saknar en plats att träffas på sedan affären stängde.",
+        "description": "Vi vill göra om skolan till ett allaktivitetshus.",
+        "beneficiaries": "Alla i byn, särskilt äldre och unga.",
+        "municipality": municipality("1863").pk,
+        "place": "Grythyttan",
+        "is_rural": "on",
+        "themes": [Theme.objects.get(slug="local-development").pk],
+        "stage": "idea",
+        "support_wanted": [SupportKind.objects.order_by("pk").first().pk],
+        "submitter_name": "Anna Andersson",
+        "submitter_email": "anna@example.org",
+        "submitter_phone": "",
+        "organisation_name": "Grythyttans byalag",
+        "organisation_kind": "local_development_group",
+        "language": "sv",
+        "consent": "on",
+        "website": "",
+        "started": started_ago(),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

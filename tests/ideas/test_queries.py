@@ -1,0 +1,108 @@
+"""The form page and a submission take a fixed number of queries, however much data there is."""
+import pytest
+from django.urls import reverse
+
+from tests.factories import IdeaFactory, SupportKindFactory, ThemeFactory
+from tests.ideas.conftest import valid_form
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_form_page_takes_a_fixed_number_of_queries(client, django_assert_num_queries):
+    IdeaFactory.create_batch(3)
+    ThemeFactory.create_batch(5)
+    SupportKindFactory.create_batch(5)
+    # municipalities, themes, kinds of support
+    with django_assert_num_queries(3):
+        assert client.get(reverse("ideas:submit")).status_code == 200
+    # Then the empty form comes from the cache.
+    with django_assert_num_queries(0):
+        assert client.get(reverse("ideas:submit")).status_code == 200
+
+
+def test_a_new_theme_shows_on_the_cached_form_at_once(client):
+    client.get(reverse("ideas:submit"))
+    ThemeFactory(name_sv="Helt nytt tema")
+    assert "Helt nytt tema" in client.get(reverse("ideas:submit")).content.decode()
+
+
+def test_each_visitor_gets_a_fresh_time_stamp_even_from_the_cached_form(client):
+    import re
+
+    first = client.get(reverse("ideas:submit")).content.decode()
+    assert re.search(r'name="started" value="\d+:[\w-]+"', first)
+    assert first.count('name="started"') == 1
+
+
+def test_a_submission_takes_a_fixed_number_of_queries(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    IdeaFactory.create_batch(3)
+    client.post(reverse("ideas:submit"), valid_form(title="Uppvärmning"))  # warms up caches
+    client.cookies.clear()
+    data = valid_form()
+    # 3 to check the choices, 18 to store the idea with its themes, support, first event and
+    # receipt (reference counter, unique checks, savepoints), 4 to remember it in the session.
+    with django_assert_num_queries(25):
+        response = client.post(reverse("ideas:submit"), data)
+    assert response.status_code == 302
+
+
+def test_the_tracking_page_takes_the_same_queries_however_long_the_history(
+    client, django_assert_num_queries, coordinator
+):
+    from ideas import services, workflow
+    from ideas.models import Theme
+    from tests.factories import municipality
+
+    submitted = services.idea_submit(
+        title="Idé", description="Text.", municipality=municipality(),
+        themes=[Theme.objects.first()], submitter_email="a@example.org",
+    )
+    path = reverse("ideas:track", kwargs={"token": submitted.tracking_token})
+    # the idea, its history, its files
+    with django_assert_num_queries(3):
+        client.get(path)
+    for to in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW, workflow.Status.ON_HOLD,
+               workflow.Status.IN_REVIEW):
+        services.idea_transition(idea=submitted.idea, to=to, actor=coordinator,
+                                 actor_roles={"coordinator"})
+    with django_assert_num_queries(3):
+        client.get(path)
+
+
+def test_the_cached_form_page_gives_each_visitor_a_working_csrf_token(client):
+    import re
+
+    from django.test import Client
+
+    from ideas.models import Idea
+    from tests.ideas.conftest import started_ago
+
+    Client().get(reverse("ideas:submit"))  # someone else fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(reverse("ideas:submit")).content.decode()
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    assert len(tokens) == 1
+    assert "hole" not in page
+    data = valid_form(started=started_ago())
+    data["csrfmiddlewaretoken"] = tokens.pop()
+    assert visitor.post(reverse("ideas:submit"), data).status_code == 302
+    assert Idea.objects.count() == 1
+
+
+def test_two_visitors_of_the_cached_page_get_their_own_token_and_time_stamp():
+    import re
+
+    from django.test import Client
+
+    pages = [Client().get(reverse("ideas:submit")).content.decode() for _ in range(2)]
+    csrf = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', p).group(1) for p in pages]
+    assert csrf[0] != csrf[1]
+
+
+def test_staff_and_visitors_with_messages_never_get_the_shared_page(client, outreach_staff):
+    client.get(reverse("ideas:submit"))  # an anonymous visitor fills the cache
+    client.force_login(outreach_staff)
+    page = client.get(reverse("ideas:submit")).content.decode()
+    assert reverse("ideas:intake") in page  # the staff's own menu
