@@ -17,7 +17,7 @@ from ideas.models import (
 
 @admin.register(Theme, SupportKind)
 class VocabularyAdmin(admin.ModelAdmin):
-    list_display = ["name_sv", "name_en", "slug", "order"]
+    list_display = ["name_sv", "name_en", "name_ar", "slug", "order"]
     prepopulated_fields = {"slug": ["name_en"]}
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import (
+    EventKind,
     Municipality,
     OrganisationKind,
     OutreachEvent,
@@ -171,22 +172,27 @@ class IdeaDetailsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple, required=False,
         help_text=_("Optional. Choose as many as you like, or none if you do not know yet."),
     )
+    # Autocomplete names let browsers fill in what they know (WCAG 1.3.5).
     submitter_name = OneLine(
         label=_("Your name"), max_length=120, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=_("Optional. So that we know what to call you."),
     )
     submitter_email = forms.EmailField(
         label=_("Your email address"), max_length=254, required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We send you a receipt and a link where you can follow your idea."),
     )
     submitter_phone = OneLine(
         label=_("Your phone number"), max_length=40, required=False,
         validators=[phone_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}),
         help_text=_("If you would rather be called. Give an email address, a phone number or "
                     "both."),
     )
     organisation_name = OneLine(
         label=_("Association or organisation"), max_length=200, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
         help_text=_("Optional. Leave empty if you write as a private person."),
     )
     organisation_kind = forms.ChoiceField(
@@ -209,8 +215,11 @@ class IdeaDetailsForm(forms.Form):
         # Each language in its own words, so that a newcomer finds theirs.
         native = getattr(settings, "LANGUAGE_NATIVE_NAMES", {})
         codes = [code for code, _name in settings.LANGUAGES]
+        # Each name is marked with its language, so that a screen reader says it right.
         self.fields["language"].choices = [
-            (code, native.get(code) or get_language_info(code)["name_local"].capitalize())
+            (code, format_html('<span lang="{}">{}</span>', code.split("-")[0],
+                               native.get(code) or get_language_info(code)["name_local"]
+                               .capitalize()))
             for code in codes
         ]
         current = get_language() or settings.LANGUAGE_CODE
@@ -424,6 +433,7 @@ class OutreachEventForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = EventKind.choices  # no empty "---------" radio
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -19,6 +19,7 @@ class Vocabulary(models.Model):
     slug = models.SlugField(_("key"), max_length=60, unique=True)
     name_sv = models.CharField(_("name in Swedish"), max_length=120)
     name_en = models.CharField(_("name in English"), max_length=120)
+    name_ar = models.CharField(_("name in Arabic"), max_length=120, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -30,7 +31,12 @@ class Vocabulary(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "sv").startswith("en") else self.name_sv
+        language = get_language() or "sv"
+        if language.startswith("en"):
+            return self.name_en
+        if language.startswith("ar"):
+            return self.name_ar or self.name_en
+        return self.name_sv
 
 
 class Theme(Vocabulary):

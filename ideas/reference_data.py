@@ -75,3 +75,15 @@ def reference_data_load(apps=global_apps) -> None:
             )
     for name in ROLE_GROUPS:
         Group.objects.get_or_create(name=name)
+    if any(field.name == "name_ar" for field in Theme._meta.fields):
+        vocabulary_ar_load(apps)
+
+
+def vocabulary_ar_load(apps=global_apps) -> None:
+    """Give themes and kinds of support their Arabic names where they have none yet."""
+    from ideas.vocabulary_ar import SUPPORT_KINDS_AR, THEMES_AR
+
+    for label, names in (("Theme", THEMES_AR), ("SupportKind", SUPPORT_KINDS_AR)):
+        model = apps.get_model("ideas", label)
+        for slug, name in names.items():
+            model.objects.filter(slug=slug, name_ar="").update(name_ar=name)

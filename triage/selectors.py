@@ -104,10 +104,10 @@ def attach_theme_names(ideas: list[Idea]) -> list[Idea]:
     names: dict[int, list[str]] = {idea.pk: [] for idea in ideas}
     rows = (Idea.themes.through.objects.filter(idea_id__in=names)
             .order_by("theme__order", "theme__name_sv")
-            .values_list("idea_id", "theme__name_sv", "theme__name_en"))
-    english = (get_language() or "sv").startswith("en")
-    for idea_id, name_sv, name_en in rows:
-        names[idea_id].append(name_en if english else name_sv)
+            .values_list("idea_id", "theme__name_sv", "theme__name_en", "theme__name_ar"))
+    language = (get_language() or "sv")[:2]
+    for idea_id, name_sv, name_en, name_ar in rows:
+        names[idea_id].append({"en": name_en, "ar": name_ar or name_en}.get(language, name_sv))
     for idea in ideas:
         idea.theme_names = names[idea.pk]
     return ideas

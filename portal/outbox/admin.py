@@ -11,7 +11,10 @@ class MessageAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "recipient", "subject", "state", "attempts", "sent_at"]
     list_filter = ["state", "kind"]
     search_fields = ["recipient", "subject", "message_id"]
-    readonly_fields = [f.name for f in Message._meta.fields]
+    # The bodies stay out of view: a receipt carries the resident's private tracking link.
+    exclude = ["body_text", "body_html"]
+    readonly_fields = [f.name for f in Message._meta.fields
+                       if f.name not in ("body_text", "body_html")]
     actions = ["resend"]
 
     @admin.action(description=_("Send the selected failed or sent messages again"))
