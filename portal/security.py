@@ -1,7 +1,7 @@
 """Middleware that protects staff sessions and keeps private pages out of caches."""
 import time
-from urllib.parse import quote
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,6 +26,20 @@ def session_expired(session, now: float) -> bool:
         return False
     return (now - last_seen > settings.STAFF_SESSION_IDLE_SECONDS
             or now - started > settings.STAFF_SESSION_MAX_SECONDS)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's address: behind our own proxy, the one the proxy saw; else the socket's.
+
+    The proxy appends the address it received from; anything to the left of it in
+    X-Forwarded-For came from the client and could be forged.
+    """
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class StaffSessionLimitMiddleware:

@@ -157,6 +157,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", BASE_DIR / "var" / "media")  # never served 
 
 # The resident's form: spam checks and limits (RATELIMIT_ENABLE=false for benchmarks).
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", True)
+RATELIMIT_IP_META_KEY = "portal.security.client_ip"
 IDEAS_SUBMIT_RATE = env.str("IDEAS_SUBMIT_RATE", "10/h")  # ideas and drafts per IP address
 IDEAS_MIN_FILL_SECONDS = env.int("IDEAS_MIN_FILL_SECONDS", 3)
 IDEAS_MAX_REQUEST_BYTES = env.int("IDEAS_MAX_REQUEST_BYTES", 32 * 1024 * 1024)

@@ -169,3 +169,13 @@ def test_passwords_need_twelve_characters_and_not_a_common_one():
         with pytest.raises(ValidationError):
             validate_password(weak)
     validate_password("fjällräven-ramsberg-2026")
+
+
+def test_a_forged_forwarded_for_header_does_not_change_the_address_without_a_proxy(settings, rf):
+    request = rf.get("/", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    settings.BEHIND_PROXY = False
+    assert security.client_ip(request) == "203.0.113.5"
+    settings.BEHIND_PROXY = True
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2",
+                     HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.77")
+    assert security.client_ip(request) == "203.0.113.77"
