@@ -25,3 +25,16 @@ def test_demo_data_covers_the_county_and_can_be_loaded_twice(settings):
     for username in ["samordnare", "ledamot1", "ledamot2", "ledamot3", "uppsok", "partner",
                      "admin"]:
         assert authenticate(username=username, password=settings.DEMO_PASSWORD)
+
+
+def test_the_demo_shows_the_committee_and_a_partner_at_work(settings):
+    from partners.models import PartnerContact
+    from triage.models import Referral, Review
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    partner_organisation = PartnerContact.objects.get(user__username="partner").partner
+    assert Referral.objects.filter(partner=partner_organisation).exists()
+    assert Review.objects.filter(member__username="ledamot1", submitted_at__isnull=False).exists()
+    assert Idea.objects.filter(channel="caravan_tour", outreach_event__isnull=False).exists()
+    assert Idea.objects.filter(status="needs_information").exists()

@@ -7,11 +7,18 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ideas import workflow
-from ideas.models import Idea, Municipality, SupportKind, Theme
+from ideas.models import EventKind, Idea, Municipality, SupportKind, Theme
 from ideas.reference_data import MUNICIPALITIES, reference_data_load
-from ideas.services import idea_submit, idea_transition
+from ideas.services import (
+    idea_ask_question,
+    idea_submit,
+    idea_transition,
+    outreach_event_create,
+)
 from partners.models import Partner, PartnerContact, PartnerKind
 from portal.roles import Role
+from triage.models import Criterion, Membership, Recommendation
+from triage.services import idea_refer, review_save, reviewers_assign
 
 # (name, kind, civil society, municipality code or None for the whole county)
 PARTNERS = [
@@ -47,18 +54,38 @@ PARTNERS = [
     ("Hembygdsförbundet i länet", PartnerKind.ASSOCIATION, True, None),
 ]
 
+# title, municipality code, themes, status, place, the need, the idea, who benefits
 DEMO_IDEAS = [
     ("Fiber till byarna runt Ramsberg", "1885", ["broadband", "rural-services"],
-     workflow.Status.IN_REVIEW),
-    ("Språkcafé i biblioteket", "1883", ["integration", "learning"], workflow.Status.RECEIVED),
+     workflow.Status.IN_REVIEW, "Ramsberg",
+     "Tolv byar norr om Ramsberg har fortfarande bara mobilt bredband som ofta slutar fungera.",
+     "Vi vill starta en fiberförening där byborna gräver själva och delar på kostnaden.",
+     "Cirka 180 hushåll, företag på landsbygden och de som vill flytta hit."),
+    ("Språkcafé i biblioteket", "1883", ["integration", "learning"], workflow.Status.RECEIVED,
+     "Karlskoga centrum",
+     "Många som har kommit hit nyligen har få tillfällen att prata svenska utanför skolan.",
+     "Ett språkcafé varje torsdag kväll där frivilliga och nya svenskar fikar och pratar.",
+     "Nyanlända, frivilliga och biblioteket."),
     ("Bybuss till affären i Fjugesta", "1814", ["transport", "older-people"],
-     workflow.Status.SCREENING),
+     workflow.Status.SCREENING, "Fjugesta",
+     "Äldre i byarna runt Fjugesta har svårt att ta sig till affären och vårdcentralen.",
+     "En bybuss två dagar i veckan, körd av frivilliga med bygdegårdens minibuss.",
+     "Äldre och andra utan bil i byarna."),
     ("Ungdomsgård i gamla skolan", "1863", ["children-youth", "culture-leisure"],
-     workflow.Status.RECEIVED),
+     workflow.Status.RECEIVED, "Grythyttan",
+     "Ungdomarna i Grythyttan har ingenstans att vara på kvällarna.",
+     "Vi vill öppna gamla skolan som ungdomsgård med musikrum och läxhjälp.",
+     "Ungdomar 12–18 år och deras föräldrar."),
     ("Gemensam solcellspark för bygden", "18", ["environment", "local-development"],
-     workflow.Status.IN_REVIEW),
+     workflow.Status.IN_REVIEW, "",
+     "Elpriserna är höga och bygderna vill själva äga sin energi.",
+     "En solcellspark som ägs av en ekonomisk förening där alla i bygden kan bli medlemmar.",
+     "Hushåll och företag i flera byar i länet."),
     ("Matkasse från lokala bönder", "1882", ["rural-services", "work-enterprise"],
-     workflow.Status.RECEIVED),
+     workflow.Status.RECEIVED, "Åmmeberg",
+     "Lantbrukarna runt Åmmeberg säljer mest till grossister och får lite betalt.",
+     "En veckovis matkasse som byborna beställer direkt från gårdarna.",
+     "Lantbrukare och hushåll i kommunen."),
 ]
 
 ACCOUNTS = [
@@ -144,18 +171,23 @@ def demo_ideas_load() -> int:
     """Submit the demo ideas once and walk each to its demo status; return how many were new."""
     coordinator = get_user_model().objects.get(username="samordnare")
     created = 0
-    for index, (title, code, theme_slugs, status) in enumerate(DEMO_IDEAS):
+    for index, row in enumerate(DEMO_IDEAS):
+        title, code, theme_slugs, status, place, need, description, beneficiaries = row
         if Idea.objects.filter(title=title).exists():
             continue
         submitted = idea_submit(
             title=title,
-            description=f"{title}. En demoidé som visar hur Idélotsen fungerar.",
+            need=need,
+            description=description,
+            beneficiaries=beneficiaries,
+            place=place,
             municipality=Municipality.objects.get(code=code),
             themes=list(Theme.objects.filter(slug__in=theme_slugs)),
+            support_wanted=list(SupportKind.objects.order_by("order")[index % 3:index % 3 + 2]),
             submitter_name=f"Demo Invånare {index + 1}",
             submitter_email=f"invanare{index + 1}@example.org",
             share_contact_with_partners=index % 2 == 0,
-            is_rural=code != "1880",
+            is_rural=code not in ("1880", "18"),
         )
         for step in PATHS[status]:
             idea_transition(idea=submitted.idea, to=step, actor=coordinator,
@@ -164,10 +196,55 @@ def demo_ideas_load() -> int:
     return created
 
 
+def demo_activity_load() -> None:
+    """Show the committee at work: reviewers, a review, a question, a referral and an event.
+
+    Runs only together with newly submitted demo ideas, so a second run adds nothing.
+    """
+    users = {user.username: user for user in get_user_model().objects.filter(
+        username__in=["samordnare", "ledamot1", "ledamot2", "uppsok", "partner"])}
+    coordinator = users["samordnare"]
+    roles = {Role.COORDINATOR}
+    fibre = Idea.objects.get(title="Fiber till byarna runt Ramsberg")
+    solar = Idea.objects.get(title="Gemensam solcellspark för bygden")
+    bus = Idea.objects.get(title="Bybuss till affären i Fjugesta")
+
+    reviewers_assign(ideas=[fibre, solar], members=[users["ledamot1"], users["ledamot2"]],
+                     actor=coordinator)
+    scores = {criterion: (4 if index % 2 else 5, "")
+              for index, criterion in enumerate(Criterion.objects.filter(is_active=True))}
+    review_save(idea=fibre, member=users["ledamot1"], scores=scores,
+                recommendation=Recommendation.REFER, submit=True,
+                comment="Starkt lokalt engagemang; behöver råd om fiberföreningar.")
+    # ledamot2 sits in Byalaget Ramsberg: the portal prompts a conflict-of-interest declaration.
+    ramsberg = Partner.objects.get(name="Byalaget Ramsberg")
+    Membership.objects.get_or_create(member=users["ledamot2"], partner=ramsberg)
+
+    partner_organisation = PartnerContact.objects.get(user=users["partner"]).partner
+    idea_refer(idea=solar, partners=[partner_organisation], actor=coordinator, actor_roles=roles,
+               note="Kan ni ge råd om hur en ekonomisk förening kan äga en solcellspark?")
+    idea_ask_question(idea=bus, actor=coordinator,
+                      question="Hur många i byarna skulle åka med bussen varje vecka?")
+
+    event = outreach_event_create(
+        name="Husvagnsturné: Grythyttan", kind=EventKind.CARAVAN_TOUR,
+        municipality=Municipality.objects.get(code="1863"), place="Utanför affären i Grythyttan",
+    )
+    idea_submit(
+        title="Laddstolpe vid bygdegården",
+        description="Vi som bor i byn vill kunna ladda elbilen vid bygdegården.",
+        municipality=event.municipality, themes=list(Theme.objects.filter(slug="transport")),
+        submitter_name="Demo Invånare 7", submitter_phone="070-000 00 07",
+        outreach_event=event, registered_by=users["uppsok"], is_rural=True,
+    )
+
+
 @transaction.atomic
 def demo_data_load(password: str) -> dict:
     reference_data_load()
     partners = demo_partners_load()
     accounts = demo_accounts_load(password)
     new_ideas = demo_ideas_load()
+    if new_ideas == len(DEMO_IDEAS):
+        demo_activity_load()
     return {"partners": len(partners), "accounts": accounts, "new_ideas": new_ideas}
