@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/idelotsen
 REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: install run test test-services bench lint messages clean
+.PHONY: install run test test-services bench load lint messages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Idélotsen needs Python 3.11 or newer")'
@@ -25,11 +25,18 @@ run: $(STAMP)
 test: $(STAMP)
 	env -u DATABASE_URL -u CELERY_BROKER_URL -u EMAIL_URL $(PY) -m pytest -p no:cacheprovider
 
+# pytest-django creates (and drops) the test database test_<name>; the services tests
+# flush the Redis database of REDIS_URL before they start their worker.
 test-services: $(STAMP)
-	DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_URL) $(PY) -m pytest -p no:cacheprovider
+	env -u EMAIL_URL DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_URL) \
+		$(PY) -m pytest -p no:cacheprovider
 
 bench: $(STAMP)
 	$(PY) -m tests.bench.run
+
+# PostgreSQL, Redis db 13, a worker, gunicorn and Locust; see tests/load/run.py for LOAD_*.
+load: $(STAMP)
+	$(PY) -m tests.load.run
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
