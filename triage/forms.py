@@ -71,6 +71,13 @@ class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class MemberChoiceField(PkMultipleChoiceField):
+    """Committee members by their full name, the user name only when no name is set."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
 class ReferForm(forms.Form):
     partners = PkMultipleChoiceField(
         label=_("Partners"), queryset=active_partners(), widget=forms.CheckboxSelectMultiple,
@@ -114,7 +121,7 @@ class BatchForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), widget=FastSelect, choices=[
         (SCREENING, _("Move to screening")), (ASSIGN, _("Assign reviewers")),
     ])
-    reviewers = PkMultipleChoiceField(
+    reviewers = MemberChoiceField(
         label=_("Reviewers"), queryset=committee_members(), required=False,
         widget=FastSelectMultiple(attrs={"size": 4}),
     )
@@ -131,7 +138,7 @@ class BatchForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    reviewers = PkMultipleChoiceField(
+    reviewers = MemberChoiceField(
         label=_("Reviewers"), queryset=committee_members(), widget=forms.CheckboxSelectMultiple,
     )
 
