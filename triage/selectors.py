@@ -15,6 +15,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FloatField,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -24,6 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -166,15 +168,14 @@ def search_ideas(queryset: QuerySet[Idea], text: str) -> QuerySet[Idea]:
         return queryset
     by_reference = Q(reference__iexact=text)
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = (SearchVector("title", weight="A", config="swedish")
-                  + SearchVector("need", "description", "beneficiaries", "place",
-                                 "organisation_name", weight="B", config="swedish"))
-        query = SearchQuery(text, config="swedish", search_type="websearch")
-        return queryset.annotate(search=vector, rank=SearchRank(vector, query)).filter(
-            Q(search=query) | by_reference
-        )
+        # The stored, indexed document of migration triage 0006 (title weighs most).
+        query = "websearch_to_tsquery('pg_catalog.swedish', %s)"
+        # The text goes in as a parameter, never into the SQL string.
+        matches = RawSQL(f'"ideas_idea"."search_document" @@ {query}', (text,),  # noqa: S611
+                         output_field=BooleanField())
+        rank = RawSQL(f'ts_rank("ideas_idea"."search_document", {query})', (text,),  # noqa: S611
+                      output_field=FloatField())
+        return queryset.annotate(rank=rank).filter(Q(matches) | by_reference)
     words = Q()
     for word in text.split()[:8]:
         words &= (Q(title__icontains=word) | Q(description__icontains=word)
