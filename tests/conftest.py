@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 
 from portal.celery import app as celery_app
 from portal.roles import Role
@@ -14,6 +15,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fast_and_in_process(request, settings):
     """Hash passwords fast; run Celery tasks in-process unless the test drives a real worker."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rolled-back tests hand out the same ids again: nothing cached may outlive a test.
+    cache.clear()
     # Login lockout is tested on its own (tests/test_security.py); elsewhere it stays out.
     settings.AXES_ENABLED = bool(request.node.get_closest_marker("axes"))
     if request.node.get_closest_marker("services") is None:

@@ -97,6 +97,37 @@ def dashboard_ideas(*, user) -> QuerySet[Idea]:
     )
 
 
+# The dashboard's rendered list is kept this long at most; any change it shows renews it sooner.
+DASHBOARD_CACHE_SECONDS = 60
+
+
+def dashboard_cache_key(*, user, query: str, language: str, is_coordinator: bool) -> str:
+    """A key for one user's view of the dashboard that changes with everything the list shows.
+
+    New ideas, status changes, reviews, assignments and referral answers each move one of the
+    numbers below; so do the hour (ideas age) and the time limit. Edits made in the admin (a
+    renamed theme, say) show within DASHBOARD_CACHE_SECONDS.
+    """
+    from triage.models import Referral
+
+    # One round trip for all the marks; only table and column names from the models go in.
+    parts = [
+        (Idea, "MAX", "id"), (IdeaEvent, "MAX", "id"), (Review, "MAX", "updated_at"),
+        (ReviewAssignment, "MAX", "id"), (ReviewAssignment, "COUNT", "id"),
+        (Referral, "MAX", "id"), (Referral, "MAX", "answered_at"),
+    ]
+    sql = "SELECT " + ", ".join(
+        f"(SELECT {function}({connection.ops.quote_name(column)}) "  # noqa: S608
+        f"FROM {connection.ops.quote_name(model._meta.db_table)})"
+        for model, function, column in parts
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        marks = (*cursor.fetchone(), timezone.now().strftime("%Y%m%d%H"))
+    digest = hashlib.sha256(repr((marks, sorted(query.split("&")))).encode()).hexdigest()[:32]
+    return f"triage:dashboard:{user.pk}:{language}:{int(is_coordinator)}:{digest}"
+
+
 def attach_theme_names(ideas: list[Idea]) -> list[Idea]:
     """Give each idea of a page `theme_names`, read in one query.
 

@@ -1,15 +1,18 @@
 import csv
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ideas import workflow
@@ -52,8 +55,8 @@ REVIEWING = (Role.COMMITTEE_MEMBER, Role.COORDINATOR)
 PAGE_SIZE = 50
 
 
-@role_required(*COMMITTEE_ROLES)
-def dashboard(request):
+def _dashboard_parts(request) -> dict[str, str]:
+    """Render the inbox, the filters, the list and the page links of the dashboard."""
     idea_filter = IdeaFilter(request.GET, queryset=selectors.dashboard_ideas(user=request.user))
     counts = selectors.status_counts()
     filtered = any(v for k, v in request.GET.items() if k not in ("page", "sort"))
@@ -63,16 +66,39 @@ def dashboard(request):
         paginator.count = sum(count.total for count in counts)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.attach_theme_names(list(page.object_list))
-    return render(request, "triage/idea_list.html", {
+    context = {
         "page": page,
         "filter": idea_filter,
         "counts": counts,
         "ageing_days": selectors.ageing_days(),
         "batch_form": BatchForm(),
-        "query": request.GET.urlencode(),
         "filtered": filtered,
+        "is_coordinator": has_role(request.user, *COORDINATING),
         "idea_url": reverse("triage:idea_detail", args=["REFERENCE"]).replace("REFERENCE/", ""),
-    })
+    }
+    return {
+        f"{part}_html": render_to_string(f"triage/includes/_dashboard_{part}.html", context,
+                                         request)
+        for part in ("filters", "list", "pagination")
+    }
+
+
+@role_required(*COMMITTEE_ROLES)
+def dashboard(request):
+    # A committee member reads the list over and over while the data rarely changes: the
+    # rendered parts are kept until something they show changes (selectors.dashboard_cache_key).
+    query = request.GET.urlencode()
+    key = selectors.dashboard_cache_key(
+        user=request.user, query=query, language=get_language() or "sv",
+        is_coordinator=has_role(request.user, *COORDINATING),
+    )
+    parts = cache.get(key)
+    if parts is None:
+        parts = _dashboard_parts(request)
+        cache.set(key, parts, selectors.DASHBOARD_CACHE_SECONDS)
+    # Our own rendered templates: safe to insert as they are.
+    parts = {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308
+    return render(request, "triage/idea_list.html", {**parts, "query": query})
 
 
 def _assigned_message(created: int) -> str:

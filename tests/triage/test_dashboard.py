@@ -218,3 +218,32 @@ def test_a_reviewer_id_too_large_for_the_database_is_refused_cleanly(coordinator
         "ideas": [idea.reference], "action": "assign", "reviewers": ["99999999999999999999"]})
     assert response.status_code == 302
     assert not ReviewAssignment.objects.exists()
+
+
+def test_the_cached_list_shows_a_change_at_once(committee_client, coordinator):
+    from ideas import workflow
+    from ideas.services import idea_transition
+    from tests.factories import IdeaFactory
+
+    idea = IdeaFactory(title="Cachad idé")
+    first = committee_client.get(reverse("triage:dashboard")).content.decode()
+    assert "Cachad idé" in first
+    IdeaFactory(title="Helt ny idé")
+    assert "Helt ny idé" in committee_client.get(reverse("triage:dashboard")).content.decode()
+    idea_transition(idea=idea, to=workflow.Status.SCREENING, actor=coordinator,
+                    actor_roles={"coordinator"})
+    page = committee_client.get(reverse("triage:dashboard")).content.decode()
+    row = page[page.index("Cachad idé"):].split("</tr>")[0]
+    assert "Sållning" in row
+
+
+def test_the_cached_list_keeps_each_members_own_marks(client, committee_member, coordinator):
+    from tests.factories import IdeaFactory
+    from triage.models import ReviewAssignment
+
+    idea = IdeaFactory(title="Tilldelad idé")
+    ReviewAssignment.objects.create(idea=idea, member=committee_member)
+    client.force_login(coordinator)
+    assert "Tilldelad dig" not in client.get(reverse("triage:dashboard")).content.decode()
+    client.force_login(committee_member)
+    assert "Tilldelad dig" in client.get(reverse("triage:dashboard")).content.decode()
