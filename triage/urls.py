@@ -6,6 +6,7 @@ app_name = "triage"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("export.<str:file_format>", views.dashboard_export, name="export"),
     path("ideas/<str:reference>/", views.idea_detail, name="idea_detail"),
     path("ideas/<str:reference>/move/", views.idea_move, name="idea_move"),
     path("ideas/<str:reference>/refer/", views.idea_refer_view, name="idea_refer"),

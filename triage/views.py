@@ -20,6 +20,7 @@ from ideas.models import Idea
 from ideas.services import idea_transition
 from portal.roles import COMMITTEE_ROLES, Role, has_role, role_required, user_roles
 from triage import selectors
+from triage.exports import FORMATS, dataset_response, idea_export_rows, spreadsheet_cell
 from triage.filters import IdeaFilter
 from triage.forms import (
     MAX_PK,
@@ -81,6 +82,19 @@ def _dashboard_parts(request) -> dict[str, str]:
                                          request)
         for part in ("filters", "list", "pagination")
     }
+
+
+@role_required(*COMMITTEE_ROLES)
+def dashboard_export(request, file_format: str):
+    """The list as filtered, as CSV or Excel; personal data only for the coordinator."""
+    if file_format not in FORMATS:
+        raise Http404
+    include_personal = request.GET.get("personal") == "1"
+    if include_personal and not has_role(request.user, *COORDINATING):
+        raise PermissionDenied
+    ideas = IdeaFilter(request.GET, queryset=selectors.dashboard_ideas(user=request.user)).qs
+    data = idea_export_rows(ideas, include_personal=include_personal)
+    return dataset_response(data, file_format=file_format, name="idelotsen-ideas")
 
 
 @role_required(*COMMITTEE_ROLES)
@@ -390,10 +404,7 @@ def meeting_agenda(request):
                   {"rows": _agenda_rows(request.user), "today": timezone.localdate()})
 
 
-def _cell(value) -> str:
-    # A spreadsheet runs a cell that starts with = + - or @ as a formula; keep text as text.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_cell = spreadsheet_cell
 
 
 @role_required(*COMMITTEE_ROLES)
