@@ -10,5 +10,6 @@ urlpatterns = [
     path("import/", views.registry_import_view, name="import"),
     path("import/confirm/", views.registry_import_confirm, name="import_confirm"),
     path("export.<str:file_format>", views.registry_export_view, name="export"),
-    path("<slug:slug>/", views.partner_detail, name="detail"),
+    # Under a prefix of its own, so that no partner key can hide "weights" or "import".
+    path("organisation/<slug:slug>/", views.partner_detail, name="detail"),
 ]
