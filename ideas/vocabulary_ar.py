@@ -1,7 +1,6 @@
 """Arabic names of the shared vocabulary, by slug (see `ideas.reference_data`).
 
-Kept apart from the reference data until the vocabulary gets a `name_ar` field; a data migration
-can then fill it from these dictionaries.
+`reference_data.vocabulary_ar_load` fills `name_ar` from these where it is still empty.
 """
 
 THEMES_AR = {

@@ -1,0 +1,244 @@
+"""The resident's pages and emails in Arabic (right to left) and in easy-to-read Swedish."""
+import html
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from ideas.forms import IdeaSubmitForm
+from ideas.models import Idea
+from tests.ideas.conftest import valid_form
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DIRS = ["portal", "ideas", "partners", "triage", "templates"]
+NO_XGETTEXT = "GNU gettext (xgettext) not installed: catalogue completeness not checked"
+
+# Everything a resident reads: their pages, their form, its messages and their emails.
+RESIDENT_FILES = [
+    r"templates/base\.html",
+    r"templates/includes/.*",
+    r"templates/ideas/(?!idea_intake|outreachevent_choose).*",  # not the outreach staff's pages
+    r"templates/portal/(privacy_notice|accessibility_statement)\.html",
+    r"portal/(forms|views|settings)\.py",
+    r"ideas/(forms|views|workflow|services|models)\.py",
+    r"templates/emails/(receipt|status_change|question|draft|referral_accepted)"
+    r"(_subject)?\.(txt|html)",
+]
+# The texts rewritten in easy-to-read Swedish (the form's help texts are found on the form).
+EASY_FILES = [r"templates/ideas/home\.html", r"templates/portal/privacy_notice\.html"]
+SUBMISSION_PAGE_FILES = [r"templates/base\.html", r"templates/ideas/idea_submit\.html",
+                         r"ideas/forms\.py", r"templates/includes/_error_summary\.html"]
+TRACKING_PAGE_FILES = [r"templates/base\.html", r"templates/ideas/idea_track\.html",
+                       r"ideas/workflow\.py"]
+
+
+def matches(path: str, patterns: list[str]) -> bool:
+    return any(re.fullmatch(pattern, path) for pattern in patterns)
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory) -> list[polib.POEntry]:
+    """Run makemessages on a copy of the sources, so the real catalogues stay as they are."""
+    if shutil.which("xgettext") is None:
+        pytest.skip(NO_XGETTEXT)
+    work = tmp_path_factory.mktemp("sources")
+    for name in SOURCE_DIRS:
+        shutil.copytree(ROOT / name, work / name,
+                        ignore=shutil.ignore_patterns("locale", "__pycache__", "migrations"))
+    shutil.copy(ROOT / "manage.py", work / "manage.py")
+    (work / "locale").mkdir()
+    subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "ar"],
+                   cwd=work, check=True, capture_output=True, timeout=300)
+    return list(polib.pofile(str(work / "locale/ar/LC_MESSAGES/django.po")))
+
+
+def msgids_from(entries: list[polib.POEntry], patterns: list[str]) -> set[str]:
+    return {entry.msgid for entry in entries
+            if any(matches(path, patterns) for path, _line in entry.occurrences)}
+
+
+def translated(language: str) -> dict[str, polib.POEntry]:
+    found = {}
+    for path in sorted(ROOT.glob(f"*/locale/{language}/LC_MESSAGES/django.po")):
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or "fuzzy" in entry.flags:
+                continue
+            forms = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+            if forms and all(forms):
+                found[entry.msgid] = entry
+    return found
+
+
+def help_texts_of_the_submission_form() -> set[str]:
+    with translation.override("en"):  # no English catalogue: the source strings themselves
+        return {str(field.help_text) for field in IdeaSubmitForm.base_fields.values()
+                if field.help_text}
+
+
+def english_left_on(page: str, msgids: set[str]) -> list[str]:
+    """Source strings of at least three words that appear untranslated on the page."""
+    text = html.unescape(page)
+    return sorted(msgid for msgid in msgids
+                  if len(msgid.split()) >= 3 and "%(" not in msgid and msgid in text)
+
+
+# --- The catalogues
+
+
+def test_every_string_a_resident_reads_has_an_arabic_translation(extracted):
+    missing = sorted(msgids_from(extracted, RESIDENT_FILES) - set(translated("ar")))
+    assert not missing, f"{len(missing)} resident strings lack Arabic: {missing[:30]}"
+
+
+def test_arabic_plurals_fill_all_six_forms():
+    for entry in translated("ar").values():
+        if entry.msgid_plural:
+            assert len(entry.msgstr_plural) == 6, entry.msgid
+
+
+def test_arabic_keeps_every_placeholder_of_the_source():
+    placeholder = re.compile(r"%\(\w+\)[sd]")
+    for entry in translated("ar").values():
+        wanted = set(placeholder.findall(entry.msgid))
+        forms = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for form in forms:
+            assert set(placeholder.findall(form)) == wanted, entry.msgid
+
+
+def test_easy_to_read_swedish_covers_the_front_page_help_texts_and_privacy_notice(extracted):
+    wanted = msgids_from(extracted, EASY_FILES) | help_texts_of_the_submission_form()
+    missing = sorted(wanted - set(translated("sv_Easy")))
+    assert not missing, f"{len(missing)} texts lack easy-to-read Swedish: {missing[:30]}"
+
+
+def test_the_compiled_catalogues_match_their_sources():
+    for language in ("ar", "sv_Easy"):
+        for po_path in ROOT.glob(f"*/locale/{language}/LC_MESSAGES/django.po"):
+            mo_path = po_path.with_suffix(".mo")
+            assert mo_path.exists(), f"{mo_path} missing: run msgfmt"
+            source = {(e.msgid, e.msgstr) for e in polib.pofile(str(po_path))
+                      if e.translated() and not e.msgid_plural}
+            compiled = {(e.msgid, e.msgstr) for e in polib.mofile(str(mo_path))
+                        if not e.msgid_plural}
+            assert source <= compiled, f"{mo_path} is older than {po_path}: recompile it"
+
+
+def test_every_theme_and_kind_of_support_has_an_arabic_name():
+    from ideas import reference_data
+    from ideas.vocabulary_ar import SUPPORT_KINDS_AR, THEMES_AR
+
+    assert set(THEMES_AR) == {slug for slug, *_names in reference_data.THEMES}
+    assert set(SUPPORT_KINDS_AR) == {slug for slug, *_names in reference_data.SUPPORT_KINDS}
+    assert all(re.search(r"[\u0600-\u06ff]", name)
+               for name in (*THEMES_AR.values(), *SUPPORT_KINDS_AR.values()))
+
+
+# --- The pages and emails
+
+
+def choose_language(client, code: str) -> None:
+    """Press the language switch in the page header, as a resident does."""
+    response = client.post(reverse("set_language"), {"language": code, "next": "/"})
+    assert response.status_code == 302
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == code
+
+
+@pytest.fixture
+def arabic_client(client, settings):
+    settings.IDEAS_MIN_FILL_SECONDS = 0
+    choose_language(client, "ar")
+    return client
+
+
+@pytest.mark.django_db
+def test_the_submission_form_in_arabic_is_right_to_left_with_nothing_left_in_english(
+    arabic_client, extracted
+):
+    page = arabic_client.get(reverse("ideas:submit")).content.decode()
+
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "bootstrap.rtl.min.css" in page
+    assert "أرسل فكرتك" in page  # "Submit your idea"
+    assert english_left_on(page, msgids_from(extracted, SUBMISSION_PAGE_FILES)) == []
+
+
+@pytest.mark.django_db
+def test_the_form_errors_in_arabic_come_in_arabic(arabic_client, extracted):
+    response = arabic_client.post(reverse("ideas:submit"),
+                                  valid_form(title="", consent="", submitter_email="anna@"))
+
+    page = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "من فضلك صحّح ما يلي:" in page  # the error summary's heading
+    assert "هذا الحقل مطلوب." in page  # Django's own "This field is required."
+    assert "This field is required." not in page
+    assert "Enter a valid email address." not in page
+    assert english_left_on(page, msgids_from(extracted, SUBMISSION_PAGE_FILES)) == []
+
+
+@pytest.mark.django_db
+def test_an_idea_sent_in_arabic_keeps_its_language_and_its_receipt_is_arabic(
+    arabic_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = arabic_client.post(reverse("ideas:submit"), valid_form(language="ar"),
+                                      follow=True)
+
+    idea = Idea.objects.get()
+    assert idea.language == "ar"
+    page = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert re.search(rf'<[^>]+dir="ltr"[^>]*>\s*{idea.reference}\s*<', page), \
+        "the reference number is not kept left to right"
+    receipt = mail.outbox[0]
+    assert receipt.subject == f"وصلتنا فكرتك ({idea.reference})"
+    assert "شكرًا على فكرتك" in receipt.body
+    assert "Thank you" not in receipt.body
+    html_body = receipt.alternatives[0][0]
+    assert 'lang="ar"' in html_body and 'dir="rtl"' in html_body
+
+
+@pytest.mark.django_db
+def test_the_tracking_page_in_arabic_is_right_to_left_with_nothing_left_in_english(
+    arabic_client, extracted, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        arabic_client.post(reverse("ideas:submit"), valid_form(language="ar"))
+    token = re.search(r"/track/([\w-]+)/", mail.outbox[0].body).group(1)
+
+    page = arabic_client.get(reverse("ideas:track", kwargs={"token": token})).content.decode()
+
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "وصلتنا فكرتك" in page  # the public status "We have received your idea"
+    assert english_left_on(page, msgids_from(extracted, TRACKING_PAGE_FILES)) == []
+
+
+@pytest.mark.django_db
+def test_the_chosen_language_is_remembered_from_page_to_page(arabic_client):
+    for name in ("home", "privacy_notice", "accessibility_statement"):
+        page = arabic_client.get(reverse(name)).content.decode()
+        assert '<html lang="ar" dir="rtl">' in page, name
+
+
+@pytest.mark.django_db
+def test_easy_to_read_swedish_shows_the_easy_text_marked_as_swedish(client):
+    choose_language(client, "sv-easy")
+
+    front = client.get(reverse("home")).content.decode()
+    form = client.get(reverse("ideas:submit")).content.decode()
+    privacy = client.get(reverse("privacy_notice")).content.decode()
+
+    assert '<html lang="sv" dir="ltr">' in front
+    assert "Vi letar efter organisationer som kan hjälpa dig." in front
+    assert "Vad saknas i dag? Vad fungerar inte? Vem märker det?" in form
+    assert "Vi frågar aldrig efter ditt personnummer." in privacy
+    # Strings that have no easy version fall back to plain Swedish, never to English.
+    assert "Skip to content" not in front
