@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import to_locale
 
 APPS = ["portal", "ideas", "partners", "triage"]
 SOURCE_DIRS = [*APPS, "templates"]
@@ -36,9 +37,10 @@ class Command(BaseCommand):
         if shutil.which("xgettext") is None:
             raise CommandError("GNU gettext is not installed (apt-get install gettext).")
         root = Path(settings.BASE_DIR)
-        languages = options["language"] or [
-            code for code, _name in settings.LANGUAGES if code != "en"
-        ]
+        # English is the source; easy-to-read Swedish holds only its rewritten texts.
+        languages = [to_locale(code) for code in options["language"] or [
+            code for code, _name in settings.LANGUAGES if code not in ("en", "sv-easy")
+        ]]
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             for name in SOURCE_DIRS:
