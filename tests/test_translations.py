@@ -29,7 +29,7 @@ def translated_msgids(language: str) -> dict[str, str]:
 
 
 def extracted_msgids(tmp_path: Path) -> set[str]:
-    """Run Django's makemessages on a copy of the sources, so the real catalogues stay as they are."""
+    """Run makemessages on a copy of the sources, so the real catalogues stay as they are."""
     for name in SOURCE_DIRS:
         shutil.copytree(ROOT / name, tmp_path / name,
                         ignore=shutil.ignore_patterns("locale", "__pycache__", "migrations"))
@@ -44,7 +44,7 @@ def extracted_msgids(tmp_path: Path) -> set[str]:
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None,
-                    reason="GNU gettext (xgettext) not installed: catalogue completeness not checked")
+                    reason="GNU gettext (xgettext) not installed: catalogues not compared")
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_interface_string_is_translated(tmp_path, language):
     missing = sorted(extracted_msgids(tmp_path) - set(translated_msgids(language)))

@@ -146,10 +146,10 @@ def database_prepare(config: Config) -> dict:
     if config.database_url:
         postgres_recreate(config.database_url)
     django.setup()
-    from triage.demo_data import demo_data_load
     from ideas.models import Idea
     from ideas.workflow import Status
     from tests.bench.data import backup_codes_create, ideas_bulk_create, latest_reference_of
+    from triage.demo_data import demo_data_load
 
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
