@@ -1,8 +1,23 @@
+from functools import lru_cache
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
 from portal.roles import COMMITTEE_ROLES, Role, has_role
+
+NAV_URL_NAMES = (
+    "home", "ideas:submit", "ideas:intake", "triage:dashboard", "triage:statistics",
+    "partners:list", "outbox:list", "partner_portal:referral_list", "set_language", "login",
+    "logout", "privacy_notice", "accessibility_statement",
+)
+
+
+@lru_cache(maxsize=8)
+def nav_urls(script_prefix: str) -> dict[str, str]:
+    """The addresses every page links to, reversed once per process instead of per page."""
+    return {name.replace(":", "_"): reverse(name) for name in NAV_URL_NAMES}
 
 
 def portal(request: HttpRequest) -> dict:
@@ -11,6 +26,7 @@ def portal(request: HttpRequest) -> dict:
     current = translation.get_language() or settings.LANGUAGE_CODE
     return {
         "SITE_URL": settings.SITE_URL,
+        "nav": nav_urls(get_script_prefix()),
         # The document's lang attribute: easy-to-read Swedish is Swedish to a screen reader.
         "html_lang": current.split("-")[0],
         "language_switch": [
