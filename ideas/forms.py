@@ -22,6 +22,7 @@ from ideas.models import (
     SupportKind,
     Theme,
 )
+from portal.outbox.services import single_line
 
 MAX_ATTACHMENTS = 3
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -50,11 +51,6 @@ def readable_text(value: str) -> None:
         )
 
 
-def one_line(value: str) -> str:
-    """Fold line breaks and runs of spaces, so a name or title stays on one line everywhere."""
-    return " ".join(value.split())
-
-
 class Text(forms.CharField):
     """A text field that refuses damaged input; Django already refuses NUL bytes."""
 
@@ -63,7 +59,7 @@ class Text(forms.CharField):
 
 class OneLine(Text):
     def to_python(self, value):
-        return one_line(super().to_python(value))
+        return single_line(super().to_python(value))
 
 
 phone_validator = RegexValidator(
@@ -340,7 +336,7 @@ class IdeaSubmitForm(IdeaDetailsForm):
             )
         errors = []
         for upload in files:
-            name = one_line(upload.name or "")[:200] or "file"
+            name = single_line(upload.name or "")[:200] or "file"
             if upload.size > MAX_ATTACHMENT_BYTES:
                 errors.append(ValidationError(
                     _("“%(name)s” is larger than 10 MB. Make it smaller or leave it out.")

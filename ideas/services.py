@@ -25,7 +25,7 @@ from ideas.models import (
     Theme,
 )
 from portal.outbox.models import Message, MessageKind, MessageState
-from portal.outbox.services import message_enqueue
+from portal.outbox.services import message_enqueue, single_line
 from portal.roles import user_roles
 
 PRIVACY_TEXT_VERSION = "2026-11"
@@ -48,10 +48,6 @@ class Attachment:
 
 class IdeaError(Exception):
     """A change the resident asked for that cannot be made, with a message for them."""
-
-
-def one_line(value: str) -> str:
-    return " ".join(str(value).split())
 
 
 def tracking_url(token: str) -> str:
@@ -98,12 +94,12 @@ def idea_submit(
         details["channel"] = Channel(outreach_event.kind)
     idea = Idea(
         # Names and titles go into mail subjects: never more than one line.
-        title=one_line(title),
+        title=single_line(title),
         description=description,
         municipality=municipality,
         submitter_email=submitter_email.strip(),
-        submitter_phone=one_line(submitter_phone),
-        submitter_name=one_line(submitter_name),
+        submitter_phone=single_line(submitter_phone),
+        submitter_name=single_line(submitter_name),
         language=language,
         outreach_event=outreach_event,
         registered_by=registered_by,
@@ -121,7 +117,7 @@ def idea_submit(
     idea.support_wanted.set(support_wanted or [])
     for attachment in attachments or []:
         stored = IdeaAttachment(
-            idea=idea, original_name=one_line(attachment.name)[:200] or "file",
+            idea=idea, original_name=single_line(attachment.name)[:200] or "file",
             content_type=attachment.content_type, size=attachment.upload.size,
         )
         stored.file.save("upload", attachment.upload, save=False)
@@ -301,7 +297,7 @@ def draft_save(
         kind=MessageKind.NOTICE,
         recipient=email,
         template="draft",
-        context={"draft_url": draft_url(token), "title": one_line(title)},
+        context={"draft_url": draft_url(token), "title": single_line(title)},
         language=language,
         idempotency_key=f"draft:{draft.pk}:{draft.token_hash[:16]}",
         about=draft,
@@ -325,8 +321,8 @@ def outreach_event_create(
     *, name: str, kind: str, municipality: Municipality, place: str = "", date=None
 ) -> OutreachEvent:
     """Add a county meeting or caravan stop that staff register ideas at."""
-    event = OutreachEvent(name=one_line(name), kind=kind, municipality=municipality,
-                          place=one_line(place), date=date or timezone.localdate())
+    event = OutreachEvent(name=single_line(name), kind=kind, municipality=municipality,
+                          place=single_line(place), date=date or timezone.localdate())
     event.full_clean()
     event.save()
     return event

@@ -20,7 +20,8 @@ logger = logging.getLogger(__name__)
 
 
 def single_line(value: str) -> str:
-    """Fold a value to one line so that it can never split a mail header."""
+    """Fold line breaks and runs of spaces, so that a name, a title or a mail header stays on
+    one line everywhere."""
     return " ".join(str(value).split())
 
 
