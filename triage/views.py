@@ -77,11 +77,11 @@ def _dashboard_parts(request) -> dict[str, str]:
         "is_coordinator": has_role(request.user, *COORDINATING),
         "idea_url": reverse("triage:idea_detail", args=["REFERENCE"]).replace("REFERENCE/", ""),
     }
-    return {
-        f"{part}_html": render_to_string(f"triage/includes/_dashboard_{part}.html", context,
-                                         request)
-        for part in ("filters", "list", "pagination")
-    }
+    templates = {"filters_html": "triage/includes/_dashboard_filters.html",
+                 "list_html": "triage/includes/_dashboard_list.html",
+                 "pagination_html": "includes/_pagination.html"}
+    return {name: render_to_string(template, context, request)
+            for name, template in templates.items()}
 
 
 @role_required(*COMMITTEE_ROLES)

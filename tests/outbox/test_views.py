@@ -99,3 +99,16 @@ def test_an_administrator_can_resend_from_the_admin(client, django_capture_on_co
     assert state_of(failed).state == MessageState.SENT
     assert state_of(being_sent).state == MessageState.SENDING
     assert len(mail.outbox) == 1
+
+
+def test_the_page_links_keep_the_state_filter(committee_client):
+    from portal.outbox.models import Message, MessageState
+
+    Message.objects.bulk_create(
+        Message(kind="receipt", recipient=f"r{n}@example.org", subject="s", body_text="t",
+                message_id=f"<page-{n}@x>", idempotency_key=f"page-{n}",
+                state=MessageState.FAILED)
+        for n in range(60)
+    )
+    page = committee_client.get(reverse("outbox:list"), {"state": "failed"}).content.decode()
+    assert "?state=failed&amp;page=2" in page
