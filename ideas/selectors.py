@@ -144,10 +144,3 @@ def outreach_events_recent() -> QuerySet[OutreachEvent]:
     """Events staff can choose: from a month back on."""
     since = timezone.localdate() - timedelta(days=31)
     return OutreachEvent.objects.select_related("municipality").filter(date__gte=since)
-
-
-def ideas_for_committee() -> QuerySet[Idea]:
-    """The ideas the committee reads, newest first, shaped for the list."""
-    return Idea.objects.select_related("municipality").prefetch_related("themes")
-
-

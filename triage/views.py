@@ -404,9 +404,6 @@ def meeting_agenda(request):
                   {"rows": _agenda_rows(request.user), "today": timezone.localdate()})
 
 
-_cell = spreadsheet_cell
-
-
 @role_required(*COMMITTEE_ROLES)
 def meeting_agenda_csv(request):
     rows = _agenda_rows(request.user)
@@ -425,7 +422,7 @@ def meeting_agenda_csv(request):
     for row in rows:
         aggregate = row["aggregate"]
         by_criterion = {r.criterion.pk: r.mean for r in aggregate.per_criterion}
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([spreadsheet_cell(v) for v in (
             row["idea"].reference, row["idea"].title, row["idea"].municipality,
             aggregate.count, _round(aggregate.mean), _round(aggregate.spread),
             *(_round(by_criterion.get(c.pk)) for c in criteria),
