@@ -98,16 +98,35 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def stop_cleanly_on_signals() -> None:
+    """Turn Ctrl-C, SIGTERM and SIGHUP into exceptions, so the `finally` blocks clean up.
+
+    Ctrl-C works even when a shell started the run in the background (SIGINT ignored)."""
+
+    def stop_on_signal(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGHUP, stop_on_signal)
+
+
 def postgres_recreate(url: str) -> None:
     """Drop and create the bench database; refuse any database not named for benching."""
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
+    name = urlsplit(url).path.lstrip("/")
     if "bench" not in name:
         raise SystemExit(f"BENCH_DATABASE_URL must name a database with 'bench' in it "
                          f"(it is dropped and made again), not {name!r}.")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    database_recreate(url, name)
+
+
+def database_recreate(url: str, name: str) -> None:
+    """Drop the PostgreSQL database `name` of the server at `url` and create it empty.
+
+    The callers check the name first: only databases made for a bench or a load test."""
+    import psycopg2
+
+    maintenance = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     connection = psycopg2.connect(maintenance)
     connection.autocommit = True
     with connection.cursor() as cursor:
@@ -376,13 +395,7 @@ def main() -> int:
     port = free_port()
     server = Server(port, config.workers, tmp / "gunicorn.log")
 
-    def stop_on_signal(signum, _frame):
-        raise SystemExit(128 + signum)
-
-    # Ctrl-C stops the bench even when a shell started it in the background (SIGINT ignored).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, stop_on_signal)
-    signal.signal(signal.SIGHUP, stop_on_signal)
+    stop_cleanly_on_signals()
     try:
         started = time.perf_counter()
         environment_prepare(config, tmp, port)

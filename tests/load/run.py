@@ -36,7 +36,6 @@ import os
 import platform
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -46,9 +45,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-from tests.bench.run import Server, free_port, say
+from tests.bench.run import Server, database_recreate, free_port, say, stop_cleanly_on_signals
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 RESULTS_PATH = BASE_DIR / "bench-results" / "load.json"
@@ -92,19 +91,6 @@ def redis_db_checked(url: str) -> int:
     return int(number)
 
 
-def postgres_recreate(url: str) -> None:
-    import psycopg2
-
-    name = database_name_checked(url)
-    maintenance = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    connection = psycopg2.connect(maintenance)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-
-
 def environment_prepare(config: Config, tmp: Path, web_port: int, smtp_port: int) -> None:
     """The variables portal.settings reads, for this process, gunicorn and the worker."""
     for name in ("EMAIL_FILE_PATH", "DJANGO_CSRF_TRUSTED_ORIGINS", "STAFF_2FA_REQUIRED"):
@@ -134,7 +120,7 @@ def database_prepare(config: Config) -> dict:
     from django.conf import settings
     from django.core.management import call_command
 
-    postgres_recreate(config.database_url)
+    database_recreate(config.database_url, database_name_checked(config.database_url))
     django.setup()
     from django.shortcuts import resolve_url
     from django.urls import reverse
@@ -403,13 +389,7 @@ def main() -> int:
     server = Server(web_port, config.workers, tmp / "gunicorn.log")
     controller = worker = None
 
-    def stop_on_signal(signum, _frame):
-        raise SystemExit(128 + signum)
-
-    # Ctrl-C stops the test even when a shell started it in the background (SIGINT ignored).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, stop_on_signal)
-    signal.signal(signal.SIGHUP, stop_on_signal)
+    stop_cleanly_on_signals()
     try:
         started = time.perf_counter()
         controller = smtp_start()
