@@ -12,6 +12,7 @@ from django.utils import timezone
 from ideas import workflow
 from ideas.models import Channel, Idea, IdeaEvent, Municipality, Theme
 from partners.models import Partner
+from partners.selectors import ACCEPTED_STATES, ANSWERED_STATES, OPEN_STATES
 
 # Positions of the municipalities on the tile map: (column, row), north at the top.
 TILE_POSITIONS = {
@@ -33,9 +34,6 @@ TILE_GAP = 6
 # Light to dark; the last two steps carry white text (contrast at least 4.5:1 both ways).
 SHADES = ["#eef4fc", "#c5dbf5", "#8fb8ea", "#2f6fd0", "#0b3d91"]
 DECISION_STATES = [workflow.Status.REFERRED, workflow.Status.DECLINED, workflow.Status.ON_HOLD]
-OPEN_REFERRAL_STATES = ["sent", "accepted", "question"]
-ANSWERED_REFERRAL_STATES = ["accepted", "declined", "support_given"]
-ACCEPTED_REFERRAL_STATES = ["accepted", "support_given"]
 
 
 @dataclass(frozen=True)
@@ -177,11 +175,11 @@ def partner_figures(period: Period) -> QuerySet[Partner]:
     start, end = period.bounds()
     in_period = Q(referrals__created_at__gte=start, referrals__created_at__lt=end)
     return Partner.objects.filter(is_active=True).annotate(
-        open_referrals=Count("referrals", filter=Q(referrals__state__in=OPEN_REFERRAL_STATES)),
+        open_referrals=Count("referrals", filter=Q(referrals__state__in=OPEN_STATES)),
         answered=Count("referrals", filter=in_period
-                       & Q(referrals__state__in=ANSWERED_REFERRAL_STATES)),
+                       & Q(referrals__state__in=ANSWERED_STATES)),
         accepted=Count("referrals", filter=in_period
-                       & Q(referrals__state__in=ACCEPTED_REFERRAL_STATES)),
+                       & Q(referrals__state__in=ACCEPTED_STATES)),
     ).order_by("-open_referrals", "name")
 
 
