@@ -10,7 +10,7 @@ from portal.roles import COMMITTEE_ROLES, Role, has_role
 NAV_URL_NAMES = (
     "home", "ideas:submit", "ideas:intake", "triage:dashboard", "triage:statistics",
     "partners:list", "outbox:list", "partner_portal:referral_list", "set_language", "login",
-    "logout", "privacy_notice", "accessibility_statement",
+    "logout", "privacy_notice", "accessibility_statement", "password_change", "two_factor_setup",
 )
 
 

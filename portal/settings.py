@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_email",
     "portal",
     "portal.outbox",
     "ideas",
@@ -159,6 +160,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", BASE_DIR / "var" / "media")  # never served 
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", True)
 RATELIMIT_IP_META_KEY = "portal.security.client_ip"
 IDEAS_SUBMIT_RATE = env.str("IDEAS_SUBMIT_RATE", "10/h")  # ideas and drafts per IP address
+# Password reset: mails per address asked for, and requests per visitor's address.
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", "3/h")
+PASSWORD_RESET_IP_RATE = env.str("PASSWORD_RESET_IP_RATE", "20/h")
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", 24) * 60 * 60
 IDEAS_MIN_FILL_SECONDS = env.int("IDEAS_MIN_FILL_SECONDS", 3)
 IDEAS_MAX_REQUEST_BYTES = env.int("IDEAS_MAX_REQUEST_BYTES", 32 * 1024 * 1024)
 
@@ -259,23 +264,31 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# Committee, coordinator and administrator accounts need a second factor (TOTP) in production.
+# Every staff account needs a second factor in production: an authenticator app (TOTP), or for
+# outreach staff and partner contacts a one-time code by email (sent through the outbox).
 STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "Idélotsen"
+OTP_EMAIL_TOKEN_VALIDITY = env.int("LOGIN_CODE_VALID_MINUTES", 10) * 60
+OTP_EMAIL_COOLDOWN_DURATION = 60
 # Administrators may remove a lost authenticator but never read anyone's secret key.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Staff sessions end after 30 minutes idle and 12 hours at most (portal.security).
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_AGE = STAFF_SESSION_MAX_SECONDS
-# Brute force: a user name is locked from one address after 5 failures within 5 minutes;
-# the same user name from another address is not affected.
+# Brute force: a user name is locked from one address after 5 failures within 5 minutes, and
+# from every address after 20 failures from any addresses (portal.lockout). A lock ends 5
+# minutes after the last failure it counted; failures during a lock do not prolong it, so a
+# stranger cannot keep a member out; a password reset by email lifts it at once.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 5))
 AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "portal.lockout.AccountLockoutHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_response"
 AXES_VERBOSE = False
 # Only trust X-Forwarded-For behind our own proxy; otherwise a client could forge its address.
 AXES_IPWARE_META_PRECEDENCE_ORDER = (

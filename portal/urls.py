@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ideas.views import home
-from portal import two_factor
+from portal import accounts, two_factor
 from portal import views as portal_views
 
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     *two_factor.urlpatterns,
+    *accounts.urlpatterns,
 ]

@@ -30,6 +30,12 @@ PUBLIC_ROUTES = {
     "privacy_notice",
     "accessibility_statement",
     "partner_portal:answered",  # a thank-you page after a partner's answer; it shows no data
+    # Password reset by email: the same pages whether or not the address has an account.
+    "password_reset",
+    "password_reset_done",
+    "password_reset_complete",
+    # A link with a made-up token shows "the link does not work" (Django's view, 200, no data).
+    "password_reset_confirm",
 }
 # Public, but reached only with an unguessable token: a made-up token must find nothing (404).
 TOKEN_ROUTES = {
@@ -48,6 +54,8 @@ LOGGED_IN_ROUTES = {
     "two_factor_verify",
     "two_factor_setup",
     "two_factor_backup_codes",
+    "password_change",
+    "password_change_done",
 }
 MADE_UP_TOKEN = "made-up-token-that-matches-nothing"
 
@@ -75,6 +83,7 @@ KWARG_VALUES: dict[str, Callable[[], str]] = {
     "url": lambda: "no-such-page/",
     "file_format": lambda: "csv",
     "criterion_id": lambda: "1",  # the first of the criteria the migration loads
+    "uidb64": lambda: "MQ",  # base64 of "1"; with the made-up token the link finds nothing
 }
 
 
