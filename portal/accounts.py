@@ -5,6 +5,7 @@ whether or not the address belongs to an account, and sends at most PASSWORD_RES
 per address asked for (and PASSWORD_RESET_IP_RATE requests per visitor's address).
 """
 import logging
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
@@ -56,7 +57,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
                      "reset_url": settings.SITE_URL + reset_path,
                      "hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
             language=_language(),
-            idempotency_key=f"password-reset:{context['uid']}:{context['token']}",
+            idempotency_key=f"password-reset:{context['uid']}:{uuid.uuid4().hex}",
         )
 
 

@@ -1,12 +1,17 @@
 """Headers, cookies, sessions and login lockout, checked through the test client."""
+import re
 import time
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portal import security
+from portal.outbox.models import Message
 from portal.roles import Role
 from portal.settings import https_settings
 from tests.factories import IdeaFactory, UserFactory
@@ -179,3 +184,69 @@ def test_a_forged_forwarded_for_header_does_not_change_the_address_without_a_pro
     request = rf.get("/", REMOTE_ADDR="10.0.0.2",
                      HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.77")
     assert security.client_ip(request) == "203.0.113.77"
+
+
+def _fail_from_many_addresses(username: str, *, addresses: int = 5, each: int = 4) -> None:
+    for number in range(addresses):
+        attacker = Client()
+        for _attempt in range(each):
+            response = _login(attacker, username, "wrong-password", f"203.0.113.{20 + number}")
+            assert response.status_code == 200  # under the limit of one address
+
+
+@pytest.mark.axes
+def test_twenty_failures_from_five_addresses_lock_the_account_from_every_address():
+    user = UserFactory(roles=[Role.COORDINATOR])
+    _fail_from_many_addresses(user.username)
+
+    owner = Client()
+    locked = _login(owner, user.username, PASSWORD, "198.51.100.7")
+
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in owner.session
+    page = locked.content.decode()
+    assert "Användarnamnet är låst i några minuter" in page
+    assert "Vänta 5 minuter" in page
+    assert 'href="/accounts/password/reset/"' in page
+
+
+@pytest.mark.axes
+def test_nineteen_failures_from_many_addresses_do_not_lock_the_account():
+    user = UserFactory(roles=[Role.COORDINATOR])
+    _fail_from_many_addresses(user.username, addresses=19, each=1)
+    assert _login(Client(), user.username, PASSWORD, "198.51.100.7").status_code == 302
+
+
+@pytest.mark.axes
+def test_the_account_lock_ends_after_its_window_and_failures_during_it_do_not_prolong_it():
+    from axes.models import AccessAttempt, AccessAttemptExpiration
+
+    user = UserFactory(roles=[Role.COORDINATOR])
+    _fail_from_many_addresses(user.username)
+    _login(Client(), user.username, "still-guessing", "203.0.113.99")  # during the lock
+    assert AccessAttempt.objects.filter(ip_address="203.0.113.99").count() == 0
+
+    past = django_settings.AXES_COOLOFF_TIME + timedelta(seconds=1)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - past)
+    AccessAttemptExpiration.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert _login(Client(), user.username, PASSWORD, "198.51.100.7").status_code == 302
+
+
+@pytest.mark.axes
+def test_a_password_reset_lifts_the_account_lock(client):
+    user = UserFactory(roles=[Role.COORDINATOR])
+    _fail_from_many_addresses(user.username)
+    assert _login(Client(), user.username, PASSWORD, "198.51.100.7").status_code == 429
+
+    client.post(reverse("password_reset"), {"email": user.email})
+    link = re.search(r"https?://\S+/accounts/password/reset/\S+/\S+/",
+                     Message.objects.get(recipient=user.email).body_text).group(0)
+    form_url = client.get(urlsplit(link).path)["Location"]
+    response = client.post(form_url, {"new_password1": "ett-helt-nytt-lösenord-2026",
+                                      "new_password2": "ett-helt-nytt-lösenord-2026"})
+    assert response["Location"] == reverse("password_reset_complete")
+
+    home = Client()
+    assert _login(home, user.username, "ett-helt-nytt-lösenord-2026", "198.51.100.7") \
+        .status_code == 302

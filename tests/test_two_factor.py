@@ -1,4 +1,4 @@
-"""Two-step login for committee, coordinator and administrator accounts."""
+"""Two-step login for every staff account: set-up, replacement, reset, codes by email."""
 import base64
 import re
 
@@ -6,10 +6,9 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.outbox.models import Message
 from portal.roles import Role
