@@ -64,7 +64,7 @@ class StaffSessionLimitMiddleware:
 
 
 class TwoFactorRequiredMiddleware:
-    """Send committee, coordinator and admin users to their second factor before anything else."""
+    """Send staff users (portal.two_factor.TWO_FACTOR_ROLES) to their second factor first."""
 
     EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/")
 
