@@ -270,7 +270,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     method = request.POST.get("method") or request.GET.get("method")
     if email_code_allowed(user) and method not in (METHOD_TOTP, METHOD_EMAIL):
         return render(request, "registration/two_factor_choose.html",
-                      {**context, "method_form": MethodForm()})
+                      {**context, "method_form": MethodForm(initial={"method": METHOD_TOTP})})
     if method == METHOD_EMAIL and email_code_allowed(user):
         return _setup_email(request, context)
     return _setup_totp(request, context, can_choose=email_code_allowed(user))
