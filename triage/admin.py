@@ -87,8 +87,8 @@ class MembershipAdmin(admin.ModelAdmin):
 class ConflictDeclarationAdmin(admin.ModelAdmin):
     """Declarations are the record of who stood aside; they are read here, never edited."""
 
-    list_display = ["idea", "member", "declared_at"]
-    readonly_fields = ["idea", "member", "reason", "declared_at"]
+    list_display = ["idea", "member", "declared_at", "withdrawn_at"]
+    readonly_fields = ["idea", "member", "reason", "declared_at", "withdrawn_at", "withdrawn_by"]
     list_select_related = ["idea", "member"]
 
     def has_add_permission(self, request) -> bool:

@@ -10,7 +10,13 @@ from ideas.models import Idea
 from portal.outbox.models import Message, MessageKind
 from portal.outbox.services import message_enqueue
 from portal.roles import COMMITTEE_ROLES
-from triage.models import Referral, ReferralState, Review, ReviewAssignment
+from triage.models import (
+    ConflictDeclaration,
+    Referral,
+    ReferralState,
+    Review,
+    ReviewAssignment,
+)
 
 LIST_LIMIT = 15
 
@@ -24,10 +30,13 @@ def digest_recipients() -> QuerySet:
 
 
 def reviews_waiting_for(member) -> QuerySet[ReviewAssignment]:
+    """The member's assigned reviews not yet submitted; a declared conflict takes one off."""
     submitted = Review.objects.filter(idea=OuterRef("idea"), member=member,
                                       submitted_at__isnull=False)
+    conflicted = ConflictDeclaration.objects.active().filter(idea=OuterRef("idea"), member=member)
     return (ReviewAssignment.objects.filter(member=member)
-            .exclude(Exists(submitted)).select_related("idea").order_by("assigned_at"))
+            .exclude(Exists(submitted)).exclude(Exists(conflicted))
+            .select_related("idea").order_by("assigned_at"))
 
 
 def digest_context(member, *, since: datetime) -> dict:

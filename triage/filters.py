@@ -110,7 +110,9 @@ class IdeaFilter(django_filters.FilterSet):
         return queryset
 
     def by_not_scored(self, queryset, name, value):
-        return queryset.filter(scored_by_me=False) if value else queryset
+        # A member who declared a conflict will never score the idea: it is not "to do".
+        return (queryset.filter(scored_by_me=False, conflict_declared_by_me=False) if value
+                else queryset)
 
     def by_assigned(self, queryset, name, value):
         return queryset.filter(assigned_to_me=True) if value else queryset

@@ -178,25 +178,47 @@ class Membership(models.Model):
         return f"{self.member_id} ∈ {self.partner}"
 
 
+class ConflictDeclarationQuerySet(models.QuerySet):
+    def active(self):
+        """Declarations not withdrawn: these leave the member out of what counts reviews."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class ConflictDeclaration(models.Model):
-    """A member's declaration of a conflict of interest on an idea; it is kept for the record."""
+    """A member's declaration of a conflict of interest on an idea.
+
+    Withdrawing it keeps the row (who withdrew it and when), so the record shows both; a new
+    declaration after a withdrawal is a new row.
+    """
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="conflicts")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                related_name="conflicts", verbose_name=_("member"))
     reason = models.TextField(_("reason"), max_length=2000, blank=True)
     declared_at = models.DateTimeField(_("declared"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("withdrawn by"))
+
+    objects = ConflictDeclarationQuerySet.as_manager()
 
     class Meta:
         ordering = ["declared_at", "pk"]
         verbose_name = _("conflict of interest")
         verbose_name_plural = _("conflicts of interest")
         constraints = [
-            models.UniqueConstraint(fields=["idea", "member"], name="one_conflict_per_member"),
+            models.UniqueConstraint(fields=["idea", "member"],
+                                    name="one_active_conflict_per_member",
+                                    condition=models.Q(withdrawn_at__isnull=True)),
         ]
 
     def __str__(self) -> str:
         return f"{self.idea_id}: {self.member_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
 
 
 class Note(models.Model):

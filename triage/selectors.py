@@ -76,17 +76,29 @@ def with_waiting_since(queryset: QuerySet[Idea]) -> QuerySet[Idea]:
     return queryset.annotate(waiting_since=Coalesce(Subquery(last_change), F("created_at")))
 
 
+def conflicted_member() -> QuerySet[ConflictDeclaration]:
+    """An active conflict of the outer row's member on the outer row's idea (for Exists)."""
+    return ConflictDeclaration.objects.active().filter(idea=OuterRef("idea"),
+                                                       member=OuterRef("member"))
+
+
 def dashboard_ideas(*, user) -> QuerySet[Idea]:
     """The ideas of the dashboard list with what the list shows, in a constant number of queries."""
+    # A member with a declared conflict counts neither as a review nor as one still missing.
     submitted = Review.objects.filter(idea=OuterRef("pk"), submitted_at__isnull=False)
+    counted = submitted.exclude(Exists(conflicted_member()))
+    assigned = ReviewAssignment.objects.filter(idea=OuterRef("pk")).exclude(
+        Exists(conflicted_member()))
     queryset = with_waiting_since(
         Idea.objects.select_related("municipality")
         .only("reference", "title", "status", "is_rural", "created_at", "municipality__name")
     )
     return queryset.annotate(
-        review_count=_count(submitted),
-        assignment_count=_count(ReviewAssignment.objects.filter(idea=OuterRef("pk"))),
+        review_count=_count(counted),
+        assignment_count=_count(assigned),
         scored_by_me=Exists(submitted.filter(member=user)),
+        conflict_declared_by_me=Exists(
+            ConflictDeclaration.objects.active().filter(idea=OuterRef("pk"), member=user)),
         assigned_to_me=Exists(ReviewAssignment.objects.filter(idea=OuterRef("pk"), member=user)),
         is_ageing=Case(
             When(status__in=WAITING_FOR_COMMITTEE, waiting_since__lt=ageing_cutoff(),
@@ -104,7 +116,8 @@ DASHBOARD_CACHE_SECONDS = 60
 def dashboard_cache_key(*, user, query: str, language: str, is_coordinator: bool) -> str:
     """A key for one user's view of the dashboard that changes with everything the list shows.
 
-    New ideas, status changes, reviews, assignments and referral answers each move one of the
+    New ideas, status changes, reviews, assignments, referral answers and conflicts of interest
+    declared or withdrawn each move one of the
     numbers below; so do the hour (ideas age) and the time limit. Edits made in the admin (a
     renamed theme, say) show within DASHBOARD_CACHE_SECONDS.
     """
@@ -115,6 +128,7 @@ def dashboard_cache_key(*, user, query: str, language: str, is_coordinator: bool
         (Idea, "MAX", "id"), (IdeaEvent, "MAX", "id"), (Review, "MAX", "updated_at"),
         (ReviewAssignment, "MAX", "id"), (ReviewAssignment, "COUNT", "id"),
         (Referral, "MAX", "id"), (Referral, "MAX", "answered_at"),
+        (ConflictDeclaration, "MAX", "id"), (ConflictDeclaration, "MAX", "withdrawn_at"),
     ]
     sql = "SELECT " + ", ".join(
         f"(SELECT {function}({connection.ops.quote_name(column)}) "  # noqa: S608
@@ -349,7 +363,7 @@ def conflict_reasons(*, idea: Idea, organisations: list[Partner],
 
 
 def has_conflict(*, idea: Idea, user) -> bool:
-    return ConflictDeclaration.objects.filter(idea=idea, member=user).exists()
+    return ConflictDeclaration.objects.active().filter(idea=idea, member=user).exists()
 
 
 # -- an idea's page -----------------------------------------------------------------------------
@@ -367,7 +381,8 @@ def idea_for_page(reference: str) -> Idea | None:
                      .select_related("author")
                      .prefetch_related(Prefetch("replies", queryset=Note.objects
                                                 .select_related("author")))),
-            Prefetch("conflicts", queryset=ConflictDeclaration.objects.select_related("member")),
+            Prefetch("conflicts", queryset=ConflictDeclaration.objects.select_related(
+                "member", "withdrawn_by")),
             Prefetch("assignments", queryset=ReviewAssignment.objects.select_related("member")),
             reviews_with_scores(),
         )
@@ -436,22 +451,21 @@ def meeting_agenda() -> QuerySet[Idea]:
     pending = assigned.exclude(
         Exists(Review.objects.filter(idea=OuterRef("idea"), member=OuterRef("member"),
                                      submitted_at__isnull=False))
-    ).exclude(
-        Exists(ConflictDeclaration.objects.filter(idea=OuterRef("idea"),
-                                                  member=OuterRef("member")))
-    )
+    ).exclude(Exists(conflicted_member()))
     return (
         Idea.objects.filter(status=Status.IN_REVIEW)
         .filter(Exists(assigned)).exclude(Exists(pending))
         .select_related("municipality")
         .prefetch_related(
             "themes", reviews_with_scores(),
-            Prefetch("conflicts", queryset=ConflictDeclaration.objects.only("idea", "member")),
+            Prefetch("conflicts", queryset=ConflictDeclaration.objects.active()
+                     .only("idea", "member", "withdrawn_at")),
         )
         .order_by("created_at")
     )
 
 
 def excluded_members(idea: Idea) -> set[int]:
-    """Members left out of the idea's aggregate (needs `conflicts` prefetched or queries)."""
-    return {conflict.member_id for conflict in idea.conflicts.all()}
+    """Members with an active conflict, left out of everything that counts the idea's reviews
+    (needs `conflicts` prefetched or queries)."""
+    return {conflict.member_id for conflict in idea.conflicts.all() if conflict.is_active}

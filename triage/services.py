@@ -88,7 +88,7 @@ def review_save(
 ) -> Review:
     """Save a member's scores and recommendation; `submit` makes them count and shows the
     member the others' scores. A member with a declared conflict cannot score."""
-    if ConflictDeclaration.objects.filter(idea=idea, member=member).exists():
+    if ConflictDeclaration.objects.active().filter(idea=idea, member=member).exists():
         raise ReviewError(_("You have declared a conflict of interest on this idea, so you "
                             "cannot score it."))
     if idea.status not in REVIEWABLE_STATES:
@@ -113,12 +113,31 @@ def review_save(
     return review
 
 
+class ConflictError(Exception):
+    """A conflict declaration that cannot be withdrawn, with a message for the member."""
+
+
 @transaction.atomic
 def conflict_declare(*, idea: Idea, member, reason: str = "") -> ConflictDeclaration:
-    """Record that a member has a conflict of interest on an idea; the record is kept."""
-    declaration, created = ConflictDeclaration.objects.get_or_create(
+    """Record that a member has a conflict of interest on an idea; declaring twice keeps the
+    first declaration. From now on the member is left out of everything that counts reviews."""
+    declaration, _created = ConflictDeclaration.objects.active().get_or_create(
         idea=idea, member=member, defaults={"reason": reason.strip()}
     )
+    return declaration
+
+
+@transaction.atomic
+def conflict_withdraw(*, idea: Idea, member, actor) -> ConflictDeclaration:
+    """Withdraw a member's declared conflict; the declaration stays on record with who withdrew
+    it and when, and the member counts again as a reviewer of the idea."""
+    declaration = (ConflictDeclaration.objects.active().select_for_update()
+                   .filter(idea=idea, member=member).first())
+    if declaration is None:
+        raise ConflictError(_("You have no declared conflict of interest on this idea."))
+    declaration.withdrawn_at = timezone.now()
+    declaration.withdrawn_by = actor
+    declaration.save(update_fields=["withdrawn_at", "withdrawn_by"])
     return declaration
 
 

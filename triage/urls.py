@@ -13,6 +13,8 @@ urlpatterns = [
     path("batch/", views.dashboard_batch, name="batch"),
     path("ideas/<str:reference>/review/", views.idea_review, name="idea_review"),
     path("ideas/<str:reference>/conflict/", views.idea_conflict, name="idea_conflict"),
+    path("ideas/<str:reference>/conflict/withdraw/", views.idea_conflict_withdraw,
+         name="idea_conflict_withdraw"),
     path("ideas/<str:reference>/notes/", views.idea_note, name="idea_note"),
     path("ideas/<str:reference>/link/", views.idea_link, name="idea_link"),
     path("ideas/<str:reference>/assign/", views.idea_assign, name="idea_assign"),

@@ -37,10 +37,12 @@ from triage.forms import (
 from triage.models import Criterion, Note, Recommendation
 from triage.services import (
     REVIEWABLE_STATES,
+    ConflictError,
     NoteError,
     ReferralError,
     ReviewError,
     conflict_declare,
+    conflict_withdraw,
     criterion_save,
     idea_refer,
     ideas_link,
@@ -175,7 +177,9 @@ def _idea_page(request, idea: Idea, refer_form: ReferForm | None = None, status:
     declared = user.pk in excluded
     may_review = (bool(roles & set(REVIEWING)) and not declared
                   and idea.status in REVIEWABLE_STATES)
-    sees_scores = selectors.may_see_others_scores(user=user, reviews=reviews)
+    # A member who stood aside has no own review to wait for: the page says why instead.
+    sees_scores = (selectors.may_see_others_scores(user=user, reviews=reviews)
+                   and (not declared or has_role(user, *COORDINATING)))
     criteria = list(selectors.active_criteria()) if may_review else []
     organisations = selectors.member_organisations(user)
     return render(
@@ -293,6 +297,20 @@ def idea_conflict(request, reference: str):
                                     "this idea."))
         return _to_idea(idea, "conflict-heading")
     return _idea_page(request, idea, conflict_form=form, status=400)
+
+
+@require_POST
+@role_required(*REVIEWING)
+def idea_conflict_withdraw(request, reference: str):
+    idea = get_object_or_404(Idea, reference=reference)
+    try:
+        conflict_withdraw(idea=idea, member=request.user, actor=request.user)
+    except ConflictError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your conflict of interest is withdrawn. You can score this "
+                                    "idea again."))
+    return _to_idea(idea, "conflict-heading")
 
 
 @require_POST
