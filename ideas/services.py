@@ -244,7 +244,9 @@ def idea_erase_personal_data(*, idea: Idea) -> Idea:
     if locked.anonymised_at is not None:
         return locked
     email = locked.submitter_email
-    personal = [v for v in (email, locked.submitter_phone, locked.submitter_name) if v]
+    # The organisation's name goes too: for a small association it says who the submitter is.
+    personal = [v for v in (email, locked.submitter_phone, locked.submitter_name,
+                            locked.organisation_name.strip()) if v]
     idea_type = ContentType.objects.get_for_model(Idea)
     about_idea = models.Q(content_type=idea_type, object_id=locked.pk)
     names_idea = (models.Q(subject__contains=locked.reference)

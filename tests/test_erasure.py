@@ -1,4 +1,5 @@
-"""Erasure reaches everywhere: afterwards no text column of any table holds the email or phone."""
+"""Erasure reaches everywhere: afterwards no text column of any table holds the email, phone,
+name or organisation."""
 import re
 
 import pytest
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 EMAIL = "karin.erasable@example.org"
 PHONE = "070-555 12 34"
 NAME = "Karin Raderbar"
+ORGANISATION = "Raderbara byalaget"
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
 
@@ -50,7 +52,8 @@ def test_erasing_from_the_tracking_page_leaves_the_email_and_phone_nowhere(
             title="Samlingslokal i byn", description="Vi behöver en lokal.",
             municipality=Municipality.objects.get(code="1885"),
             themes=list(Theme.objects.all()[:1]), submitter_email=EMAIL,
-            submitter_phone=PHONE, submitter_name=NAME, share_contact_with_partners=True,
+            submitter_phone=PHONE, submitter_name=NAME, organisation_name=ORGANISATION,
+            share_contact_with_partners=True,
         )
         idea = submitted.idea
         for step in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW):
@@ -61,7 +64,7 @@ def test_erasing_from_the_tracking_page_leaves_the_email_and_phone_nowhere(
         idea_refer(idea=Idea.objects.get(pk=idea.pk), partners=[partner], note="Kan ni hjälpa?",
                    actor=coordinator, actor_roles={Role.COORDINATOR})
     assert any(PHONE in message.body for message in mail.outbox)  # the partner got it, with consent
-    assert rows_holding(EMAIL) and rows_holding(PHONE)
+    assert rows_holding(EMAIL) and rows_holding(PHONE) and rows_holding(ORGANISATION)
 
     token = re.search(r"/track/([\w-]+)/", mail.outbox[0].body).group(1)
     client.get(reverse("ideas:track", args=[token]))
@@ -71,5 +74,6 @@ def test_erasing_from_the_tracking_page_leaves_the_email_and_phone_nowhere(
     assert rows_holding(EMAIL) == []
     assert rows_holding(PHONE) == []
     assert rows_holding(NAME) == []
+    assert rows_holding(ORGANISATION) == []
     idea.refresh_from_db()
     assert idea.title == "Samlingslokal i byn" and idea.anonymised_at is not None

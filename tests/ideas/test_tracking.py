@@ -22,7 +22,7 @@ def submitted(db):
         title="Laddstolpe vid bygdegården", description="En laddstolpe för elbilar.",
         municipality=municipality("1864"), themes=[Theme.objects.first()],
         submitter_email="bo@example.org", submitter_name="Bo Berg",
-        submitter_phone="070-999 88 77",
+        submitter_phone="070-999 88 77", organisation_name="Bygdegårdsföreningen Berga",
     )
 
 
@@ -158,6 +158,7 @@ def test_erasing_my_data_anonymises_the_idea_and_its_mails_but_keeps_the_idea(
     assert queued.exists()
     assert "method=\"post\"" in client.get(url("erase", submitted)).content.decode()
     assert Idea.objects.get().submitter_email == "bo@example.org"  # GET changed nothing
+    assert Idea.objects.get().organisation_name == "Bygdegårdsföreningen Berga"
 
     client.post(url("erase", submitted))
 
@@ -169,7 +170,8 @@ def test_erasing_my_data_anonymises_the_idea_and_its_mails_but_keeps_the_idea(
     assert idea.description == "En laddstolpe för elbilar."
     assert not Message.objects.filter(recipient="bo@example.org").exists()
     for message in Message.objects.all():
-        for personal in ("bo@example.org", "Bo Berg", "070-999 88 77"):
+        for personal in ("bo@example.org", "Bo Berg", "070-999 88 77",
+                         "Bygdegårdsföreningen Berga"):
             assert personal not in message.body_text + message.body_html + message.subject
     assert client.get(url("track", submitted)).status_code == 200
 
