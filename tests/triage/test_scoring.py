@@ -71,8 +71,10 @@ def test_submitting_needs_every_criterion_answered(committee_client):
     idea = IdeaFactory(in_review=True)
     response = _post_review(committee_client, idea, **{"Nyhetsvärde": ""})
     assert response.status_code == 400
-    assert "Cannot judge" in response.content.decode() or "Kan inte bedöma" in \
-        response.content.decode()
+    page = response.content.decode()
+    # The message next to the criterion left empty, not just the "cannot judge" choice.
+    assert "Ge en poäng från 1 till 5, eller välj ”Kan inte bedöma”." in page
+    assert "Cannot judge" not in page
     assert not Review.objects.exists()
 
 
