@@ -51,6 +51,10 @@ class SupportKind(Vocabulary):
         verbose_name_plural = _("kinds of support")
 
 
+# The name under which reference_data.WHOLE_COUNTY is stored.
+WHOLE_COUNTY_NAME = "Hela Örebro län"
+
+
 class Municipality(models.Model):
     """One of Örebro County's twelve municipalities, or the county as a whole."""
 
@@ -67,6 +71,10 @@ class Municipality(models.Model):
         verbose_name_plural = _("municipalities")
 
     def __str__(self) -> str:
+        # Municipalities are proper names; the county's stored name is a Swedish phrase, shown
+        # in the reader's language. Compared by name: lists load only the name.
+        if self.name == WHOLE_COUNTY_NAME:
+            return str(_("Whole Örebro County"))
         return self.name
 
 

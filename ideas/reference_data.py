@@ -21,7 +21,7 @@ MUNICIPALITIES = [
     ("1884", "Nora", 10_700),
     ("1885", "Lindesberg", 23_600),
 ]
-WHOLE_COUNTY = ("18", "Hela Örebro län")
+WHOLE_COUNTY = ("18", "Hela Örebro län")  # ideas.models.WHOLE_COUNTY_NAME; shown translated
 
 THEMES = [
     ("broadband", "Fiber och bredband", "Fibre and broadband"),

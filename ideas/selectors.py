@@ -83,7 +83,7 @@ def idea_personal_data(idea: Idea) -> dict:
             "need": idea.need,
             "description": idea.description,
             "beneficiaries": idea.beneficiaries,
-            "municipality": idea.municipality.name,
+            "municipality": str(idea.municipality),
             "place": idea.place,
             "is_rural": idea.is_rural,
             "themes": [theme.name for theme in idea.themes.all()],

@@ -60,13 +60,21 @@ class IdeaFilter(django_filters.FilterSet):
             ("status", "status"),
             ("review_count", "reviews"),
         ),
+        # Both directions named in words, lazily: django-filter's own "%s (descending)" is
+        # formatted once at import, so it would stay in English whatever the page language.
         field_labels={
-            "created_at": _("Submitted"),
-            "waiting_since": _("Waiting since"),
-            "title": _("Title"),
-            "municipality__name": _("Municipality"),
+            "created_at": _("Submitted (oldest first)"),
+            "-submitted": _("Submitted (newest first)"),
+            "waiting_since": _("Waiting (longest first)"),
+            "-waiting": _("Waiting (shortest first)"),
+            "title": _("Title (A–Z)"),
+            "-title": _("Title (Z–A)"),
+            "municipality__name": _("Municipality (A–Z)"),
+            "-municipality": _("Municipality (Z–A)"),
             "status": _("Status"),
-            "review_count": _("Number of reviews"),
+            "-status": _("Status (reverse order)"),
+            "review_count": _("Reviews (fewest first)"),
+            "-reviews": _("Reviews (most first)"),
         },
         empty_label=_("Newest first"), widget=FastSelect,
     )
