@@ -19,7 +19,9 @@ class MessageAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send the selected failed or sent messages again"))
     def resend(self, request, queryset):
-        count = sum(services.message_resend(message=message) for message in queryset)
+        # The action is named for failed and sent messages: choosing it is the question asked.
+        count = sum(services.message_resend(message=message, again_if_sent=True)
+                    for message in queryset)
         self.message_user(request, ngettext(
             "%(count)d message is queued again.", "%(count)d messages are queued again.", count,
         ) % {"count": count}, messages.SUCCESS)

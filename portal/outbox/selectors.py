@@ -1,5 +1,10 @@
 """Reads of the outbox."""
+import re
+from urllib.parse import urlsplit
+
 from django.db.models import QuerySet
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 
 from portal.outbox.models import Message, MessageState
 
@@ -10,3 +15,22 @@ def messages_for_committee(*, state: str | None = None) -> QuerySet[Message]:
     if state in MessageState.values:
         messages = messages.filter(state=state)
     return messages
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def hide_private_links(text: str) -> str:
+    """The text with every private link left out: a link whose address holds a token (the
+    resident's tracking and draft links, a partner's answer link) opens what it names to
+    whoever holds it, so staff reading a message never see one."""
+    def replace(match: re.Match) -> str:
+        try:
+            found = resolve(urlsplit(match.group(0)).path)
+        except Resolver404:
+            return match.group(0)
+        if "token" in found.kwargs:
+            return "[" + _("private link, not shown") + "]"
+        return match.group(0)
+
+    return _URL.sub(replace, text)

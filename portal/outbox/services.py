@@ -175,9 +175,14 @@ def message_send(message_id: int) -> Delivery:
     return message_deliver(message)
 
 
-def message_resend(*, message: Message) -> bool:
-    """Queue a failed or sent message again, keeping its Message-ID; False if it cannot be."""
-    resent = Message.objects.filter(pk=message.pk, state__in=RESENDABLE_STATES).update(
+def message_resend(*, message: Message, again_if_sent: bool = False) -> bool:
+    """Queue a failed message again, keeping its Message-ID; False if it cannot be.
+
+    A message already sent reached its recipient once: it goes again only when the caller has
+    asked the person first (`again_if_sent`).
+    """
+    states = RESENDABLE_STATES if again_if_sent else (MessageState.FAILED,)
+    resent = Message.objects.filter(pk=message.pk, state__in=states).update(
         state=MessageState.QUEUED, attempts=0, last_error="", claimed_at=None,
         next_attempt_at=timezone.now(),
     )

@@ -6,5 +6,6 @@ app_name = "outbox"
 
 urlpatterns = [
     path("", views.message_list, name="list"),
+    path("<int:pk>/", views.message_detail, name="detail"),
     path("<int:pk>/resend/", views.message_resend, name="resend"),
 ]

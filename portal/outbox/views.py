@@ -9,6 +9,9 @@ from portal.outbox import selectors, services
 from portal.outbox.models import Message, MessageState
 from portal.roles import COMMITTEE_ROLES, role_required
 
+# Larger ids than the database's integer would overflow the lookup; nothing has such an id.
+MAX_PK = 2**31 - 1
+
 
 def _state(value: str | None) -> str:
     return value if value in MessageState.values else ""
@@ -22,15 +25,27 @@ def message_list(request):
     )
     return render(request, "outbox/message_list.html", {
         "page": page, "states": MessageState.choices, "state": state,
-        "resendable": services.RESENDABLE_STATES,
+        "resendable": (MessageState.FAILED,),
+    })
+
+
+@role_required(*COMMITTEE_ROLES)
+def message_detail(request, pk: int):
+    message = get_object_or_404(Message, pk=min(pk, MAX_PK))
+    return render(request, "outbox/message_detail.html", {
+        "message": message, "text": selectors.hide_private_links(message.body_text),
+        "asks_before_resend": message.state == MessageState.SENT,
     })
 
 
 @require_POST
 @role_required(*COMMITTEE_ROLES)
 def message_resend(request, pk: int):
-    message = get_object_or_404(Message, pk=pk)
-    if services.message_resend(message=message):
+    message = get_object_or_404(Message, pk=min(pk, MAX_PK))
+    if message.state == MessageState.SENT and request.POST.get("again") != "yes":
+        # It reached its recipient once: the message's page asks before it goes again.
+        return redirect("outbox:detail", pk=message.pk)
+    if services.message_resend(message=message, again_if_sent=True):
         messages.success(request, _("The message to %(recipient)s is queued again.")
                          % {"recipient": message.recipient})
     else:

@@ -112,3 +112,55 @@ def test_the_page_links_keep_the_state_filter(committee_client):
     )
     page = committee_client.get(reverse("outbox:list"), {"state": "failed"}).content.decode()
     assert "?state=failed&amp;page=2" in page
+
+
+def test_the_list_offers_to_resend_only_failed_messages(committee_client):
+    failed = make_message(subject="Studsade", state=MessageState.FAILED)
+    sent = make_message(subject="Gick fram", state=MessageState.SENT)
+    page = committee_client.get(reverse("outbox:list")).content.decode()
+    assert reverse("outbox:resend", args=[failed.pk]) in page
+    assert reverse("outbox:resend", args=[sent.pk]) not in page
+
+
+def test_a_sent_message_goes_again_only_after_the_page_asked(
+    committee_client, django_capture_on_commit_callbacks
+):
+    sent = make_message(subject="Gick fram", state=MessageState.SENT)
+    url = reverse("outbox:resend", args=[sent.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = committee_client.post(url, follow=True)
+    page = response.content.decode()
+    assert state_of(sent).state == MessageState.SENT and mail.outbox == []
+    assert "Skicka det igen? Mottagaren får det en gång till." in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        committee_client.post(url, {"again": "yes"})
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].message()["Message-ID"] == sent.message_id
+
+
+def test_a_message_can_be_opened_and_its_private_links_are_not_shown(committee_client):
+    message = make_message(
+        kind="receipt", subject="Tack för din idé", state=MessageState.SENT,
+        body_text=("Hej Bo!\nFölj din idé här: http://127.0.0.1:8000/track/hemlig-token-123/\n"
+                   "Svara partnern: http://127.0.0.1:8000/referral/answer/signerad:token/\n"
+                   "Läs mer: http://127.0.0.1:8000/privacy/"))
+    list_page = committee_client.get(reverse("outbox:list")).content.decode()
+    assert reverse("outbox:detail", args=[message.pk]) in list_page
+
+    page = committee_client.get(reverse("outbox:detail", args=[message.pk])).content.decode()
+
+    assert "Följ din idé här: [privat länk, visas inte]" in page
+    assert "Svara partnern: [privat länk, visas inte]" in page
+    assert "http://127.0.0.1:8000/privacy/" in page
+    assert "hemlig-token-123" not in page and "signerad:token" not in page
+
+
+@pytest.mark.parametrize("role", [Role.PARTNER_CONTACT, Role.OUTREACH_STAFF])
+def test_other_roles_cannot_open_a_message(client, role):
+    message = make_message(body_text="Hemlig text")
+    client.force_login(UserFactory(roles=[role]))
+    response = client.get(reverse("outbox:detail", args=[message.pk]))
+    assert response.status_code == 403
+    assert "Hemlig text" not in response.content.decode()
