@@ -449,6 +449,20 @@ class QuestionAnswerForm(forms.Form):
         self.helper.disable_csrf = True
 
 
+class LostLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your email address"), max_length=254,
+        help_text=_("The address you gave when you sent your idea."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
 class WithdrawForm(forms.Form):
     reason = Text(label=_("Why do you withdraw the idea?"), max_length=2000, required=False,
                   widget=forms.Textarea(attrs={"rows": 3}),

@@ -311,6 +311,9 @@ class IdeaDraft(models.Model):
     language = models.CharField(_("language"), max_length=10, default="sv")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    # Set when the draft was sent as an idea: its link then says so instead of opening a form.
+    submitted_idea = models.ForeignKey("Idea", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+", verbose_name=_("sent as"))
 
     class Meta:
         ordering = ["-updated_at"]

@@ -140,6 +140,12 @@ def draft_for_token(token: str) -> IdeaDraft | None:
     ).first()
 
 
+def open_draft_for_token(token: str) -> IdeaDraft | None:
+    """The draft a link points to if it can still be filled in: not expired, not sent yet."""
+    draft = draft_for_token(token)
+    return draft if draft is not None and draft.submitted_idea_id is None else None
+
+
 def outreach_events_recent() -> QuerySet[OutreachEvent]:
     """Events staff can choose: from a month back on."""
     since = timezone.localdate() - timedelta(days=31)

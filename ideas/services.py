@@ -307,9 +307,40 @@ def draft_save(
     return draft, token
 
 
-def draft_delete(*, draft: IdeaDraft) -> None:
-    """Forget a draft once its idea is sent."""
-    IdeaDraft.objects.filter(pk=draft.pk).delete()
+def draft_mark_sent(*, draft: IdeaDraft, idea: Idea) -> None:
+    """Forget what a draft held once its idea is sent; keep only that it was sent as the idea,
+    so its link can say so (until the draft's lifetime ends and the purge deletes it)."""
+    IdeaDraft.objects.filter(pk=draft.pk).update(submitted_idea=idea, data={}, email="")
+
+
+@transaction.atomic
+def idea_tracking_links_resend(*, email: str) -> int:
+    """Mail a fresh tracking link for each idea sent from the address; return how many.
+
+    Only the hash of a tracking token is stored, so the old link cannot be mailed again: each
+    idea gets a new token and the old link stops working. The mail goes to the address the
+    idea was sent from, never elsewhere, so only its owner learns the new link. Erased ideas
+    have no address any more and get nothing.
+    """
+    email = email.strip()
+    if not email:
+        return 0
+    ideas = list(Idea.objects.select_for_update()
+                 .filter(submitter_email__iexact=email, anonymised_at__isnull=True)
+                 .order_by("created_at"))
+    for idea in ideas:
+        token = idea.new_tracking_token()
+        idea.save(update_fields=["tracking_token_hash", "updated_at"])
+        message_enqueue(
+            kind=MessageKind.NOTICE,
+            recipient=idea.submitter_email,
+            template="tracking_link",
+            context={"idea": idea, "tracking_url": tracking_url(token)},
+            language=idea.language,
+            idempotency_key=f"tracking-link:{idea.pk}:{idea.tracking_token_hash[:16]}",
+            about=idea,
+        )
+    return len(ideas)
 
 
 def drafts_purge(*, older_than: timedelta = IdeaDraft.LIFETIME) -> int:

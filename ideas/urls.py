@@ -8,6 +8,7 @@ urlpatterns = [
     path("idea/new/", views.idea_submit, name="submit"),
     path("idea/received/", views.idea_submitted, name="submitted"),
     path("idea/draft/<str:token>/", views.idea_draft, name="draft"),
+    path("idea/lost-link/", views.idea_lost_link, name="lost_link"),
     path("track/<str:token>/", views.idea_track, name="track"),
     path("track/<str:token>/answer/", views.idea_answer, name="answer"),
     path("track/<str:token>/withdraw/", views.idea_withdraw, name="withdraw"),

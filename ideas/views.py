@@ -21,6 +21,7 @@ from django.http import (
 )
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
@@ -28,13 +29,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.core import get_usage
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from ideas import selectors, services, workflow
 from ideas.form_cache import form_cache_version, page_is_shared, shared_page
 from ideas.forms import (
     AssistedIdeaForm,
     IdeaSubmitForm,
+    LostLinkForm,
     OutreachEventChooseForm,
     OutreachEventForm,
     QuestionAnswerForm,
@@ -167,7 +169,7 @@ def idea_submit(request: HttpRequest) -> HttpResponse:
         ],
     )
     if draft is not None:
-        services.draft_delete(draft=draft)
+        services.draft_mark_sent(draft=draft, idea=submitted.idea)
         request.session.pop(SESSION_DRAFT, None)
     request.session[SESSION_SUBMITTED] = {
         "reference": submitted.idea.reference,
@@ -229,7 +231,7 @@ def _session_draft(request: HttpRequest) -> IdeaDraft | None:
     draft_id = request.session.get(SESSION_DRAFT) if request.session.session_key else None
     if draft_id is None:
         return None
-    return IdeaDraft.objects.filter(pk=draft_id).first()
+    return IdeaDraft.objects.filter(pk=draft_id, submitted_idea__isnull=True).first()
 
 
 def _draft_initial(draft: IdeaDraft) -> dict:
@@ -247,9 +249,44 @@ def idea_draft(request: HttpRequest, token: str) -> HttpResponse:
     draft = selectors.draft_for_token(token)
     if draft is None:
         raise Http404
+    if draft.submitted_idea_id is not None:
+        # The tracking link cannot be rebuilt from its stored hash: say where it is, and how
+        # to have a new one sent.
+        idea = Idea.objects.only("reference", "language").get(pk=draft.submitted_idea_id)
+        with translation.override(idea.language):
+            return render(request, "ideas/idea_draft_sent.html", {"idea": idea}, status=410)
     request.session[SESSION_DRAFT] = draft.pk
     messages.info(request, _("Welcome back. Your draft is filled in below."))
     return redirect("ideas:submit")
+
+
+def _link_rate(group: str, request: HttpRequest) -> str:
+    return getattr(settings, "IDEAS_LINK_RATE", "5/h")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def idea_lost_link(request: HttpRequest) -> HttpResponse:
+    """A resident who lost the tracking link gives the address the idea was sent from; the
+    answer is the same whether or not any idea was sent from it."""
+    form = LostLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        limited = any([
+            is_ratelimited(request, group="ideas.lost_link", key="ip", rate=_link_rate,
+                           method="POST", increment=True),
+            is_ratelimited(request, group="ideas.lost_link.address",
+                           key=lambda group, request: email.casefold(), rate=_link_rate,
+                           method="POST", increment=True),
+        ])
+        if limited:
+            return render(request, "ideas/idea_lost_link.html", {"form": form, "page_problem": _(
+                "Many links have been asked for in a short time. Please wait an hour and try "
+                "again.")}, status=429)
+        services.idea_tracking_links_resend(email=email)
+        return render(request, "ideas/idea_lost_link.html", {"sent_to": email})
+    return render(request, "ideas/idea_lost_link.html", {"form": form},
+                  status=400 if form.errors else 200)
 
 
 def idea_submitted(request: HttpRequest) -> HttpResponse:

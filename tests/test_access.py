@@ -22,6 +22,7 @@ PUBLIC_ROUTES = {
     "home",
     "ideas:submit",
     "ideas:submitted",
+    "ideas:lost_link",  # asks for an address; says the same whether or not it is known
     "set_language",
     "login",
     "logout",

@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from ideas.models import Idea, IdeaDraft
 from portal.outbox.models import Message
@@ -61,7 +62,43 @@ def test_sending_the_reopened_draft_submits_the_idea_and_forgets_the_draft(
     client.get(link)
     client.post(SUBMIT, valid_form())
     assert Idea.objects.count() == 1
-    assert IdeaDraft.objects.count() == 0
+    # What the draft held is forgotten; only that it was sent, and as which idea, is kept.
+    draft = IdeaDraft.objects.get()
+    assert (draft.data, draft.email, draft.submitted_idea) == ({}, "", Idea.objects.get())
+    assert "Mötesplats i gamla skolan" not in client.get(SUBMIT).content.decode()
+
+
+def test_a_used_draft_link_says_which_idea_it_became_and_where_its_link_is(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        save_draft(client)
+    link = re.search(r"(/idea/draft/[\w-]+/)", mail.outbox[0].body).group(1)
+    client.get(link)
+    client.post(SUBMIT, valid_form())
+    reference = Idea.objects.get().reference
+
+    response = client.get(link)
+
+    page = response.content.decode()
+    assert response.status_code == 410
+    assert f"Du skickade utkastet som idén {reference}." in page
+    assert "länken i kvittot som vi mejlade till dig" in page
+    assert reverse("ideas:lost_link") in page
+    assert "Mötesplats i gamla skolan" not in page  # the form is not opened again
+
+
+def test_a_used_draft_link_speaks_the_ideas_language(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        save_draft(client, language="en")
+    link = re.search(r"(/idea/draft/[\w-]+/)", mail.outbox[0].body).group(1)
+    client.get(link)
+    client.post(SUBMIT, valid_form(language="en"))
+
+    page = client.get(link).content.decode()
+
+    assert f"You sent this draft as the idea {Idea.objects.get().reference}." in page
+    assert "Du skickade" not in page
 
 
 def test_a_draft_needs_an_email_address(client):
