@@ -2,6 +2,7 @@
 import re
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -24,9 +25,15 @@ def hide_private_links(text: str) -> str:
     """The text with every private link left out: a link whose address holds a token (the
     resident's tracking and draft links, a partner's answer link) opens what it names to
     whoever holds it, so staff reading a message never see one."""
+    # Links in mails start with SITE_URL, which may carry a path of its own.
+    prefix = urlsplit(settings.SITE_URL).path.rstrip("/")
+
     def replace(match: re.Match) -> str:
+        path = urlsplit(match.group(0)).path
+        if prefix and path.startswith(prefix + "/"):
+            path = path[len(prefix):]
         try:
-            found = resolve(urlsplit(match.group(0)).path)
+            found = resolve(path)
         except Resolver404:
             return match.group(0)
         if "token" in found.kwargs:

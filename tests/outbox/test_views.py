@@ -164,3 +164,11 @@ def test_other_roles_cannot_open_a_message(client, role):
     response = client.get(reverse("outbox:detail", args=[message.pk]))
     assert response.status_code == 403
     assert "Hemlig text" not in response.content.decode()
+
+
+def test_private_links_are_left_out_when_the_site_lives_under_a_path(committee_client, settings):
+    settings.SITE_URL = "https://example.org/idelotsen"
+    message = make_message(body_text="Följ din idé: https://example.org/idelotsen/track/hemlig/")
+    page = committee_client.get(reverse("outbox:detail", args=[message.pk])).content.decode()
+    assert "Följ din idé: [privat länk, visas inte]" in page
+    assert "hemlig" not in page
