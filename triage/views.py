@@ -400,13 +400,16 @@ def _agenda_rows(user):
         all_reviews = list(idea.reviews.all())
         reviews = [r for r in all_reviews if r.member_id not in excluded]
         aggregate = selectors.aggregate(all_reviews, excluded)
-        hidden = not selectors.may_see_others_scores(user=user, reviews=all_reviews)
+        conflicted = user.pk in excluded
+        hidden = (not selectors.may_see_others_scores(user=user, reviews=all_reviews)
+                  or (conflicted and not has_role(user, *COORDINATING)))
         recommendations = {value: sum(1 for r in reviews if r.submitted_at
                                       and r.recommendation == value)
                            for value in Recommendation.values}
         rows.append({
             "idea": idea,
             "hidden": hidden,
+            "conflicted": conflicted,
             "aggregate": selectors.Aggregate(count=aggregate.count) if hidden else aggregate,
             "recommendations": [(Recommendation(v).label, None if hidden else n)
                                 for v, n in recommendations.items()],

@@ -166,6 +166,8 @@ def test_the_agenda_counts_an_idea_ready_when_only_a_conflicted_member_has_not_s
     page = committee_client.get(reverse("triage:meeting")).content.decode()
     assert "Jävsklar idé" in page
     assert "1 bedömning." in page
+    assert "Du har anmält jäv för den här idén och ser därför inte dess poäng." in page
+    assert "visas när du har lämnat in din egen bedömning" not in page
 
     conflict_withdraw(idea=idea, member=committee_member, actor=committee_member)
     declaration.refresh_from_db()
