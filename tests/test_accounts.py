@@ -127,4 +127,4 @@ def test_the_login_page_and_the_staff_header_link_to_the_password_pages(client):
     assert f'href="{reverse("password_reset")}">Glömt lösenordet?' in login
     client.force_login(UserFactory(roles=[Role.COMMITTEE_MEMBER]))
     header = client.get(reverse("triage:dashboard")).content.decode()
-    assert f'href="{reverse("password_change")}">Ändra lösenord' in header
+    assert f'href="{reverse("password_change")}">Byt lösenord' in header
