@@ -30,7 +30,8 @@ class IdeaEventInline(admin.TabularInline):
     model = IdeaEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "actor", "actor_label", "note", "created_at"]
+    readonly_fields = ["from_status", "to_status", "actor", "actor_label", "message_to_owner",
+                       "internal_note", "created_at"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -225,7 +225,11 @@ class Idea(models.Model):
 
 
 class IdeaEvent(models.Model):
-    """One change of an idea's status: who, when, from, to and why."""
+    """One change of an idea's status: who, when, from, to and why. Written once, never changed.
+
+    Two texts that never mix: `message_to_owner` is what the idea's owner reads (in the status
+    mail and on the tracking page); `internal_note` only the committee reads.
+    """
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
@@ -235,7 +239,8 @@ class IdeaEvent(models.Model):
         related_name="+",
     )
     actor_label = models.CharField(max_length=60, blank=True)
-    note = models.TextField(blank=True)
+    message_to_owner = models.TextField(_("message to the idea's owner"), blank=True)
+    internal_note = models.TextField(_("internal note"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -17,7 +17,7 @@ class PublicEvent:
 
     at: object
     label: str
-    note: str
+    message_to_owner: str
 
 
 def idea_for_tracking_token(token: str) -> Idea | None:
@@ -34,8 +34,8 @@ def idea_for_tracking_token(token: str) -> Idea | None:
 def idea_public_history(idea: Idea) -> list[PublicEvent]:
     """The status changes the resident is told about, in public words.
 
-    Internal moves (a declined referral going back to the queue) stay out; a reason is shown
-    only where the workflow says the resident reads it (a decline, a question, a withdrawal).
+    Internal moves (a declined referral going back to the queue) stay out. Of the texts only
+    the message written for the owner is shown, never the internal note.
     """
     history = []
     for event in idea.events.all():
@@ -43,12 +43,10 @@ def idea_public_history(idea: Idea) -> list[PublicEvent]:
             else None
         if event.from_status and (transition is None or not transition.tell_resident):
             continue
-        shows_note = transition is not None and (
-            transition.needs_reason or event.to_status == workflow.Status.WITHDRAWN)
         history.append(PublicEvent(
             at=event.created_at,
             label=workflow.public_label(event.to_status),
-            note=event.note if shows_note else "",
+            message_to_owner=event.message_to_owner,
         ))
     return history
 
@@ -61,7 +59,7 @@ def idea_open_question(idea: Idea) -> IdeaQuestion | None:
     if question is None:
         # Moved to "needs information" without `idea_ask_question`: the reason is the question.
         event = idea.events.filter(to_status=workflow.Status.NEEDS_INFORMATION).last()
-        question = IdeaQuestion(idea=idea, question=event.note if event else "",
+        question = IdeaQuestion(idea=idea, question=event.message_to_owner if event else "",
                                 asked_at=event.created_at if event else idea.updated_at)
     return question
 
@@ -109,7 +107,8 @@ def idea_personal_data(idea: Idea) -> dict:
         else None,
         "channel": idea.get_channel_display(),
         "history": [
-            {"at": event.at.isoformat(), "status": event.label, "note": event.note}
+            {"at": event.at.isoformat(), "status": event.label,
+             "message": event.message_to_owner}
             for event in idea_public_history(idea)
         ],
         "questions": [

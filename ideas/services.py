@@ -26,7 +26,7 @@ from ideas.models import (
 )
 from portal.outbox.models import Message, MessageKind, MessageState
 from portal.outbox.services import message_enqueue, single_line
-from portal.roles import user_roles
+from portal.roles import RESIDENT, Actor, actor_label, actor_user
 
 PRIVACY_TEXT_VERSION = "2026-11"
 
@@ -139,52 +139,109 @@ def idea_submit(
     return SubmittedIdea(idea=idea, tracking_token=token)
 
 
-@transaction.atomic
-def idea_transition(
-    *, idea: Idea, to: workflow.Status, actor, actor_roles: set[str], note: str = "",
-    notify: bool = True,
-) -> Idea:
-    """Move an idea to another status and record who did it and why.
-
-    `actor` is the staff user, or None when the resident acts from the tracking page
-    (then `actor_roles` is {workflow.RESIDENT}). `notify=False` leaves the resident's mail to
-    the caller, which sends a more specific one (a question, for example).
-    """
+def _move(
+    *, idea: Idea, to: workflow.Status, actor: Actor, message_to_owner: str, internal_note: str,
+    via_referral: bool = False,
+) -> tuple[Idea, workflow.Transition]:
+    """Check the move against the table, write its audit row and change the status."""
     locked = Idea.objects.select_for_update().get(pk=idea.pk)
-    transition = workflow.check(locked.status, to, actor_roles, note)
+    message_to_owner, internal_note = message_to_owner.strip(), internal_note.strip()
+    transition = workflow.check(locked.status, to, actor, message_to_owner,
+                                via_referral=via_referral)
     IdeaEvent.objects.create(
         idea=locked,
         from_status=locked.status,
         to_status=to,
-        actor=actor,
-        actor_label="resident" if actor is None else "",
-        note=note,
+        actor=actor_user(actor),
+        actor_label=actor_label(actor),
+        message_to_owner=message_to_owner,
+        internal_note=internal_note,
     )
     locked.status = to
     locked.save(update_fields=["status", "updated_at"])
-    if notify and transition.tell_resident and locked.submitter_email:
-        message_enqueue(
-            kind=MessageKind.STATUS_CHANGE,
-            recipient=locked.submitter_email,
-            template="status_change",
-            context={"idea": locked, "public_label": workflow.public_label(to), "note": note},
-            language=locked.language,
-            idempotency_key=f"status:{locked.reference}:{locked.events.count()}",
-            about=locked,
-        )
     idea.status = locked.status
+    return locked, transition
+
+
+@transaction.atomic
+def idea_transition(
+    *, idea: Idea, to: workflow.Status, actor: Actor, message_to_owner: str = "",
+    internal_note: str = "", notify: bool = True,
+) -> Idea:
+    """Move an idea to another status and record who did it and why.
+
+    `actor` is a staff user, `RESIDENT` (the owner on the tracking page) or `SYSTEM` (the idea
+    following its referrals); what the actor may do comes from the actor. Only
+    `message_to_owner` ever reaches the owner (mail and tracking page); `internal_note` is for
+    the committee. `notify=False` leaves the owner's mail to the caller, which sends a more
+    specific one (a question, for example). Moves to "referred" are refused here: see
+    `idea_mark_referred`.
+    """
+    locked, transition = _move(idea=idea, to=to, actor=actor, message_to_owner=message_to_owner,
+                               internal_note=internal_note)
+    if notify and transition.tell_resident:
+        _mail_owner(locked, template="status_change", context={
+            "public_label": workflow.PUBLIC_LABELS[workflow.Status(to)],
+            "message_to_owner": message_to_owner.strip(),
+        })
+    return locked
+
+
+def _mail_owner(idea: Idea, *, template: str, context: dict) -> None:
+    if not idea.submitter_email or idea.anonymised_at is not None:
+        return
+    message_enqueue(
+        kind=MessageKind.STATUS_CHANGE,
+        recipient=idea.submitter_email,
+        template=template,
+        context={"idea": idea, **context},
+        language=idea.language,
+        idempotency_key=f"status:{idea.reference}:{idea.events.count()}",
+        about=idea,
+    )
+
+
+@transaction.atomic
+def idea_mark_referred(
+    *, idea: Idea, actor: Actor, partner_names: list[str], message_to_owner: str = "",
+    internal_note: str = "",
+) -> Idea:
+    """Move an idea to "referred" because it has just been referred to partners.
+
+    Only `triage.services.idea_refer` calls this, after it has stored the referrals; an idea
+    with no referral is refused, so "referred" always means a partner really got it. The owner's
+    mail names the partners and carries the coordinator's message to the owner, never the note
+    to the partners.
+    """
+    # Through the reverse relation (ideas does not import triage), fresh from the database: the
+    # page may have prefetched the idea's referrals before they were made.
+    referral_model = Idea._meta.get_field("referrals").related_model
+    if not referral_model.objects.filter(idea_id=idea.pk).exists():
+        raise workflow.TransitionNotAllowed(
+            _("An idea is referred only when it is referred to at least one partner."))
+    locked, _transition = _move(
+        idea=idea, to=workflow.Status.REFERRED, actor=actor, message_to_owner=message_to_owner,
+        internal_note=internal_note, via_referral=True,
+    )
+    _mail_owner(locked, template="idea_referred", context={
+        "public_label": workflow.PUBLIC_LABELS[workflow.Status.REFERRED],
+        "partners": partner_names,
+        "message_to_owner": message_to_owner.strip(),
+    })
     return locked
 
 
 @transaction.atomic
-def idea_ask_question(*, idea: Idea, question: str, actor) -> IdeaQuestion:
+def idea_ask_question(*, idea: Idea, question: str, actor: Actor,
+                      internal_note: str = "") -> IdeaQuestion:
     """Ask the resident a question: the idea waits for the answer, and the resident is told."""
     question = question.strip()
     idea_transition(
         idea=idea, to=workflow.Status.NEEDS_INFORMATION, actor=actor,
-        actor_roles=user_roles(actor), note=question, notify=False,
+        message_to_owner=question, internal_note=internal_note, notify=False,
     )
-    asked = IdeaQuestion.objects.create(idea=idea, question=question, asked_by=actor)
+    asked = IdeaQuestion.objects.create(idea=idea, question=question,
+                                        asked_by=actor_user(actor))
     if idea.submitter_email:
         message_enqueue(
             kind=MessageKind.QUESTION,
@@ -210,22 +267,25 @@ def idea_answer_question(*, idea: Idea, answer: str) -> IdeaQuestion:
     )
     if question is None:  # the idea was moved without idea_ask_question; keep the answer anyway
         event = idea.events.filter(to_status=workflow.Status.NEEDS_INFORMATION).last()
-        question = IdeaQuestion(idea=idea, question=event.note if event else "",
+        question = IdeaQuestion(idea=idea, question=event.message_to_owner if event else "",
                                 asked_by=event.actor if event else None)
     question.answer = answer.strip()
     question.answered_at = timezone.now()
     question.save()
-    idea_transition(idea=idea, to=workflow.Status.IN_REVIEW, actor=None,
-                    actor_roles={workflow.RESIDENT})
+    idea_transition(idea=idea, to=workflow.Status.IN_REVIEW, actor=RESIDENT)
     return question
 
 
 @transaction.atomic
 def idea_withdraw(*, idea: Idea, reason: str = "") -> Idea:
-    """The resident takes the idea back; it stays on record with its history."""
+    """The resident takes the idea back; it stays on record with its history.
+
+    The reason is the resident's own words for the committee (an internal note); the
+    withdrawal mail does not repeat it back to them.
+    """
     try:
-        return idea_transition(idea=idea, to=workflow.Status.WITHDRAWN, actor=None,
-                               actor_roles={workflow.RESIDENT}, note=reason.strip())
+        return idea_transition(idea=idea, to=workflow.Status.WITHDRAWN, actor=RESIDENT,
+                               internal_note=reason)
     except workflow.TransitionNotAllowed as error:
         raise IdeaError(_("This idea can no longer be withdrawn.")) from error
 

@@ -1,14 +1,20 @@
 """The life of an idea as a table: its states, the moves between them and who may make each.
 
 Staff see `staff_label`; the resident sees `public_label` on the tracking page and in mails.
-Nothing but `ideas.services.idea_transition` changes an idea's status, and it asks `check` first.
+Nothing but `ideas.services` changes an idea's status, and it asks `check` first with the actor:
+the actor's roles come from `portal.roles.user_roles(actor)`, never from the caller.
+
+A move marked `via_referral` is made only by referring the idea to partners
+(`triage.services.idea_refer` through `ideas.services.idea_mark_referred`), never by the plain
+move: an idea is "referred" only when a partner really got it. Moves allowed to SYSTEM are the
+idea following its referrals (`triage.referral_workflow.idea_follows`).
 """
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.roles import Role
+from portal.roles import RESIDENT_ROLE, SYSTEM_ROLE, Role, user_roles
 
 
 class Status(models.TextChoices):
@@ -38,19 +44,25 @@ PUBLIC_LABELS = {
 }
 
 # The resident moves an idea only through the tracking page, never as a staff role.
-RESIDENT = "resident"
+RESIDENT = RESIDENT_ROLE
+# The portal moves an idea when it follows its referrals (a partner's answer or report).
+SYSTEM = SYSTEM_ROLE
 COORDINATING = (Role.COORDINATOR, Role.ADMINISTRATOR)
 REVIEWING = (Role.COMMITTEE_MEMBER, Role.COORDINATOR, Role.ADMINISTRATOR)
-SUPPORTING = (Role.PARTNER_CONTACT, Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
 @dataclass(frozen=True)
 class Transition:
+    """One move. `tell_resident`: the owner gets a mail and sees it in the history.
+    `needs_reason`: the move needs a message to the owner (the owner reads it).
+    `via_referral`: only a real referral makes the move, never the plain move."""
+
     source: Status
     target: Status
     allowed: tuple[str, ...]
     tell_resident: bool
     needs_reason: bool = False
+    via_referral: bool = False
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -60,17 +72,20 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Status.SCREENING, Status.NEEDS_INFORMATION, COORDINATING, True, needs_reason=True),
     Transition(Status.IN_REVIEW, Status.NEEDS_INFORMATION, COORDINATING, True, needs_reason=True),
     Transition(Status.NEEDS_INFORMATION, Status.IN_REVIEW, (RESIDENT, *COORDINATING), True),
-    Transition(Status.IN_REVIEW, Status.REFERRED, COORDINATING, tell_resident=True),
+    Transition(Status.IN_REVIEW, Status.REFERRED, COORDINATING, True, via_referral=True),
     Transition(Status.IN_REVIEW, Status.DECLINED, COORDINATING, True, needs_reason=True),
     Transition(Status.IN_REVIEW, Status.ON_HOLD, COORDINATING, tell_resident=True),
     Transition(Status.ON_HOLD, Status.IN_REVIEW, COORDINATING, tell_resident=True),
-    Transition(Status.ON_HOLD, Status.REFERRED, COORDINATING, tell_resident=True),
+    Transition(Status.ON_HOLD, Status.REFERRED, COORDINATING, True, via_referral=True),
     Transition(Status.ON_HOLD, Status.DECLINED, COORDINATING, True, needs_reason=True),
-    # A declined referral brings the idea back to the coordinator's queue.
-    Transition(Status.REFERRED, Status.IN_REVIEW, COORDINATING, tell_resident=False),
-    Transition(Status.REFERRED, Status.IN_SUPPORT, SUPPORTING, tell_resident=True),
-    Transition(Status.REFERRED, Status.CLOSED, SUPPORTING, tell_resident=True),
-    Transition(Status.IN_SUPPORT, Status.CLOSED, SUPPORTING, tell_resident=True),
+    # The last open referral declined (or cancelled, or expired) brings the idea back to the
+    # committee's queue; the owner is not told (nothing changes for them yet).
+    Transition(Status.REFERRED, Status.IN_REVIEW, (SYSTEM, *COORDINATING), tell_resident=False),
+    Transition(Status.IN_SUPPORT, Status.IN_REVIEW, (SYSTEM,), tell_resident=False),
+    # A partner at work, then every partner finished: the idea follows its referrals.
+    Transition(Status.REFERRED, Status.IN_SUPPORT, (SYSTEM,), tell_resident=True),
+    Transition(Status.REFERRED, Status.CLOSED, (SYSTEM,), tell_resident=True),
+    Transition(Status.IN_SUPPORT, Status.CLOSED, (SYSTEM, *COORDINATING), tell_resident=True),
     *(
         Transition(source, Status.WITHDRAWN, (RESIDENT,), tell_resident=True)
         for source in (
@@ -101,14 +116,28 @@ def find(source: str, target: str) -> Transition | None:
     return _BY_PAIR.get((Status(source), Status(target)))
 
 
-def next_states(source: str, actor_roles: set[str]) -> list[Status]:
-    """List the states the actor may move an idea to from `source`."""
+def may(transition: Transition, actor) -> bool:
+    """Tell whether the actor holds one of the roles the move allows."""
+    return bool(user_roles(actor) & set(transition.allowed))
+
+
+def next_states(source: str, actor) -> list[Status]:
+    """List the states the actor may move an idea to from `source` with the plain move."""
     return [
-        t.target for t in TRANSITIONS if t.source == source and actor_roles & set(t.allowed)
+        t.target for t in TRANSITIONS
+        if t.source == source and not t.via_referral and may(t, actor)
     ]
 
 
-def check(source: str, target: str, actor_roles: set[str], reason: str = "") -> Transition:
+def may_refer(source: str, actor) -> bool:
+    """Tell whether the actor may refer an idea in `source` to partners."""
+    transition = find(source, Status.REFERRED)
+    return transition is not None and may(transition, actor)
+
+
+def check(
+    source: str, target: str, actor, message_to_owner: str = "", *, via_referral: bool = False
+) -> Transition:
     """Return the transition, or raise `TransitionNotAllowed` saying why it cannot be made."""
     transition = find(source, target)
     if transition is None:
@@ -116,13 +145,19 @@ def check(source: str, target: str, actor_roles: set[str], reason: str = "") -> 
             _("An idea cannot go from “%(source)s” to “%(target)s”.")
             % {"source": staff_label(source), "target": staff_label(target)}
         )
-    if not actor_roles & set(transition.allowed):
+    if not may(transition, actor):
         raise TransitionNotAllowed(
             _("You may not move an idea to “%(target)s”.") % {"target": staff_label(target)}
         )
-    if transition.needs_reason and not reason.strip():
+    if transition.via_referral and not via_referral:
         raise TransitionNotAllowed(
-            _("Write a reason: the resident reads it when the idea goes to “%(target)s”.")
+            _("An idea is “%(target)s” only when it is referred to partners: use “Refer to "
+              "partners” on the idea's page.") % {"target": staff_label(target)}
+        )
+    if transition.needs_reason and not message_to_owner.strip():
+        raise TransitionNotAllowed(
+            _("Write a message to the idea's owner: the owner reads it in a mail and on the "
+              "tracking page when the idea goes to “%(target)s”.")
             % {"target": staff_label(target)}
         )
     return transition

@@ -12,15 +12,17 @@ from ideas.models import CIVIL_SOCIETY_KINDS, Idea
 from partners.matching import IdeaProfile, Match, PartnerProfile, Weights, rank_partners
 from partners.models import MatchingWeights, Partner, PartnerContact
 
-# Referral states as plain strings (triage.models.ReferralState), kept here to avoid the import.
-OPEN_STATES = ("sent", "question", "accepted")
-ANSWERED_STATES = ("accepted", "declined", "support_given")
-ACCEPTED_STATES = ("accepted", "support_given")
-
 
 def referral_model() -> type[Model]:
     """The referral model, found through the reverse relation so partners need not import it."""
     return Partner._meta.get_field("referrals").related_model
+
+
+def referral_states(group: str) -> tuple[str, ...]:
+    """A group of referral states ("OPEN_STATES", "ANSWERED_STATES", "ACCEPTED_STATES") as the
+    referral table (triage.referral_workflow) defines it, read from the referral model's
+    attributes: the groups live once, in triage, which partners does not import."""
+    return tuple(sorted(str(state) for state in getattr(referral_model(), group)))
 
 
 def active_partners() -> QuerySet[Partner]:
@@ -36,7 +38,8 @@ def partners_for_committee() -> QuerySet[Partner]:
     """Every partner, with its open referrals counted and its vocabulary prefetched."""
     return (
         Partner.objects.annotate(
-            open_referrals=Count("referrals", filter=Q(referrals__state__in=OPEN_STATES)),
+            open_referrals=Count("referrals", filter=Q(
+                referrals__state__in=referral_states("OPEN_STATES"))),
         )
         .prefetch_related("themes", "support_kinds", "municipalities")
         .order_by("name")
@@ -75,9 +78,9 @@ class PartnerStats:
 def partner_stats(partner: Partner) -> PartnerStats:
     """Count a partner's open, answered and accepted referrals in one query."""
     counts = partner.referrals.aggregate(
-        open=Count("pk", filter=Q(state__in=OPEN_STATES)),
-        answered=Count("pk", filter=Q(state__in=ANSWERED_STATES)),
-        accepted=Count("pk", filter=Q(state__in=ACCEPTED_STATES)),
+        open=Count("pk", filter=Q(state__in=referral_states("OPEN_STATES"))),
+        answered=Count("pk", filter=Q(state__in=referral_states("ANSWERED_STATES"))),
+        accepted=Count("pk", filter=Q(state__in=referral_states("ACCEPTED_STATES"))),
     )
     return PartnerStats(open_referrals=counts["open"], capacity=partner.capacity,
                         accepted=counts["accepted"], answered=counts["answered"])
@@ -86,7 +89,7 @@ def partner_stats(partner: Partner) -> PartnerStats:
 def open_referrals_of(partner: Partner) -> QuerySet:
     """The partner's referrals still open, oldest first, with their ideas."""
     return (
-        partner.referrals.filter(state__in=OPEN_STATES)
+        partner.referrals.filter(state__in=referral_states("OPEN_STATES"))
         .select_related("idea", "idea__municipality")
         .order_by("created_at", "pk")
     )
@@ -192,7 +195,10 @@ def partner_profiles_and_referred(profile: IdeaProfile, *, idea_id: int | None =
     # 3. Open referrals of each partner, and whether it already has this idea.
     state, partner_col = _column(Referral, "state"), _column(Referral, "partner")
     idea_col, referral_table = _column(Referral, "idea"), _table(Referral)
-    open_list = _placeholders(OPEN_STATES)
+    open_states = referral_states("OPEN_STATES")
+    accepted_states = referral_states("ACCEPTED_STATES")
+    answered_states = referral_states("ANSWERED_STATES")
+    open_list = _placeholders(open_states)
     open_counts: dict[int, int] = {}
     referred_here: set[int] = set()
     for partner_id, open_count, here in _fetch(
@@ -201,7 +207,7 @@ def partner_profiles_and_referred(profile: IdeaProfile, *, idea_id: int | None =
         f"SUM(CASE WHEN {idea_col} = %s THEN 1 ELSE 0 END) "
         f"FROM {referral_table} WHERE {state} IN ({open_list}) OR {idea_col} = %s "
         f"GROUP BY {partner_col}",
-        [*OPEN_STATES, idea_id, *OPEN_STATES, idea_id],
+        [*open_states, idea_id, *open_states, idea_id],
     ):
         open_counts[partner_id] = int(open_count)
         if here:
@@ -215,15 +221,15 @@ def partner_profiles_and_referred(profile: IdeaProfile, *, idea_id: int | None =
         referral_id = f"r.{q('id')}"
         for partner_id, accepted, answered in _fetch(
             f"SELECT r.{partner_col}, "  # noqa: S608
-            f"COUNT(DISTINCT CASE WHEN r.{state} IN ({_placeholders(ACCEPTED_STATES)}) "
+            f"COUNT(DISTINCT CASE WHEN r.{state} IN ({_placeholders(accepted_states)}) "
             f"THEN {referral_id} END), COUNT(DISTINCT {referral_id}) "
             f"FROM {referral_table} r INNER JOIN {_table(idea_themes)} it "
             f"ON it.{_column(idea_themes, 'idea')} = r.{idea_col} "
-            f"WHERE r.{state} IN ({_placeholders(ANSWERED_STATES)}) "
+            f"WHERE r.{state} IN ({_placeholders(answered_states)}) "
             f"AND it.{_column(idea_themes, 'theme')} IN ({_placeholders(theme_ids)}) "
             f"AND r.{idea_col} <> %s "
             f"GROUP BY r.{partner_col}",
-            [*ACCEPTED_STATES, *ANSWERED_STATES, *theme_ids, idea_id or 0],
+            [*accepted_states, *answered_states, *theme_ids, idea_id or 0],
         ):
             similar[partner_id] = (int(accepted), int(answered))
 

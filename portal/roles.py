@@ -1,11 +1,24 @@
-"""The staff roles, kept as Django groups, and the checks views use to enforce them."""
+"""The staff roles, kept as Django groups, the actors who are not users, and the checks views
+use to enforce them.
+
+Every service that changes a state takes an `actor` and asks `user_roles(actor)` what the actor
+may do; no caller hands roles in. Besides users there are three kinds of actor: the idea's owner
+acting from the tracking page (`RESIDENT`), the portal itself (`SYSTEM`: reminders, escalation,
+an idea following its referrals) and a partner's contact answering through a signed link without
+logging in (`PartnerLinkActor`).
+"""
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Role(StrEnum):
@@ -20,9 +33,65 @@ class Role(StrEnum):
 COMMITTEE_ROLES = (Role.COMMITTEE_MEMBER, Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
-def user_roles(user) -> set[Role]:
-    """Return the roles of a user; a superuser holds every role."""
-    if not user.is_authenticated or not user.is_active:
+# The roles of the actors that are not users: they sit in the workflow tables beside the
+# staff roles, but no Django group carries them.
+RESIDENT_ROLE = "resident"
+SYSTEM_ROLE = "system"
+
+
+class ResidentActor:
+    """The idea's owner, acting from the private tracking page (not a user account)."""
+
+    is_authenticated = False
+    label = "resident"
+
+    def __repr__(self) -> str:
+        return "RESIDENT"
+
+
+class SystemActor:
+    """The portal itself: reminders, escalation, an idea following its referrals."""
+
+    is_authenticated = False
+    label = "system"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+@dataclass(frozen=True)
+class PartnerLinkActor:
+    """A partner's contact who answers through the signed link in a mail, not logged in."""
+
+    contact_id: int
+    name: str
+    is_authenticated = False
+
+    @property
+    def label(self) -> str:
+        return f"partner: {self.name}"[:60]
+
+
+RESIDENT = ResidentActor()
+SYSTEM = SystemActor()
+
+Actor: TypeAlias = "User | ResidentActor | SystemActor | PartnerLinkActor"
+
+
+def user_roles(actor) -> set[str]:
+    """Return the roles of an actor; a superuser holds every staff role.
+
+    `RESIDENT` has {"resident"}, `SYSTEM` {"system"}, a partner's signed link
+    {"partner_contact"}; anonymous or inactive users have none.
+    """
+    if isinstance(actor, ResidentActor):
+        return {RESIDENT_ROLE}
+    if isinstance(actor, SystemActor):
+        return {SYSTEM_ROLE}
+    if isinstance(actor, PartnerLinkActor):
+        return {Role.PARTNER_CONTACT}
+    user = actor
+    if user is None or not user.is_authenticated or not user.is_active:
         return set()
     if user.is_superuser:
         return set(Role)
@@ -32,6 +101,20 @@ def user_roles(user) -> set[Role]:
         cached = {role for role in Role if role.value in names}
         user._portal_roles = cached
     return cached
+
+
+def actor_user(actor):
+    """The user account behind an actor, for the audit row's foreign key; None for the others."""
+    if actor is None or isinstance(actor, ResidentActor | SystemActor | PartnerLinkActor):
+        return None
+    return actor
+
+
+def actor_label(actor) -> str:
+    """What the audit row says of an actor without a user account ("resident", "system")."""
+    if isinstance(actor, ResidentActor | SystemActor | PartnerLinkActor):
+        return actor.label
+    return ""
 
 
 def has_role(user, *roles: Role) -> bool:

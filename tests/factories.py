@@ -107,11 +107,23 @@ class PartnerContactFactory(factory.django.DjangoModelFactory):
 
 
 class ReferralFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Referral
-
     idea = factory.SubFactory(IdeaFactory, referred=True)
     partner = factory.SubFactory(PartnerFactory)
+
+    class Meta:
+        model = Referral
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def first_event(self, create, extracted, **kwargs):
+        """Its history, as `idea_refer` and `referral_transition` would have written it."""
+        from triage.models import ReferralEvent
+
+        ReferralEvent.objects.create(referral=self, to_state="sent", actor_label="factory",
+                                     created_at=self.created_at)
+        if self.state != "sent":
+            ReferralEvent.objects.create(referral=self, from_state="sent", to_state=self.state,
+                                         actor_label="factory", created_at=self.created_at)
 
 
 # -- triage: criteria, reviews, conflicts, notes ------------------------------------------------

@@ -57,12 +57,12 @@ def test_erasing_from_the_tracking_page_leaves_the_email_and_phone_nowhere(
         )
         idea = submitted.idea
         for step in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW):
-            idea_transition(idea=idea, to=step, actor=coordinator, actor_roles={Role.COORDINATOR})
+            idea_transition(idea=idea, to=step, actor=coordinator)
         idea_ask_question(idea=idea, question="Hur många bor i byn?", actor=coordinator)
-        idea_transition(idea=idea, to=workflow.Status.IN_REVIEW, actor=coordinator,
-                        actor_roles={Role.COORDINATOR})
-        idea_refer(idea=Idea.objects.get(pk=idea.pk), partners=[partner], note="Kan ni hjälpa?",
-                   actor=coordinator, actor_roles={Role.COORDINATOR})
+        idea_transition(idea=idea, to=workflow.Status.IN_REVIEW, actor=coordinator)
+        idea_refer(idea=Idea.objects.get(pk=idea.pk), partners=[partner],
+                   note_to_partners="Kan ni hjälpa?",
+                   actor=coordinator)
     assert any(PHONE in message.body for message in mail.outbox)  # the partner got it, with consent
     assert rows_holding(EMAIL) and rows_holding(PHONE) and rows_holding(ORGANISATION)
 

@@ -29,7 +29,7 @@ RESIDENT_FILES = [
     r"templates/portal/(privacy_notice|accessibility_statement)\.html",
     r"portal/(forms|views|settings)\.py",
     r"ideas/(forms|views|workflow|services|models)\.py",
-    r"templates/emails/(receipt|status_change|question|draft|referral_accepted)"
+    r"templates/emails/(receipt|status_change|question|draft|referral_accepted|idea_referred)"
     r"(_subject)?\.(txt|html)",
 ]
 # The texts rewritten in easy-to-read Swedish (the form's help texts are found on the form).

@@ -17,7 +17,8 @@ from ideas.services import (
 )
 from partners.models import Partner, PartnerContact, PartnerKind
 from portal.roles import Role
-from triage.models import Criterion, Membership, Recommendation
+from triage.models import AnswerKind, Criterion, Membership, Recommendation
+from triage.partner_answers import referral_answer
 from triage.services import idea_refer, review_save, reviewers_assign
 
 # (name, kind, civil society, municipality code or None for the whole county)
@@ -190,8 +191,7 @@ def demo_ideas_load() -> int:
             is_rural=code not in ("1880", "18"),
         )
         for step in PATHS[status]:
-            idea_transition(idea=submitted.idea, to=step, actor=coordinator,
-                            actor_roles={Role.COORDINATOR}, note="")
+            idea_transition(idea=submitted.idea, to=step, actor=coordinator)
         created += 1
     return created
 
@@ -204,7 +204,6 @@ def demo_activity_load() -> None:
     users = {user.username: user for user in get_user_model().objects.filter(
         username__in=["samordnare", "ledamot1", "ledamot2", "uppsok", "partner"])}
     coordinator = users["samordnare"]
-    roles = {Role.COORDINATOR}
     fibre = Idea.objects.get(title="Fiber till byarna runt Ramsberg")
     solar = Idea.objects.get(title="Gemensam solcellspark för bygden")
     bus = Idea.objects.get(title="Bybuss till affären i Fjugesta")
@@ -220,9 +219,19 @@ def demo_activity_load() -> None:
     ramsberg = Partner.objects.get(name="Byalaget Ramsberg")
     Membership.objects.get_or_create(member=users["ledamot2"], partner=ramsberg)
 
+    # The solar park goes to two partners: the demo partner's organisation, which has not
+    # answered yet (log in as `partner` to answer), and one that declines through its link.
     partner_organisation = PartnerContact.objects.get(user=users["partner"]).partner
-    idea_refer(idea=solar, partners=[partner_organisation], actor=coordinator, actor_roles=roles,
-               note="Kan ni ge råd om hur en ekonomisk förening kan äga en solcellspark?")
+    cooperative = Partner.objects.get(name="Kooperativ utveckling Örebro")
+    referrals = idea_refer(
+        idea=solar, partners=[partner_organisation, cooperative], actor=coordinator,
+        note_to_partners="Kan ni ge råd om hur en ekonomisk förening kan äga en solcellspark?",
+        message_to_owner="Vi tror att de här organisationerna kan hjälpa er vidare.",
+    )
+    declining = next(r for r in referrals if r.partner_id == cooperative.pk)
+    referral_answer(referral=declining, kind=AnswerKind.DECLINE,
+                    contact=cooperative.contacts.order_by("pk").first(),
+                    text="Vi har inga rådgivare lediga i vår.")
     idea_ask_question(idea=bus, actor=coordinator,
                       question="Hur många i byarna skulle åka med bussen varje vecka?")
 

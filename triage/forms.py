@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from ideas import workflow
 from ideas.models import Idea
 from partners.selectors import active_partners
 from triage.models import Criterion, Recommendation
@@ -83,14 +84,23 @@ class ReferForm(forms.Form):
         label=_("Partners"), queryset=active_partners(), widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose one or more partner organisations."),
     )
-    note = forms.CharField(
-        label=_("Note to the partners"), max_length=5000,
+    note_to_partners = forms.CharField(
+        label=_("Note to the partners (only the partners read this)"), max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("What do you ask of them? They read this in the referral email."),
+        help_text=_("What do you ask of them? They read this in the referral email; the "
+                    "idea's owner never sees it."),
+    )
+    message_to_owner = forms.CharField(
+        label=_("Message to the idea's owner (optional; the owner reads this in a mail and on "
+                "the tracking page)"),
+        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The owner's mail names the partners the idea went to in any case."),
     )
 
     def __init__(self, *args, suggestions: list | None = None, **kwargs):
         """Put the ranked suggestions first, marked as such; any other active partner follows."""
+        # The move form on the same page has a message to the owner too: ids of their own.
+        kwargs.setdefault("auto_id", "refer_%s")
         super().__init__(*args, **kwargs)
         top = top_suggestions(suggestions, SUGGESTIONS_IN_FORM)
         if top:
@@ -105,9 +115,47 @@ class ReferForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    to = forms.CharField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Reason or note"), max_length=5000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    """One control to move an idea: the target, a message to the owner, an internal note.
+
+    The targets are the moves the workflow table lets this actor make from the idea's status
+    (never "referred": that is the referral form). Where the table needs a reason, the message
+    to the owner is required, and the error stands at that field.
+    """
+
+    to = forms.ChoiceField(label=_("New status"))
+    message_to_owner = forms.CharField(
+        label=_("Message to the idea's owner (the owner reads this in a mail and on the "
+                "tracking page)"),
+        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the idea is declined or the owner is asked something."),
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note (only the committee reads this)"), max_length=5000,
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, idea: Idea, actor, **kwargs):
+        kwargs.setdefault("auto_id", "move_%s")
+        super().__init__(*args, **kwargs)
+        self.idea = idea
+        # No target is chosen for the user: an empty first choice, and the field is required.
+        self.fields["to"].choices = [("", _("Choose the new status"))] + [
+            (state.value, state.label) for state in workflow.next_states(idea.status, actor)]
+        self.actor = actor
+        style_form(self)
+
+    def clean(self):
+        data = super().clean()
+        target = data.get("to")
+        if target:
+            transition = workflow.find(self.idea.status, target)
+            if transition and transition.needs_reason and not data.get(
+                    "message_to_owner", "").strip():
+                self.add_error("message_to_owner", _(
+                    "Write a message to the idea's owner: the owner reads it in a mail and on "
+                    "the tracking page when the idea goes to “%(target)s”.")
+                    % {"target": workflow.staff_label(target)})
+        return data
 
 
 class BatchForm(forms.Form):

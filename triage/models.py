@@ -7,18 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
 from partners.models import Partner
+from triage import referral_workflow
+from triage.referral_workflow import ReferralState
 
-
-class ReferralState(models.TextChoices):
-    SENT = "sent", _("Sent, waiting for an answer")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    QUESTION = "question", _("The partner has a question")
-    SUPPORT_GIVEN = "support_given", _("Support given")
+__all__ = ["ReferralState"]  # kept importable from here; the table is triage.referral_workflow
 
 
 class Referral(models.Model):
-    """The committee's request that a partner support an idea."""
+    """The committee's request that a partner support an idea.
+
+    Its state changes only through `triage.services.referral_transition`, which writes a
+    `ReferralEvent` for each move.
+    """
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="referrals")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals")
@@ -30,6 +30,11 @@ class Referral(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    # The table's groups, for `partners`, which reaches this model without importing triage.
+    OPEN_STATES = referral_workflow.OPEN_STATES
+    ANSWERED_STATES = referral_workflow.ANSWERED_STATES
+    ACCEPTED_STATES = referral_workflow.ACCEPTED_STATES
 
     class Meta:
         ordering = ["-created_at"]
@@ -43,10 +48,47 @@ class Referral(models.Model):
         return f"{self.idea.reference} → {self.partner}"
 
     @property
+    def partner_label(self) -> str:
+        """The state as the partner's contact reads it."""
+        return referral_workflow.partner_label(self.state)
+
+    @property
+    def owner_label(self) -> str:
+        """The state as the idea's owner reads it."""
+        return referral_workflow.owner_label(self.state)
+
+    @property
+    def awaits_answer(self) -> bool:
+        return self.state in referral_workflow.AWAITING_ANSWER
+
+    @property
     def is_overdue(self) -> bool:
         """Unanswered past REFERRAL_ESCALATION_DAYS: the dashboard flags it."""
         return self.state == ReferralState.SENT and self.created_at <= timezone.now() - timedelta(
             days=settings.REFERRAL_ESCALATION_DAYS)
+
+
+class ReferralEvent(models.Model):
+    """One change of a referral's state: who, when, from, to and why. Written once, never
+    changed."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(_("from"), max_length=20, choices=ReferralState.choices,
+                                  blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=ReferralState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=60, blank=True)
+    reason = models.TextField(_("why"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("referral state change")
+        verbose_name_plural = _("referral state changes")
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.from_state} → {self.to_state}"
 
 
 class Criterion(models.Model):

@@ -11,9 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.roles import Role, role_required
 from triage import partner_selectors as selectors
-from triage.models import AnswerKind, ReferralState
+from triage.models import AnswerKind
 from triage.partner_answers import (
-    AWAITING_ANSWER,
     AnswerError,
     AnswerLinkError,
     AnswerLinkExpired,
@@ -23,6 +22,7 @@ from triage.partner_answers import (
     support_report,
 )
 from triage.partner_forms import SupportReportForm, answer_forms
+from triage.referral_workflow import AT_WORK, AWAITING_ANSWER
 
 THANKS = {
     AnswerKind.ACCEPT: gettext_lazy(
@@ -127,7 +127,7 @@ def _detail_page(request, contact, referral, *, forms=None, support_form=None, p
         "owner": selectors.idea_owner_for_partner(referral),
         "forms": (forms or answer_forms()) if referral.state in AWAITING_ANSWER else None,
         "support_form": (support_form or SupportReportForm())
-        if referral.state == ReferralState.ACCEPTED else None,
+        if referral.state in AT_WORK else None,
         "problem": problem,
     }, status=status)
 

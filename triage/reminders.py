@@ -1,7 +1,11 @@
-"""Unanswered referrals: a reminder to the partner, then an escalation to the coordinator.
+"""Unanswered referrals: a reminder to the partner, then an escalation to the coordinator, and
+at last the referral expires.
 
-Both are derived from the referral's date; the outbox's idempotency key makes each go at most
-once per referral (and recipient), however often Celery beat runs the task.
+Reminder and escalation are derived from the referral's date; the outbox's idempotency key makes
+each go at most once per referral (and recipient), however often Celery beat runs the task. A
+referral still unanswered when its answer links stop working (REFERRAL_LINK_MAX_AGE_DAYS after
+its last move) expires: the system moves it through `referral_transition`, so the idea follows
+(back to review when it was the last open referral).
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,14 +13,19 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.utils import timezone
 
 from partners.selectors import referral_recipients
 from portal.outbox.models import Message, MessageKind
 from portal.outbox.services import message_enqueue
+from portal.roles import SYSTEM
+from triage.answer_links import answer_url, link_max_age
 from triage.models import Referral
-from triage.partner_answers import answer_url, notify_coordinators
+from triage.partner_answers import notify_coordinators
 from triage.partner_selectors import overdue_referrals, reminder_cutoff, unanswered_referrals
+from triage.referral_workflow import AWAITING_ANSWER, ReferralState
+from triage.services import referral_transition
 
 # Prefixes of the outbox idempotency keys: "<prefix>:<referral id>:...".
 REMINDER_KEY = "referral-reminder"
@@ -27,6 +36,7 @@ ESCALATION_KEY = "referral-escalation"
 class ReminderRun:
     reminded: int = 0
     escalated: int = 0
+    expired: int = 0
 
 
 def referrals_to_remind(now: datetime | None = None) -> QuerySet[Referral]:
@@ -36,6 +46,14 @@ def referrals_to_remind(now: datetime | None = None) -> QuerySet[Referral]:
 
 def referrals_to_escalate(now: datetime | None = None) -> QuerySet[Referral]:
     return _not_yet(overdue_referrals(now), ESCALATION_KEY)
+
+
+def referrals_to_expire(now: datetime | None = None) -> QuerySet[Referral]:
+    """Referrals waiting for an answer whose last move is older than an answer link lives."""
+    cutoff = (now or timezone.now()) - link_max_age()
+    return (Referral.objects.filter(state__in=AWAITING_ANSWER)
+            .annotate(last_move=Max("events__created_at"))
+            .filter(last_move__lte=cutoff).order_by("created_at", "pk"))
 
 
 def _not_yet(queryset: QuerySet[Referral], key: str) -> QuerySet[Referral]:
@@ -77,7 +95,8 @@ def referral_escalate(referral: Referral) -> None:
 
 
 def referrals_remind_and_escalate(*, now: datetime | None = None) -> ReminderRun:
-    """Send the reminders and escalations that are due; running it again sends nothing new."""
+    """Send the reminders and escalations that are due and expire referrals nobody answered;
+    running it again does nothing new."""
     run = ReminderRun()
     for referral in referrals_to_remind(now):
         with transaction.atomic():
@@ -87,4 +106,8 @@ def referrals_remind_and_escalate(*, now: datetime | None = None) -> ReminderRun
         with transaction.atomic():
             referral_escalate(referral)
             run.escalated += 1
+    for referral in referrals_to_expire(now):
+        with transaction.atomic():
+            referral_transition(referral=referral, to=ReferralState.EXPIRED, actor=SYSTEM)
+            run.expired += 1
     return run

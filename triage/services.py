@@ -2,17 +2,21 @@
 and referring ideas to partners. Each is atomic and takes keyword arguments, never a request."""
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ideas import workflow
 from ideas.models import Idea
-from ideas.services import idea_transition
+from ideas.services import idea_mark_referred, idea_transition
 from partners.models import Partner
 from partners.selectors import referral_recipients, suggestions_for_idea
 from portal.outbox.models import MessageKind
 from portal.outbox.services import message_enqueue
+from portal.roles import SYSTEM, Actor, actor_label, actor_user
+from triage import referral_workflow
+from triage.answer_links import answer_url
 from triage.models import (
     ConflictDeclaration,
     Criterion,
@@ -20,11 +24,11 @@ from triage.models import (
     Note,
     Recommendation,
     Referral,
+    ReferralEvent,
     Review,
     ReviewAssignment,
     Score,
 )
-from triage.partner_answers import answer_url
 
 # An idea can be reviewed while the committee is working on it.
 REVIEWABLE_STATES = frozenset({
@@ -51,13 +55,12 @@ class BatchResult:
     refused: list[tuple[Idea, str]] = field(default_factory=list)
 
 
-def ideas_start_screening(*, ideas: list[Idea], actor, actor_roles: set[str]) -> BatchResult:
+def ideas_start_screening(*, ideas: list[Idea], actor: Actor) -> BatchResult:
     """Move each idea to screening through the workflow; one refusal does not stop the rest."""
     result = BatchResult()
     for idea in ideas:
         try:
-            idea_transition(idea=idea, to=workflow.Status.SCREENING, actor=actor,
-                            actor_roles=actor_roles)
+            idea_transition(idea=idea, to=workflow.Status.SCREENING, actor=actor)
         except workflow.TransitionNotAllowed as error:
             result.refused.append((idea, str(error)))
         else:
@@ -176,44 +179,134 @@ def criterion_save(*, criterion: Criterion) -> Criterion:
 
 @transaction.atomic
 def idea_refer(
-    *, idea: Idea, partners: list[Partner], note: str, actor, actor_roles: set[str]
+    *, idea: Idea, partners: list[Partner], note_to_partners: str, actor: Actor,
+    message_to_owner: str = "",
 ) -> list[Referral]:
     """Refer an idea to partners: the referrals, the status change and the mails in one go.
 
-    The coordinator's note to the partners is required. The resident's consent decides whether
-    the referral carries contact details; without it the partner answers through the portal.
+    The note to the partners is required and only the partners read it. The owner's mail names
+    the partners and carries `message_to_owner` when the coordinator wrote one. The owner's
+    consent decides whether the referral carries contact details; without it the partner
+    answers through the portal.
     """
     if not partners:
         raise ReferralError(_("Choose at least one partner."))
-    if not note.strip():
+    if not note_to_partners.strip():
         raise ReferralError(_("Write a note to the partners: what do you ask of them?"))
+    if not workflow.may_refer(idea.status, actor):
+        workflow.check(idea.status, workflow.Status.REFERRED, actor, via_referral=True)
     already = set(idea.referrals.filter(partner__in=partners).values_list("partner__name",
                                                                            flat=True))
     if already:
         raise ReferralError(_("Already referred to: %(partners)s")
                             % {"partners": ", ".join(sorted(already))})
-    idea = idea_transition(idea=idea, to=workflow.Status.REFERRED, actor=actor,
-                           actor_roles=actor_roles, note=note)
     shares_contact = idea.share_contact_with_partners and idea.anonymised_at is None
+    referrals = [
+        referral_create(idea=idea, partner=partner, note_to_partners=note_to_partners,
+                        actor=actor, includes_contact_details=shares_contact)
+        for partner in partners
+    ]
+    idea = idea_mark_referred(idea=idea, actor=actor,
+                              partner_names=[partner.name for partner in partners],
+                              message_to_owner=message_to_owner)
     # Each partner's email says why it was chosen: the matching's reasons, in its own words.
     reasons = {match.partner.id: match.reasons for match in suggestions_for_idea(idea)}
-    referrals = []
-    for partner in partners:
-        referral = Referral.objects.create(
-            idea=idea, partner=partner, note=note.strip(), created_by=actor,
-            includes_contact_details=shares_contact,
-        )
-        for contact in referral_recipients(partner):
+    for referral in referrals:
+        for contact in referral_recipients(referral.partner):
             message_enqueue(
                 kind=MessageKind.REFERRAL,
                 recipient=contact.email,
                 template="referral",
                 context={"referral": referral, "idea": idea, "contact": contact,
-                         "reasons": reasons.get(partner.pk, ()),
+                         "reasons": reasons.get(referral.partner_id, ()),
                          "answer_url": answer_url(referral=referral, contact=contact, answers=0)},
                 language=contact.language,
                 idempotency_key=f"referral:{referral.pk}:contact:{contact.pk}",
                 about=referral,
             )
-        referrals.append(referral)
     return referrals
+
+
+def referral_create(
+    *, idea: Idea, partner: Partner, note_to_partners: str, actor: Actor,
+    includes_contact_details: bool,
+) -> Referral:
+    """Store one referral, sent, with its first event. Only `idea_refer` calls this."""
+    referral = Referral.objects.create(
+        idea=idea, partner=partner, note=note_to_partners.strip(), created_by=actor_user(actor),
+        includes_contact_details=includes_contact_details,
+    )
+    ReferralEvent.objects.create(
+        referral=referral, to_state=referral.state, actor=actor_user(actor),
+        actor_label=actor_label(actor), created_at=referral.created_at,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_transition(
+    *, referral: Referral, to: referral_workflow.ReferralState, actor: Actor, reason: str = "",
+) -> Referral:
+    """Move a referral to another state by the table, record who, when, from, to and why, and
+    let the idea follow its referrals.
+
+    Every path calls this: the partner's signed link and pages, the reminders run, the
+    coordinator and the admin. An idea that is declined, closed or withdrawn takes no more
+    answers or reports; its referrals can still be cancelled or expire.
+    """
+    locked = Referral.objects.select_for_update().select_related("idea", "partner").get(
+        pk=referral.pk)
+    move = referral_workflow.check(locked.state, to, actor, reason)
+    closing = move.target in (referral_workflow.ReferralState.CANCELLED,
+                              referral_workflow.ReferralState.EXPIRED)
+    if locked.idea.status in workflow.FINAL_STATES and not closing:
+        raise referral_workflow.ReferralMoveNotAllowed(
+            _("This idea is no longer open, so the referral cannot be answered."))
+    event = ReferralEvent.objects.create(
+        referral=locked, from_state=locked.state, to_state=move.target, actor=actor_user(actor),
+        actor_label=actor_label(actor), reason=reason.strip(),
+    )
+    locked.state = move.target
+    if move.target in (referral_workflow.ReferralState.ACCEPTED,
+                       referral_workflow.ReferralState.DECLINED) and locked.answered_at is None:
+        locked.answered_at = event.created_at
+    locked.save(update_fields=["state", "answered_at"])
+    if move.tell_owner:
+        _tell_owner_of_acceptance(locked)
+    _idea_follows_referrals(locked, move=move, reason=reason.strip())
+    referral.state, referral.answered_at = locked.state, locked.answered_at
+    return locked
+
+
+def _tell_owner_of_acceptance(referral: Referral) -> None:
+    idea = referral.idea
+    if not idea.submitter_email or idea.anonymised_at is not None:
+        return
+    # Only public facts: which partner said yes. Nothing the partner wrote goes to the owner.
+    message_enqueue(
+        kind=MessageKind.STATUS_CHANGE, recipient=idea.submitter_email,
+        template="referral_accepted", context={"idea": idea, "referral": referral},
+        language=idea.language, idempotency_key=f"referral-accepted:{referral.pk}:resident",
+        about=idea,
+    )
+
+
+def _idea_follows_referrals(referral: Referral, *, move: referral_workflow.Move,
+                            reason: str) -> None:
+    idea = Idea.objects.select_for_update().get(pk=referral.idea_id)
+    states = idea.referrals.values_list("state", flat=True)
+    target = referral_workflow.idea_follows(idea.status, states)
+    if target is None:
+        return
+    # The committee reads this note in the idea's history; it is written in the portal's
+    # language, like everything the committee reads.
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Follows the referral to %(partner)s: %(state)s.") % {
+            "partner": referral.partner.name,
+            "state": referral_workflow.staff_label(move.target)}
+        if reason:
+            note = f"{note} {reason}"
+    # The owner already has the acceptance mail; a second one about the same step is noise.
+    idea_transition(idea=idea, to=target, actor=SYSTEM, internal_note=note,
+                    notify=not move.tell_owner)
+    referral.idea.status = idea.status

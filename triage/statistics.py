@@ -12,7 +12,7 @@ from django.utils import timezone
 from ideas import workflow
 from ideas.models import Channel, Idea, IdeaEvent, Municipality, Theme
 from partners.models import Partner
-from partners.selectors import ACCEPTED_STATES, ANSWERED_STATES, OPEN_STATES
+from triage.referral_workflow import ACCEPTED_STATES, ANSWERED_STATES, OPEN_STATES
 
 # Positions of the municipalities on the tile map: (column, row), north at the top.
 TILE_POSITIONS = {

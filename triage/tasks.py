@@ -11,6 +11,7 @@ def send_weekly_digest() -> int:
 
 @shared_task(ignore_result=True)
 def send_referral_reminders() -> dict:
-    """Remind partners of unanswered referrals and escalate old ones (Celery beat, hourly)."""
+    """Remind partners of unanswered referrals, escalate old ones and expire those nobody
+    answered (Celery beat, hourly)."""
     run = reminders.referrals_remind_and_escalate()
-    return {"reminded": run.reminded, "escalated": run.escalated}
+    return {"reminded": run.reminded, "escalated": run.escalated, "expired": run.expired}

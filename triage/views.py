@@ -142,8 +142,7 @@ def dashboard_batch(request):
         return back
     ideas = list(form.cleaned_data["ideas"])
     if form.cleaned_data["action"] == BatchForm.SCREENING:
-        result = ideas_start_screening(ideas=ideas, actor=request.user,
-                                       actor_roles=user_roles(request.user))
+        result = ideas_start_screening(ideas=ideas, actor=request.user)
         if result.done:
             messages.success(request, _("Moved to screening: %(ideas)s")
                              % {"ideas": ", ".join(i.reference for i in result.done)})
@@ -170,7 +169,7 @@ def _idea_page(request, idea: Idea, refer_form: ReferForm | None = None, status:
     user = request.user
     roles = user_roles(user)
     suggestions = selectors.partner_suggestions(idea)
-    can_refer = roles & set(COORDINATING) and workflow.find(idea.status, workflow.Status.REFERRED)
+    can_refer = workflow.may_refer(idea.status, user)
     reviews = list(idea.reviews.all())
     my_review = next((review for review in reviews if review.member_id == user.pk), None)
     excluded = selectors.excluded_members(idea)
@@ -192,8 +191,11 @@ def _idea_page(request, idea: Idea, refer_form: ReferForm | None = None, status:
             "notes": idea.notes.all(),
             "assignments": idea.assignments.all(),
             "conflicts": idea.conflicts.all(),
-            "next_states": workflow.next_states(idea.status, roles),
-            "refer_form": (refer_form or ReferForm(suggestions=suggestions)) if can_refer else None,
+            "move_form": (forms.get("move_form") or TransitionForm(idea=idea, actor=user))
+            if workflow.next_states(idea.status, user) else None,
+            # A refused referral shows its form with the reason, even where none is offered.
+            "refer_form": refer_form or (ReferForm(suggestions=suggestions) if can_refer
+                                         else None),
             "suggestions": suggestions,
             "my_review": my_review,
             "review_form": (forms.get("review_form")
@@ -230,18 +232,20 @@ def idea_detail(request, reference: str):
 @require_POST
 @role_required(*COMMITTEE_ROLES)
 def idea_move(request, reference: str):
-    idea = get_object_or_404(Idea, reference=reference)
-    form = TransitionForm(request.POST)
+    idea = _get_idea(reference)
+    form = TransitionForm(request.POST, idea=idea, actor=request.user)
     if form.is_valid():
         try:
             idea_transition(idea=idea, to=form.cleaned_data["to"], actor=request.user,
-                            actor_roles=user_roles(request.user), note=form.cleaned_data["note"])
-        except (workflow.TransitionNotAllowed, ValueError) as error:
-            messages.error(request, str(error))
+                            message_to_owner=form.cleaned_data["message_to_owner"],
+                            internal_note=form.cleaned_data["internal_note"])
+        except workflow.TransitionNotAllowed as error:
+            form.add_error("to", str(error))
         else:
             messages.success(request, _("The idea is now: %(status)s")
                              % {"status": workflow.staff_label(idea.status)})
-    return redirect("triage:idea_detail", reference=idea.reference)
+            return _to_idea(idea, "move-heading")
+    return _idea_page(request, idea, move_form=form, status=400)
 
 
 @require_POST
@@ -252,8 +256,9 @@ def idea_refer_view(request, reference: str):
     if form.is_valid():
         try:
             referrals = idea_refer(idea=idea, partners=list(form.cleaned_data["partners"]),
-                                   note=form.cleaned_data["note"], actor=request.user,
-                                   actor_roles=user_roles(request.user))
+                                   note_to_partners=form.cleaned_data["note_to_partners"],
+                                   message_to_owner=form.cleaned_data["message_to_owner"],
+                                   actor=request.user)
         except (ReferralError, workflow.TransitionNotAllowed, IntegrityError) as error:
             form.add_error(None, str(error))
         else:

@@ -60,7 +60,7 @@ def _add_partners(tag: str, start: int, stop: int, themes, supports, places) -> 
 def _add_referrals(past_ideas: list[Idea], partner_ids: list[int]) -> None:
     """Give about one partner in seven a history: open, accepted and declined referrals."""
     Referral = referral_model()
-    states = cycle(["sent", "accepted", "declined", "support_given", "question"])
+    states = cycle(["sent", "accepted", "declined", "support_finished", "question"])
     Referral.objects.bulk_create([
         Referral(idea=idea, partner_id=pk, state=next(states))
         for index, idea in enumerate(past_ideas)

@@ -30,15 +30,18 @@ def test_the_coordinator_triages_and_refers_an_idea_with_the_keyboard_only(porta
     with portal.navigation():
         keyboard.press("Enter")
 
+    # The first target the table offers is one arrow key below "Choose the new status".
     for state in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW):
-        portal.tab_to(f"main form:has(input[name=to][value={state}]) button[type=submit]")
+        portal.tab_to("main form[action$='/move/'] select[name=to]")
+        keyboard.press("ArrowDown")
+        portal.tab_to("main form[action$='/move/'] button[type=submit]")
         with portal.navigation():
             keyboard.press("Space")
         assert Idea.objects.get(pk=idea.pk).status == state
 
     portal.tab_to(f"main form[action$='/refer/'] input[name=partners][value='{partner.pk}']")
     keyboard.press("Space")
-    portal.tab_to("main form[action$='/refer/'] textarea[name=note]")
+    portal.tab_to("main form[action$='/refer/'] textarea[name=note_to_partners]")
     keyboard.type("Kan ni ordna samtalsledare?")
     portal.tab_to("main form[action$='/refer/'] button[type=submit]")
     with portal.navigation():

@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from ideas import services, workflow
 from ideas.models import Channel, EventKind, Idea, Municipality, Theme
-from portal.roles import user_roles
 from tests.browser.pages import REFERENCE, reference_on_page
 
 ANSWER = "Skolan ägs av kommunen och står tom sedan 2019."
@@ -26,7 +25,7 @@ def test_a_resident_answers_a_question_and_withdraws_the_idea_with_javascript_of
     portal = portal_without_js
     submitted = _submitted()
     idea = services.idea_transition(idea=submitted.idea, to=workflow.Status.SCREENING,
-                                    actor=coordinator, actor_roles=user_roles(coordinator))
+                                    actor=coordinator)
     services.idea_ask_question(idea=idea, question="Vem äger skolan i dag?", actor=coordinator)
     track = reverse("ideas:track", args=[submitted.tracking_token])
     page = portal.visit(track)

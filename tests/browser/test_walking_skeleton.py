@@ -35,12 +35,13 @@ def test_an_idea_from_a_resident_is_referred_to_a_partner_in_a_real_browser(
     portal.visit("/triage/")
     portal.follow(f"main table a[href$='/ideas/{reference}/']")
     for state in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW):
-        portal.submit(f"main form:has(input[name=to][value={state}]) button[type=submit]")
+        portal.page.select_option("main form[action$='/move/'] select[name=to]", str(state))
+        portal.submit("main form[action$='/move/'] button[type=submit]")
         idea.refresh_from_db()
         assert idea.status == state
     refer = portal.page.locator("main form[action$='/refer/']")
     refer.locator(f"input[name=partners][value='{partner.pk}']").check()
-    refer.locator("textarea[name=note]").fill("Kan ni hjälpa byalaget med lokalfrågan?")
+    refer.locator("textarea[name=note_to_partners]").fill("Kan ni hjälpa byalaget med lokalfrågan?")
     portal.submit(refer.locator("button[type=submit]"))
 
     idea.refresh_from_db()

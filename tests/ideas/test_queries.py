@@ -65,8 +65,7 @@ def test_the_tracking_page_takes_the_same_queries_however_long_the_history(
         client.get(path)
     for to in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW, workflow.Status.ON_HOLD,
                workflow.Status.IN_REVIEW):
-        services.idea_transition(idea=submitted.idea, to=to, actor=coordinator,
-                                 actor_roles={"coordinator"})
+        services.idea_transition(idea=submitted.idea, to=to, actor=coordinator)
     with django_assert_num_queries(3):
         client.get(path)
 

@@ -30,15 +30,15 @@ def url(name: str, submitted) -> str:
     return reverse(f"ideas:{name}", kwargs={"token": submitted.tracking_token})
 
 
-def move(idea: Idea, to: workflow.Status, coordinator, note: str = "") -> None:
+def move(idea: Idea, to: workflow.Status, coordinator, message_to_owner: str = "",
+         internal_note: str = "") -> None:
     services.idea_transition(idea=idea, to=to, actor=coordinator,
-                             actor_roles={"coordinator"}, note=note)
+                             message_to_owner=message_to_owner, internal_note=internal_note)
 
 
 def test_the_tracking_page_shows_the_public_status_and_history(client, submitted, coordinator):
     idea = submitted.idea
-    services.idea_transition(idea=idea, to=workflow.Status.SCREENING, actor=coordinator,
-                             actor_roles={"coordinator"})
+    services.idea_transition(idea=idea, to=workflow.Status.SCREENING, actor=coordinator)
     page = client.get(url("track", submitted)).content.decode()
     assert workflow.public_label(workflow.Status.SCREENING) in page
     assert workflow.public_label(workflow.Status.RECEIVED) in page
@@ -49,12 +49,23 @@ def test_internal_moves_and_staff_notes_stay_out_of_the_public_history(
     client, submitted, coordinator
 ):
     idea = submitted.idea
-    move(idea, workflow.Status.SCREENING, coordinator)
-    move(idea, workflow.Status.IN_REVIEW, coordinator)
-    move(idea, workflow.Status.REFERRED, coordinator, note="Intern: ring Kim först")
-    move(idea, workflow.Status.IN_REVIEW, coordinator, note="Partnern tackade nej")
+    from tests.factories import PartnerFactory
+    from triage.partner_answers import referral_answer
+    from triage.services import idea_refer
+
+    move(idea, workflow.Status.SCREENING, coordinator, internal_note="Intern: ring Kim först")
+    move(idea, workflow.Status.IN_REVIEW, coordinator, message_to_owner="Nu bedömer vi idén.")
+    partner = PartnerFactory()
+    [referral] = idea_refer(idea=idea, partners=[partner], actor=coordinator,
+                            note_to_partners="Till partnern: kolla bygglovet")
+    referral_answer(referral=referral, kind="decline", text="Partnern tackade nej",
+                    contact=partner.contacts.get())
+    idea.refresh_from_db()
+    assert idea.status == workflow.Status.IN_REVIEW
     page = client.get(url("track", submitted)).content.decode()
+    assert "Nu bedömer vi idén." in page
     assert "Intern: ring Kim först" not in page
+    assert "Till partnern: kolla bygglovet" not in page
     assert "Partnern tackade nej" not in page
 
 
@@ -211,7 +222,8 @@ def test_a_question_asked_by_a_plain_status_move_can_be_answered_too(
     client, submitted, coordinator
 ):
     move(submitted.idea, workflow.Status.SCREENING, coordinator)
-    move(submitted.idea, workflow.Status.NEEDS_INFORMATION, coordinator, note="Vilken by?")
+    move(submitted.idea, workflow.Status.NEEDS_INFORMATION, coordinator,
+         message_to_owner="Vilken by?")
     page = client.get(url("track", submitted)).content.decode()
     assert "Vilken by?" in page and 'name="answer"' in page
 
@@ -237,7 +249,7 @@ def test_a_too_large_answer_gets_a_message_not_an_error_page(client, submitted, 
 
 def test_only_the_coordinator_asks_questions(submitted, committee_member):
     services.idea_transition(idea=submitted.idea, to=workflow.Status.SCREENING,
-                             actor=committee_member, actor_roles={"committee_member"})
+                             actor=committee_member)
     with pytest.raises(workflow.TransitionNotAllowed):
         services.idea_ask_question(idea=submitted.idea, question="Var?", actor=committee_member)
     assert not IdeaQuestion.objects.exists()

@@ -100,7 +100,7 @@ def test_a_partners_page_shows_open_referrals_acceptance_rate_and_load(
     ReferralFactory(partner=partner, idea=open_idea, state="sent")
     ReferralFactory(partner=partner, state="accepted")
     ReferralFactory(partner=partner, state="declined")
-    ReferralFactory(partner=partner, state="support_given")
+    ReferralFactory(partner=partner, state="support_finished")
     committee_client.get(reverse("partners:list"))  # warm the session and the user's roles
     with django_assert_num_queries(10):
         response = committee_client.get(reverse("partners:detail", args=[partner.slug]))

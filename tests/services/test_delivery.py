@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from portal.outbox import services
 from portal.outbox.models import Message, MessageKind, MessageState
-from portal.roles import Role
 from tests.factories import IdeaFactory, PartnerFactory
 from tests.ideas.conftest import valid_form
 from tests.services.conftest import Worker, wait_until
@@ -32,8 +31,8 @@ def refer_ideas(count: int, coordinator) -> list[Message]:
     ideas = [IdeaFactory(in_review=True, submitter_email="", title=f"Idé {n}")
              for n in range(count)]
     for idea in ideas:
-        idea_refer(idea=idea, partners=[partner], note="Kan ni hjälpa till?", actor=coordinator,
-                   actor_roles={Role.COORDINATOR})
+        idea_refer(idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa till?",
+                   actor=coordinator)
     rows = list(Message.objects.filter(kind=MessageKind.REFERRAL))
     assert len(rows) == count
     return rows
@@ -178,8 +177,8 @@ def test_a_referral_that_rolls_back_after_queuing_sends_nothing(coordinator, wor
         pass
 
     with pytest.raises(Abort), transaction.atomic():
-        idea_refer(idea=idea, partners=[partner], note="Hjälp!", actor=coordinator,
-                   actor_roles={Role.COORDINATOR})
+        idea_refer(idea=idea, partners=[partner], note_to_partners="Hjälp!",
+                   actor=coordinator)
         raise Abort
 
     assert not Message.objects.exists()

@@ -36,11 +36,12 @@ def test_a_resident_idea_reaches_the_partner_by_email_through_a_real_worker(
 
     client.force_login(coordinator)
     for status in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW):
-        client.post(reverse("triage:idea_move", args=[idea.reference]), {"to": status, "note": ""})
+        client.post(reverse("triage:idea_move", args=[idea.reference]), {"to": status})
     idea.refresh_from_db()
     assert idea.status == workflow.Status.IN_REVIEW
     response = client.post(reverse("triage:idea_refer", args=[idea.reference]),
-                           {"partners": [partner.pk], "note": "Kan ni ge råd om fiberförening?"})
+                           {"partners": [partner.pk],
+                            "note_to_partners": "Kan ni ge råd om fiberförening?"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Referral.objects.filter(idea=idea, partner=partner).exists()
 

@@ -127,7 +127,7 @@ def test_a_referral_needs_the_coordinators_note(coordinator_client):
     idea = IdeaFactory(in_review=True)
     partner = PartnerFactory()
     response = coordinator_client.post(reverse("triage:idea_refer", args=[idea.reference]),
-                                       {"partners": [partner.pk], "note": " "})
+                                       {"partners": [partner.pk], "note_to_partners": " "})
     assert response.status_code == 400
     assert not Referral.objects.exists()
     idea.refresh_from_db()
@@ -138,7 +138,7 @@ def test_without_consent_the_referral_carries_no_contact_details(coordinator_cli
     idea = IdeaFactory(in_review=True, share_contact_with_partners=False)
     partner = PartnerFactory()
     coordinator_client.post(reverse("triage:idea_refer", args=[idea.reference]),
-                            {"partners": [partner.pk], "note": "Kan ni hjälpa?"})
+                            {"partners": [partner.pk], "note_to_partners": "Kan ni hjälpa?"})
     referral = Referral.objects.get()
     assert referral.includes_contact_details is False
     assert referral.note == "Kan ni hjälpa?"

@@ -40,8 +40,8 @@ def refer(coordinator, *, partners=None, **idea_fields):
     """Refer a new idea the way the coordinator does; return the idea and its referrals."""
     idea = IdeaFactory(in_review=True, **idea_fields)
     partners = partners or [PartnerFactory(name="Byalaget Ramsberg")]
-    referrals = idea_refer(idea=idea, partners=partners, note="Kan ni hjälpa med lokalen?",
-                           actor=coordinator, actor_roles={Role.COORDINATOR.value})
+    referrals = idea_refer(idea=idea, partners=partners,
+                           note_to_partners="Kan ni hjälpa med lokalen?", actor=coordinator)
     return idea, referrals
 
 
@@ -152,8 +152,14 @@ def test_a_decline_of_the_last_open_referral_returns_the_idea_to_review_with_the
     assert idea.status == workflow.Status.IN_REVIEW
     event = idea.events.order_by("-pk").first()
     assert event.from_status == workflow.Status.REFERRED
-    assert event.note == "Vi har inga lokaler i Nora."
-    assert "Byalaget Ramsberg" in event.actor_label
+    # The idea follows its referral: the system moves it, the note says why, for the committee.
+    assert event.actor is None and event.actor_label == "system"
+    assert "Byalaget Ramsberg" in event.internal_note
+    assert "Vi har inga lokaler i Nora." in event.internal_note
+    assert event.message_to_owner == ""
+    move = referral.events.order_by("-pk").first()
+    assert (move.from_state, move.to_state) == (ReferralState.SENT, ReferralState.DECLINED)
+    assert move.actor_label == "partner: Kontakt 0" and move.reason == "Vi har inga lokaler i Nora."
     notice = Message.objects.filter(kind=MessageKind.NOTICE).first()
     assert "Vi har inga lokaler i Nora." in notice.body_text
     # The resident is not told about a partner's decline.
@@ -348,6 +354,12 @@ def test_a_logged_in_partner_answers_and_reports_support_until_the_idea_is_close
     referral.refresh_from_db()
     assert referral.state == ReferralState.ACCEPTED
     assert referral.answers.get().user == user
+    # A partner at work: the idea follows its referral into support.
+    idea.refresh_from_db()
+    assert idea.status == workflow.Status.IN_SUPPORT
+    event = idea.events.order_by("-pk").first()
+    assert event.actor_label == "system" and event.to_status == workflow.Status.IN_SUPPORT
+    assert referral.events.order_by("-pk").first().actor == user
 
     kind = SupportKindFactory(name_sv="Lokaler", name_en="Premises")
     support = reverse("partner_portal:referral_support", args=[referral.pk])
@@ -357,20 +369,23 @@ def test_a_logged_in_partner_answers_and_reports_support_until_the_idea_is_close
 
     client.post(support, {"kind": kind.pk, "text": "Vi lånar ut bygdegården.",
                           "progress": "under_way"})
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.IN_SUPPORT
     idea.refresh_from_db()
     assert idea.status == workflow.Status.IN_SUPPORT
-    event = idea.events.order_by("-pk").first()
-    assert event.actor == user and event.to_status == workflow.Status.IN_SUPPORT
 
     client.post(support, {"kind": kind.pk, "text": "Mötena är igång.", "progress": "finished"})
     idea.refresh_from_db()
     referral.refresh_from_db()
     assert idea.status == workflow.Status.CLOSED
-    assert referral.state == ReferralState.SUPPORT_GIVEN
+    assert referral.state == ReferralState.SUPPORT_FINISHED
     assert list(referral.support_reports.values_list("progress", flat=True)) == [
         "under_way", "finished"]
     assert IdeaEvent.objects.filter(idea=idea, to_status=workflow.Status.CLOSED,
-                                    actor=user).exists()
+                                    actor_label="system").exists()
+    assert list(referral.events.values_list("to_state", "actor")) == [
+        (ReferralState.SENT, coordinator.pk), (ReferralState.ACCEPTED, user.pk),
+        (ReferralState.IN_SUPPORT, user.pk), (ReferralState.SUPPORT_FINISHED, user.pk)]
     page = client.get(detail).content.decode()
     assert "Vi lånar ut bygdegården." in page and 'name="answer"' not in page
     staff = Client()

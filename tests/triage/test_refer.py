@@ -42,7 +42,7 @@ def test_a_committee_member_cannot_refer(committee_client):
     idea = IdeaFactory(in_review=True)
     partner = PartnerFactory()
     response = committee_client.post(reverse("triage:idea_refer", args=[idea.reference]),
-                                     {"partners": [partner.pk], "note": "Hjälp!"})
+                                     {"partners": [partner.pk], "note_to_partners": "Hjälp!"})
     assert response.status_code == 403
     assert not Referral.objects.exists()
 
@@ -57,7 +57,7 @@ def test_the_coordinator_refers_an_idea_and_the_partner_gets_an_email(
     with django_capture_on_commit_callbacks(execute=True):
         response = coordinator_client.post(
             reverse("triage:idea_refer", args=[idea.reference]),
-            {"partners": [partner.pk], "note": "Kan ni ge råd om fiberförening?"},
+            {"partners": [partner.pk], "note_to_partners": "Kan ni ge råd om fiberförening?"},
         )
 
     assert response.status_code == 302
@@ -81,8 +81,8 @@ def test_contact_details_go_to_the_partner_only_with_consent(
     idea = IdeaFactory(in_review=True, share_contact_with_partners=True)
     partner = PartnerFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        idea_refer(idea=idea, partners=[partner], note="Kan ni hjälpa?", actor=coordinator,
-                   actor_roles={Role.COORDINATOR})
+        idea_refer(idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa?",
+                   actor=coordinator)
     referral_mail = next(m for m in mail.outbox if m.to == [partner.contacts.get().email])
     assert idea.submitter_email in referral_mail.body
 
@@ -99,8 +99,8 @@ def test_a_referral_that_rolls_back_sends_nothing(coordinator, django_capture_on
         pytest.raises(Abort),
         transaction.atomic(),
     ):
-            idea_refer(idea=idea, partners=[partner], note="Kan ni hjälpa?", actor=coordinator,
-                       actor_roles={Role.COORDINATOR})
+            idea_refer(idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa?",
+                       actor=coordinator)
             raise Abort
 
     assert callbacks == []
@@ -111,10 +111,16 @@ def test_a_referral_that_rolls_back_sends_nothing(coordinator, django_capture_on
 
 def test_an_idea_cannot_be_referred_before_it_is_reviewed(coordinator_client):
     idea = IdeaFactory()  # received
-    partner = PartnerFactory()
+    partner = PartnerFactory(name="Byalaget Ramsberg")
+    # A complete, valid referral form: only the workflow can refuse it.
     response = coordinator_client.post(reverse("triage:idea_refer", args=[idea.reference]),
-                                       {"partners": [partner.pk]})
-    assert response.status_code == 403 or not Referral.objects.exists()
+                                       {"partners": [partner.pk],
+                                        "note_to_partners": "Kan ni hjälpa till?"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "En idé kan inte gå från ”Mottagen” till ”Lotsad”." in page
+    assert not Referral.objects.exists()
+    assert not Message.objects.exists()
     idea.refresh_from_db()
     assert idea.status == workflow.Status.RECEIVED
 
@@ -123,7 +129,7 @@ def test_the_coordinator_moves_an_idea_through_screening_to_review(coordinator_c
     idea = IdeaFactory()
     for target in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW):
         coordinator_client.post(reverse("triage:idea_move", args=[idea.reference]),
-                                {"to": target, "note": ""})
+                                {"to": target})
     idea.refresh_from_db()
     assert idea.status == workflow.Status.IN_REVIEW
     assert idea.events.count() == 3
@@ -139,8 +145,8 @@ def test_the_referral_email_says_why_the_partner_was_chosen(
     partner = PartnerFactory()
     partner.themes.set([broadband])
     with django_capture_on_commit_callbacks(execute=True):
-        idea_refer(idea=idea, partners=[partner], note="Kan ni hjälpa?", actor=coordinator,
-                   actor_roles={Role.COORDINATOR})
+        idea_refer(idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa?",
+                   actor=coordinator)
     body = next(m for m in mail.outbox if m.to == [partner.contacts.get().email]).body
     assert "Varför vi frågar er:" in body
     assert "fiber och bredband" in body.lower()

@@ -43,7 +43,8 @@ def test_a_reminder_goes_once_after_seven_days_with_a_fresh_link(client):
 
     assert referrals_remind_and_escalate().reminded == 1
     assert referrals_remind_and_escalate().reminded == 0
-    assert send_referral_reminders() == {"reminded": 0, "escalated": 0}
+    assert send_referral_reminders() == {"reminded": 0, "escalated": 0,
+                                        "expired": 0}
 
     sent = list(reminders())
     assert sorted(m.recipient for m in sent) == sorted(partner.contacts.values_list("email",
