@@ -67,8 +67,8 @@ def test_every_state_has_a_label_for_staff_partner_and_owner():
 def test_the_groups_of_states():
     assert {R.SENT, R.QUESTION} == referral_workflow.AWAITING_ANSWER
     assert {R.SENT, R.QUESTION, R.ACCEPTED, R.IN_SUPPORT} == referral_workflow.OPEN_STATES
-    assert {R.ACCEPTED, R.DECLINED, R.IN_SUPPORT,
-                                                 R.SUPPORT_FINISHED} == referral_workflow.ANSWERED_STATES
+    answered = {R.ACCEPTED, R.DECLINED, R.IN_SUPPORT, R.SUPPORT_FINISHED}
+    assert answered == referral_workflow.ANSWERED_STATES
     assert {R.ACCEPTED, R.IN_SUPPORT, R.SUPPORT_FINISHED} == referral_workflow.ACCEPTED_STATES
 
 
