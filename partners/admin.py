@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
-from partners.models import MatchingWeights, Partner, PartnerContact, check_referral_contacts
+from partners.models import (
+    WEIGHT_FIELDS,
+    MatchingWeights,
+    Partner,
+    PartnerContact,
+    check_referral_contacts,
+)
+from partners.services import matching_weights_update
 
 
 class PartnerContactFormSet(BaseInlineFormSet):
@@ -45,8 +52,9 @@ class MatchingWeightsAdmin(admin.ModelAdmin):
         return not MatchingWeights.objects.exists()
 
     def save_model(self, request, obj, form, change) -> None:
-        obj.pk = MatchingWeights.SINGLETON_ID
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        # Through the service, like the coordinator's page: checked, and who changed them kept.
+        saved = matching_weights_update(
+            values={name: form.cleaned_data[name] for name in WEIGHT_FIELDS}, actor=request.user)
+        obj.pk = saved.pk
 
 

@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from triage import referral_workflow
 from triage.models import (
     ConflictDeclaration,
     Criterion,
@@ -8,6 +11,7 @@ from triage.models import (
     Note,
     Referral,
     ReferralAnswer,
+    ReferralEvent,
     Review,
     ReviewAssignment,
     Score,
@@ -37,12 +41,56 @@ class SupportReportInline(admin.TabularInline):
         return False
 
 
+class ReferralEventInline(admin.TabularInline):
+    """The referral's history, as `referral_transition` wrote it."""
+
+    model = ReferralEvent
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["from_state", "to_state", "actor", "actor_label", "reason",
+                                "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# Said in the referral's history when an administrator cancels it from the list.
+ADMIN_CANCEL_REASON = "Cancelled in the admin."
+
+
 @admin.register(Referral)
 class ReferralAdmin(admin.ModelAdmin):
+    """A referral's state changes only through `referral_transition`: here it is read-only, and
+    the one move the admin offers (cancel) is an action that calls the service."""
+
     list_display = ["idea", "partner", "state", "created_at"]
     list_filter = ["state"]
     raw_id_fields = ["idea"]
-    inlines = [ReferralAnswerInline, SupportReportInline]
+    readonly_fields = ["idea", "partner", "note", "state", "includes_contact_details",
+                       "created_by", "created_at", "answered_at"]
+    inlines = [ReferralEventInline, ReferralAnswerInline, SupportReportInline]
+    actions = ["cancel_referrals"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # referrals are made by referring the idea (triage.services.idea_refer)
+
+    @admin.action(description=_("Cancel the selected referrals"))
+    def cancel_referrals(self, request, queryset) -> None:
+        from triage.services import referral_transition
+
+        done = 0
+        for referral in queryset:
+            try:
+                referral_transition(referral=referral, to=referral_workflow.ReferralState.CANCELLED,
+                                    actor=request.user, reason=ADMIN_CANCEL_REASON)
+            except referral_workflow.ReferralMoveNotAllowed as error:
+                self.message_user(request, f"{referral}: {error}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, ngettext("%(count)d referral is cancelled.",
+                                                "%(count)d referrals are cancelled.", done)
+                              % {"count": done}, messages.SUCCESS)
 
 
 @admin.register(Criterion)
@@ -56,16 +104,30 @@ class CriterionAdmin(admin.ModelAdmin):
 class ScoreInline(admin.TabularInline):
     model = Score
     extra = 0
-    autocomplete_fields = ["criterion"]
+    can_delete = False
+    fields = readonly_fields = ["criterion", "value", "comment"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
+    """Reviews and scores are the members' own (triage.services.review_save); the administrator
+    reads them here and does not score."""
+
     list_display = ["idea", "member", "recommendation", "submitted_at"]
     list_filter = ["recommendation", ("submitted_at", admin.EmptyFieldListFilter)]
-    raw_id_fields = ["idea", "member"]
     inlines = [ScoreInline]
     list_select_related = ["idea", "member"]
+    readonly_fields = ["idea", "member", "recommendation", "comment", "submitted_at",
+                       "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ReviewAssignment)

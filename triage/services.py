@@ -14,7 +14,7 @@ from partners.models import Partner
 from partners.selectors import referral_recipients, suggestions_for_idea
 from portal.outbox.models import MessageKind
 from portal.outbox.services import message_enqueue
-from portal.roles import SYSTEM, Actor, actor_label, actor_user
+from portal.roles import SYSTEM, Actor, Role, actor_label, actor_user, user_roles
 from triage import referral_workflow
 from triage.answer_links import answer_url
 from triage.models import (
@@ -79,6 +79,21 @@ def reviewers_assign(*, ideas: list[Idea], members: list, actor) -> int:
     return len(new)
 
 
+# Who scores ideas: the committee's members and its chair. The administrator manages the portal
+# but does not sit on the committee, so a superuser scores only when one of these groups is
+# theirs (a superuser otherwise holds every role).
+SCORING_ROLES = (Role.COMMITTEE_MEMBER, Role.COORDINATOR)
+
+
+def member_may_score(user) -> bool:
+    """Tell whether the user sits on the committee and so may score ideas."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return user.groups.filter(name__in=[role.value for role in SCORING_ROLES]).exists()
+    return bool(user_roles(user) & set(SCORING_ROLES))
+
+
 @transaction.atomic
 def review_save(
     *,
@@ -90,7 +105,10 @@ def review_save(
     submit: bool,
 ) -> Review:
     """Save a member's scores and recommendation; `submit` makes them count and shows the
-    member the others' scores. A member with a declared conflict cannot score."""
+    member the others' scores. A member with a declared conflict cannot score, and an
+    administrator who does not sit on the committee does not score at all."""
+    if not member_may_score(member):
+        raise ReviewError(_("Only the committee's members score ideas."))
     if ConflictDeclaration.objects.active().filter(idea=idea, member=member).exists():
         raise ReviewError(_("You have declared a conflict of interest on this idea, so you "
                             "cannot score it."))

@@ -37,6 +37,7 @@ from triage.forms import (
 from triage.models import Criterion, Note, Recommendation
 from triage.services import (
     REVIEWABLE_STATES,
+    SCORING_ROLES,
     ConflictError,
     NoteError,
     ReferralError,
@@ -47,14 +48,16 @@ from triage.services import (
     idea_refer,
     ideas_link,
     ideas_start_screening,
+    member_may_score,
     note_add,
     review_save,
     reviewers_assign,
 )
 
 COORDINATING = (Role.COORDINATOR, Role.ADMINISTRATOR)
-# Who scores ideas: the administrator manages the portal but does not sit on the committee.
-REVIEWING = (Role.COMMITTEE_MEMBER, Role.COORDINATOR)
+# Who scores ideas: the administrator manages the portal but does not sit on the committee
+# (triage.services.member_may_score decides, for the page and the service alike).
+REVIEWING = SCORING_ROLES
 PAGE_SIZE = 50
 
 
@@ -174,7 +177,7 @@ def _idea_page(request, idea: Idea, refer_form: ReferForm | None = None, status:
     my_review = next((review for review in reviews if review.member_id == user.pk), None)
     excluded = selectors.excluded_members(idea)
     declared = user.pk in excluded
-    may_review = (bool(roles & set(REVIEWING)) and not declared
+    may_review = (member_may_score(user) and not declared
                   and idea.status in REVIEWABLE_STATES)
     # A member who stood aside has no own review to wait for: the page says why instead.
     sees_scores = (selectors.may_see_others_scores(user=user, reviews=reviews)
@@ -275,6 +278,8 @@ def _to_idea(idea: Idea, anchor: str):
 @require_POST
 @role_required(*REVIEWING)
 def idea_review(request, reference: str):
+    if not member_may_score(request.user):  # an administrator holds the role, not the seat
+        raise PermissionDenied
     idea = _get_idea(reference)
     form = ReviewForm(request.POST, criteria=list(selectors.active_criteria()))
     if form.is_valid():
