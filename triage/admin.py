@@ -76,13 +76,12 @@ class ReferralAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Cancel the selected referrals"))
     def cancel_referrals(self, request, queryset) -> None:
-        from triage.services import referral_transition
+        from triage.services import referral_cancel
 
         done = 0
         for referral in queryset:
             try:
-                referral_transition(referral=referral, to=referral_workflow.ReferralState.CANCELLED,
-                                    actor=request.user, reason=ADMIN_CANCEL_REASON)
+                referral_cancel(referral=referral, actor=request.user, reason=ADMIN_CANCEL_REASON)
             except referral_workflow.ReferralMoveNotAllowed as error:
                 self.message_user(request, f"{referral}: {error}", messages.ERROR)
             else:

@@ -114,6 +114,13 @@ class ReferForm(forms.Form):
             ] + list(others)
 
 
+class ReferralCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (the partner reads this in a mail)"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class TransitionForm(forms.Form):
     """One control to move an idea: the target, a message to the owner, an internal note.
 

@@ -40,6 +40,7 @@ from triage.models import (
     IdeaLink,
     Note,
     Referral,
+    ReferralEvent,
     Review,
     ReviewAssignment,
     Score,
@@ -376,7 +377,9 @@ def idea_for_page(reference: str) -> Idea | None:
             "themes", "support_wanted",
             Prefetch("events", queryset=IdeaEvent.objects.select_related("actor")),
             Prefetch("referrals", queryset=Referral.objects.select_related("partner")
-                     .prefetch_related("answers", "support_reports__kind")),
+                     .prefetch_related("answers", "support_reports__kind",
+                                       Prefetch("events", queryset=ReferralEvent.objects
+                                                .select_related("actor")))),
             Prefetch("notes", queryset=Note.objects.filter(parent=None)
                      .select_related("author")
                      .prefetch_related(Prefetch("replies", queryset=Note.objects

@@ -328,3 +328,22 @@ def _idea_follows_referrals(referral: Referral, *, move: referral_workflow.Move,
     idea_transition(idea=idea, to=target, actor=SYSTEM, internal_note=note,
                     notify=not move.tell_owner)
     referral.idea.status = idea.status
+
+
+@transaction.atomic
+def referral_cancel(*, referral: Referral, actor: Actor, reason: str) -> Referral:
+    """The coordinator withdraws a referral; the partner's contacts are told why by mail, and
+    the idea follows (back to review when it was the last open referral)."""
+    referral = referral_transition(referral=referral,
+                                   to=referral_workflow.ReferralState.CANCELLED, actor=actor,
+                                   reason=reason)
+    for contact in referral_recipients(referral.partner):
+        message_enqueue(
+            kind=MessageKind.NOTICE, recipient=contact.email, template="referral_cancelled",
+            context={"referral": referral, "idea": referral.idea, "contact": contact,
+                     "reason": reason.strip()},
+            language=contact.language,
+            idempotency_key=f"referral-cancelled:{referral.pk}:contact:{contact.pk}",
+            about=referral,
+        )
+    return referral

@@ -10,6 +10,8 @@ urlpatterns = [
     path("ideas/<str:reference>/", views.idea_detail, name="idea_detail"),
     path("ideas/<str:reference>/move/", views.idea_move, name="idea_move"),
     path("ideas/<str:reference>/refer/", views.idea_refer_view, name="idea_refer"),
+    path("ideas/<str:reference>/referrals/<int:pk>/cancel/", views.referral_cancel_view,
+         name="referral_cancel"),
     path("batch/", views.dashboard_batch, name="batch"),
     path("ideas/<str:reference>/review/", views.idea_review, name="idea_review"),
     path("ideas/<str:reference>/conflict/", views.idea_conflict, name="idea_conflict"),

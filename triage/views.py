@@ -19,7 +19,7 @@ from ideas import workflow
 from ideas.models import Idea
 from ideas.services import idea_transition
 from portal.roles import COMMITTEE_ROLES, Role, has_role, role_required, user_roles
-from triage import selectors
+from triage import referral_workflow, selectors
 from triage.exports import FORMATS, dataset_response, idea_export_rows, spreadsheet_cell
 from triage.filters import IdeaFilter
 from triage.forms import (
@@ -31,10 +31,12 @@ from triage.forms import (
     LinkForm,
     NoteForm,
     ReferForm,
+    ReferralCancelForm,
     ReviewForm,
     TransitionForm,
 )
 from triage.models import Criterion, Note, Recommendation
+from triage.referral_workflow import ReferralMoveNotAllowed, ReferralState
 from triage.services import (
     REVIEWABLE_STATES,
     SCORING_ROLES,
@@ -50,6 +52,7 @@ from triage.services import (
     ideas_start_screening,
     member_may_score,
     note_add,
+    referral_cancel,
     review_save,
     reviewers_assign,
 )
@@ -167,6 +170,19 @@ def _get_idea(reference: str) -> Idea:
     return idea
 
 
+def _referral_rows(idea: Idea, user, bound: ReferralCancelForm | None) -> list[dict]:
+    """Each referral with its cancel form where this user may withdraw it (the table says)."""
+    rows = []
+    for referral in idea.referrals.all():
+        form = None
+        if ReferralState.CANCELLED in referral_workflow.next_states(referral.state, user):
+            prefix = f"cancel-{referral.pk}"
+            form = bound if bound is not None and bound.prefix == prefix else \
+                ReferralCancelForm(prefix=prefix)
+        rows.append({"referral": referral, "cancel_form": form})
+    return rows
+
+
 def _idea_page(request, idea: Idea, refer_form: ReferForm | None = None, status: int = 200,
                **forms):
     user = request.user
@@ -190,7 +206,7 @@ def _idea_page(request, idea: Idea, refer_form: ReferForm | None = None, status:
         {
             "idea": idea,
             "events": idea.events.all(),
-            "referrals": idea.referrals.all(),
+            "referrals": _referral_rows(idea, user, forms.get("cancel_form")),
             "notes": idea.notes.all(),
             "assignments": idea.assignments.all(),
             "conflicts": idea.conflicts.all(),
@@ -269,6 +285,27 @@ def idea_refer_view(request, reference: str):
                 "partners": ", ".join(r.partner.name for r in referrals)})
             return redirect("triage:idea_detail", reference=idea.reference)
     return _idea_page(request, idea, refer_form=form, status=400)
+
+
+@require_POST
+@role_required(*COORDINATING)
+def referral_cancel_view(request, reference: str, pk: int):
+    idea = _get_idea(reference)
+    referral = idea.referrals.filter(pk=min(pk, MAX_PK)).first()
+    if referral is None:
+        raise Http404
+    form = ReferralCancelForm(request.POST, prefix=f"cancel-{referral.pk}")
+    if form.is_valid():
+        try:
+            referral_cancel(referral=referral, actor=request.user,
+                            reason=form.cleaned_data["reason"])
+        except ReferralMoveNotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The referral to %(partner)s is withdrawn.")
+                             % {"partner": referral.partner.name})
+            return _to_idea(idea, "referrals-heading")
+    return _idea_page(request, idea, cancel_form=form, status=400)
 
 
 def _to_idea(idea: Idea, anchor: str):

@@ -187,3 +187,69 @@ def test_no_code_rewrites_an_audit_row_after_it_is_written():
                  for path in (root / app).rglob("*.py")
                  if "migrations" not in path.parts and rewrite.search(path.read_text())]
     assert offenders == []
+
+
+# -- the referral's life --------------------------------------------------------------------------
+
+def test_the_coordinator_withdraws_a_referral_and_the_partner_is_told(coordinator_client,
+                                                                     coordinator):
+    idea = IdeaFactory(in_review=True)
+    partner = PartnerFactory(name="Byalaget Nora")
+    [referral] = idea_refer(idea=idea, partners=[partner], note_to_partners="Hjälp?",
+                            actor=coordinator)
+    url = reverse("triage:referral_cancel", args=[idea.reference, referral.pk])
+    page = coordinator_client.get(reverse("triage:idea_detail", args=[idea.reference]))
+    assert url in page.content.decode()
+
+    response = coordinator_client.post(url, {f"cancel-{referral.pk}-reason": ""})
+    assert response.status_code == 400
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.SENT
+
+    response = coordinator_client.post(url, {f"cancel-{referral.pk}-reason": "Idén fick hjälp"})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.CANCELLED
+    event = referral.events.order_by("-pk").first()
+    assert (event.actor, event.reason) == (coordinator, "Idén fick hjälp")
+    idea.refresh_from_db()
+    assert idea.status == workflow.Status.IN_REVIEW
+    notice = Message.objects.get(recipient=partner.contacts.get().email,
+                                 idempotency_key__startswith="referral-cancelled:")
+    assert "Idén fick hjälp" in notice.body_text and idea.title in notice.body_text
+    # The owner is not told of a withdrawn referral, and never reads its reason.
+    for text in owner_mail_texts(idea.submitter_email):
+        assert "Idén fick hjälp" not in text
+
+
+def test_a_committee_member_cannot_withdraw_a_referral(committee_client, coordinator):
+    idea = IdeaFactory(in_review=True)
+    [referral] = idea_refer(idea=idea, partners=[PartnerFactory()], note_to_partners="Hjälp?",
+                            actor=coordinator)
+    response = committee_client.post(
+        reverse("triage:referral_cancel", args=[idea.reference, referral.pk]),
+        {f"cancel-{referral.pk}-reason": "Nej"})
+    assert response.status_code == 403
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.SENT
+
+
+def test_a_referral_nobody_answers_expires_and_the_idea_goes_back_to_review(coordinator, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from triage.reminders import referrals_remind_and_escalate
+
+    idea = IdeaFactory(in_review=True)
+    [referral] = idea_refer(idea=idea, partners=[PartnerFactory()], note_to_partners="Hjälp?",
+                            actor=coordinator)
+    later = timezone.now() + timedelta(days=settings.REFERRAL_LINK_MAX_AGE_DAYS + 1)
+    assert referrals_remind_and_escalate(now=later).expired == 1
+    assert referrals_remind_and_escalate(now=later).expired == 0
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.EXPIRED
+    event = referral.events.order_by("-pk").first()
+    assert (event.actor, event.actor_label) == (None, "system")
+    idea.refresh_from_db()
+    assert idea.status == workflow.Status.IN_REVIEW
