@@ -114,6 +114,6 @@ def test_an_edit_of_an_ideas_personal_fields_in_the_admin_is_recorded(admin_clie
     assert entry.user == admin_client.user and entry.action_time
     # Which fields, never their values.
     assert json.loads(entry.change_message) == [{"changed": {"fields": ["Email"]}}]
-    assert entry.get_change_message() == "Ändrade E-postadress."
+    assert entry.get_change_message() == "Ändrade E-post."
     assert "ny@example.org" not in entry.change_message
     assert "gammal@example.org" not in entry.change_message
