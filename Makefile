@@ -5,17 +5,33 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/idelotsen
 REDIS_URL ?= redis://127.0.0.1:6379/14
+# The locked dependencies (every package pinned, with hashes), made by `make lock`.
+LOCK_BASE := requirements/base.txt
+LOCK_DEV := requirements/dev.txt
+PIP_TOOLS := pip-tools==7.6.2
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
 
-.PHONY: install run test test-services bench load lint messages clean
+.PHONY: install lock run test test-services bench load lint messages clean
 
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK_DEV) pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Idélotsen needs Python 3.11 or newer")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK_DEV)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Resolve pyproject.toml's dependencies into the lock files, keeping the versions already
+# locked where they still fit (`make lock LOCK_ARGS=--upgrade` takes the newest instead).
+# base.txt is what production needs; dev.txt adds the dev extras, held to base.txt's versions.
+LOCK_ARGS ?=
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/pip-compile || $(PY) -m pip install --quiet '$(PIP_TOOLS)'
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file $(LOCK_BASE) pyproject.toml
+	$(PIP_COMPILE) $(LOCK_ARGS) --extra dev --constraint $(LOCK_BASE) --output-file $(LOCK_DEV) pyproject.toml
 
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
