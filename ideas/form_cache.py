@@ -24,10 +24,11 @@ STARTED_HOLE = "ideas-started-hole-5e1c"
 
 
 def form_cache_version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    return 1 if version is None else int(version)
 
 
-def form_cache_bump(**_signal_kwargs) -> None:
+def form_cache_bump(**_signal_kwargs: object) -> None:
     """Make every cached form stale; connected to saves and deletes of the vocabulary."""
     try:
         cache.incr(VERSION_KEY)

@@ -8,12 +8,15 @@ themes (theme keys), support_kinds (support keys), municipalities (municipality 
 covers_whole_county, languages, capacity, is_active, contacts. Lists are separated by commas;
 contacts by semicolons, each as "name | email | role | yes/no" (the last: receives referrals).
 """
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import tablib
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -26,7 +29,7 @@ NO = {"0", "false", "no", "nej", "n", ""}
 
 
 class YesNoWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs) -> bool:
+    def clean(self, value: object, row: Mapping[str, Any] | None = None, **kwargs: Any) -> bool:
         if isinstance(value, bool):
             return value
         text = "" if value is None else str(value).strip().lower()
@@ -36,14 +39,15 @@ class YesNoWidget(widgets.Widget):
             return False
         raise ValueError(_("Write yes or no, not “%(value)s”.") % {"value": value})
 
-    def render(self, value, obj=None, **kwargs) -> str:
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
         return "yes" if value else "no"
 
 
 class StrictManyToManyWidget(widgets.ManyToManyWidget):
     """Like ManyToManyWidget, but an unknown key is an error instead of being dropped."""
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: object, row: Mapping[str, Any] | None = None,
+              **kwargs: Any) -> QuerySet[Any]:
         keys = [str(part).strip() for part in str(value or "").split(self.separator)]
         keys = [key for key in keys if key]
         if not keys:
@@ -56,7 +60,8 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
 
 
 class WholeNumberWidget(widgets.IntegerWidget):
-    def clean(self, value, row=None, **kwargs) -> int | None:
+    def clean(self, value: object, row: Mapping[str, Any] | None = None,
+              **kwargs: Any) -> int | None:
         text = "" if value is None else str(value).strip()
         if not text:
             return None
@@ -71,10 +76,10 @@ class WholeNumberWidget(widgets.IntegerWidget):
 
 
 class LanguagesWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs) -> str:
+    def clean(self, value: object, row: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
         return str(value or "")
 
-    def render(self, value, obj=None, **kwargs) -> str:
+    def render(self, value: list[str] | None, obj: object = None, **kwargs: Any) -> str:
         return ",".join(value or [])
 
 
@@ -86,7 +91,7 @@ class ContactRow:
     receives_referrals: bool
 
 
-def parse_contacts(value) -> list[ContactRow]:
+def parse_contacts(value: object) -> list[ContactRow]:
     """Read "name | email | role | yes; ..." into contacts; raise ValueError on a bad one."""
     contacts = []
     for chunk in str(value or "").replace("\n", ";").split(";"):
@@ -149,29 +154,29 @@ class PartnerResource(resources.ModelResource):
         skip_unchanged = False
         use_transactions = True
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Partner]:
         return Partner.objects.prefetch_related("themes", "support_kinds", "municipalities",
                                                 "contacts").order_by("name")
 
     def dehydrate_contacts(self, partner: Partner) -> str:
         return render_contacts(partner)
 
-    def before_import(self, dataset, **kwargs) -> None:
+    def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
         self._seen_slugs: set[str] = set()
         missing = {"slug", "name", "kind"} - set(dataset.headers or [])
         if missing:
             raise ValueError(_("The file lacks the column(s): %(columns)s.")
                              % {"columns": ", ".join(sorted(missing))})
 
-    def import_instance(self, instance, row, **kwargs) -> None:
-        errors: dict[str, ValidationError] = {}
+    def import_instance(self, instance: Partner, row: Mapping[str, Any], **kwargs: Any) -> None:
+        errors: dict[str, list[ValidationError]] = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         slug = str(row.get("slug") or "").strip()
         if slug in self._seen_slugs:
-            errors["slug"] = ValidationError(_("This key appears on an earlier row too."))
+            errors["slug"] = [ValidationError(_("This key appears on an earlier row too."))]
         self._seen_slugs.add(slug)
         # The many-to-many columns are saved after the partner; check them now, with the rest.
         for name in ("themes", "support_kinds", "municipalities"):
@@ -179,25 +184,28 @@ class PartnerResource(resources.ModelResource):
                 try:
                     self.fields[name].widget.clean(row[name])
                 except ValueError as error:
-                    errors[name] = ValidationError(str(error))
+                    errors[name] = [ValidationError(str(error))]
+        contacts: list[ContactRow] | None
         try:
-            instance._import_contacts = parse_contacts(row.get("contacts"))
+            contacts = parse_contacts(row.get("contacts"))
         except ValueError as error:
-            errors["contacts"] = ValidationError(str(error))
-            instance._import_contacts = None
-        if instance._import_contacts is not None and "is_active" not in errors:
+            errors["contacts"] = [ValidationError(str(error))]
+            contacts = None
+        # Carried to after_save_instance, which import-export calls with the same instance.
+        instance._import_contacts = contacts  # type: ignore[attr-defined]
+        if contacts is not None and "is_active" not in errors:
             try:
                 check_referral_contacts(
                     is_active=instance.is_active,
-                    receiving_contacts=sum(c.receives_referrals
-                                           for c in instance._import_contacts),
+                    receiving_contacts=sum(c.receives_referrals for c in contacts),
                 )
             except ValidationError as error:
-                errors["contacts"] = error
+                errors["contacts"] = [error]
         if errors:
             raise ValidationError(errors)
 
-    def after_save_instance(self, instance, row, **kwargs) -> None:
+    def after_save_instance(self, instance: Partner, row: Mapping[str, Any],
+                            **kwargs: Any) -> None:
         """Add or update the contacts in the file; others stop receiving referrals.
 
         Contacts left out of the file are kept, not deleted: their answers and logins stay.
