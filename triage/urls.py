@@ -1,25 +1,27 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from ideas.converters import ReferenceConverter
 from triage import statistics_views, views
 
+register_converter(ReferenceConverter, "reference")
 app_name = "triage"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export.<str:file_format>", views.dashboard_export, name="export"),
-    path("ideas/<str:reference>/", views.idea_detail, name="idea_detail"),
-    path("ideas/<str:reference>/move/", views.idea_move, name="idea_move"),
-    path("ideas/<str:reference>/refer/", views.idea_refer_view, name="idea_refer"),
-    path("ideas/<str:reference>/referrals/<int:pk>/cancel/", views.referral_cancel_view,
+    path("ideas/<reference:reference>/", views.idea_detail, name="idea_detail"),
+    path("ideas/<reference:reference>/move/", views.idea_move, name="idea_move"),
+    path("ideas/<reference:reference>/refer/", views.idea_refer_view, name="idea_refer"),
+    path("ideas/<reference:reference>/referrals/<int:pk>/cancel/", views.referral_cancel_view,
          name="referral_cancel"),
     path("batch/", views.dashboard_batch, name="batch"),
-    path("ideas/<str:reference>/review/", views.idea_review, name="idea_review"),
-    path("ideas/<str:reference>/conflict/", views.idea_conflict, name="idea_conflict"),
-    path("ideas/<str:reference>/conflict/withdraw/", views.idea_conflict_withdraw,
+    path("ideas/<reference:reference>/review/", views.idea_review, name="idea_review"),
+    path("ideas/<reference:reference>/conflict/", views.idea_conflict, name="idea_conflict"),
+    path("ideas/<reference:reference>/conflict/withdraw/", views.idea_conflict_withdraw,
          name="idea_conflict_withdraw"),
-    path("ideas/<str:reference>/notes/", views.idea_note, name="idea_note"),
-    path("ideas/<str:reference>/link/", views.idea_link, name="idea_link"),
-    path("ideas/<str:reference>/assign/", views.idea_assign, name="idea_assign"),
+    path("ideas/<reference:reference>/notes/", views.idea_note, name="idea_note"),
+    path("ideas/<reference:reference>/link/", views.idea_link, name="idea_link"),
+    path("ideas/<reference:reference>/assign/", views.idea_assign, name="idea_assign"),
     path("criteria/", views.criterion_list, name="criterion_list"),
     path("criteria/<int:criterion_id>/", views.criterion_edit, name="criterion_edit"),
     path("meeting/", views.meeting_agenda, name="meeting"),

@@ -62,6 +62,8 @@ COORDINATING = (Role.COORDINATOR, Role.ADMINISTRATOR)
 # (triage.services.member_may_score decides, for the page and the service alike).
 REVIEWING = SCORING_ROLES
 PAGE_SIZE = 50
+# Reversed once and cut off: the list adds each idea's own reference to what is left.
+URL_REFERENCE = "IL-0000-0000"
 
 
 def _dashboard_parts(request) -> dict[str, str]:
@@ -83,7 +85,8 @@ def _dashboard_parts(request) -> dict[str, str]:
         "batch_form": BatchForm(),
         "filtered": filtered,
         "is_coordinator": has_role(request.user, *COORDINATING),
-        "idea_url": reverse("triage:idea_detail", args=["REFERENCE"]).replace("REFERENCE/", ""),
+        "idea_url": reverse("triage:idea_detail", args=[URL_REFERENCE]).removesuffix(
+            URL_REFERENCE + "/"),
     }
     templates = {"filters_html": "triage/includes/_dashboard_filters.html",
                  "list_html": "triage/includes/_dashboard_list.html",
