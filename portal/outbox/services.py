@@ -11,6 +11,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -23,6 +24,16 @@ def single_line(value: str) -> str:
     """Fold line breaks and runs of spaces, so that a name, a title or a mail header stays on
     one line everywhere."""
     return " ".join(str(value).split())
+
+
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render a template whose output is plain text (a subject, a text body): no HTML escaping.
+
+    With the engine's autoescaping a title such as `Bybuss "Norra" & <Ramsberg>` would arrive
+    as `&quot;Norra&quot; &amp; &lt;Ramsberg&gt;`. HTML bodies keep autoescaping.
+    """
+    template = engines["django"].engine.get_template(template_name)
+    return template.render(Context(context, autoescape=False))
 
 
 def message_enqueue(
@@ -45,8 +56,8 @@ def message_enqueue(
         return existing
     with translation.override(language):
         context = {**context, "SITE_URL": settings.SITE_URL}
-        subject = single_line(render_to_string(f"emails/{template}_subject.txt", context))
-        body_text = render_to_string(f"emails/{template}.txt", context)
+        subject = single_line(render_plain_text(f"emails/{template}_subject.txt", context))
+        body_text = render_plain_text(f"emails/{template}.txt", context)
         body_html = render_to_string(f"emails/{template}.html", context)
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "idelotsen.local"
     message = Message.objects.create(
