@@ -268,7 +268,8 @@ def idea_answer_question(*, idea: Idea, answer: str) -> IdeaQuestion:
     if question is None:  # the idea was moved without idea_ask_question; keep the answer anyway
         event = idea.events.filter(to_status=workflow.Status.NEEDS_INFORMATION).last()
         question = IdeaQuestion(idea=idea, question=event.message_to_owner if event else "",
-                                asked_by=event.actor if event else None)
+                                asked_by=event.actor if event else None,
+                                asked_at=event.created_at if event else idea.updated_at)
     question.answer = answer.strip()
     question.answered_at = timezone.now()
     question.save()

@@ -1,5 +1,6 @@
 """Following an idea with the private link: status, history, questions, withdrawal, my data."""
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -254,3 +255,32 @@ def test_only_the_coordinator_asks_questions(submitted, committee_member):
         services.idea_ask_question(idea=submitted.idea, question="Var?", actor=committee_member)
     assert not IdeaQuestion.objects.exists()
     assert not Message.objects.filter(kind=MessageKind.QUESTION).exists()
+
+
+def test_my_data_gives_a_question_the_time_it_was_asked_not_the_time_it_was_answered(
+    client, submitted, coordinator
+):
+    """The coordinator asks with the plain move form (a reason to the owner), days before the
+    resident answers from the tracking page."""
+    idea = submitted.idea
+    staff = Client()
+    staff.force_login(coordinator)
+    move_url = reverse("triage:idea_move", args=[idea.reference])
+    staff.post(move_url, {"to": workflow.Status.SCREENING})
+    question = "Vilka dagar skulle bussen gå?"
+    staff.post(move_url, {"to": workflow.Status.NEEDS_INFORMATION, "note": question,
+                          "message_to_owner": question})
+    idea.refresh_from_db()
+    assert idea.status == workflow.Status.NEEDS_INFORMATION
+    asked = idea.events.get(to_status=workflow.Status.NEEDS_INFORMATION)
+    asked_at = asked.created_at - timedelta(days=3)
+    type(asked).objects.filter(pk=asked.pk).update(created_at=asked_at)
+
+    client.post(url("answer", submitted), {"answer": "Tisdagar och fredagar"})
+    data = json.loads(client.post(url("my_data", submitted)).content)
+
+    [exported] = data["questions"]
+    assert exported["question"] == question
+    assert exported["answer"] == "Tisdagar och fredagar"
+    assert exported["asked_at"] == asked_at.isoformat()
+    assert exported["answered_at"] != exported["asked_at"]
