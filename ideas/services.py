@@ -25,7 +25,7 @@ from ideas.models import (
     Theme,
 )
 from portal.outbox.models import Message, MessageKind, MessageState
-from portal.outbox.services import message_enqueue, single_line
+from portal.outbox.services import ERASED_RECIPIENT, message_enqueue, single_line
 from portal.roles import RESIDENT, Actor, actor_label, actor_user
 
 PRIVACY_TEXT_VERSION = "2026-11"
@@ -324,7 +324,7 @@ def idea_erase_personal_data(*, idea: Idea) -> Idea:
             changed["recipient"] = ""
             if message.state in (MessageState.QUEUED, MessageState.SENDING):
                 changed["state"] = MessageState.FAILED
-                changed["last_error"] = "Not sent: the recipient erased their personal data."
+                changed["last_error"] = ERASED_RECIPIENT
         if changed:
             Message.objects.filter(pk=message.pk).update(**changed)
     locked.submitter_name = ""

@@ -8,13 +8,16 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.db import models
 from django.db.models.functions import Cast
+from django.test import Client
 from django.urls import reverse
 
 from ideas import workflow
 from ideas.models import Idea, Municipality, Theme
 from ideas.services import idea_ask_question, idea_submit, idea_transition
+from portal.outbox.models import Message, MessageKind, MessageState
 from portal.roles import Role
 from tests.factories import PartnerFactory, UserFactory
+from tests.ideas.conftest import valid_form
 from triage.services import idea_refer
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +80,50 @@ def test_erasing_from_the_tracking_page_leaves_the_email_and_phone_nowhere(
     assert rows_holding(ORGANISATION) == []
     idea.refresh_from_db()
     assert idea.title == "Samlingslokal i byn" and idea.anonymised_at is not None
+
+
+def test_after_erasure_a_resend_from_the_outbox_is_refused_and_nothing_is_sent(
+    client, committee_client, django_capture_on_commit_callbacks
+):
+    resident = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        resident.post(reverse("ideas:submit"), valid_form(submitter_email=EMAIL))
+    token = resident.session["ideas.submitted"]["token"]
+    receipt = Message.objects.get(kind=MessageKind.RECEIPT)
+    assert receipt.state == MessageState.SENT
+    assert mail.outbox[0].to == [EMAIL]
+    resident.post(reverse("ideas:erase", kwargs={"token": token}))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = committee_client.post(reverse("outbox:resend", args=[receipt.pk]),
+                                         follow=True)
+
+    page = response.content.decode()
+    refusal = "Meddelandet kan inte skickas igen: mottagaren har raderat sina personuppgifter."
+    assert refusal in page
+    assert "ligger i kön igen" not in page
+    assert mail.outbox == []
+    receipt.refresh_from_db()
+    assert receipt.recipient == ""
+    assert receipt.state == MessageState.SENT  # sent once, before the erasure; never again
+    assert receipt.last_error == "Not sent: the recipient erased their personal data."
+    assert "Skicka igen" not in committee_client.get(reverse("outbox:list")).content.decode()
+    detail = committee_client.get(reverse("outbox:detail", args=[receipt.pk])).content.decode()
+    assert refusal in detail
+    assert 'name="again"' not in detail
+
+
+def test_a_message_whose_recipient_was_erased_is_failed_when_a_worker_picks_it_up():
+    from portal.outbox import services
+
+    message = Message.objects.create(
+        kind=MessageKind.RECEIPT, recipient="", subject="Kvitto", body_text="Hej",
+        message_id="<erased@idelotsen.local>", idempotency_key="receipt:erased")
+
+    assert services.message_send(message.pk).outcome == "failed"
+
+    message.refresh_from_db()
+    assert message.state == MessageState.FAILED
+    assert message.last_error == "Not sent: the recipient erased their personal data."
+    assert mail.outbox == []

@@ -20,8 +20,13 @@ class MessageAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send the selected failed or sent messages again"))
     def resend(self, request, queryset):
         # The action is named for failed and sent messages: choosing it is the question asked.
-        count = sum(services.message_resend(message=message, again_if_sent=True)
-                    for message in queryset)
+        count = 0
+        for message in queryset:
+            try:
+                services.message_resend(message=message, again_if_sent=True)
+            except services.ResendRefused:
+                continue
+            count += 1
         self.message_user(request, ngettext(
             "%(count)d message is queued again.", "%(count)d messages are queued again.", count,
         ) % {"count": count}, messages.SUCCESS)

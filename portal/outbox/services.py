@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from portal.outbox.models import Message, MessageKind, MessageState
 
@@ -79,6 +80,12 @@ def message_enqueue(
 CLAIM_SLACK = timedelta(seconds=30)
 # States the committee may send again: failed ones, and sent ones the recipient says they lost.
 RESENDABLE_STATES = (MessageState.FAILED, MessageState.SENT)
+# Erasure empties the recipient of every row to the erased address; such a row is never sent.
+ERASED_RECIPIENT = "Not sent: the recipient erased their personal data."
+
+
+class ResendRefused(Exception):
+    """A message that may not be sent again, with the reason for the committee."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,10 @@ def message_deliver(message: Message) -> Delivery:
     Sent: the row is marked sent. A temporary failure puts it back in the queue, due after an
     exponential backoff, until OUTBOX_MAX_ATTEMPTS; a permanent one marks it failed at once.
     """
+    if not message.recipient:  # erased after it was queued: there is nobody to send it to
+        Message.objects.filter(pk=message.pk).update(state=MessageState.FAILED,
+                                                     last_error=ERASED_RECIPIENT)
+        return Delivery("failed")
     email = EmailMultiAlternatives(
         subject=single_line(message.subject),
         body=message.body_text,
@@ -186,20 +197,27 @@ def message_send(message_id: int) -> Delivery:
     return message_deliver(message)
 
 
-def message_resend(*, message: Message, again_if_sent: bool = False) -> bool:
-    """Queue a failed message again, keeping its Message-ID; False if it cannot be.
+def message_resend(*, message: Message, again_if_sent: bool = False) -> None:
+    """Queue a failed message again, keeping its Message-ID.
 
     A message already sent reached its recipient once: it goes again only when the caller has
-    asked the person first (`again_if_sent`).
+    asked the person first (`again_if_sent`). Raises ResendRefused when it cannot be: it is
+    being sent or waits in the queue, or its recipient erased their personal data (the row is
+    marked so, and nothing is sent).
     """
     states = RESENDABLE_STATES if again_if_sent else (MessageState.FAILED,)
-    resent = Message.objects.filter(pk=message.pk, state__in=states).update(
-        state=MessageState.QUEUED, attempts=0, last_error="", claimed_at=None,
-        next_attempt_at=timezone.now(),
+    resent = (
+        Message.objects.filter(pk=message.pk, state__in=states).exclude(recipient="")
+        .update(state=MessageState.QUEUED, attempts=0, last_error="", claimed_at=None,
+                next_attempt_at=timezone.now())
     )
-    if resent:
-        transaction.on_commit(lambda: queue_send(message.pk))
-    return bool(resent)
+    if not resent:
+        if Message.objects.filter(pk=message.pk, recipient="").update(
+                last_error=ERASED_RECIPIENT):
+            raise ResendRefused(_("This message cannot be sent again: its recipient has "
+                                  "erased their personal data."))
+        raise ResendRefused(_("Only failed or sent messages can be sent again."))
+    transaction.on_commit(lambda: queue_send(message.pk))
 
 
 def outbox_sweep(*, limit: int = 1000) -> int:

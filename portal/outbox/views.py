@@ -42,14 +42,17 @@ def message_detail(request, pk: int):
 @role_required(*COMMITTEE_ROLES)
 def message_resend(request, pk: int):
     message = get_object_or_404(Message, pk=min(pk, MAX_PK))
-    if message.state == MessageState.SENT and request.POST.get("again") != "yes":
+    if message.state == MessageState.SENT and message.recipient \
+            and request.POST.get("again") != "yes":
         # It reached its recipient once: the message's page asks before it goes again.
         return redirect("outbox:detail", pk=message.pk)
-    if services.message_resend(message=message, again_if_sent=True):
+    try:
+        services.message_resend(message=message, again_if_sent=True)
+    except services.ResendRefused as refused:
+        messages.error(request, str(refused))
+    else:
         messages.success(request, _("The message to %(recipient)s is queued again.")
                          % {"recipient": message.recipient})
-    else:
-        messages.error(request, _("Only failed or sent messages can be sent again."))
     url = reverse("outbox:list")
     state = _state(request.POST.get("state"))
     return redirect(f"{url}?state={state}" if state else url)

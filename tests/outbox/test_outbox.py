@@ -283,7 +283,7 @@ def test_a_resend_keeps_the_message_id(django_capture_on_commit_callbacks):
     message = make_message(state=MessageState.FAILED, attempts=16, last_error="550 No such user")
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.message_resend(message=message) is True
+        services.message_resend(message=message)
 
     assert state_of(message).state == MessageState.SENT
     assert message.attempts == 1
@@ -292,8 +292,9 @@ def test_a_resend_keeps_the_message_id(django_capture_on_commit_callbacks):
 
 def test_a_message_being_sent_cannot_be_resent(django_capture_on_commit_callbacks):
     message = make_message(state=MessageState.SENDING, claimed_at=timezone.now())
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert services.message_resend(message=message) is False
+    with (django_capture_on_commit_callbacks(execute=True) as callbacks,
+          pytest.raises(services.ResendRefused)):
+        services.message_resend(message=message)
     assert callbacks == []
     assert state_of(message).state == MessageState.SENDING
 
