@@ -37,10 +37,11 @@ lock:
 	$(PIP_COMPILE) $(LOCK_ARGS) --output-file $(LOCK_BASE) pyproject.toml
 	$(PIP_COMPILE) $(LOCK_ARGS) --extra dev --constraint $(LOCK_BASE) --output-file $(LOCK_DEV) pyproject.toml
 
+# Demo mode is switched on here: the portal itself defaults to debug off (production).
 run: $(STAMP)
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true $(PY) manage.py seed_demo
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	env -u DATABASE_URL -u CELERY_BROKER_URL -u EMAIL_URL $(PY) -m pytest -p no:cacheprovider

@@ -14,7 +14,9 @@ from environs import Env
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", True)
+# Off unless asked for: a host that forgets a variable never runs in debug with the demo key.
+# `make run` and the test suite (tests/settings.py) turn demo mode on explicitly.
+DEBUG = env.bool("DJANGO_DEBUG", False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
