@@ -117,9 +117,29 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def cache_settings(url: str, *, timeout_seconds: float = 1.0) -> dict:
+    """The CACHES entry for CACHE_URL; Redis gets the fail-soft backend and short timeouts.
+
+    An outage then falls back to this process's memory (portal/cache.py), and a Redis that hangs
+    instead of refusing holds a request for a second at most.
+    """
+    import django_cache_url  # what environs' dj_cache_url parses with
+
+    config = django_cache_url.parse(url)
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        config["BACKEND"] = "portal.cache.FailSoftRedisCache"
+        config.setdefault("OPTIONS", {}).update({
+            "socket_connect_timeout": timeout_seconds, "socket_timeout": timeout_seconds,
+        })
+    return config
+
+
 # The cache holds the submission rate limits: with several web processes it must be shared,
 # so production sets CACHE_URL=redis://host:6379/1. The default lives in one process.
-CACHES = {"default": env.dj_cache_url("CACHE_URL", default="locmem://")}
+CACHES = {"default": cache_settings(env.str("CACHE_URL", "locmem://"),
+                                    timeout_seconds=env.float("CACHE_TIMEOUT_SECONDS", 1.0))}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
