@@ -1,5 +1,6 @@
 """The resident's pages and emails in Arabic (right to left) and in easy-to-read Swedish."""
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -56,7 +57,10 @@ def extracted(tmp_path_factory) -> list[polib.POEntry]:
     shutil.copy(ROOT / "manage.py", work / "manage.py")
     (work / "locale").mkdir()
     subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "ar"],
-                   cwd=work, check=True, capture_output=True, timeout=300)
+                   cwd=work, check=True, capture_output=True, timeout=300,
+                   # The copy holds the portal's settings, in demo mode.
+                   env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings",
+                        "DJANGO_DEBUG": "true"})
     return list(polib.pofile(str(work / "locale/ar/LC_MESSAGES/django.po")))
 
 
