@@ -73,7 +73,7 @@ endif
 
 # Needs GNU gettext; the compiled .mo files are committed, so users never need it.
 messages: $(STAMP)
-	$(PY) manage.py messages_update
+	DJANGO_DEBUG=true $(PY) manage.py messages_update
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles

@@ -11,6 +11,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.db import DatabaseError
 from django.http import (
     FileResponse,
     Http404,
@@ -44,6 +45,7 @@ from ideas.forms import (
     started_value,
 )
 from ideas.models import Idea, IdeaAttachment, IdeaDraft, OutreachEvent
+from portal.database import is_timeout
 from portal.roles import COMMITTEE_ROLES, Role, role_required
 
 SESSION_SUBMITTED = "ideas.submitted"
@@ -159,15 +161,20 @@ def idea_submit(request: HttpRequest) -> HttpResponse:
         return _save_draft(request, form, draft)
     if not form.is_valid():
         return render(request, "ideas/idea_submit.html", {"form": form, "draft": draft})
+    try:
+        submitted = services.idea_submit(
+            **form.idea_fields(),
+            attachments=[
+                services.Attachment(upload=upload, name=upload.checked_name,
+                                    content_type=upload.checked_content_type)
+                for upload in form.cleaned_data["attachments"]
+            ],
+        )
+    except DatabaseError as error:
+        if not is_timeout(error):
+            raise
+        return _database_busy(request, form, draft)
     _rate_count(request)
-    submitted = services.idea_submit(
-        **form.idea_fields(),
-        attachments=[
-            services.Attachment(upload=upload, name=upload.checked_name,
-                                content_type=upload.checked_content_type)
-            for upload in form.cleaned_data["attachments"]
-        ],
-    )
     if draft is not None:
         services.draft_mark_sent(draft=draft, idea=submitted.idea)
         request.session.pop(SESSION_DRAFT, None)
@@ -177,6 +184,17 @@ def idea_submit(request: HttpRequest) -> HttpResponse:
         "emailed": bool(submitted.idea.submitter_email),
     }
     return redirect("ideas:submitted")
+
+
+def _database_busy(request: HttpRequest, form: IdeaSubmitForm,
+                   draft: IdeaDraft | None) -> HttpResponse:
+    """The database did not answer in time: nothing is stored; the form comes back as typed."""
+    return render(request, "ideas/idea_submit.html", {
+        "form": form, "draft": draft, "page_problem": _(
+            "The portal is very busy right now and could not save your idea: nothing was "
+            "saved. Everything you wrote is still in the form below, so please send it again "
+            "in a minute. If you attached files, choose them again."),
+    }, status=503)
 
 
 def _blank_form_page(request: HttpRequest) -> HttpResponse:
@@ -216,11 +234,16 @@ def _save_draft(request: HttpRequest, form: IdeaSubmitForm,
         form.add_error(None, spam)
     if form.errors:
         return render(request, "ideas/idea_submit.html", {"form": form, "draft": draft})
-    _rate_count(request)
     data = {name: [value for value in request.POST.getlist(name) if len(value) <= 10000]
             for name in IdeaSubmitForm.DRAFT_FIELDS if name in request.POST}
-    services.draft_save(
-        data=data, email=email, language=form.cleaned_data.get("language") or "sv", draft=draft)
+    try:
+        services.draft_save(data=data, email=email,
+                            language=form.cleaned_data.get("language") or "sv", draft=draft)
+    except DatabaseError as error:
+        if not is_timeout(error):
+            raise
+        return _database_busy(request, form, draft)
+    _rate_count(request)
     # The draft is reached only through the mailed link, so that the next person at a shared
     # computer does not find it filled in.
     request.session.pop(SESSION_DRAFT, None)

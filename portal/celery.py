@@ -2,9 +2,19 @@
 import os
 
 from celery import Celery
+from celery.signals import celeryd_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@celeryd_init.connect
+@worker_process_init.connect
+def _background_database_timeouts(**_kwargs) -> None:
+    """A worker may wait longer for the database than a web request (portal/database.py)."""
+    from portal.database import BACKGROUND, use_timeouts
+
+    use_timeouts(BACKGROUND)

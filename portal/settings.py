@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "portal.errors.DatabaseBusyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -116,6 +117,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Seconds (statement, lock) a PostgreSQL statement may run and wait for a lock: web requests
+# give up well before gunicorn's 30-second worker timeout; Celery workers and migrate wait
+# longer (portal/database.py switches them).
+DATABASE_TIMEOUTS = {
+    "web": (env.int("DATABASE_STATEMENT_TIMEOUT", 10), env.int("DATABASE_LOCK_TIMEOUT", 3)),
+    "background": (env.int("DATABASE_WORKER_STATEMENT_TIMEOUT", 300),
+                   env.int("DATABASE_WORKER_LOCK_TIMEOUT", 60)),
+}
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    from portal.database import postgres_options
+
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = postgres_options(
+        statement_seconds=DATABASE_TIMEOUTS["web"][0], lock_seconds=DATABASE_TIMEOUTS["web"][1],
+        existing=_options.get("options", ""))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

@@ -6,6 +6,9 @@ from ideas.views import home
 from portal import accounts, two_factor
 from portal import views as portal_views
 
+# Static, in the visitor's language, with no database: see portal/errors.py.
+handler500 = "portal.errors.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("", include("ideas.urls")),

@@ -5,10 +5,13 @@ open the form and submit ideas and the committee reads the dashboard, then start
 the receipts go out. PostgreSQL: another connection holds a table lock; the submission answers
 at once with a friendly page that keeps what was typed, and sending again works.
 """
+import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -94,3 +97,113 @@ def test_with_redis_stopped_residents_submit_and_their_receipts_go_out_once_it_i
               f"{min(timings):.3f}–{max(timings):.3f} s")
     finally:
         worker.kill()
+
+
+# --- PostgreSQL: a table lock held by another connection ---------------------------------------
+
+
+@contextmanager
+def table_locked(table: str = "ideas_idea"):
+    """Another connection holds ACCESS EXCLUSIVE on the table until the block ends."""
+    locked, release = threading.Event(), threading.Event()
+    failure = []
+
+    def hold() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+                locked.set()
+                release.wait(60)
+        except Exception as error:  # noqa: BLE001 - reported in the test's thread
+            failure.append(error)
+            locked.set()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    assert locked.wait(10) and not failure, failure
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join(10)
+
+
+def timed(call):
+    started = time.monotonic()
+    result = call()
+    return result, time.monotonic() - started
+
+
+def test_a_submission_during_a_long_table_lock_keeps_what_was_typed_and_sending_again_works(
+    client, settings,
+):
+    lock_seconds = settings.DATABASE_TIMEOUTS["web"][1]
+    typed = valid_form(title="Bybuss när databasen är låst",
+                       description="Varje tisdag till affären i Ramsberg.",
+                       submitter_name="Maja Låst", submitter_email="maja@example.org")
+    assert client.get(reverse("ideas:submit")).status_code == 200
+
+    with table_locked():
+        response, elapsed = timed(lambda: client.post(reverse("ideas:submit"), typed))
+
+    assert response.status_code == 503
+    assert elapsed < lock_seconds + 3, elapsed
+    page = response.content.decode()
+    assert "kunde inte spara din idé: inget har sparats" in page
+    for name in ("title", "place", "submitter_name", "submitter_email", "organisation_name"):
+        assert f'value="{typed[name]}"' in page, name
+    for name in ("need", "description", "beneficiaries"):
+        assert f"{typed[name]}</textarea>" in page, name
+    assert not Idea.objects.exists()
+    assert not Message.objects.exists()
+
+    again = client.post(reverse("ideas:submit"), typed)
+    assert again.status_code == 302
+    assert Idea.objects.get().title == "Bybuss när databasen är låst"
+    print(f"\nthe friendly page came after {elapsed:.2f} s (lock_timeout {lock_seconds} s)")
+
+
+def test_any_page_that_waits_too_long_for_a_lock_gets_the_busy_page_in_the_visitors_language(
+    committee_client, settings,
+):
+    lock_seconds = settings.DATABASE_TIMEOUTS["web"][1]
+    with table_locked():
+        response, elapsed = timed(lambda: committee_client.get(
+            reverse("triage:dashboard"), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert elapsed < lock_seconds + 3, elapsed
+    page = response.content.decode()
+    assert "The portal is busy" in page and "Nothing was saved." in page
+    assert "Portalen" not in page
+    assert settings.COORDINATOR_EMAIL in page
+
+
+def test_web_requests_get_short_timeouts_and_workers_and_migrations_long_ones(settings):
+    from celery.signals import celeryd_init
+
+    from portal import database
+
+    def current() -> tuple[str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            statement = cursor.fetchone()[0]
+            cursor.execute("SHOW lock_timeout")
+            return statement, cursor.fetchone()[0]
+
+    web, background = settings.DATABASE_TIMEOUTS["web"], settings.DATABASE_TIMEOUTS["background"]
+    assert web[0] < 30 and web[1] < web[0]  # under gunicorn's 30-second worker timeout
+    assert background[0] > web[0] and background[1] > web[1]
+    assert current() == (f"{web[0]}s", f"{web[1]}s")
+    with database.timeouts(database.BACKGROUND):
+        assert current() == (f"{background[0] // 60}min", f"{background[1] // 60}min")
+    assert current() == (f"{web[0]}s", f"{web[1]}s")
+    try:
+        celeryd_init.send(sender="test-worker")
+        assert current() == (f"{background[0] // 60}min", f"{background[1] // 60}min")
+    finally:
+        database.use_timeouts(database.WEB)
+    assert current() == (f"{web[0]}s", f"{web[1]}s")

@@ -1,0 +1,81 @@
+"""Error pages that cannot fail in turn: no database, no context processors, no session.
+
+The server error page (handler500) and the "busy" page (a database timeout, 503) are rendered
+from a self-contained template with a plain context, in the visitor's language as the language
+cookie or the browser's Accept-Language asks. Should even that fail, a fixed two-language text
+is sent.
+"""
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.template import Context, engines
+from django.templatetags.static import static
+from django.utils import translation
+
+from portal.database import is_timeout
+
+logger = logging.getLogger(__name__)
+
+LAST_RESORT = """<!doctype html>
+<html lang="sv"><head><meta charset="utf-8"><title>Idélotsen</title></head><body><main>
+<h1>Något gick fel</h1><p>Försök igen om en stund.</p>
+<h1 lang="en">Something went wrong</h1><p lang="en">Please try again in a while.</p>
+</main></body></html>"""
+
+
+def visitor_language(request: HttpRequest) -> str:
+    """The language the visitor chose (cookie) or their browser asks for; Swedish otherwise."""
+    try:
+        return translation.get_language_from_request(request) or settings.LANGUAGE_CODE
+    except Exception:  # noqa: BLE001 - an error page must not fail on a strange header
+        return settings.LANGUAGE_CODE
+
+
+def static_error_page(request: HttpRequest, *, status: int) -> HttpResponse:
+    """Render templates/<status>.html without the database or the context processors."""
+    language = visitor_language(request)
+    try:
+        with translation.override(language):
+            template = engines["django"].engine.get_template(f"{status}.html")
+            html = template.render(Context({
+                "html_lang": language.split("-")[0],
+                "rtl": translation.get_language_bidi(),
+                "stylesheet": static("vendor/bootstrap/bootstrap.rtl.min.css"
+                                     if translation.get_language_bidi()
+                                     else "vendor/bootstrap/bootstrap.min.css"),
+                "partnership": settings.PRIVACY_CONTROLLER,
+                "contact_email": settings.COORDINATOR_EMAIL,
+            }))
+    except Exception:  # noqa: BLE001 - the visitor gets a page whatever breaks here
+        logger.exception("The %s page could not be rendered", status)
+        html = LAST_RESORT
+    return HttpResponse(html, status=status)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a page in the visitor's language with the partnership's contact details."""
+    return static_error_page(request, status=500)
+
+
+class DatabaseBusyMiddleware:
+    """Answer a request whose database statement or lock timed out with the "busy" page (503).
+
+    Nothing was saved (the transaction rolled back). The idea form handles its own timeouts and
+    shows the form again with everything typed (ideas.views.idea_submit).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if is_timeout(exception):
+            logger.warning("Database timeout on %s %s: %s", request.method, request.path,
+                           exception)
+            response = static_error_page(request, status=503)
+            response["Retry-After"] = "60"
+            return response
+        return None

@@ -1,0 +1,10 @@
+"""`migrate` with the longer database timeouts of background work (portal/database.py)."""
+from django.core.management.commands import migrate
+
+from portal.database import BACKGROUND, timeouts
+
+
+class Command(migrate.Command):
+    def handle(self, *args, **options):
+        with timeouts(BACKGROUND):
+            return super().handle(*args, **options)
