@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.core import get_usage, is_ratelimited
+from django_ratelimit.core import is_ratelimited
 
 from ideas import selectors, services, workflow
 from ideas.form_cache import form_cache_version, page_is_shared, shared_page
@@ -46,6 +46,7 @@ from ideas.forms import (
 )
 from ideas.models import Idea, IdeaAttachment, IdeaDraft, OutreachEvent
 from portal.database import is_timeout
+from portal.ratelimits import rate_count, rate_used_up
 from portal.roles import COMMITTEE_ROLES, Role, role_required
 
 SESSION_SUBMITTED = "ideas.submitted"
@@ -123,19 +124,14 @@ def _back_to_intake(request: HttpRequest, problem: str) -> HttpResponse:
     return redirect("ideas:intake_new")
 
 
-def _rate(group: str, request: HttpRequest) -> str:
-    return getattr(settings, "IDEAS_SUBMIT_RATE", "10/h")
-
-
 def _rate_used_up(request: HttpRequest) -> bool:
     """Tell whether this address has sent its allowance; looking does not count."""
-    usage = get_usage(request, group=RATE_GROUP, key="ip", rate=_rate, method="POST")
-    return usage is not None and usage["count"] >= usage["limit"]
+    return rate_used_up(request, group=RATE_GROUP, rate_setting="IDEAS_SUBMIT_RATE")
 
 
 def _rate_count(request: HttpRequest) -> None:
     """Count one idea or draft sent: only what is stored uses up the allowance."""
-    get_usage(request, group=RATE_GROUP, key="ip", rate=_rate, method="POST", increment=True)
+    rate_count(request, group=RATE_GROUP, rate_setting="IDEAS_SUBMIT_RATE")
 
 
 # --- Submitting an idea

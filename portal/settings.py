@@ -210,6 +210,8 @@ PASSWORD_RESET_IP_RATE = env.str("PASSWORD_RESET_IP_RATE", "20/h")
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", 24) * 60 * 60
 # Requests for a new tracking link, per IP address and per email address.
 IDEAS_LINK_RATE = env.str("IDEAS_LINK_RATE", "5/h")
+# Accessibility reports per IP address: each one is a mail to the coordinator.
+ACCESSIBILITY_REPORT_RATE = env.str("ACCESSIBILITY_REPORT_RATE", "5/h")
 IDEAS_MIN_FILL_SECONDS = env.int("IDEAS_MIN_FILL_SECONDS", 3)
 IDEAS_MAX_REQUEST_BYTES = env.int("IDEAS_MAX_REQUEST_BYTES", 32 * 1024 * 1024)
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from ideas.services import PRIVACY_TEXT_VERSION
 from portal.forms import AccessibilityReportForm
+from portal.ratelimits import rate_count, rate_used_up
 from portal.roles import COMMITTEE_ROLES, Role, has_role
 from portal.services import accessibility_report_send
 
@@ -34,18 +35,26 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
     })
 
 
+REPORT_RATE_GROUP = "portal.accessibility_report"
+
+
 @require_http_methods(["GET", "POST"])
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     form = AccessibilityReportForm(request.POST or None)
+    context = {"form": form, "contact_email": settings.PRIVACY_CONTACT_EMAIL}
+    if request.method == "POST" and rate_used_up(request, group=REPORT_RATE_GROUP,
+                                                 rate_setting="ACCESSIBILITY_REPORT_RATE"):
+        context["page_problem"] = _(
+            "Many reports have been sent from your connection in a short time. Please wait an "
+            "hour and try again. What you wrote is kept below.")
+        return render(request, "portal/accessibility_statement.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         if not form.cleaned_data["website"]:
             accessibility_report_send(page=form.cleaned_data["page"],
                                       description=form.cleaned_data["description"],
                                       email=form.cleaned_data["email"])
+        rate_count(request, group=REPORT_RATE_GROUP, rate_setting="ACCESSIBILITY_REPORT_RATE")
         messages.success(request, _("Thank you. We have received your report and will look "
                                     "into it."))
         return redirect("accessibility_statement")
-    return render(request, "portal/accessibility_statement.html", {
-        "form": form,
-        "contact_email": settings.PRIVACY_CONTACT_EMAIL,
-    })
+    return render(request, "portal/accessibility_statement.html", context)

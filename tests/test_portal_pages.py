@@ -65,3 +65,31 @@ def test_each_role_lands_on_its_own_page_after_logging_in(client, role, landing)
                                               "password": "a-long-test-password"}, follow=True)
     assert response.redirect_chain[-1][0] == landing
     assert response.status_code == 200
+
+
+def test_accessibility_reports_are_limited_per_address_and_the_text_is_kept(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.ACCESSIBILITY_REPORT_RATE = "3/h"
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("accessibility_statement"),
+                                   {"description": f"Rapport {n}"}, follow=True)
+        assert "Tack! Vi har tagit emot" in response.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accessibility_statement"), {
+            "page": "/idea/new/", "description": "Knappen går inte att nå med tangentbordet."})
+
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Många rapporter har skickats från din anslutning" in page
+    assert "Knappen går inte att nå med tangentbordet.</textarea>" in page
+    assert 'value="/idea/new/"' in page
+    assert "Tack! Vi har tagit emot" not in page
+    assert Message.objects.filter(kind=MessageKind.NOTICE).count() == 3
+    assert len(mail.outbox) == 3
+    # Another address is not affected.
+    other = client.post(reverse("accessibility_statement"), {"description": "Från en annan"},
+                        REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 302
