@@ -22,6 +22,7 @@ from import_export import fields, resources, widgets
 
 from ideas.models import Municipality, SupportKind, Theme
 from partners.models import Partner, PartnerContact, check_referral_contacts
+from portal.spreadsheets import spreadsheet_dataset, spreadsheet_value
 
 FORMATS = ("csv", "xlsx")
 YES = {"1", "true", "yes", "ja", "x", "y", "j"}
@@ -257,16 +258,23 @@ class ImportReport:
 
 def registry_export(file_format: str) -> bytes:
     """The whole registry as a CSV (UTF-8) or an Excel file."""
-    dataset = PartnerResource().export()
+    dataset = spreadsheet_dataset(PartnerResource().export())
     if file_format == "xlsx":
         return dataset.export("xlsx")
     return dataset.export("csv").encode("utf-8-sig")
 
 
 def load_dataset(content: bytes, file_format: str) -> tablib.Dataset:
+    """Read a registry file; the apostrophe the export puts before a formula-like text comes
+    off again, so an exported file imports unchanged."""
     if file_format == "xlsx":
-        return tablib.Dataset().load(content, format="xlsx")
-    return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+        dataset = tablib.Dataset().load(content, format="xlsx")
+    else:
+        dataset = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+    loaded = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        loaded.append([spreadsheet_value(value) for value in row])
+    return loaded
 
 
 def _field_label(name: str) -> str:

@@ -7,17 +7,12 @@ from django.utils.translation import gettext as _
 
 from ideas import workflow
 from ideas.models import Idea
+from portal.spreadsheets import spreadsheet_row
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def spreadsheet_cell(value) -> str:
-    """Text as text: a spreadsheet runs a cell that starts with = + - or @ as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def idea_export_rows(ideas: QuerySet[Idea], *, include_personal: bool) -> tablib.Dataset:
@@ -31,7 +26,7 @@ def idea_export_rows(ideas: QuerySet[Idea], *, include_personal: bool) -> tablib
     if include_personal:
         headers += [_("Name"), _("Email"), _("Phone"), _("Organisation"),
                     _("Contact details may be shared")]
-    data = tablib.Dataset(headers=headers)
+    data = tablib.Dataset(headers=spreadsheet_row(headers))
     # Every field, whatever the list's query narrowed; the list's own order.
     ideas = ideas.defer(None).select_related("municipality").prefetch_related(
         "themes", "support_wanted")
@@ -49,7 +44,7 @@ def idea_export_rows(ideas: QuerySet[Idea], *, include_personal: bool) -> tablib
             row += [idea.submitter_name, idea.submitter_email, idea.submitter_phone,
                     idea.organisation_name,
                     _("yes") if idea.share_contact_with_partners else _("no")]
-        data.append([spreadsheet_cell(value) for value in row])
+        data.append(spreadsheet_row(row))
     return data
 
 

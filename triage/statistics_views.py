@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from portal.roles import COMMITTEE_ROLES, role_required
+from portal.spreadsheets import spreadsheet_cell
 from triage import statistics
 
 
@@ -44,7 +45,8 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
     fields = ["month", "municipality_code", "municipality", "theme", "ideas"]
     writer = csv.DictWriter(response, fieldnames=fields)
     writer.writeheader()
-    writer.writerows(statistics.open_data_rows(period))
+    writer.writerows({name: spreadsheet_cell(value) for name, value in row.items()}
+                     for row in statistics.open_data_rows(period))
     return response
 
 

