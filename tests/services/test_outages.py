@@ -20,7 +20,7 @@ from portal import cache as fail_soft
 from portal.outbox.models import Message, MessageState
 from portal.settings import cache_settings
 from tests.ideas.conftest import valid_form
-from tests.services.conftest import Worker, wait_until
+from tests.services.conftest import Worker, wait_for_database_clients_to_leave, wait_until
 
 pytestmark = [pytest.mark.services,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -97,6 +97,7 @@ def test_with_redis_stopped_residents_submit_and_their_receipts_go_out_once_it_i
               f"{min(timings):.3f}–{max(timings):.3f} s")
     finally:
         worker.kill()
+        wait_for_database_clients_to_leave()  # so that the test database can be dropped
 
 
 # --- PostgreSQL: a table lock held by another connection ---------------------------------------
