@@ -9,7 +9,7 @@ import logging
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.template import Context, engines
+from django.template import Context, Engine
 from django.templatetags.static import static
 from django.utils import translation
 
@@ -35,9 +35,10 @@ def visitor_language(request: HttpRequest) -> str:
 def static_error_page(request: HttpRequest, *, status: int) -> HttpResponse:
     """Render templates/<status>.html without the database or the context processors."""
     language = visitor_language(request)
+    html: str
     try:
         with translation.override(language):
-            template = engines["django"].engine.get_template(f"{status}.html")
+            template = Engine.get_default().get_template(f"{status}.html")
             html = template.render(Context({
                 "html_lang": language.split("-")[0],
                 "rtl": translation.get_language_bidi(),

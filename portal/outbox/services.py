@@ -11,7 +11,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
-from django.template import Context, engines
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,7 +33,7 @@ def render_plain_text(template_name: str, context: dict) -> str:
     With the engine's autoescaping a title such as `Bybuss "Norra" & <Ramsberg>` would arrive
     as `&quot;Norra&quot; &amp; &lt;Ramsberg&gt;`. HTML bodies keep autoescaping.
     """
-    template = engines["django"].engine.get_template(template_name)
+    template = Engine.get_default().get_template(template_name)
     return template.render(Context(context, autoescape=False))
 
 
