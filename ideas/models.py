@@ -1,4 +1,3 @@
-import hashlib
 import secrets
 import uuid
 from datetime import timedelta
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ideas.tokens import derive_tracking_token, hash_token, tracking_token_for
 from ideas.workflow import Status
 
 
@@ -116,10 +116,6 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 class EventKind(models.TextChoices):
     COUNTY_MEETING = Channel.COUNTY_MEETING.value, Channel.COUNTY_MEETING.label
     CARAVAN_TOUR = Channel.CARAVAN_TOUR.value, Channel.CARAVAN_TOUR.label
@@ -196,6 +192,11 @@ class Idea(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, editable=False
     )
     tracking_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The token is derived from this salt (ideas/tokens.py), so later mails can link back.
+    tracking_salt = models.CharField(max_length=32, blank=True, editable=False)
+    # The hash of a token made before tokens were derived: the receipt's old link still works.
+    legacy_tracking_token_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -214,10 +215,20 @@ class Idea(models.Model):
         return f"{self.reference} {self.title}"
 
     def new_tracking_token(self) -> str:
-        """Give the idea a fresh random tracking token; only its hash is kept."""
-        token = secrets.token_urlsafe(24)  # 192 bits
+        """Give the idea a fresh tracking token; only its hash and its random salt are kept.
+
+        The token is an HMAC of the salt with SECRET_KEY (see ideas/tokens.py): the portal can
+        derive it again for a later mail, the database alone cannot.
+        """
+        self.tracking_salt = secrets.token_urlsafe(16)
+        token = derive_tracking_token(self.tracking_salt)
         self.tracking_token_hash = hash_token(token)
         return token
+
+    @property
+    def tracking_token(self) -> str:
+        """The token of the private tracking link, derived again; "" if it cannot be."""
+        return tracking_token_for(salt=self.tracking_salt, token_hash=self.tracking_token_hash)
 
     @property
     def submitter_display(self) -> str:

@@ -26,7 +26,8 @@ def idea_for_tracking_token(token: str) -> Idea | None:
         return None
     return (
         Idea.objects.select_related("municipality")
-        .filter(tracking_token_hash=hash_token(token))
+        .filter(Q(tracking_token_hash=hash_token(token))
+                | Q(legacy_tracking_token_hash=hash_token(token)))
         .first()
     )
 

@@ -3,9 +3,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ from ideas.models import (
 from portal.outbox.models import Message, MessageKind, MessageState
 from portal.outbox.services import ERASED_RECIPIENT, message_enqueue, single_line
 from portal.roles import RESIDENT, Actor, actor_label, actor_user
+from portal.staff import coordinator_recipients, staff_language
 
 PRIVACY_TEXT_VERSION = "2026-11"
 
@@ -54,8 +57,33 @@ def tracking_url(token: str) -> str:
     return settings.SITE_URL + reverse("ideas:track", kwargs={"token": token})
 
 
+def idea_tracking_url(idea: Idea) -> str:
+    """The idea's private tracking link, for a mail to its owner (the token is derived again,
+    see ideas/tokens.py); "" for an idea whose token cannot be derived."""
+    token = idea.tracking_token
+    return tracking_url(token) if token else ""
+
+
 def draft_url(token: str) -> str:
     return settings.SITE_URL + reverse("ideas:draft", kwargs={"token": token})
+
+
+def owner_mail(*, idea: Idea, kind: MessageKind, template: str, context: dict,
+               idempotency_key: str) -> Message | None:
+    """Queue a mail to the idea's owner, rendered in the idea's language with the private
+    tracking link and the owner's name; None when there is nobody to write to.
+
+    Contexts hold lazy labels or the owner's own words, never text already translated in the
+    language of whoever acts: the outbox renders everything under the idea's language.
+    """
+    if not idea.submitter_email or idea.anonymised_at is not None:
+        return None
+    return message_enqueue(
+        kind=kind, recipient=idea.submitter_email, template=template,
+        context={"idea": idea, "owner_name": idea.submitter_name,
+                 "tracking_url": idea_tracking_url(idea), **context},
+        language=idea.language, idempotency_key=idempotency_key, about=idea,
+    )
 
 
 def next_reference(year: int) -> str:
@@ -126,16 +154,9 @@ def idea_submit(
         idea=idea, to_status=idea.status, actor=registered_by,
         actor_label="resident" if registered_by is None else "outreach",
     )
-    if idea.submitter_email:
-        message_enqueue(
-            kind=MessageKind.RECEIPT,
-            recipient=idea.submitter_email,
-            template="receipt",
-            context={"idea": idea, "tracking_url": tracking_url(token)},
-            language=idea.language,
-            idempotency_key=f"receipt:{idea.reference}",
-            about=idea,
-        )
+    owner_mail(idea=idea, kind=MessageKind.RECEIPT, template="receipt",
+               context={"tracking_url": tracking_url(token)},
+               idempotency_key=f"receipt:{idea.reference}")
     return SubmittedIdea(idea=idea, tracking_token=token)
 
 
@@ -180,25 +201,18 @@ def idea_transition(
     locked, transition = _move(idea=idea, to=to, actor=actor, message_to_owner=message_to_owner,
                                internal_note=internal_note)
     if notify and transition.tell_resident:
+        # Lazy label and next step: the outbox renders them in the idea's language.
         _mail_owner(locked, template="status_change", context={
-            "public_label": workflow.PUBLIC_LABELS[workflow.Status(to)],
+            "public_label": workflow.public_label_lazy(to),
+            "next_step": workflow.NEXT_STEPS.get(workflow.Status(to), ""),
             "message_to_owner": message_to_owner.strip(),
         })
     return locked
 
 
 def _mail_owner(idea: Idea, *, template: str, context: dict) -> None:
-    if not idea.submitter_email or idea.anonymised_at is not None:
-        return
-    message_enqueue(
-        kind=MessageKind.STATUS_CHANGE,
-        recipient=idea.submitter_email,
-        template=template,
-        context={"idea": idea, **context},
-        language=idea.language,
-        idempotency_key=f"status:{idea.reference}:{idea.events.count()}",
-        about=idea,
-    )
+    owner_mail(idea=idea, kind=MessageKind.STATUS_CHANGE, template=template, context=context,
+               idempotency_key=f"status:{idea.reference}:{idea.events.count()}")
 
 
 @transaction.atomic
@@ -242,16 +256,8 @@ def idea_ask_question(*, idea: Idea, question: str, actor: Actor,
     )
     asked = IdeaQuestion.objects.create(idea=idea, question=question,
                                         asked_by=actor_user(actor))
-    if idea.submitter_email:
-        message_enqueue(
-            kind=MessageKind.QUESTION,
-            recipient=idea.submitter_email,
-            template="question",
-            context={"idea": idea, "question": question},
-            language=idea.language,
-            idempotency_key=f"question:{asked.pk}",
-            about=idea,
-        )
+    owner_mail(idea=idea, kind=MessageKind.QUESTION, template="question",
+               context={"question": question}, idempotency_key=f"question:{asked.pk}")
     return asked
 
 
@@ -274,7 +280,39 @@ def idea_answer_question(*, idea: Idea, answer: str) -> IdeaQuestion:
     question.answered_at = timezone.now()
     question.save()
     idea_transition(idea=idea, to=workflow.Status.IN_REVIEW, actor=RESIDENT)
+    _tell_committee_of_answer(idea=idea, question=question)
     return question
+
+
+def answer_recipients(idea: Idea) -> list[tuple[str, str]]:
+    """Who is told of the resident's answer, each with the language of the notice: the
+    coordinator(s) and the idea's assigned reviewers, less those with a declared conflict."""
+    recipients = [(email, staff_language()) for email in coordinator_recipients()]
+    # The assignments and conflicts belong to triage; read through the user model's reverse
+    # relations so that ideas does not import triage (ideas <- partners <- triage).
+    user_model = get_user_model()
+    conflict_model = user_model._meta.get_field("conflicts").related_model
+    active_conflict = conflict_model.objects.filter(member=OuterRef("pk"), idea=idea,
+                                                    withdrawn_at__isnull=True)
+    reviewers = (user_model.objects.filter(is_active=True, review_assignments__idea=idea)
+                 .exclude(Exists(active_conflict)).exclude(email="").order_by("pk").distinct())
+    known = {email.lower() for email, _language in recipients}
+    for member in reviewers:
+        if member.email.lower() not in known:
+            known.add(member.email.lower())
+            recipients.append((member.email, staff_language(member)))
+    return recipients
+
+
+def _tell_committee_of_answer(*, idea: Idea, question: IdeaQuestion) -> None:
+    idea_url = settings.SITE_URL + reverse("triage:idea_detail", args=[idea.reference])
+    for email, language in answer_recipients(idea):
+        message_enqueue(
+            kind=MessageKind.NOTICE, recipient=email, template="question_answered",
+            context={"idea": idea, "question": question, "idea_url": idea_url},
+            language=language, idempotency_key=f"question-answered:{question.pk}:{email}",
+            about=idea,
+        )
 
 
 @transaction.atomic
@@ -391,7 +429,11 @@ def idea_tracking_links_resend(*, email: str) -> int:
                  .order_by("created_at"))
     for idea in ideas:
         token = idea.new_tracking_token()
-        idea.save(update_fields=["tracking_token_hash", "updated_at"])
+        # The salt too (later mails derive the new link from it); a link from before tokens
+        # were derived stops working like any old one.
+        idea.legacy_tracking_token_hash = None
+        idea.save(update_fields=["tracking_token_hash", "tracking_salt",
+                                 "legacy_tracking_token_hash", "updated_at"])
         message_enqueue(
             kind=MessageKind.NOTICE,
             recipient=idea.submitter_email,

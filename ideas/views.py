@@ -7,6 +7,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import (
+    PermissionDenied,
     RequestDataTooBig,
     TooManyFieldsSent,
     TooManyFilesSent,
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.defaults import page_not_found, permission_denied
 from django_ratelimit.core import is_ratelimited
 
 from ideas import selectors, services, workflow
@@ -275,8 +277,19 @@ def idea_draft(request: HttpRequest, token: str) -> HttpResponse:
         with translation.override(idea.language):
             return render(request, "ideas/idea_draft_sent.html", {"idea": idea}, status=410)
     request.session[SESSION_DRAFT] = draft.pk
-    messages.info(request, _("Welcome back. Your draft is filled in below."))
-    return redirect("ideas:submit")
+    # The draft goes on in the language it was written in, on whichever device it is opened:
+    # the language switch's cookie is set to it (the resident can still switch).
+    with translation.override(draft.language):
+        messages.info(request, _("Welcome back. Your draft is filled in below."))
+    response = redirect("ideas:submit")
+    if draft.language in {code for code, _name in settings.LANGUAGES}:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, draft.language, max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 def _link_rate(group: str, request: HttpRequest) -> str:
@@ -325,8 +338,36 @@ def idea_submitted(request: HttpRequest) -> HttpResponse:
 
 # --- Following an idea: the token in the URL is the only key.
 
-def _idea_or_404(token: str) -> Idea:
-    idea = selectors.idea_for_tracking_token(token)
+def in_idea_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Render a page of the tracking link in the idea's language, whoever opens it on
+    whichever device: the page, its messages and its error pages. An unknown token gets the
+    request's language (there is no idea to take one from)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+        idea = selectors.idea_for_tracking_token(token)
+        if idea is None:  # the view refuses it (after its CSRF check) in the request's language
+            return view(request, token, *args, **kwargs)
+        request.tracked_idea = idea
+        with translation.override(idea.language):
+            request.LANGUAGE_CODE = translation.get_language()
+            try:
+                response = view(request, token, *args, **kwargs)
+            except Http404 as error:
+                response = page_not_found(request, error)
+            except PermissionDenied as error:
+                response = permission_denied(request, error)
+        # LocaleMiddleware only sets the header when it is missing.
+        response.headers.setdefault("Content-Language", idea.language)
+        return response
+
+    return wrapped
+
+
+def _idea_or_404(token: str, request: HttpRequest | None = None) -> Idea:
+    idea = getattr(request, "tracked_idea", None) if request is not None else None
+    if idea is None:
+        idea = selectors.idea_for_tracking_token(token)
     if idea is None:
         raise Http404
     return idea
@@ -347,16 +388,18 @@ def _track_page(request: HttpRequest, idea: Idea, token: str, *,
     }, status=status)
 
 
+@in_idea_language
 @never_cache
 @require_GET
 def idea_track(request: HttpRequest, token: str) -> HttpResponse:
-    return _track_page(request, _idea_or_404(token), token)
+    return _track_page(request, _idea_or_404(token, request), token)
 
 
+@in_idea_language
 @never_cache
 @friendly_body_errors(_back_to_tracking)
 def idea_answer(request: HttpRequest, token: str) -> HttpResponse:
-    idea = _idea_or_404(token)  # a made-up token finds nothing, whatever the method
+    idea = _idea_or_404(token, request)  # a made-up token finds nothing, whatever the method
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = QuestionAnswerForm(request.POST)
@@ -372,12 +415,13 @@ def idea_answer(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("ideas:track", token=token)
 
 
+@in_idea_language
 @never_cache
 @friendly_body_errors(_back_to_tracking)
 @require_http_methods(["GET", "POST"])
 def idea_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks for confirmation; POST withdraws."""
-    idea = _idea_or_404(token)
+    idea = _idea_or_404(token, request)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -391,10 +435,11 @@ def idea_withdraw(request: HttpRequest, token: str) -> HttpResponse:
                                                         "form": form})
 
 
+@in_idea_language
 @never_cache
 def idea_my_data(request: HttpRequest, token: str) -> HttpResponse:
     """Everything stored about the idea and its submitter, as a JSON download (on POST)."""
-    idea = _idea_or_404(token)
+    idea = _idea_or_404(token, request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     body = json.dumps(selectors.idea_personal_data(idea), ensure_ascii=False, indent=2)
@@ -403,11 +448,12 @@ def idea_my_data(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@in_idea_language
 @never_cache
 @require_http_methods(["GET", "POST"])
 def idea_erase(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks for confirmation; POST erases the personal data and keeps the idea."""
-    idea = _idea_or_404(token)
+    idea = _idea_or_404(token, request)
     if request.method == "POST":
         services.idea_erase_personal_data(idea=idea)
         messages.success(request, _("Your personal data has been erased. The idea is kept "
@@ -479,6 +525,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
             "reference": submitted.idea.reference,
             "token": submitted.tracking_token,
             "emailed": bool(submitted.idea.submitter_email),
+            "language": submitted.idea.language,
         }
         return redirect("ideas:intake_receipt")
     return render(request, "ideas/idea_intake.html", {"form": form, "event": event})
@@ -493,10 +540,15 @@ def intake_receipt(request: HttpRequest) -> HttpResponse:
     if not receipt:
         return redirect("ideas:intake_new")
     url = services.tracking_url(receipt["token"])
-    qr_svg = segno.make(url, error="m").svg_inline(
-        scale=4, title=_("QR code with the link to follow the idea"))
+    # The paper is the resident's: it is printed in the idea's language, the staff's page
+    # around it stays in the staff member's.
+    language = receipt.get("language") or get_language()
+    with translation.override(language):
+        qr_svg = segno.make(url, error="m").svg_inline(
+            scale=4, title=_("QR code with the link to follow the idea"))
+        language_bidi = translation.get_language_bidi()
     return render(request, "ideas/idea_intake_receipt.html", {
         "reference": receipt["reference"], "tracking_url": url, "qr_svg": qr_svg,
         "emailed": receipt["emailed"], "event": _session_event(request),
-        "language": get_language(),
+        "language": language, "language_bidi": language_bidi,
     })

@@ -43,6 +43,29 @@ PUBLIC_LABELS = {
     Status.WITHDRAWN: _("You have withdrawn your idea"),
 }
 
+# What the resident may do next, said in every status mail (lazy: rendered in the idea's
+# language by the outbox, whoever makes the move).
+NEXT_STEPS = {
+    Status.RECEIVED: _("You need not do anything now: we will write to you when something "
+                       "happens."),
+    Status.SCREENING: _("You need not do anything now: we will write to you when something "
+                        "happens."),
+    Status.IN_REVIEW: _("You need not do anything now: we will write to you when the committee "
+                        "has decided."),
+    Status.NEEDS_INFORMATION: _("Please answer our question on your idea's page."),
+    Status.REFERRED: _("You need not do anything now: we will write to you when a partner "
+                       "answers."),
+    Status.DECLINED: _("You can still read your idea and its history on its page, and download "
+                       "or erase your data there."),
+    Status.ON_HOLD: _("You need not do anything now: we will write to you when the committee "
+                      "has decided."),
+    Status.IN_SUPPORT: _("The partner that supports you will keep in touch with you."),
+    Status.CLOSED: _("Thank you. You can read your idea and its history on its page, and "
+                     "download or erase your data there."),
+    Status.WITHDRAWN: _("You need not do anything more. You can download or erase your data on "
+                        "your idea's page."),
+}
+
 # The resident moves an idea only through the tracking page, never as a staff role.
 RESIDENT = RESIDENT_ROLE
 # The portal moves an idea when it follows its referrals (a partner's answer or report).
@@ -105,7 +128,14 @@ class TransitionNotAllowed(Exception):
 
 
 def public_label(status: str) -> str:
+    """The resident's words for a status, as text in the active language (for pages)."""
     return str(PUBLIC_LABELS[Status(status)])
+
+
+def public_label_lazy(status: str):
+    """The resident's words for a status, still lazy: for a mail rendered in the idea's
+    language later (the outbox), never turned into text in the actor's language first."""
+    return PUBLIC_LABELS[Status(status)]
 
 
 def staff_label(status: str) -> str:

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from ideas import workflow
 from ideas.models import Idea, IdeaEvent, Municipality, SupportKind, Theme
+from ideas.tokens import derive_tracking_token, hash_token
 from partners.models import Partner, PartnerContact, PartnerKind
 from triage.models import Referral
 
@@ -62,7 +63,10 @@ class IdeaFactory(factory.django.DjangoModelFactory):
     submitter_email = factory.Sequence(lambda n: f"resident{n}@example.org")
     consent_version = "2026-11"
     consent_given_at = factory.LazyFunction(timezone.now)
-    tracking_token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    # A real derived token (ideas/tokens.py), so that mails about the idea can link back.
+    tracking_token_hash = factory.LazyAttribute(lambda idea: hash_token(
+        derive_tracking_token(idea.tracking_salt)))
+    tracking_salt = factory.Sequence(lambda n: f"factory-salt-{n}")
 
     class Params:
         screening = factory.Trait(status=workflow.Status.SCREENING)

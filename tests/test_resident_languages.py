@@ -32,6 +32,9 @@ RESIDENT_FILES = [
     r"ideas/(forms|views|workflow|services|models)\.py",
     r"templates/emails/(receipt|status_change|question|draft|referral_accepted|idea_referred)"
     r"(_subject)?\.(txt|html)",
+    r"templates/emails/includes/_owner_.*",  # the greeting and the tracking link of each mail
+    r"templates/(404|403)\.html",  # reached from a resident's link too
+    r"templates/ideas/idea_intake_receipt\.html",  # printed in the resident's language
 ]
 # The texts rewritten in easy-to-read Swedish (the form's help texts are found on the form).
 EASY_FILES = [r"templates/ideas/home\.html", r"templates/portal/privacy_notice\.html"]

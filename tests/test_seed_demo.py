@@ -38,3 +38,5 @@ def test_the_demo_shows_the_committee_and_a_partner_at_work(settings):
     assert Review.objects.filter(member__username="ledamot1", submitted_at__isnull=False).exists()
     assert Idea.objects.filter(channel="caravan_tour", outreach_event__isnull=False).exists()
     assert Idea.objects.filter(status="needs_information").exists()
+    answered = Idea.objects.get(questions__answered_at__isnull=False)
+    assert answered.language == "en" and answered.status == "in_review"

@@ -10,6 +10,7 @@ from ideas import workflow
 from ideas.models import EventKind, Idea, Municipality, SupportKind, Theme
 from ideas.reference_data import MUNICIPALITIES, reference_data_load
 from ideas.services import (
+    idea_answer_question,
     idea_ask_question,
     idea_submit,
     idea_transition,
@@ -234,6 +235,21 @@ def demo_activity_load() -> None:
                     text="Vi har inga rådgivare lediga i vår.")
     idea_ask_question(idea=bus, actor=coordinator,
                       question="Hur många i byarna skulle åka med bussen varje vecka?")
+
+    # A resident who writes in English has answered the committee's question: the dashboard
+    # marks the idea "answered, waiting for you" and its page shows the answer by the question.
+    cafe = idea_submit(
+        title="Language café at the library in Karlskoga",
+        description="A weekly café where new Swedes and locals practise Swedish together.",
+        municipality=Municipality.objects.get(code="1883"),
+        themes=list(Theme.objects.filter(slug="integration")),
+        submitter_name="Demo Resident 8", submitter_email="resident8@example.org",
+        language="en",
+    ).idea
+    idea_transition(idea=cafe, to=workflow.Status.SCREENING, actor=coordinator)
+    idea_ask_question(idea=cafe, actor=coordinator,
+                      question="Har biblioteket sagt ja till en lokal på kvällstid?")
+    idea_answer_question(idea=cafe, answer="Yes, on Thursday evenings from 6 to 8 pm.")
 
     event = outreach_event_create(
         name="Husvagnsturné: Grythyttan", kind=EventKind.CARAVAN_TOUR,

@@ -274,6 +274,13 @@ class NoteForm(forms.Form):
                                 widget=forms.HiddenInput)
 
 
+class PartnerReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Answer to the partner"), max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The partner's contact reads this by email. The idea's owner does not."))
+
+
 class LinkForm(forms.Form):
     other = forms.CharField(label=_("Reference number of the related idea"), max_length=20)
 

@@ -4,17 +4,19 @@ Every change of a referral's state goes through `triage.services.referral_transi
 writes the referral's event and lets the idea follow its referrals by the table. Every write here
 is atomic and queues its mails in the outbox. The signed links live in `triage.answer_links`.
 """
-from django.conf import settings
-from django.contrib.auth import get_user_model
+import hashlib
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ideas import workflow
 from ideas.models import SupportKind
 from partners.models import PartnerContact
+from partners.selectors import referral_recipients
 from portal.outbox.models import MessageKind
 from portal.outbox.services import message_enqueue
-from portal.roles import Actor, PartnerLinkActor, Role
+from portal.roles import Actor, PartnerLinkActor
+from portal.staff import coordinator_recipients, staff_language
 from triage.answer_links import (  # noqa: F401  (the links' names, importable from here too)
     ANSWER_LINK_SALT,
     AnswerLink,
@@ -26,6 +28,7 @@ from triage.answer_links import (  # noqa: F401  (the links' names, importable f
     answer_url,
     link_max_age,
 )
+from triage.disclosure import what_partner_may_know
 from triage.models import (
     AnswerKind,
     Referral,
@@ -36,6 +39,8 @@ from triage.models import (
 from triage.referral_workflow import AWAITING_ANSWER, ReferralMoveNotAllowed, ReferralState
 from triage.services import referral_transition
 
+# Prefix of the outbox keys of the committee's replies to a partner's question.
+REPLY_KEY = "referral-reply"
 NEW_STATE = {
     AnswerKind.ACCEPT: ReferralState.ACCEPTED,
     AnswerKind.DECLINE: ReferralState.DECLINED,
@@ -51,23 +56,13 @@ class AnswerError(Exception):
     """An answer or report that cannot be recorded, with a message for the partner."""
 
 
-def coordinator_recipients() -> list[str]:
-    """The coordinator's address (COORDINATOR_EMAIL) and every active coordinator's own email."""
-    emails = [settings.COORDINATOR_EMAIL] if settings.COORDINATOR_EMAIL else []
-    users = (get_user_model().objects.filter(is_active=True, groups__name=Role.COORDINATOR.value)
-             .exclude(email="").order_by("pk").values_list("email", flat=True))
-    for email in users:
-        if email.lower() not in {known.lower() for known in emails}:
-            emails.append(email)
-    return emails
-
-
-def notify_coordinators(*, template: str, context: dict, key: str, about) -> None:
+def notify_coordinators(*, template: str, context: dict, key: str, about,
+                        reply_to: str = "") -> None:
     for email in coordinator_recipients():
         message_enqueue(
             kind=MessageKind.NOTICE, recipient=email, template=template, context=context,
-            language=settings.LANGUAGE_CODE, idempotency_key=f"{key}:coordinator:{email}",
-            about=about,
+            language=staff_language(), idempotency_key=f"{key}:coordinator:{email}",
+            about=about, reply_to=reply_to,
         )
 
 
@@ -143,10 +138,50 @@ def referral_answer(
             about=locked,
         )
     # After the decline's move, so that the mail can say the idea is back in the queue.
+    # A partner's question is answered by replying to the notice: it goes to the partner.
+    asker = (contact.email if contact is not None else getattr(user, "email", "")) or ""
     notify_coordinators(template="referral_answered", context=context,
-                        key=f"referral-answer:{answer.pk}", about=locked)
+                        key=f"referral-answer:{answer.pk}", about=locked,
+                        reply_to=asker if kind == AnswerKind.QUESTION else "")
     referral.state, referral.answered_at = locked.state, locked.answered_at
     return answer
+
+
+@transaction.atomic
+def referral_reply(*, referral: Referral, text: str, actor) -> list:
+    """Answer a partner's question by mail (outbox): to the contact who asked, or to the
+    partner's referral contacts when the question came from a login without a contact.
+
+    The mail carries the committee's words, what the partner may know of the owner and a link
+    to answer the referral with. The same reply sent twice (a double click) goes once.
+    """
+    text = text.strip()
+    if not text:
+        raise AnswerError(_("Write your answer to the partner."))
+    question = referral.answers.filter(kind=AnswerKind.QUESTION).order_by("-created_at",
+                                                                            "-pk").first()
+    if question is None:
+        raise AnswerError(_("The partner has not asked a question on this referral."))
+    contacts = ([question.contact] if question.contact is not None and question.contact.email
+                else list(referral_recipients(referral.partner)))
+    answers = referral.answers.count()
+    fingerprint = hashlib.sha256(text.encode()).hexdigest()[:16]
+    messages = []
+    for contact in contacts:
+        messages.append(message_enqueue(
+            kind=MessageKind.REFERRAL, recipient=contact.email, template="referral_reply",
+            context={"referral": referral, "idea": referral.idea, "contact": contact,
+                     "question": question, "text": text,
+                     "owner": what_partner_may_know(referral),
+                     "who": actor.get_full_name() or actor.get_username(),
+                     "answer_url": answer_url(referral=referral, contact=contact,
+                                              answers=answers)
+                     if referral.state in AWAITING_ANSWER else ""},
+            language=contact.language,
+            idempotency_key=f"{REPLY_KEY}:{referral.pk}:{question.pk}:{fingerprint}:{contact.pk}",
+            about=referral,
+        ))
+    return messages
 
 
 def _who(*, contact: PartnerContact | None, user) -> str:

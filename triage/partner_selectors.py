@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from ideas import workflow
 from partners.models import PartnerContact
@@ -38,18 +37,6 @@ def referral_for_contact(contact: PartnerContact | None, pk: int) -> Referral | 
                          queryset=SupportReport.objects.select_related("kind")),
             )
             .filter(pk=pk).first())
-
-
-def idea_owner_for_partner(referral: Referral) -> str:
-    """Whose idea it is, as a partner may read it: a person's name only with their consent."""
-    idea = referral.idea
-    if idea.anonymised_at is not None:
-        return str(_("a resident (their details have been erased)"))
-    if idea.organisation_name:
-        return idea.organisation_name
-    if referral.includes_contact_details and idea.submitter_name:
-        return idea.submitter_name
-    return str(_("a resident who has not agreed to share their name"))
 
 
 def reminder_cutoff(now: datetime | None = None) -> datetime:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.roles import Role, role_required
 from triage import partner_selectors as selectors
+from triage.disclosure import what_partner_may_know
 from triage.models import AnswerKind
 from triage.partner_answers import (
     AnswerError,
@@ -88,7 +89,7 @@ def referral_answer_page(request, token: str):
         "referral": link.referral,
         "idea": link.referral.idea,
         "contact": link.contact,
-        "owner": selectors.idea_owner_for_partner(link.referral),
+        "owner": what_partner_may_know(link.referral),
         "forms": forms,
         "problem": problem,
     }, status=400 if request.method == "POST" else 200)
@@ -104,9 +105,12 @@ def referral_answered(request):
 @role_required(Role.PARTNER_CONTACT)
 def referral_list(request):
     contact = selectors.partner_contact_of(request.user)
+    referrals = list(selectors.referrals_for_contact(contact))
+    for referral in referrals:  # whose idea it is, as far as the owner allowed
+        referral.owner = what_partner_may_know(referral)
     return render(request, "triage/partner_referral_list.html", {
         "contact": contact,
-        "referrals": selectors.referrals_for_contact(contact),
+        "referrals": referrals,
     })
 
 
@@ -124,7 +128,7 @@ def _detail_page(request, contact, referral, *, forms=None, support_form=None, p
         "contact": contact,
         "referral": referral,
         "idea": referral.idea,
-        "owner": selectors.idea_owner_for_partner(referral),
+        "owner": what_partner_may_know(referral),
         "forms": (forms or answer_forms()) if referral.state in AWAITING_ANSWER else None,
         "support_form": (support_form or SupportReportForm())
         if referral.state in AT_WORK else None,

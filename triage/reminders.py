@@ -21,6 +21,7 @@ from portal.outbox.models import Message, MessageKind
 from portal.outbox.services import message_enqueue
 from portal.roles import SYSTEM
 from triage.answer_links import answer_url, link_max_age
+from triage.disclosure import what_partner_may_know
 from triage.models import Referral
 from triage.partner_answers import notify_coordinators
 from triage.partner_selectors import overdue_referrals, reminder_cutoff, unanswered_referrals
@@ -74,6 +75,7 @@ def referral_remind(referral: Referral) -> int:
         message_enqueue(
             kind=MessageKind.REMINDER, recipient=contact.email, template="referral_reminder",
             context={"referral": referral, "idea": referral.idea, "contact": contact,
+                     "owner": what_partner_may_know(referral),
                      "answer_url": answer_url(referral=referral, contact=contact,
                                               answers=answers)},
             language=contact.language,
@@ -89,6 +91,7 @@ def referral_escalate(referral: Referral) -> None:
     notify_coordinators(
         template="referral_escalation",
         context={"referral": referral, "idea": referral.idea,
+                 "owner": what_partner_may_know(referral),
                  "days": settings.REFERRAL_ESCALATION_DAYS},
         key=f"{ESCALATION_KEY}:{referral.pk}", about=referral,
     )

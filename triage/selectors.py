@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from ideas.models import Idea, IdeaEvent
+from ideas.models import Idea, IdeaEvent, IdeaQuestion
 from ideas.workflow import Status
 from partners.models import Partner
 from portal.roles import Role, has_role
@@ -107,7 +107,20 @@ def dashboard_ideas(*, user) -> QuerySet[Idea]:
             default=Value(False), output_field=BooleanField(),
         ),
         referral_overdue=Exists(overdue_referrals().filter(idea=OuterRef("pk"))),
+        answer_waiting=Case(
+            When(status=Status.IN_REVIEW, then=Exists(answers_waiting_for_staff())),
+            default=Value(False), output_field=BooleanField(),
+        ),
     )
+
+
+def answers_waiting_for_staff() -> QuerySet[IdeaQuestion]:
+    """The resident's answers (of the outer idea) no staff member has acted on since: no
+    status move by staff and no note written after the answer came in."""
+    after_answer = {"idea": OuterRef("idea"), "created_at__gte": OuterRef("answered_at")}
+    return (IdeaQuestion.objects.filter(idea=OuterRef("pk"), answered_at__isnull=False)
+            .exclude(Exists(IdeaEvent.objects.filter(actor__isnull=False, **after_answer)))
+            .exclude(Exists(Note.objects.filter(**after_answer))))
 
 
 # The dashboard's rendered list is kept this long at most; any change it shows renews it sooner.
@@ -117,8 +130,8 @@ DASHBOARD_CACHE_SECONDS = 60
 def dashboard_cache_key(*, user, query: str, language: str, is_coordinator: bool) -> str:
     """A key for one user's view of the dashboard that changes with everything the list shows.
 
-    New ideas, status changes, reviews, assignments, referral answers and conflicts of interest
-    declared or withdrawn each move one of the
+    New ideas, status changes, reviews, assignments, referral answers, conflicts of interest
+    declared or withdrawn, the resident's answers and notes each move one of the
     numbers below; so do the hour (ideas age) and the time limit. Edits made in the admin (a
     renamed theme, say) show within DASHBOARD_CACHE_SECONDS.
     """
@@ -130,6 +143,8 @@ def dashboard_cache_key(*, user, query: str, language: str, is_coordinator: bool
         (ReviewAssignment, "MAX", "id"), (ReviewAssignment, "COUNT", "id"),
         (Referral, "MAX", "id"), (Referral, "MAX", "answered_at"),
         (ConflictDeclaration, "MAX", "id"), (ConflictDeclaration, "MAX", "withdrawn_at"),
+        # The "answered, waiting for you" mark: an answer comes in, a note is written.
+        (IdeaQuestion, "MAX", "answered_at"), (Note, "MAX", "id"),
     ]
     sql = "SELECT " + ", ".join(
         f"(SELECT {function}({connection.ops.quote_name(column)}) "  # noqa: S608
@@ -376,6 +391,7 @@ def idea_for_page(reference: str) -> Idea | None:
         .prefetch_related(
             "themes", "support_wanted",
             Prefetch("events", queryset=IdeaEvent.objects.select_related("actor")),
+            Prefetch("questions", queryset=IdeaQuestion.objects.select_related("asked_by")),
             Prefetch("referrals", queryset=Referral.objects.select_related("partner")
                      .prefetch_related("answers", "support_reports__kind",
                                        Prefetch("events", queryset=ReferralEvent.objects
@@ -392,6 +408,32 @@ def idea_for_page(reference: str) -> Idea | None:
         .filter(reference=reference)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One line of the committee's history of an idea; `answer` is the resident's answer
+    that made this move (the question it answers is `answer.question`)."""
+
+    event: IdeaEvent
+    answer: IdeaQuestion | None = None
+
+
+def idea_history(idea: Idea) -> list[HistoryLine]:
+    """The status changes with the resident's answers beside the moves they made (needs
+    `events` and `questions` prefetched, as `idea_for_page` does)."""
+    answered = sorted((q for q in idea.questions.all() if q.answered_at),
+                      key=lambda q: q.answered_at)
+    lines = []
+    for event in idea.events.all():
+        answer = None
+        if (event.from_status == Status.NEEDS_INFORMATION and event.actor_id is None
+                and event.actor_label == "resident"):
+            # The answer is saved just before the move it causes, in the same transaction.
+            earlier = [q for q in answered if q.answered_at <= event.created_at]
+            answer = earlier[-1] if earlier else None
+        lines.append(HistoryLine(event=event, answer=answer))
+    return lines
 
 
 def linked_ideas(idea: Idea) -> list[Idea]:
@@ -463,6 +505,7 @@ def meeting_agenda() -> QuerySet[Idea]:
             "themes", reviews_with_scores(),
             Prefetch("conflicts", queryset=ConflictDeclaration.objects.active()
                      .only("idea", "member", "withdrawn_at")),
+            Prefetch("questions", queryset=IdeaQuestion.objects.select_related("asked_by")),
         )
         .order_by("created_at")
     )

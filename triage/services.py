@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ideas import workflow
 from ideas.models import Idea
-from ideas.services import idea_mark_referred, idea_transition
+from ideas.services import idea_mark_referred, idea_transition, owner_mail
 from partners.models import Partner
 from partners.selectors import referral_recipients, suggestions_for_idea
 from portal.outbox.models import MessageKind
@@ -17,6 +17,7 @@ from portal.outbox.services import message_enqueue
 from portal.roles import SYSTEM, Actor, Role, actor_label, actor_user, user_roles
 from triage import referral_workflow
 from triage.answer_links import answer_url
+from triage.disclosure import what_partner_may_know
 from triage.models import (
     ConflictDeclaration,
     Criterion,
@@ -236,6 +237,7 @@ def idea_refer(
                 recipient=contact.email,
                 template="referral",
                 context={"referral": referral, "idea": idea, "contact": contact,
+                         "owner": what_partner_may_know(referral),
                          "reasons": reasons.get(referral.partner_id, ()),
                          "answer_url": answer_url(referral=referral, contact=contact, answers=0)},
                 language=contact.language,
@@ -297,16 +299,10 @@ def referral_transition(
 
 
 def _tell_owner_of_acceptance(referral: Referral) -> None:
-    idea = referral.idea
-    if not idea.submitter_email or idea.anonymised_at is not None:
-        return
     # Only public facts: which partner said yes. Nothing the partner wrote goes to the owner.
-    message_enqueue(
-        kind=MessageKind.STATUS_CHANGE, recipient=idea.submitter_email,
-        template="referral_accepted", context={"idea": idea, "referral": referral},
-        language=idea.language, idempotency_key=f"referral-accepted:{referral.pk}:resident",
-        about=idea,
-    )
+    owner_mail(idea=referral.idea, kind=MessageKind.STATUS_CHANGE, template="referral_accepted",
+               context={"referral": referral},
+               idempotency_key=f"referral-accepted:{referral.pk}:resident")
 
 
 def _idea_follows_referrals(referral: Referral, *, move: referral_workflow.Move,

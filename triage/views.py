@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ideas import workflow
 from ideas.models import Idea
-from ideas.services import idea_transition
+from ideas.services import idea_ask_question, idea_transition
 from portal.roles import COMMITTEE_ROLES, Role, has_role, role_required, user_roles
 from portal.spreadsheets import spreadsheet_row
 from triage import referral_workflow, selectors
@@ -31,12 +31,14 @@ from triage.forms import (
     CriterionForm,
     LinkForm,
     NoteForm,
+    PartnerReplyForm,
     ReferForm,
     ReferralCancelForm,
     ReviewForm,
     TransitionForm,
 )
-from triage.models import Criterion, Note, Recommendation
+from triage.models import AnswerKind, Criterion, Note, Recommendation
+from triage.partner_answers import AnswerError, referral_reply
 from triage.referral_workflow import ReferralMoveNotAllowed, ReferralState
 from triage.services import (
     REVIEWABLE_STATES,
@@ -204,12 +206,22 @@ def _idea_page(request, idea: Idea, refer_form: ReferForm | None = None, status:
                    and (not declared or has_role(user, *COORDINATING)))
     criteria = list(selectors.active_criteria()) if may_review else []
     organisations = selectors.member_organisations(user)
+    # A reply form under each referral whose partner asked the committee a question.
+    for referral in idea.referrals.all():
+        asked = any(answer.kind == AnswerKind.QUESTION for answer in referral.answers.all())
+        referral.reply_form = None
+        if asked and roles & set(COORDINATING):
+            referral.reply_form = (forms.get("reply_form")
+                                   if forms.get("reply_referral") == referral.pk
+                                   else PartnerReplyForm(auto_id=f"reply-{referral.pk}-%s"))
     return render(
         request,
         "triage/idea_detail.html",
         {
             "idea": idea,
             "events": idea.events.all(),
+            "history": selectors.idea_history(idea),
+            "questions": idea.questions.all(),
             "referrals": _referral_rows(idea, user, forms.get("cancel_form")),
             "notes": idea.notes.all(),
             "assignments": idea.assignments.all(),
@@ -259,9 +271,15 @@ def idea_move(request, reference: str):
     form = TransitionForm(request.POST, idea=idea, actor=request.user)
     if form.is_valid():
         try:
-            idea_transition(idea=idea, to=form.cleaned_data["to"], actor=request.user,
-                            message_to_owner=form.cleaned_data["message_to_owner"],
-                            internal_note=form.cleaned_data["internal_note"])
+            if form.cleaned_data["to"] == workflow.Status.NEEDS_INFORMATION:
+                # A question to the resident: kept with its answer, mailed with how to answer.
+                idea_ask_question(idea=idea, question=form.cleaned_data["message_to_owner"],
+                                  actor=request.user,
+                                  internal_note=form.cleaned_data["internal_note"])
+            else:
+                idea_transition(idea=idea, to=form.cleaned_data["to"], actor=request.user,
+                                message_to_owner=form.cleaned_data["message_to_owner"],
+                                internal_note=form.cleaned_data["internal_note"])
         except workflow.TransitionNotAllowed as error:
             form.add_error("to", str(error))
         else:
@@ -310,6 +328,27 @@ def referral_cancel_view(request, reference: str, pk: int):
                              % {"partner": referral.partner.name})
             return _to_idea(idea, "referrals-heading")
     return _idea_page(request, idea, cancel_form=form, status=400)
+
+
+@require_POST
+@role_required(*COORDINATING)
+def referral_reply_view(request, reference: str, pk: int):
+    """The coordinator answers a partner's question: a mail to the partner through the outbox."""
+    idea = _get_idea(reference)
+    referral = next((r for r in idea.referrals.all() if r.pk == pk), None)
+    if referral is None:
+        raise Http404
+    form = PartnerReplyForm(request.POST, auto_id=f"reply-{referral.pk}-%s")
+    if form.is_valid():
+        try:
+            referral_reply(referral=referral, text=form.cleaned_data["text"], actor=request.user)
+        except AnswerError as error:
+            form.add_error("text", str(error))
+        else:
+            messages.success(request, _("Your answer is sent to %(partner)s.")
+                             % {"partner": referral.partner.name})
+            return _to_idea(idea, "referrals-heading")
+    return _idea_page(request, idea, status=400, reply_form=form, reply_referral=referral.pk)
 
 
 def _to_idea(idea: Idea, anchor: str):

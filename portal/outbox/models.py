@@ -27,6 +27,9 @@ class Message(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=MessageKind.choices)
     recipient = models.EmailField(_("recipient"))
+    # Where a reply goes, when not to the portal: the partner who asked, in the coordinator's
+    # notice of a partner's question.
+    reply_to = models.EmailField(_("reply to"), blank=True)
     subject = models.CharField(_("subject"), max_length=250)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)

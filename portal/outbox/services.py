@@ -46,9 +46,12 @@ def message_enqueue(
     language: str,
     idempotency_key: str,
     about: models.Model | None = None,
+    reply_to: str = "",
 ) -> Message:
     """Render `emails/<template>` in the recipient's language and store it to be sent.
 
+    Everything is rendered under `language`: pass lazy labels (gettext_lazy) or codes in
+    `context`, never text already translated in the language of whoever acts.
     Call inside the transaction of the change that causes the mail: the row commits with it,
     and the send is queued only after the commit. The same key never makes a second row.
     """
@@ -64,6 +67,7 @@ def message_enqueue(
     message = Message.objects.create(
         kind=kind,
         recipient=recipient,
+        reply_to=reply_to,
         subject=subject[:250],
         body_text=body_text,
         body_html=body_html,
@@ -160,6 +164,7 @@ def message_deliver(message: Message) -> Delivery:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient],
         headers={"Message-ID": message.message_id},
+        reply_to=[message.reply_to] if message.reply_to else None,
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

@@ -49,3 +49,22 @@ def valid_form(**overrides) -> dict:
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture
+def staff_client(client, outreach_staff):
+    """Outreach staff, logged in."""
+    client.force_login(outreach_staff)
+    return client
+
+
+@pytest.fixture
+def event(db):
+    """A caravan stop where staff register ideas."""
+    from ideas.models import OutreachEvent
+    from tests.factories import municipality
+
+    return OutreachEvent.objects.create(
+        name="Karavanen i Kopparberg", kind="caravan_tour", municipality=municipality("1864"),
+        place="Utanför Ica",
+    )

@@ -11,20 +11,6 @@ from tests.factories import municipality
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, outreach_staff):
-    client.force_login(outreach_staff)
-    return client
-
-
-@pytest.fixture
-def event():
-    return OutreachEvent.objects.create(
-        name="Karavanen i Kopparberg", kind="caravan_tour", municipality=municipality("1864"),
-        place="Utanför Ica",
-    )
-
-
 def fast_form(**overrides) -> dict:
     from ideas.models import Theme
 

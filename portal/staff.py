@@ -1,0 +1,24 @@
+"""Who on the staff is told of what, and in which language their notices are written."""
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from portal.roles import Role
+
+
+def staff_language(user=None) -> str:
+    """The language of a notice to a staff member: their preference if the account has one
+    (a `language` attribute), the portal's default (Swedish) otherwise."""
+    language = getattr(user, "language", "") if user is not None else ""
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+def coordinator_recipients() -> list[str]:
+    """The coordinator's address (COORDINATOR_EMAIL) and every active coordinator's own email."""
+    emails = [settings.COORDINATOR_EMAIL] if settings.COORDINATOR_EMAIL else []
+    users = (get_user_model().objects.filter(is_active=True, groups__name=Role.COORDINATOR.value)
+             .exclude(email="").order_by("pk").values_list("email", flat=True))
+    for email in users:
+        if email.lower() not in {known.lower() for known in emails}:
+            emails.append(email)
+    return emails
