@@ -275,6 +275,8 @@ def test_my_data_gives_a_question_the_time_it_was_asked_not_the_time_it_was_answ
     asked = idea.events.get(to_status=workflow.Status.NEEDS_INFORMATION)
     asked_at = asked.created_at - timedelta(days=3)
     type(asked).objects.filter(pk=asked.pk).update(created_at=asked_at)
+    # The move to "needs information" keeps the question (idea_ask_question): asked then too.
+    IdeaQuestion.objects.filter(idea=idea).update(asked_at=asked_at)
 
     client.post(url("answer", submitted), {"answer": "Tisdagar och fredagar"})
     data = json.loads(client.post(url("my_data", submitted)).content)
