@@ -189,7 +189,8 @@ class IdeaDetailsForm(forms.Form):
     organisation_name = OneLine(
         label=_("Association or organisation"), max_length=200, required=False,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
-        help_text=_("Optional. Leave empty if you write as a private person."),
+        help_text=_("Optional. Leave empty if you write as a private person. Partners who get "
+                    "your idea see this name, so that they know whose idea it is."),
     )
     organisation_kind = forms.ChoiceField(
         label=_("You write as"), choices=OrganisationKind.choices,

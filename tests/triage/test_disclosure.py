@@ -130,3 +130,18 @@ def test_consent_withdrawn_after_the_referral_hides_the_contact_details(coordina
     Idea.objects.filter(pk=idea.pk).update(share_contact_with_partners=False)
     referral = Referral.objects.select_related("idea").get(pk=referral.pk)
     assert what_partner_may_know(referral).level == "nothing"
+
+
+@pytest.mark.parametrize(("language", "sentence"), [
+    ("sv", "Partner som får din idé ser namnet, så att de vet vems idén är."),
+    ("en", "Partners who get your idea see this name, so that they know whose idea it is."),
+    ("ar", "يرى الشركاء الذين يتلقون فكرتك هذا الاسم"),
+])
+def test_the_form_tells_an_association_that_partners_see_its_name(db, language, sentence):
+    """The "organisation" level shares the association's name without the sharing consent:
+    the form says so next to the field, in the resident's language, before anything is sent."""
+    page = Client(headers={"accept-language": language}).get(reverse("ideas:submit"))
+    html = page.content.decode()
+    assert f'<html lang="{language}"' in html
+    field_help = html[html.index('id="id_organisation_name_helptext"'):][:400]
+    assert sentence in field_help
