@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas.tokens import derive_tracking_token, hash_token, tracking_token_for
 from ideas.workflow import Status
+from portal.roles import actor_display
 
 
 class Vocabulary(models.Model):
@@ -261,6 +262,11 @@ class IdeaEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def actor_display(self) -> str:
+        """Who made the change, as the staff pages say it."""
+        return actor_display(self.actor, self.actor_label)
 
 
 class IdeaQuestion(models.Model):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -115,6 +116,21 @@ def actor_label(actor) -> str:
     if isinstance(actor, ResidentActor | SystemActor | PartnerLinkActor):
         return actor.label
     return ""
+
+
+# What the staff pages call the actors the audit rows record by code (see actor_label).
+ACTOR_LABEL_DISPLAY = {
+    "resident": _("the idea's owner"),
+    "outreach": _("outreach staff"),
+    "system": _("Idélotsen, automatic"),
+}
+
+
+def actor_display(user, label: str) -> str:
+    """Name who made an audited change: the user's name, or the code said in the reader's words."""
+    if user is not None:
+        return user.get_username()
+    return str(ACTOR_LABEL_DISPLAY.get(label, label))
 
 
 def has_role(user, *roles: Role) -> bool:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
 from partners.models import Partner
+from portal.roles import actor_display
 from triage import referral_workflow
 from triage.referral_workflow import ReferralState
 
@@ -89,6 +90,11 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.from_state} → {self.to_state}"
+
+    @property
+    def actor_display(self) -> str:
+        """Who made the change, as the staff pages say it."""
+        return actor_display(self.actor, self.actor_label)
 
 
 class Criterion(models.Model):

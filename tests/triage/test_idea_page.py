@@ -185,3 +185,23 @@ def test_the_attachments_link_to_the_committees_download(committee_client, setti
     page = committee_client.get(_url(idea)).content.decode()
     assert reverse("ideas:attachment", args=[attachment.pk]) in page
     assert "skiss.pdf" in page
+
+
+def test_the_history_names_actors_without_an_account_in_the_readers_language(
+        coordinator_client, coordinator):
+    """The audit keeps codes ("resident", "system", "outreach"); the page says who in Swedish."""
+    from ideas import services as idea_services
+    from ideas.models import IdeaEvent
+
+    idea = IdeaFactory(in_review=True)
+    idea_services.idea_transition(idea=idea, to=workflow.Status.NEEDS_INFORMATION,
+                                  actor=coordinator, message_to_owner="Hur många kommer?")
+    idea_services.idea_answer_question(idea=idea, answer="Ungefär tjugo.")
+    IdeaEvent.objects.create(idea=idea, to_status=idea.status, actor_label="outreach")
+    IdeaEvent.objects.create(idea=idea, to_status=idea.status, actor_label="system")
+    page = coordinator_client.get(_url(idea)).content.decode()
+    assert "(idéns ägare)" in page
+    assert "(uppsökande personal)" in page
+    assert "(Idélotsen, automatiskt)" in page
+    for code in ("(resident)", "(outreach)", "(system)"):
+        assert code not in page
