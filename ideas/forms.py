@@ -108,8 +108,9 @@ def sniff_content_type(upload) -> str | None:
     return None
 
 
-def started_value() -> str:
-    return signing.Signer(salt=STARTED_SALT).sign(str(int(time.time())))
+def started_value(at: float | None = None) -> str:
+    """The signed time the form was handed out: now, or `at` (a timestamp) for a draft."""
+    return signing.Signer(salt=STARTED_SALT).sign(str(int(time.time() if at is None else at)))
 
 
 def started_seconds_ago(value: str) -> float | None:

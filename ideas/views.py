@@ -144,8 +144,12 @@ def idea_submit(request: HttpRequest) -> HttpResponse:
     draft = _session_draft(request)
     if request.method != "POST":
         if draft is not None:
-            return render(request, "ideas/idea_submit.html",
-                          {"form": IdeaSubmitForm(initial=_draft_initial(draft)), "draft": draft})
+            # The form was filled in when the draft was saved: its clock starts then, so that
+            # sending a reopened draft at once is not taken for a machine's haste.
+            return render(request, "ideas/idea_submit.html", {
+                "form": IdeaSubmitForm(initial=_draft_initial(draft)), "draft": draft,
+                "started": started_value(at=draft.created_at.timestamp()),
+            })
         return _blank_form_page(request)
 
     form = IdeaSubmitForm(request.POST, request.FILES)

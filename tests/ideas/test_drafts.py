@@ -1,9 +1,11 @@
 """Save and continue later: a draft link sent by email reopens the form filled in."""
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from ideas.models import Idea, IdeaDraft
 from portal.outbox.models import Message
@@ -151,3 +153,19 @@ def test_saving_drafts_counts_against_the_rate_limit(client, settings):
 def test_after_saving_a_draft_the_form_on_the_same_computer_is_empty(client):
     save_draft(client, title="Hemlig idé")
     assert "Hemlig idé" not in client.get(SUBMIT).content.decode()
+
+
+def test_a_reopened_draft_sent_at_once_is_not_called_too_fast(
+    client, django_capture_on_commit_callbacks
+):
+    """Everything is filled in already: ticking the consent and sending takes two seconds."""
+    with django_capture_on_commit_callbacks(execute=True):
+        save_draft(client)
+    IdeaDraft.objects.update(created_at=timezone.now() - timedelta(hours=1))
+    link = re.search(r"(/idea/draft/[\w-]+/)", mail.outbox[0].body).group(1)
+    page = client.get(link, follow=True).content.decode()
+    started = re.search(r'name="started" value="([^"]+)"', page).group(1)
+    response = client.post(SUBMIT, valid_form(started=started), follow=True)
+    assert "That was very fast" not in response.content.decode()
+    assert "Det gick väldigt fort" not in response.content.decode()
+    assert Idea.objects.count() == 1
