@@ -73,3 +73,15 @@ def test_the_coordinator_pages_pass_axe(portal, coordinator):
     assert portal.page.get_by_text("Mötesplats").count() >= 1
     portal.visit("/triage/criteria/")
     portal.follow("main table a[href$='/criteria/1/']")
+
+
+def test_each_comment_label_stands_on_its_own_line_below_the_scores(portal, committee_member):
+    """A short criterion's comment label used to sit beside "Can't assess", reading as one."""
+    idea = IdeaFactory(in_review=True)
+    portal.login(committee_member)
+    portal.visit(f"/triage/ideas/{idea.reference}/")
+    for criterion in Criterion.objects.filter(is_active=True):
+        last_choice = portal.page.locator(f"input[name=score_{criterion.pk}]").last
+        label = portal.page.locator(f"label[for=id_comment_{criterion.pk}]")
+        choice_box, label_box = last_choice.bounding_box(), label.bounding_box()
+        assert label_box["y"] >= choice_box["y"] + choice_box["height"], criterion.name
