@@ -206,14 +206,16 @@ def _idea_page(request, idea: Idea, refer_form: ReferForm | None = None, status:
                    and (not declared or has_role(user, *COORDINATING)))
     criteria = list(selectors.active_criteria()) if may_review else []
     organisations = selectors.member_organisations(user)
+    referral_rows = _referral_rows(idea, user, forms.get("cancel_form"))
     # A reply form under each referral whose partner asked the committee a question.
-    for referral in idea.referrals.all():
+    for row in referral_rows:
+        referral = row["referral"]
         asked = any(answer.kind == AnswerKind.QUESTION for answer in referral.answers.all())
-        referral.reply_form = None
+        row["reply_form"] = None
         if asked and roles & set(COORDINATING):
-            referral.reply_form = (forms.get("reply_form")
-                                   if forms.get("reply_referral") == referral.pk
-                                   else PartnerReplyForm(auto_id=f"reply-{referral.pk}-%s"))
+            row["reply_form"] = (forms.get("reply_form")
+                                 if forms.get("reply_referral") == referral.pk
+                                 else PartnerReplyForm(auto_id=f"reply-{referral.pk}-%s"))
     return render(
         request,
         "triage/idea_detail.html",
@@ -222,7 +224,7 @@ def _idea_page(request, idea: Idea, refer_form: ReferForm | None = None, status:
             "events": idea.events.all(),
             "history": selectors.idea_history(idea),
             "questions": idea.questions.all(),
-            "referrals": _referral_rows(idea, user, forms.get("cancel_form")),
+            "referrals": referral_rows,
             "notes": idea.notes.all(),
             "assignments": idea.assignments.all(),
             "conflicts": idea.conflicts.all(),
