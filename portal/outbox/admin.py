@@ -17,6 +17,14 @@ class MessageAdmin(admin.ModelAdmin):
                        if f.name not in ("body_text", "body_html")]
     actions = ["resend"]
 
+    # Every mail is written by message_enqueue in the transaction of the change that causes
+    # it; a row made or removed by hand would be a mail nobody asked for, or a lost record.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
     @admin.action(description=_("Send the selected failed or sent messages again"))
     def resend(self, request, queryset):
         # The action is named for failed and sent messages: choosing it is the question asked.

@@ -172,3 +172,17 @@ def test_private_links_are_left_out_when_the_site_lives_under_a_path(committee_c
     page = committee_client.get(reverse("outbox:detail", args=[message.pk])).content.decode()
     assert "Följ din idé: [privat länk, visas inte]" in page
     assert "hemlig" not in page
+
+
+def test_the_admin_cannot_make_or_remove_a_mail_by_hand(client):
+    """Mail is written only by the outbox service, in the change's transaction."""
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    message = make_message(state=MessageState.SENT)
+
+    changelist = client.get(reverse("admin:outbox_message_changelist")).content.decode()
+    assert reverse("admin:outbox_message_add") not in changelist
+    assert client.get(reverse("admin:outbox_message_add")).status_code == 403
+    delete_url = reverse("admin:outbox_message_delete", args=[message.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert state_of(message).pk == message.pk
