@@ -324,6 +324,16 @@ def test_a_partner_contact_sees_only_the_referrals_to_its_organisation(client):
     assert theirs.state == ReferralState.SENT
 
 
+def test_the_partner_list_names_each_referrals_state_once(client):
+    waiting = ReferralFactory(idea__title="Bybuss i Tiveden")
+    partner_login(client, waiting.partner)
+
+    page = client.get(reverse("partner_portal:referral_list")).content.decode()
+    row = page[page.index("Bybuss i Tiveden"):page.index("</tr>", page.index("Bybuss i Tiveden"))]
+    assert row.count("Väntar på ert svar") == 1
+    assert 'class="badge text-bg-warning">Väntar på ert svar</span>' in row
+
+
 def test_a_partner_login_without_an_organisation_sees_no_referrals(client):
     referral = ReferralFactory(idea__title="Bybuss i Tiveden")
     client.force_login(UserFactory(roles=[Role.PARTNER_CONTACT]))
