@@ -38,6 +38,8 @@ def test_the_coordinator_triages_and_refers_an_idea_with_the_keyboard_only(porta
         with portal.navigation():
             keyboard.press("Space")
         assert Idea.objects.get(pk=idea.pk).status == state
+        # Back on the page, the keyboard goes on from the move control, not from the top.
+        assert portal.page.evaluate("document.activeElement.id") == "move-heading"
 
     portal.tab_to(f"main form[action$='/refer/'] input[name=partners][value='{partner.pk}']")
     keyboard.press("Space")
