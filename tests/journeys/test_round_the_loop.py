@@ -195,7 +195,7 @@ def test_the_owner_reads_the_question_and_never_the_internal_note(journey, resid
 
     mail = journey.last_mail_to(idea.owner)
     assert QUESTION[idea.language] in mail
-    assert_for_the_owner(journey, idea, mail, status=S.NEEDS_INFORMATION)
+    assert_for_the_owner(journey, idea, mail)
     if idea.owner.name:
         assert idea.owner.name in mail.text, "the question mail does not greet the owner by name"
     page = journey.tracking_page(idea)
