@@ -408,6 +408,15 @@ class Journey:
         response = self._act(lambda: client.post(path, {"reason": reason}))
         self._moved(idea, response, workflow.Status.WITHDRAWN, "the owner's withdrawal")
 
+    def resident_erases(self, idea: JourneyIdea) -> Page:
+        """The owner erases their personal data from the tracking page."""
+        client = self.resident(idea)
+        path = reverse("ideas:erase", kwargs={"token": idea.tracking_path.split("/")[2]})
+        response = self._act(lambda: client.post(path))
+        if response.status_code != 302:
+            raise self._refused(response, "the owner's erasure was not made")
+        return Page.of(client.get(response["Location"]))
+
     # -- the committee ------------------------------------------------------------------------
     def coordinator_page(self, idea: JourneyIdea, *, client: Client | None = None) -> Page:
         response = (client or self.staff).get(
@@ -417,6 +426,11 @@ class Journey:
 
     def member_page(self, idea: JourneyIdea) -> Page:
         return self.coordinator_page(idea, client=self.member)
+
+    def agenda(self) -> Page:
+        response = self.staff.get(reverse("triage:meeting"))
+        assert response.status_code == 200, f"the agenda: HTTP {response.status_code}"
+        return Page.of(response)
 
     def dashboard(self, *, client: Client | None = None, query: str = "") -> Page:
         response = (client or self.staff).get(reverse("triage:dashboard") + query)

@@ -88,7 +88,7 @@ def test_the_move_control_is_one_form_whose_text_fields_say_who_reads_them(journ
 
 
 def test_a_partners_question_reaches_the_committee_with_a_way_to_reply(journey):
-    idea, partner = referred(journey, ENGLISH_PRIVATE)
+    idea, partner = referred(journey, ENGLISH_PRIVATE, after_a_question=False)
     since = journey.mark()
 
     journey.partner_answers_from_mail(partner, idea, answer="question", text=PARTNER_QUESTION)
@@ -109,7 +109,7 @@ def test_a_partners_question_reaches_the_committee_with_a_way_to_reply(journey):
 
 
 def test_the_last_decline_brings_the_idea_back_and_the_owner_never_reads_the_reason(journey):
-    idea, partner = referred(journey, ENGLISH_PRIVATE)
+    idea, partner = referred(journey, ENGLISH_PRIVATE, after_a_question=False)
     since = journey.mark()
 
     journey.partner_answers_from_mail(partner, idea, answer="decline", text=DECLINE_REASON)
@@ -155,3 +155,20 @@ def test_the_receipt_carries_a_fingerprint_of_the_submitted_text(journey):
 
     assert fingerprint in journey.last_mail_to(idea.owner)
     assert fingerprint in journey.tracking_page(idea)
+
+
+def test_erasure_reaches_the_partner_that_got_the_owners_details(journey):
+    sharing = Resident("sv", "private", shares_contact=True)
+    idea, partner = referred(journey, sharing, after_a_question=False)
+    owner = idea.owner
+    since = journey.mark()
+
+    page = journey.resident_erases(idea)
+
+    for detail in (owner.name, owner.email, owner.phone):
+        assert detail not in page
+        for mail in journey.mails_to(partner):
+            assert detail not in mail, f"a stored mail to the partner still holds “{detail}”"
+        assert detail not in journey.partner_page(partner, idea)
+    told = [m for m in journey.new_mails_to(partner, since) if idea.reference in m]
+    assert told, "the partner that got the owner's details was not told to delete them"

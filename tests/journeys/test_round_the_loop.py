@@ -92,8 +92,12 @@ def answered(journey, resident: Resident):
     return idea
 
 
-def referred(journey, resident: Resident):
-    idea = answered(journey, resident)
+def referred(journey, resident: Resident, *, after_a_question: bool = True):
+    if after_a_question:
+        idea = answered(journey, resident)
+    else:
+        idea = submitted(journey, resident)
+        journey.coordinator_screens(idea)
     partner = journey.partner("Byalaget Ramsberg")
     journey.coordinator_refers(idea, [partner], note_to_partners=NOTE_TO_PARTNERS,
                                message_to_owner=MESSAGE_ON_REFERRAL[idea.language])
@@ -227,6 +231,7 @@ def test_the_committee_reads_the_answer_beside_the_question_and_is_told(journey,
         assert notices, f"{reader.get_username()} was not told of the answer"
         assert reverse("triage:idea_detail", args=[idea.reference]) in notices[-1].text
     assert ANSWER[idea.language] in journey.member_page(idea)
+    assert ANSWER[idea.language] in journey.agenda(), "the agenda does not show the answer"
 
 
 @each_resident
