@@ -474,6 +474,12 @@ class Journey:
              "note_to_partners": note_to_partners, "message_to_owner": message_to_owner}))
         self._moved(idea, response, workflow.Status.REFERRED, "the coordinator's referral")
 
+    def member_writes_note(self, idea: JourneyIdea, body: str) -> None:
+        """A committee member writes in the idea's discussion: for the committee only."""
+        response = self._act(lambda: self.member.post(
+            reverse("triage:idea_note", args=[idea.reference]), {"body": body}))
+        assert response.status_code == 302, f"the committee's note: HTTP {response.status_code}"
+
     def member_declares_conflict(self, idea: JourneyIdea, reason: str) -> None:
         response = self._act(lambda: self.member.post(
             reverse("triage:idea_conflict", args=[idea.reference]), {"reason": reason}))

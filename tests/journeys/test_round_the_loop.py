@@ -62,7 +62,7 @@ MESSAGE_ON_REFERRAL = {
     "en": "We have sent your idea to an association that can help you apply for funds.",
     "ar": "أرسلنا فكرتك إلى جمعية يمكنها مساعدتك في طلب التمويل.",
 }
-INTERNAL_NOTE_ON_REFERRAL = "Intern anteckning: byalaget har kapacitet i vår"
+COMMITTEE_NOTE = "Diskussion i utskottet: byalaget har kapacitet i vår, ta dem först"
 PARTNER_TO_COMMITTEE = "Till kommittén: vi tar upp det på styrelsemötet i januari."
 SUPPORT_TEXT = "Vi har hjälpt byn med ansökan om bygdemedel; den är inskickad."
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
@@ -98,6 +98,7 @@ def referred(journey, resident: Resident, *, after_a_question: bool = True):
     else:
         idea = submitted(journey, resident)
         journey.coordinator_screens(idea)
+    journey.member_writes_note(idea, COMMITTEE_NOTE)
     partner = journey.partner("Byalaget Ramsberg")
     journey.coordinator_refers(idea, [partner], note_to_partners=NOTE_TO_PARTNERS,
                                message_to_owner=MESSAGE_ON_REFERRAL[idea.language])
@@ -124,7 +125,7 @@ def assert_for_the_owner(journey, idea, mail, *, status: str | None = None) -> N
     assert page is not None, f"no link in the mail leads to the idea's page:\n{mail.text}"
     assert idea.reference in page, "the link in the mail opens another idea's page"
     assert_page_in_the_owners_language(idea, page)
-    assert INTERNAL_NOTE not in mail and INTERNAL_NOTE_ON_REFERRAL not in mail
+    assert INTERNAL_NOTE not in mail and COMMITTEE_NOTE not in mail
     assert NOTE_TO_PARTNERS not in mail and PARTNER_TO_COMMITTEE not in mail
 
 
@@ -144,7 +145,7 @@ def assert_page_in_the_owners_language(idea, page) -> None:
 
 
 def assert_owner_never_reads_notes(page) -> None:
-    for note in (INTERNAL_NOTE, INTERNAL_NOTE_ON_REFERRAL, NOTE_TO_PARTNERS, PARTNER_TO_COMMITTEE):
+    for note in (INTERNAL_NOTE, COMMITTEE_NOTE, NOTE_TO_PARTNERS, PARTNER_TO_COMMITTEE):
         assert note not in page, f"the owner's page {page.url} shows “{note}”"
 
 
@@ -241,6 +242,7 @@ def test_the_partner_learns_of_the_owner_only_what_the_owner_allowed(journey, re
 
     mails = [m for m in journey.mails_to(partner) if idea.reference in m]
     assert len(mails) == 1, f"the partner got {len(mails)} mails about the referral, not one"
+    assert mails[0].language == partner.contact.language
     pages = {
         "referral mail": mails[0],
         "answer page": journey.partner_answer_page_from_mail(partner, idea),
@@ -248,7 +250,7 @@ def test_the_partner_learns_of_the_owner_only_what_the_owner_allowed(journey, re
     }
     for where, seen in pages.items():
         assert NOTE_TO_PARTNERS in seen, f"the {where} lacks the note to the partners"
-        for meant_for_others in (INTERNAL_NOTE, INTERNAL_NOTE_ON_REFERRAL,
+        for meant_for_others in (INTERNAL_NOTE, COMMITTEE_NOTE,
                                  MESSAGE_ON_REFERRAL[idea.language]):
             assert meant_for_others not in seen, f"the {where} shows “{meant_for_others}”"
         for detail in (owner.name, owner.email, owner.phone):
