@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.defaults import page_not_found, permission_denied
 from django_ratelimit.core import is_ratelimited
 
-from ideas import selectors, services, workflow
+from ideas import hooks, selectors, services, workflow
 from ideas.form_cache import form_cache_version, page_is_shared, shared_page
 from ideas.forms import (
     AssistedIdeaForm,
@@ -385,6 +385,7 @@ def _track_page(request: HttpRequest, idea: Idea, token: str, *,
         "token": token,
         "public_status": workflow.public_label(idea.status),
         "history": selectors.idea_public_history(idea),
+        "partners": hooks.partner_lines_for_owner(idea),
         "question": question,
         "form": answer_form or (QuestionAnswerForm() if question else None),
         "can_withdraw": workflow.find(idea.status, workflow.Status.WITHDRAWN) is not None,

@@ -30,10 +30,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from ideas.hooks import OwnerPartnerLine
 from ideas.models import Idea, IdeaEvent, IdeaQuestion
 from ideas.workflow import Status
 from partners.models import Partner
 from portal.roles import Role, has_role
+from triage import referral_workflow
+from triage.disclosure import CONTACT, what_partner_may_know
 from triage.models import (
     ConflictDeclaration,
     Criterion,
@@ -515,3 +518,18 @@ def excluded_members(idea: Idea) -> set[int]:
     """Members with an active conflict, left out of everything that counts the idea's reviews
     (needs `conflicts` prefetched or queries)."""
     return {conflict.member_id for conflict in idea.conflicts.all() if conflict.is_active}
+
+
+def referrals_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
+    """Who received the idea, when, what they got and what they answered, as the owner reads
+    it on the tracking page (the owner labels of the referral table, still lazy)."""
+    return [
+        OwnerPartnerLine(
+            partner=referral.partner.name,
+            sent_at=referral.created_at,
+            answer=referral_workflow.OWNER_LABELS[referral_workflow.ReferralState(referral.state)],
+            knows_who_you_are=what_partner_may_know(referral).level == CONTACT,
+        )
+        for referral in idea.referrals.select_related("partner", "idea").order_by("created_at",
+                                                                                   "pk")
+    ]
