@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ideas import workflow
+from ideas import hooks, workflow
 from ideas.models import (
     Channel,
     Idea,
@@ -337,11 +337,14 @@ def idea_erase_personal_data(*, idea: Idea) -> Idea:
     """Erase what identifies the submitter; the idea itself stays, anonymised.
 
     The submitter's name, email and phone also leave the outbox rows about the idea (receipts,
-    status mails, referrals naming the idea), and mail not yet sent to them is stopped.
+    status mails, referrals naming the idea), and mail not yet sent to them is stopped. Every
+    partner who got the details is told by mail to delete them (`hooks.before_erasure`).
     """
     locked = Idea.objects.select_for_update().get(pk=idea.pk)
     if locked.anonymised_at is not None:
         return locked
+    # Every partner who got the owner's details is told to delete them (triage fills the hook).
+    hooks.erasure_starts(locked)
     email = locked.submitter_email
     # The organisation's name goes too: for a small association it says who the submitter is.
     personal = [v for v in (email, locked.submitter_phone, locked.submitter_name,

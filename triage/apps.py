@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class TriageConfig(AppConfig):
     name = "triage"
     verbose_name = _("Triage")
+
+    def ready(self) -> None:
+        from ideas import hooks
+        from triage.selectors import referrals_for_owner
+        from triage.services import partners_told_to_delete_owner_details
+
+        # The referrals live here; `ideas` asks for them through its hooks, never by import.
+        if referrals_for_owner not in hooks.owner_partner_lines:
+            hooks.owner_partner_lines.append(referrals_for_owner)
+        if partners_told_to_delete_owner_details not in hooks.before_erasure:
+            hooks.before_erasure.append(partners_told_to_delete_owner_details)

@@ -17,7 +17,7 @@ from portal.outbox.services import message_enqueue
 from portal.roles import SYSTEM, Actor, Role, actor_label, actor_user, user_roles
 from triage import referral_workflow
 from triage.answer_links import answer_url
-from triage.disclosure import what_partner_may_know
+from triage.disclosure import CONTACT, what_partner_may_know
 from triage.models import (
     ConflictDeclaration,
     Criterion,
@@ -343,3 +343,26 @@ def referral_cancel(*, referral: Referral, actor: Actor, reason: str) -> Referra
             about=referral,
         )
     return referral
+
+
+def partners_told_to_delete_owner_details(idea: Idea) -> int:
+    """Tell every partner who got the owner's contact details to delete them; give how many
+    mails. Called by the erasure (`ideas.hooks.before_erasure`) while the details are still
+    there; the mail names the idea, never the details themselves."""
+    told = 0
+    referrals = idea.referrals.select_related("partner", "idea")
+    for referral in referrals:
+        if what_partner_may_know(referral).level != CONTACT:
+            continue
+        for contact in referral_recipients(referral.partner):
+            message_enqueue(
+                kind=MessageKind.NOTICE,
+                recipient=contact.email,
+                template="referral_erasure",
+                context={"referral": referral, "idea": idea, "contact": contact},
+                language=contact.language,
+                idempotency_key=f"referral:{referral.pk}:erasure:contact:{contact.pk}",
+                about=referral,
+            )
+            told += 1
+    return told
