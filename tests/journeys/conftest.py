@@ -31,6 +31,8 @@ from portal.roles import Role
 from tests.bench.forms import form_payload
 from tests.factories import PartnerFactory, UserFactory, municipality
 from tests.ideas.conftest import started_ago
+from triage.models import Recommendation
+from triage.selectors import active_criteria
 
 STAFF_LANGUAGE = "sv"  # the committee and the partner contacts work in Swedish
 
@@ -479,6 +481,15 @@ class Journey:
         response = self._act(lambda: self.member.post(
             reverse("triage:idea_note", args=[idea.reference]), {"body": body}))
         assert response.status_code == 302, f"the committee's note: HTTP {response.status_code}"
+
+    def member_submits_review(self, idea: JourneyIdea) -> None:
+        """The assigned member scores every active criterion and submits the review."""
+        payload = {"recommendation": Recommendation.values[0], "comment": "", "submit": "1"}
+        for criterion in active_criteria():
+            payload[f"score_{criterion.pk}"] = "4"
+        response = self._act(lambda: self.member.post(
+            reverse("triage:idea_review", args=[idea.reference]), payload))
+        assert response.status_code == 302, f"submitting the review: HTTP {response.status_code}"
 
     def member_declares_conflict(self, idea: JourneyIdea, reason: str) -> None:
         response = self._act(lambda: self.member.post(

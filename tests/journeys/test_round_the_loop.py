@@ -232,7 +232,12 @@ def test_the_committee_reads_the_answer_beside_the_question_and_is_told(journey,
         assert notices, f"{reader.get_username()} was not told of the answer"
         assert reverse("triage:idea_detail", args=[idea.reference]) in notices[-1].text
     assert ANSWER[idea.language] in journey.member_page(idea)
-    assert ANSWER[idea.language] in journey.agenda(), "the agenda does not show the answer"
+    # The agenda lists the ideas ready for the meeting (in review, every assigned review in):
+    # once the member has reviewed it, the idea is there with the question and its answer.
+    journey.member_submits_review(idea)
+    agenda = journey.agenda()
+    assert idea.reference in agenda, "the reviewed idea is not on the agenda"
+    assert ANSWER[idea.language] in agenda, "the agenda does not show the answer"
 
 
 @each_resident
