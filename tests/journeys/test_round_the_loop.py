@@ -16,7 +16,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from ideas import workflow
-from tests.journeys.conftest import expected_public_label, swedish_words_for_owners
+from tests.journeys.conftest import (
+    expected_public_label,
+    swedish_words_for_owners,
+    visible_text,
+)
 
 S = workflow.Status
 
@@ -144,6 +148,26 @@ def assert_page_in_the_owners_language(idea, page) -> None:
     assert_in_the_owners_language(idea, page.text, what=f"the page {page.url}")
 
 
+def assert_receipt_in_the_owners_language(idea, page) -> None:
+    """The printed intake receipt is the staff member's page (their menus, their language),
+    with the receipt itself, the part the resident takes home, marked up and written in the
+    resident's language."""
+    section = re.search(r'<div class="receipt" lang="([^"]*)" dir="([^"]*)">(.*?)'
+                        r'<div class="no-print', page.html, re.S)
+    assert section, f"the page {page.url} has no receipt section"
+    lang, direction, markup = section.groups()
+    assert lang == idea.language, f"the receipt section is lang={lang!r}"
+    assert direction == ("rtl" if idea.language == "ar" else "ltr")
+    text = visible_text(markup)
+    assert idea.reference in text and idea.tracking_url in markup
+    assert_in_the_owners_language(idea, text, what="the printed receipt")
+    for language in {idea.language, "sv"}:
+        with translation.override(language):
+            heading = translation.gettext("Receipt for your idea")
+        assert (heading in text) is (language == idea.language), \
+            f"the receipt {'lacks' if language == idea.language else 'shows'} “{heading}”"
+
+
 def assert_owner_never_reads_notes(page) -> None:
     for note in (INTERNAL_NOTE, COMMITTEE_NOTE, NOTE_TO_PARTNERS, PARTNER_TO_COMMITTEE):
         assert note not in page, f"the owner's page {page.url} shows “{note}”"
@@ -167,7 +191,7 @@ def test_the_owner_gets_a_receipt_in_their_language_with_the_link_to_the_idea(
     if resident.by_outreach:
         receipt = journey.last_printed_receipt
         assert idea.reference in receipt
-        assert_page_in_the_owners_language(idea, receipt)
+        assert_receipt_in_the_owners_language(idea, receipt)
 
 
 @pytest.mark.parametrize("resident", [r for r in RESIDENTS if r.language != "sv"], ids=str)
