@@ -145,3 +145,47 @@ def test_the_form_tells_an_association_that_partners_see_its_name(db, language, 
     assert f'<html lang="{language}"' in html
     field_help = html[html.index('id="id_organisation_name_helptext"'):][:400]
     assert sentence in field_help
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if not CASES[case][2]])
+def test_erasure_tells_exactly_the_partners_that_got_the_details_to_delete_them(
+    coordinator, case
+):
+    kind, consent, _erased = CASES[case]
+    idea, referral, contact = referred(coordinator, kind, consent, erased=False)
+    contact.language = "en"
+    contact.save(update_fields=["language"])
+
+    idea_erase_personal_data(idea=idea)
+
+    told = Message.objects.filter(recipient=contact.email, subject__contains="delete")
+    assert told.exists() is consent, f"{case}: the partner {'was not' if consent else 'was'} told"
+    for mail in told:
+        text = mail.subject + mail.body_text + mail.body_html
+        assert idea.reference in mail.subject and referral.partner.name in mail.body_text
+        assert "Please delete the idea owner's contact details" in mail.subject
+        assert "Radera" not in text, "the mail is not in the contact's language"
+        for detail in (NAME, EMAIL, PHONE, ASSOCIATION):
+            assert detail not in text, f"the mail to delete the details repeats {detail!r}"
+
+
+@pytest.mark.parametrize("consent", [True, False])
+def test_the_tracking_page_says_who_got_the_idea_what_they_got_and_answered(
+    client, coordinator, consent
+):
+    idea = IdeaFactory(in_review=True, language="en", submitter_name=NAME,
+                       share_contact_with_partners=consent)
+    token = idea.tracking_token
+    partner = PartnerFactory(name="Bygdegården Tiveden")
+    idea_refer(idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa?",
+               actor=coordinator)
+
+    page = client.get(reverse("ideas:track", args=[token]), HTTP_ACCEPT_LANGUAGE="sv")
+    text = page.content.decode()
+
+    assert "Who has received your idea" in text and "Vilka som har fått din idé" not in text
+    assert "Bygdegården Tiveden" in text
+    assert "Has your idea and will answer" in text
+    got, did_not = ("They got your name and contact details.",
+                    "They did not get your name or contact details.")
+    assert (got in text, did_not in text) == (consent, not consent)
