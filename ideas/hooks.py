@@ -7,8 +7,14 @@ them (the direction is ideas ← partners ← triage).
 - `before_erasure`: called inside the erasure's transaction while the owner's details are
   still there, so that every partner who got them can be told to delete them.
 """
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ideas.models import Idea
 
 
 @dataclass(frozen=True)
@@ -21,14 +27,14 @@ class OwnerPartnerLine:
     knows_who_you_are: bool
 
 
-owner_partner_lines: list[Callable[[object], list[OwnerPartnerLine]]] = []
-before_erasure: list[Callable[[object], None]] = []
+owner_partner_lines: list[Callable[[Idea], list[OwnerPartnerLine]]] = []
+before_erasure: list[Callable[[Idea], object]] = []
 
 
-def partner_lines_for_owner(idea) -> list[OwnerPartnerLine]:
+def partner_lines_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
     return [line for provider in owner_partner_lines for line in provider(idea)]
 
 
-def erasure_starts(idea) -> None:
+def erasure_starts(idea: Idea) -> None:
     for callback in before_erasure:
         callback(idea)

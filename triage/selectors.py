@@ -522,14 +522,14 @@ def excluded_members(idea: Idea) -> set[int]:
 
 def referrals_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
     """Who received the idea, when, what they got and what they answered, as the owner reads
-    it on the tracking page (the owner labels of the referral table, still lazy)."""
-    return [
-        OwnerPartnerLine(
+    it on the tracking page (the owner labels of the referral table, still lazy). One query."""
+    lines = []
+    for referral in idea.referrals.select_related("partner").order_by("created_at", "pk"):
+        referral.idea = idea
+        lines.append(OwnerPartnerLine(
             partner=referral.partner.name,
             sent_at=referral.created_at,
             answer=referral_workflow.OWNER_LABELS[referral_workflow.ReferralState(referral.state)],
             knows_who_you_are=what_partner_may_know(referral).level == CONTACT,
-        )
-        for referral in idea.referrals.select_related("partner", "idea").order_by("created_at",
-                                                                                   "pk")
-    ]
+        ))
+    return lines
