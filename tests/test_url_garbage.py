@@ -32,6 +32,13 @@ def test_a_reference_that_is_not_one_matches_no_route(path):
         resolve(path)
 
 
+def test_every_route_that_takes_a_reference_matches_it_with_the_reference_converter():
+    """Garbage reaches PostgreSQL only on the services tier; this holds on any database."""
+    loose = [route.key for route in ROUTES if "reference" in route.kwarg_names()
+             and "<reference:reference>" not in route.route]
+    assert loose == []
+
+
 def test_a_real_reference_still_matches():
     assert resolve("/triage/ideas/IL-2026-0042/").kwargs == {"reference": "IL-2026-0042"}
     assert resolve("/triage/ideas/IL-2026-10000/review/").url_name == "idea_review"

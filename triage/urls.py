@@ -14,7 +14,7 @@ urlpatterns = [
     path("ideas/<reference:reference>/refer/", views.idea_refer_view, name="idea_refer"),
     path("ideas/<reference:reference>/referrals/<int:pk>/cancel/", views.referral_cancel_view,
          name="referral_cancel"),
-    path("ideas/<str:reference>/referrals/<int:pk>/reply/", views.referral_reply_view,
+    path("ideas/<reference:reference>/referrals/<int:pk>/reply/", views.referral_reply_view,
          name="referral_reply"),
     path("batch/", views.dashboard_batch, name="batch"),
     path("ideas/<reference:reference>/review/", views.idea_review, name="idea_review"),

@@ -159,7 +159,8 @@ def database_prepare(config: Config) -> dict:
             "submitted": reverse("ideas:submitted"),
             "dashboard": reverse("triage:dashboard"),
             "statistics": statistics,
-            "idea_prefix": reverse("triage:idea_detail", args=["REF"])[: -len("REF/")],
+            "idea_prefix": reverse("triage:idea_detail", args=["IL-2000-0000"])[
+                : -len("IL-2000-0000/")],
         },
         "login": {"path": resolve_url(settings.LOGIN_URL), "password": settings.DEMO_PASSWORD},
         "accounts": accounts,
