@@ -65,6 +65,11 @@ def idea_open_question(idea: Idea) -> IdeaQuestion | None:
     return question
 
 
+def idea_answered_questions(idea: Idea) -> list[IdeaQuestion]:
+    """The committee's questions the owner has answered, oldest first, for the tracking page."""
+    return list(idea.questions.filter(answered_at__isnull=False).order_by("asked_at", "pk"))
+
+
 def idea_personal_data(idea: Idea) -> dict:
     """Everything stored about the idea and its submitter, for the "my data" download."""
     idea_type = ContentType.objects.get_for_model(Idea)

@@ -60,13 +60,14 @@ def test_the_tracking_page_takes_the_same_queries_however_long_the_history(
         themes=[Theme.objects.first()], submitter_email="a@example.org",
     )
     path = reverse("ideas:track", kwargs={"token": submitted.tracking_token})
-    # the idea, its history, the partners that got it (triage's hook), its files
-    with django_assert_num_queries(4):
+    # the idea, its history, its answered questions, the partners that got it (triage's
+    # hook), its files
+    with django_assert_num_queries(5):
         client.get(path)
     for to in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW, workflow.Status.ON_HOLD,
                workflow.Status.IN_REVIEW):
         services.idea_transition(idea=submitted.idea, to=to, actor=coordinator)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(path)
 
 

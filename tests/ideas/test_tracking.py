@@ -105,6 +105,31 @@ def test_the_resident_answers_the_question_and_the_idea_goes_back_to_review(
     assert 'name="answer"' not in client.get(url("track", submitted)).content.decode()
 
 
+@pytest.mark.parametrize(("language", "heading", "answered"), [
+    ("sv", "Dina svar till arbetsutskottet", "Du svarade"),
+    ("en", "Your answers to the committee", "You answered"),
+    ("ar", "إجاباتك على اللجنة", "أجبت"),
+])
+def test_after_answering_the_resident_reads_the_question_and_their_own_answer(
+    submitted, coordinator, language, heading, answered
+):
+    idea = submitted.idea
+    Idea.objects.filter(pk=idea.pk).update(language=language)
+    idea.refresh_from_db()
+    move(idea, workflow.Status.SCREENING, coordinator)
+    services.idea_ask_question(idea=idea, question="Hur många bor i byn?", actor=coordinator)
+    resident = Client()
+    resident.post(url("answer", submitted), {"answer": "Ungefär 300 <b>personer</b>."})
+
+    page = resident.get(url("track", submitted)).content.decode()
+    assert f'<html lang="{language}"' in page
+    answers = page[page.index('id="answers"'):page.index("</ul>", page.index('id="answers"'))]
+    assert heading in page and answered in answers
+    assert "Hur många bor i byn?" in answers
+    assert "Ungefär 300 &lt;b&gt;personer&lt;/b&gt;." in answers
+    assert 'name="answer"' not in page
+
+
 def test_an_empty_answer_is_explained_next_to_the_field(client, submitted, coordinator):
     move(submitted.idea, workflow.Status.SCREENING, coordinator)
     services.idea_ask_question(idea=submitted.idea, question="Var?", actor=coordinator)
