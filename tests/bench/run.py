@@ -168,7 +168,7 @@ def database_prepare(config: Config) -> dict:
     from ideas.models import Idea
     from ideas.workflow import Status
     from tests.bench.data import backup_codes_create, ideas_bulk_create, latest_reference_of
-    from triage.demo_data import demo_data_load
+    from triage.demo.data import demo_data_load
 
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)

@@ -52,7 +52,7 @@ from tests.bench.run import Server, database_recreate, free_port, say, stop_clea
 BASE_DIR = Path(__file__).resolve().parents[2]
 RESULTS_PATH = BASE_DIR / "bench-results" / "load.json"
 EMAIL_DOMAIN = "load.example.org"
-# The demo's committee accounts (triage/demo_data.py); the simulated members take turns.
+# The demo's committee accounts (triage/demo/data.py); the simulated members take turns.
 MEMBER_ACCOUNTS = ["ledamot1", "ledamot2", "ledamot3", "samordnare"]
 SEARCH_WORDS = ["skola", "buss", "förening", "cykel", "bibliotek"]
 
@@ -128,7 +128,7 @@ def database_prepare(config: Config) -> dict:
     from ideas.models import Idea, Municipality, Theme
     from ideas.workflow import Status
     from tests.bench.data import backup_codes_create, ideas_bulk_create
-    from triage.demo_data import demo_data_load
+    from triage.demo.data import demo_data_load
 
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from triage.demo_data import demo_data_load
+from triage.demo.data import demo_data_load
 
 
 class Command(BaseCommand):

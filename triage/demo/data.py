@@ -1,4 +1,7 @@
-"""Fictional demo data: partners, accounts and ideas that show the whole flow on one machine."""
+"""Fictional demo data: partners, accounts and ideas that show the whole flow on one machine.
+
+Apart from the business code; `manage.py seed_demo` (triage's management command) loads it.
+"""
 from itertools import cycle
 
 from django.contrib.auth import get_user_model
