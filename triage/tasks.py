@@ -1,12 +1,10 @@
+"""The tasks Celery finds (it autodiscovers `triage.tasks`): each lives beside its work."""
 from celery import shared_task
 
-from triage import digest, reminders
+from triage import reminders
+from triage.insights.tasks import send_weekly_digest
 
-
-@shared_task
-def send_weekly_digest() -> int:
-    """Queue the weekly digest to the committee (Celery beat, Monday mornings)."""
-    return len(digest.digest_send_weekly())
+__all__ = ["send_weekly_digest", "send_referral_reminders"]
 
 
 @shared_task(ignore_result=True)

@@ -1,7 +1,8 @@
 from django.urls import path, register_converter
 
 from ideas.converters import ReferenceConverter
-from triage import statistics_views, views
+from triage import views
+from triage.insights import views as insights_views
 
 register_converter(ReferenceConverter, "reference")
 app_name = "triage"
@@ -27,7 +28,7 @@ urlpatterns = [
     path("criteria/", views.criterion_list, name="criterion_list"),
     path("criteria/<int:criterion_id>/", views.criterion_edit, name="criterion_edit"),
     path("meeting/", views.meeting_agenda, name="meeting"),
-    path("statistics/", statistics_views.statistics_page, name="statistics"),
-    path("statistics/open-data.csv", statistics_views.open_data_csv, name="open_data_csv"),
+    path("statistics/", insights_views.statistics_page, name="statistics"),
+    path("statistics/open-data.csv", insights_views.open_data_csv, name="open_data_csv"),
     path("meeting/agenda.csv", views.meeting_agenda_csv, name="meeting_csv"),
 ]

@@ -16,7 +16,7 @@ from tests.factories import (
     UserFactory,
 )
 from triage import selectors
-from triage.digest import digest_send_weekly
+from triage.insights.digest import digest_send_weekly
 from triage.models import ConflictDeclaration
 from triage.services import conflict_withdraw
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from portal.outbox.models import Message, MessageKind
 from portal.roles import Role
 from tests.factories import IdeaFactory, ReferralFactory, UserFactory
-from triage.digest import digest_send_weekly
+from triage.insights.digest import digest_send_weekly
 from triage.models import ReviewAssignment
 from triage.tasks import send_weekly_digest
 

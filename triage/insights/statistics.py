@@ -1,6 +1,7 @@
 """Figures for the partnership: where ideas come from and what becomes of them.
 
-Every figure is one aggregate query, so the page costs the same with 100 or 100,000 ideas.
+Every figure is one aggregate query, so the page costs the same with 100 or 100,000 ideas. The
+tile map draws these figures (`tilemap.py`); the open data is `open_data.py`.
 """
 import statistics
 from dataclasses import dataclass
@@ -12,27 +13,8 @@ from django.utils import timezone
 from ideas import workflow
 from ideas.models import Channel, Idea, IdeaEvent, Municipality, Theme
 from partners.models import Partner
-from triage.referral_workflow import ACCEPTED_STATES, ANSWERED_STATES, OPEN_STATES
+from triage.models import Referral
 
-# Positions of the municipalities on the tile map: (column, row), north at the top.
-TILE_POSITIONS = {
-    "1864": (2, 0),  # Ljusnarsberg
-    "1863": (1, 1),  # Hällefors
-    "1884": (2, 1),  # Nora
-    "1885": (3, 1),  # Lindesberg
-    "1883": (0, 2),  # Karlskoga
-    "1814": (1, 2),  # Lekeberg
-    "1880": (2, 2),  # Örebro
-    "1862": (0, 3),  # Degerfors
-    "1861": (1, 3),  # Hallsberg
-    "1881": (2, 3),  # Kumla
-    "1860": (0, 4),  # Laxå
-    "1882": (1, 4),  # Askersund
-}
-TILE_SIZE = 92
-TILE_GAP = 6
-# Light to dark; the last two steps carry white text (contrast at least 4.5:1 both ways).
-SHADES = ["#eef4fc", "#c5dbf5", "#8fb8ea", "#2f6fd0", "#0b3d91"]
 DECISION_STATES = [workflow.Status.REFERRED, workflow.Status.DECLINED, workflow.Status.ON_HOLD]
 
 
@@ -60,18 +42,6 @@ class Bar:
     display: str
 
 
-@dataclass(frozen=True)
-class Tile:
-    code: str
-    name: str
-    count: int
-    per_10k: float | None
-    x: int
-    y: int
-    fill: str
-    text_fill: str
-
-
 def ideas_in(period: Period) -> QuerySet[Idea]:
     start, end = period.bounds()
     return Idea.objects.filter(created_at__gte=start, created_at__lt=end)
@@ -86,36 +56,16 @@ def bars(rows: list[tuple[str, float]], *, percent: bool = False) -> list[Bar]:
     ]
 
 
-def municipality_tiles(period: Period, *, per_inhabitants: bool) -> list[Tile]:
-    """One tile per municipality, shaded by ideas in the period (or per 10,000 inhabitants)."""
+def ideas_by_municipality(period: Period) -> list[tuple[Municipality, int, float | None]]:
+    """Each municipality with its ideas in the period and the ideas per 10,000 inhabitants."""
     counts = dict(ideas_in(period).values_list("municipality__code")
                   .annotate(n=Count("pk")).order_by())
-    municipalities = Municipality.objects.filter(code__in=TILE_POSITIONS)
-    values = {}
-    for municipality in municipalities:
+    rows = []
+    for municipality in Municipality.objects.order_by("code"):
         count = counts.get(municipality.code, 0)
         per_10k = count * 10_000 / municipality.population if municipality.population else None
-        values[municipality.code] = (municipality, count, per_10k)
-    measure = {code: (per or 0.0) if per_inhabitants else float(count)
-               for code, (_m, count, per) in values.items()}
-    top = max(measure.values(), default=0) or 1
-    tiles = []
-    for code, (municipality, count, per_10k) in sorted(values.items()):
-        step = 0 if measure[code] == 0 else min(len(SHADES) - 1,
-                                                1 + int(measure[code] / top * (len(SHADES) - 2)))
-        column, row = TILE_POSITIONS[code]
-        tiles.append(Tile(
-            code=code, name=municipality.name, count=count,
-            per_10k=round(per_10k, 1) if per_10k is not None else None,
-            x=column * (TILE_SIZE + TILE_GAP), y=row * (TILE_SIZE + TILE_GAP),
-            fill=SHADES[step], text_fill="#ffffff" if step >= 3 else "#0b1a33",
-        ))
-    return tiles
-
-
-def quietest_municipalities(tiles: list[Tile], how_many: int = 3) -> list[Tile]:
-    """The municipalities with the fewest ideas in the period: where to go next."""
-    return sorted(tiles, key=lambda tile: (tile.count, tile.per_10k or 0, tile.name))[:how_many]
+        rows.append((municipality, count, per_10k))
+    return rows
 
 
 def ideas_by_theme(period: Period) -> list[Bar]:
@@ -175,36 +125,9 @@ def partner_figures(period: Period) -> QuerySet[Partner]:
     start, end = period.bounds()
     in_period = Q(referrals__created_at__gte=start, referrals__created_at__lt=end)
     return Partner.objects.filter(is_active=True).annotate(
-        open_referrals=Count("referrals", filter=Q(referrals__state__in=OPEN_STATES)),
+        open_referrals=Count("referrals", filter=Q(referrals__state__in=Referral.OPEN_STATES)),
         answered=Count("referrals", filter=in_period
-                       & Q(referrals__state__in=ANSWERED_STATES)),
+                       & Q(referrals__state__in=Referral.ANSWERED_STATES)),
         accepted=Count("referrals", filter=in_period
-                       & Q(referrals__state__in=ACCEPTED_STATES)),
+                       & Q(referrals__state__in=Referral.ACCEPTED_STATES)),
     ).order_by("-open_referrals", "name")
-
-
-# Counts below this are published as "<3" so that no single resident can be picked out.
-SMALL_COUNT = 3
-
-
-def open_data_rows(period: Period) -> list[dict]:
-    """Ideas per month, municipality and theme: aggregates only, small counts suppressed."""
-    from django.db.models.functions import TruncMonth
-
-    rows = (
-        ideas_in(period)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month", "municipality__code", "municipality__name", "themes__slug")
-        .annotate(ideas=Count("pk", distinct=True))
-        .order_by("month", "municipality__code", "themes__slug")
-    )
-    return [
-        {
-            "month": row["month"].strftime("%Y-%m"),
-            "municipality_code": row["municipality__code"],
-            "municipality": row["municipality__name"],
-            "theme": row["themes__slug"] or "",
-            "ideas": str(row["ideas"]) if row["ideas"] >= SMALL_COUNT else f"<{SMALL_COUNT}",
-        }
-        for row in rows
-    ]

@@ -1,0 +1,52 @@
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from portal.roles import COMMITTEE_ROLES, role_required
+from portal.spreadsheets import spreadsheet_cell
+from triage.insights import open_data, statistics, tilemap
+from triage.insights.forms import PeriodForm
+
+
+@role_required(*COMMITTEE_ROLES)
+def open_data_csv(request: HttpRequest) -> HttpResponse:
+    """Aggregates without any personal data, for publishing as open data."""
+    period = PeriodForm(request.GET or None).period()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="idelotsen-open-data-{period.start}-{period.end}.csv"'
+    )
+    writer = csv.DictWriter(response, fieldnames=open_data.FIELDS)
+    writer.writeheader()
+    writer.writerows({name: spreadsheet_cell(value) for name, value in row.items()}
+                     for row in open_data.open_data_rows(period))
+    return response
+
+
+@role_required(*COMMITTEE_ROLES)
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.GET or None)
+    period = form.period()
+    per_inhabitants = form.is_valid() and form.cleaned_data.get("measure") == "per_10k"
+    tiles = tilemap.municipality_tiles(period, per_inhabitants=per_inhabitants)
+    map_width, map_height = tilemap.map_size()
+    return render(request, "triage/statistics.html", {
+        "form": form,
+        "period": period,
+        "per_inhabitants": per_inhabitants,
+        "tiles": tiles,
+        "map_width": map_width,
+        "map_height": map_height,
+        "tile_size": tilemap.TILE_SIZE,
+        "quiet": tilemap.quietest_municipalities(tiles),
+        "summary": statistics.summary(period),
+        "charts": [
+            ("themes", _("Ideas by theme"), statistics.ideas_by_theme(period)),
+            ("channels", _("Ideas by channel"), statistics.ideas_by_channel(period)),
+            ("events", _("Ideas by outreach event"), statistics.ideas_by_outreach_event(period)),
+            ("funnel", _("How far the ideas have come"), statistics.status_funnel(period)),
+        ],
+        "partners": statistics.partner_figures(period),
+    })
