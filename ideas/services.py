@@ -222,10 +222,10 @@ def idea_mark_referred(
 ) -> Idea:
     """Move an idea to "referred" because it has just been referred to partners.
 
-    Only `triage.services.idea_refer` calls this, after it has stored the referrals; an idea
-    with no referral is refused, so "referred" always means a partner really got it. The owner's
-    mail names the partners and carries the coordinator's message to the owner, never the note
-    to the partners.
+    Only `triage.referrals.services.idea_refer` calls this, after it has stored the referrals;
+    an idea with no referral is refused, so "referred" always means a partner really got it. The
+    owner's mail names the partners and carries the coordinator's message to the owner, never the
+    note to the partners.
     """
     # Through the reverse relation (ideas does not import triage), fresh from the database: the
     # page may have prefetched the idea's referrals before they were made.

@@ -5,9 +5,9 @@ Nothing but `ideas.services` changes an idea's status, and it asks `check` first
 the actor's roles come from `portal.roles.user_roles(actor)`, never from the caller.
 
 A move marked `via_referral` is made only by referring the idea to partners
-(`triage.services.idea_refer` through `ideas.services.idea_mark_referred`), never by the plain
-move: an idea is "referred" only when a partner really got it. Moves allowed to SYSTEM are the
-idea following its referrals (`triage.referral_workflow.idea_follows`).
+(`triage.referrals.services.idea_refer` through `ideas.services.idea_mark_referred`), never by
+the plain move: an idea is "referred" only when a partner really got it. Moves allowed to SYSTEM
+are the idea following its referrals (`triage.referrals.workflow.idea_follows`).
 """
 from dataclasses import dataclass
 

@@ -20,7 +20,7 @@ def referral_model() -> type[Model]:
 
 def referral_states(group: str) -> tuple[str, ...]:
     """A group of referral states ("OPEN_STATES", "ANSWERED_STATES", "ACCEPTED_STATES") as the
-    referral table (triage.referral_workflow) defines it, read from the referral model's
+    referral table (triage.referrals.workflow) defines it, read from the referral model's
     attributes: the groups live once, in triage, which partners does not import."""
     return tuple(sorted(str(state) for state in getattr(referral_model(), group)))
 

@@ -16,7 +16,7 @@ urlpatterns = [
     path("triage/", include("triage.urls")),
     path("partners/", include("partners.urls")),
     # Partner contacts: partner/ (logged in) and referral/answer/<token>/ (signed link).
-    path("", include("triage.partner_urls")),
+    path("", include("triage.referrals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("privacy/", portal_views.privacy_notice, name="privacy_notice"),
     path("accessibility/", portal_views.accessibility_statement, name="accessibility_statement"),

@@ -46,7 +46,7 @@ TOKEN_ROUTES = {
     "ideas:my_data",
     "ideas:erase",
     "ideas:draft",
-    "partner_portal:answer",  # a signed referral answer link (triage.partner_answers)
+    "partner_portal:answer",  # a signed referral answer link (triage.referrals.answers)
 }
 # For any logged-in user, about the user's own account (two-factor set-up): no role needed,
 # but an anonymous visitor is sent to the login page.

@@ -18,7 +18,7 @@ from portal.outbox.models import Message, MessageKind, MessageState
 from portal.roles import Role
 from tests.factories import PartnerFactory, UserFactory
 from tests.ideas.conftest import valid_form
-from triage.services import idea_refer
+from triage.referrals.services import idea_refer
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ class TriageConfig(AppConfig):
 
     def ready(self) -> None:
         from ideas import hooks
-        from triage.selectors import referrals_for_owner
-        from triage.services import partners_told_to_delete_owner_details
+        from triage.referrals.selectors import referrals_for_owner
+        from triage.referrals.services import partners_told_to_delete_owner_details
 
         # The referrals live here; `ideas` asks for them through its hooks, never by import.
         if referrals_for_owner not in hooks.owner_partner_lines:

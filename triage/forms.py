@@ -6,17 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas import workflow
 from ideas.models import Idea
-from partners.selectors import active_partners
 from triage.models import Criterion, Recommendation
-from triage.selectors import (
-    committee_members,
-    suggested_partner,
-    suggested_partner_id,
-    top_suggestions,
-)
-
-# How many ranked suggestions the refer form puts first.
-SUGGESTIONS_IN_FORM = 10
+from triage.selectors import committee_members
 
 CANNOT_JUDGE = "none"
 
@@ -77,48 +68,6 @@ class MemberChoiceField(PkMultipleChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name() or obj.get_username()
-
-
-class ReferForm(forms.Form):
-    partners = PkMultipleChoiceField(
-        label=_("Partners"), queryset=active_partners(), widget=forms.CheckboxSelectMultiple,
-        help_text=_("Choose one or more partner organisations."),
-    )
-    note_to_partners = forms.CharField(
-        label=_("Note to the partners (only the partners read this)"), max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("What do you ask of them? They read this in the referral email; the "
-                    "idea's owner never sees it."),
-    )
-    message_to_owner = forms.CharField(
-        label=_("Message to the idea's owner (optional; the owner reads this in a mail and on "
-                "the tracking page)"),
-        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The owner's mail names the partners the idea went to in any case."),
-    )
-
-    def __init__(self, *args, suggestions: list | None = None, **kwargs):
-        """Put the ranked suggestions first, marked as such; any other active partner follows."""
-        # The move form on the same page has a message to the owner too: ids of their own.
-        kwargs.setdefault("auto_id", "refer_%s")
-        super().__init__(*args, **kwargs)
-        top = top_suggestions(suggestions, SUGGESTIONS_IN_FORM)
-        if top:
-            ranked_ids = [suggested_partner_id(s) for s in top]
-            field = self.fields["partners"]
-            others = field.queryset.exclude(pk__in=ranked_ids).values_list("pk", "name")
-            field.choices = [
-                (pk, _("%(name)s (suggested, %(percent)s%%)")
-                 % {"name": suggested_partner(s).name, "percent": getattr(s, "percent", "–")})
-                for pk, s in zip(ranked_ids, top, strict=True)
-            ] + list(others)
-
-
-class ReferralCancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why (the partner reads this in a mail)"), max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
 
 
 class TransitionForm(forms.Form):
@@ -272,13 +221,6 @@ class NoteForm(forms.Form):
                            help_text=_("Only the committee reads internal notes."))
     parent = forms.IntegerField(required=False, min_value=1, max_value=MAX_PK,
                                 widget=forms.HiddenInput)
-
-
-class PartnerReplyForm(forms.Form):
-    text = forms.CharField(
-        label=_("Answer to the partner"), max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The partner's contact reads this by email. The idea's owner does not."))
 
 
 class LinkForm(forms.Form):

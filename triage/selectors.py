@@ -30,13 +30,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from ideas.hooks import OwnerPartnerLine
 from ideas.models import Idea, IdeaEvent, IdeaQuestion
 from ideas.workflow import Status
 from partners.models import Partner
 from portal.roles import Role, has_role
-from triage import referral_workflow
-from triage.disclosure import CONTACT, what_partner_may_know
 from triage.models import (
     ConflictDeclaration,
     Criterion,
@@ -48,12 +45,11 @@ from triage.models import (
     ReviewAssignment,
     Score,
 )
-from triage.partner_selectors import overdue_referrals
+from triage.referrals.selectors import overdue_referrals
+from triage.referrals.suggestions import suggested_partner_id, top_suggestions
 
 # The states in which an idea waits for the committee; only these can age.
 WAITING_FOR_COMMITTEE = (Status.RECEIVED, Status.SCREENING, Status.IN_REVIEW, Status.ON_HOLD)
-# How many of the ranked partner suggestions count as "matched to" an organisation.
-TOP_SUGGESTIONS = 5
 
 
 def ageing_days() -> int:
@@ -344,31 +340,6 @@ def member_organisations(user) -> list[Partner]:
     return list(Partner.objects.filter(members__member=user).order_by("name"))
 
 
-def partner_suggestions(idea: Idea) -> list | None:
-    """The partners helper's ranked suggestions for an idea, if that function exists."""
-    from partners import selectors as partner_selectors
-
-    suggest = getattr(partner_selectors, "suggestions_for_idea", None)
-    if suggest is None:
-        return None
-    return list(suggest(idea))
-
-
-def suggested_partner(suggestion):
-    """The partner of a suggestion (a Partner or the matcher's lighter partner profile)."""
-    return getattr(suggestion, "partner", suggestion)
-
-
-def suggested_partner_id(suggestion) -> int:
-    partner = suggested_partner(suggestion)
-    return getattr(partner, "pk", None) or partner.id
-
-
-def top_suggestions(suggestions: list | None, limit: int = TOP_SUGGESTIONS) -> list:
-    """The best-ranked suggestions that earned any points at all."""
-    return [s for s in (suggestions or []) if getattr(s, "percent", 1) > 0][:limit]
-
-
 def conflict_reasons(*, idea: Idea, organisations: list[Partner],
                      suggestions: list | None = None) -> list[Partner]:
     """The member's organisations that make a conflict likely: the idea comes from one of them,
@@ -379,10 +350,6 @@ def conflict_reasons(*, idea: Idea, organisations: list[Partner],
     top = {suggested_partner_id(s) for s in top_suggestions(suggestions)}
     return [org for org in organisations
             if (idea_org and org.name.strip().casefold() == idea_org) or org.pk in top]
-
-
-def has_conflict(*, idea: Idea, user) -> bool:
-    return ConflictDeclaration.objects.active().filter(idea=idea, member=user).exists()
 
 
 # -- an idea's page -----------------------------------------------------------------------------
@@ -518,18 +485,3 @@ def excluded_members(idea: Idea) -> set[int]:
     """Members with an active conflict, left out of everything that counts the idea's reviews
     (needs `conflicts` prefetched or queries)."""
     return {conflict.member_id for conflict in idea.conflicts.all() if conflict.is_active}
-
-
-def referrals_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
-    """Who received the idea, when, what they got and what they answered, as the owner reads
-    it on the tracking page (the owner labels of the referral table, still lazy). One query."""
-    lines = []
-    for referral in idea.referrals.select_related("partner").order_by("created_at", "pk"):
-        referral.idea = idea
-        lines.append(OwnerPartnerLine(
-            partner=referral.partner.name,
-            sent_at=referral.created_at,
-            answer=referral_workflow.OWNER_LABELS[referral_workflow.ReferralState(referral.state)],
-            knows_who_you_are=what_partner_may_know(referral).level == CONTACT,
-        ))
-    return lines

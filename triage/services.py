@@ -2,30 +2,20 @@
 and referring ideas to partners. Each is atomic and takes keyword arguments, never a request."""
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ideas import workflow
 from ideas.models import Idea
-from ideas.services import idea_mark_referred, idea_transition, owner_mail
-from partners.models import Partner
-from partners.selectors import referral_recipients, suggestions_for_idea
-from portal.outbox.models import MessageKind
-from portal.outbox.services import message_enqueue
-from portal.roles import SYSTEM, Actor, Role, actor_label, actor_user, user_roles
-from triage import referral_workflow
-from triage.answer_links import answer_url
-from triage.disclosure import CONTACT, what_partner_may_know
+from ideas.services import idea_transition
+from portal.roles import Actor, Role, user_roles
 from triage.models import (
     ConflictDeclaration,
     Criterion,
     IdeaLink,
     Note,
     Recommendation,
-    Referral,
-    ReferralEvent,
     Review,
     ReviewAssignment,
     Score,
@@ -36,10 +26,6 @@ REVIEWABLE_STATES = frozenset({
     workflow.Status.SCREENING, workflow.Status.IN_REVIEW, workflow.Status.NEEDS_INFORMATION,
     workflow.Status.ON_HOLD,
 })
-
-
-class ReferralError(Exception):
-    """A referral that cannot be made, with a message for the coordinator."""
 
 
 class ReviewError(Exception):
@@ -194,175 +180,3 @@ def criterion_save(*, criterion: Criterion) -> Criterion:
     criterion.full_clean()
     criterion.save()
     return criterion
-
-
-@transaction.atomic
-def idea_refer(
-    *, idea: Idea, partners: list[Partner], note_to_partners: str, actor: Actor,
-    message_to_owner: str = "",
-) -> list[Referral]:
-    """Refer an idea to partners: the referrals, the status change and the mails in one go.
-
-    The note to the partners is required and only the partners read it. The owner's mail names
-    the partners and carries `message_to_owner` when the coordinator wrote one. The owner's
-    consent decides whether the referral carries contact details; without it the partner
-    answers through the portal.
-    """
-    if not partners:
-        raise ReferralError(_("Choose at least one partner."))
-    if not note_to_partners.strip():
-        raise ReferralError(_("Write a note to the partners: what do you ask of them?"))
-    if not workflow.may_refer(idea.status, actor):
-        workflow.check(idea.status, workflow.Status.REFERRED, actor, via_referral=True)
-    already = set(idea.referrals.filter(partner__in=partners).values_list("partner__name",
-                                                                           flat=True))
-    if already:
-        raise ReferralError(_("Already referred to: %(partners)s")
-                            % {"partners": ", ".join(sorted(already))})
-    shares_contact = idea.share_contact_with_partners and idea.anonymised_at is None
-    referrals = [
-        referral_create(idea=idea, partner=partner, note_to_partners=note_to_partners,
-                        actor=actor, includes_contact_details=shares_contact)
-        for partner in partners
-    ]
-    idea = idea_mark_referred(idea=idea, actor=actor,
-                              partner_names=[partner.name for partner in partners],
-                              message_to_owner=message_to_owner)
-    # Each partner's email says why it was chosen: the matching's reasons, in its own words.
-    reasons = {match.partner.id: match.reasons for match in suggestions_for_idea(idea)}
-    for referral in referrals:
-        for contact in referral_recipients(referral.partner):
-            message_enqueue(
-                kind=MessageKind.REFERRAL,
-                recipient=contact.email,
-                template="referral",
-                context={"referral": referral, "idea": idea, "contact": contact,
-                         "owner": what_partner_may_know(referral),
-                         "reasons": reasons.get(referral.partner_id, ()),
-                         "answer_url": answer_url(referral=referral, contact=contact, answers=0)},
-                language=contact.language,
-                idempotency_key=f"referral:{referral.pk}:contact:{contact.pk}",
-                about=referral,
-            )
-    return referrals
-
-
-def referral_create(
-    *, idea: Idea, partner: Partner, note_to_partners: str, actor: Actor,
-    includes_contact_details: bool,
-) -> Referral:
-    """Store one referral, sent, with its first event. Only `idea_refer` calls this."""
-    referral = Referral.objects.create(
-        idea=idea, partner=partner, note=note_to_partners.strip(), created_by=actor_user(actor),
-        includes_contact_details=includes_contact_details,
-    )
-    ReferralEvent.objects.create(
-        referral=referral, to_state=referral.state, actor=actor_user(actor),
-        actor_label=actor_label(actor), created_at=referral.created_at,
-    )
-    return referral
-
-
-@transaction.atomic
-def referral_transition(
-    *, referral: Referral, to: referral_workflow.ReferralState, actor: Actor, reason: str = "",
-) -> Referral:
-    """Move a referral to another state by the table, record who, when, from, to and why, and
-    let the idea follow its referrals.
-
-    Every path calls this: the partner's signed link and pages, the reminders run, the
-    coordinator and the admin. An idea that is declined, closed or withdrawn takes no more
-    answers or reports; its referrals can still be cancelled or expire.
-    """
-    locked = Referral.objects.select_for_update().select_related("idea", "partner").get(
-        pk=referral.pk)
-    move = referral_workflow.check(locked.state, to, actor, reason)
-    closing = move.target in (referral_workflow.ReferralState.CANCELLED,
-                              referral_workflow.ReferralState.EXPIRED)
-    if locked.idea.status in workflow.FINAL_STATES and not closing:
-        raise referral_workflow.ReferralMoveNotAllowed(
-            _("This idea is no longer open, so the referral cannot be answered."))
-    event = ReferralEvent.objects.create(
-        referral=locked, from_state=locked.state, to_state=move.target, actor=actor_user(actor),
-        actor_label=actor_label(actor), reason=reason.strip(),
-    )
-    locked.state = move.target
-    if move.target in (referral_workflow.ReferralState.ACCEPTED,
-                       referral_workflow.ReferralState.DECLINED) and locked.answered_at is None:
-        locked.answered_at = event.created_at
-    locked.save(update_fields=["state", "answered_at"])
-    if move.tell_owner:
-        _tell_owner_of_acceptance(locked)
-    _idea_follows_referrals(locked, move=move, reason=reason.strip())
-    referral.state, referral.answered_at = locked.state, locked.answered_at
-    return locked
-
-
-def _tell_owner_of_acceptance(referral: Referral) -> None:
-    # Only public facts: which partner said yes. Nothing the partner wrote goes to the owner.
-    owner_mail(idea=referral.idea, kind=MessageKind.STATUS_CHANGE, template="referral_accepted",
-               context={"referral": referral},
-               idempotency_key=f"referral-accepted:{referral.pk}:resident")
-
-
-def _idea_follows_referrals(referral: Referral, *, move: referral_workflow.Move,
-                            reason: str) -> None:
-    idea = Idea.objects.select_for_update().get(pk=referral.idea_id)
-    states = idea.referrals.values_list("state", flat=True)
-    target = referral_workflow.idea_follows(idea.status, states)
-    if target is None:
-        return
-    # The committee reads this note in the idea's history; it is written in the portal's
-    # language, like everything the committee reads.
-    with translation.override(settings.LANGUAGE_CODE):
-        note = _("Follows the referral to %(partner)s: %(state)s.") % {
-            "partner": referral.partner.name,
-            "state": referral_workflow.staff_label(move.target)}
-        if reason:
-            note = f"{note} {reason}"
-    # The owner already has the acceptance mail; a second one about the same step is noise.
-    idea_transition(idea=idea, to=target, actor=SYSTEM, internal_note=note,
-                    notify=not move.tell_owner)
-    referral.idea.status = idea.status
-
-
-@transaction.atomic
-def referral_cancel(*, referral: Referral, actor: Actor, reason: str) -> Referral:
-    """The coordinator withdraws a referral; the partner's contacts are told why by mail, and
-    the idea follows (back to review when it was the last open referral)."""
-    referral = referral_transition(referral=referral,
-                                   to=referral_workflow.ReferralState.CANCELLED, actor=actor,
-                                   reason=reason)
-    for contact in referral_recipients(referral.partner):
-        message_enqueue(
-            kind=MessageKind.NOTICE, recipient=contact.email, template="referral_cancelled",
-            context={"referral": referral, "idea": referral.idea, "contact": contact,
-                     "reason": reason.strip()},
-            language=contact.language,
-            idempotency_key=f"referral-cancelled:{referral.pk}:contact:{contact.pk}",
-            about=referral,
-        )
-    return referral
-
-
-def partners_told_to_delete_owner_details(idea: Idea) -> int:
-    """Tell every partner who got the owner's contact details to delete them; give how many
-    mails. Called by the erasure (`ideas.hooks.before_erasure`) while the details are still
-    there; the mail names the idea, never the details themselves."""
-    told = 0
-    referrals = idea.referrals.select_related("partner", "idea")
-    for referral in referrals:
-        if what_partner_may_know(referral).level != CONTACT:
-            continue
-        for contact in referral_recipients(referral.partner):
-            message_enqueue(
-                kind=MessageKind.NOTICE,
-                recipient=contact.email,
-                template="referral_erasure",
-                context={"referral": referral, "idea": idea, "contact": contact},
-                language=contact.language,
-                idempotency_key=f"referral:{referral.pk}:erasure:contact:{contact.pk}",
-                about=referral,
-            )
-            told += 1
-    return told

@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from ideas.converters import ReferenceConverter
 from triage import views
 from triage.insights import views as insights_views
+from triage.referrals import committee_views as referral_views
 
 register_converter(ReferenceConverter, "reference")
 app_name = "triage"
@@ -12,11 +13,11 @@ urlpatterns = [
     path("export.<str:file_format>", views.dashboard_export, name="export"),
     path("ideas/<reference:reference>/", views.idea_detail, name="idea_detail"),
     path("ideas/<reference:reference>/move/", views.idea_move, name="idea_move"),
-    path("ideas/<reference:reference>/refer/", views.idea_refer_view, name="idea_refer"),
-    path("ideas/<reference:reference>/referrals/<int:pk>/cancel/", views.referral_cancel_view,
-         name="referral_cancel"),
-    path("ideas/<reference:reference>/referrals/<int:pk>/reply/", views.referral_reply_view,
-         name="referral_reply"),
+    path("ideas/<reference:reference>/refer/", referral_views.idea_refer_view, name="idea_refer"),
+    path("ideas/<reference:reference>/referrals/<int:pk>/cancel/",
+         referral_views.referral_cancel_view, name="referral_cancel"),
+    path("ideas/<reference:reference>/referrals/<int:pk>/reply/",
+         referral_views.referral_reply_view, name="referral_reply"),
     path("batch/", views.dashboard_batch, name="batch"),
     path("ideas/<reference:reference>/review/", views.idea_review, name="idea_review"),
     path("ideas/<reference:reference>/conflict/", views.idea_conflict, name="idea_conflict"),

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,7 +19,7 @@ from ideas.models import Idea
 from ideas.services import idea_ask_question, idea_transition
 from portal.roles import COMMITTEE_ROLES, Role, has_role, role_required, user_roles
 from portal.spreadsheets import spreadsheet_row
-from triage import referral_workflow, selectors
+from triage import selectors
 from triage.exports import FORMATS, dataset_response, idea_export_rows
 from triage.filters import IdeaFilter
 from triage.forms import (
@@ -31,31 +30,27 @@ from triage.forms import (
     CriterionForm,
     LinkForm,
     NoteForm,
-    PartnerReplyForm,
-    ReferForm,
-    ReferralCancelForm,
     ReviewForm,
     TransitionForm,
 )
 from triage.models import AnswerKind, Criterion, Note, Recommendation
-from triage.partner_answers import AnswerError, referral_reply
-from triage.referral_workflow import ReferralMoveNotAllowed, ReferralState
+from triage.referrals import workflow as referral_workflow
+from triage.referrals.forms import PartnerReplyForm, ReferForm, ReferralCancelForm
+from triage.referrals.suggestions import partner_suggestions, suggested_partner, top_suggestions
+from triage.referrals.workflow import ReferralState
 from triage.services import (
     REVIEWABLE_STATES,
     SCORING_ROLES,
     ConflictError,
     NoteError,
-    ReferralError,
     ReviewError,
     conflict_declare,
     conflict_withdraw,
     criterion_save,
-    idea_refer,
     ideas_link,
     ideas_start_screening,
     member_may_score,
     note_add,
-    referral_cancel,
     review_save,
     reviewers_assign,
 )
@@ -193,7 +188,7 @@ def _idea_page(request, idea: Idea, refer_form: ReferForm | None = None, status:
                **forms):
     user = request.user
     roles = user_roles(user)
-    suggestions = selectors.partner_suggestions(idea)
+    suggestions = partner_suggestions(idea)
     can_refer = workflow.may_refer(idea.status, user)
     reviews = list(idea.reviews.all())
     my_review = next((review for review in reviews if review.member_id == user.pk), None)
@@ -289,68 +284,6 @@ def idea_move(request, reference: str):
                              % {"status": workflow.staff_label(idea.status)})
             return _to_idea(idea, "move-heading")
     return _idea_page(request, idea, move_form=form, status=400)
-
-
-@require_POST
-@role_required(*COORDINATING)
-def idea_refer_view(request, reference: str):
-    idea = _get_idea(reference)
-    form = ReferForm(request.POST, suggestions=selectors.partner_suggestions(idea))
-    if form.is_valid():
-        try:
-            referrals = idea_refer(idea=idea, partners=list(form.cleaned_data["partners"]),
-                                   note_to_partners=form.cleaned_data["note_to_partners"],
-                                   message_to_owner=form.cleaned_data["message_to_owner"],
-                                   actor=request.user)
-        except (ReferralError, workflow.TransitionNotAllowed, IntegrityError) as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Referred to %(partners)s.") % {
-                "partners": ", ".join(r.partner.name for r in referrals)})
-            return redirect("triage:idea_detail", reference=idea.reference)
-    return _idea_page(request, idea, refer_form=form, status=400)
-
-
-@require_POST
-@role_required(*COORDINATING)
-def referral_cancel_view(request, reference: str, pk: int):
-    idea = _get_idea(reference)
-    referral = idea.referrals.filter(pk=min(pk, MAX_PK)).first()
-    if referral is None:
-        raise Http404
-    form = ReferralCancelForm(request.POST, prefix=f"cancel-{referral.pk}")
-    if form.is_valid():
-        try:
-            referral_cancel(referral=referral, actor=request.user,
-                            reason=form.cleaned_data["reason"])
-        except ReferralMoveNotAllowed as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The referral to %(partner)s is withdrawn.")
-                             % {"partner": referral.partner.name})
-            return _to_idea(idea, "referrals-heading")
-    return _idea_page(request, idea, cancel_form=form, status=400)
-
-
-@require_POST
-@role_required(*COORDINATING)
-def referral_reply_view(request, reference: str, pk: int):
-    """The coordinator answers a partner's question: a mail to the partner through the outbox."""
-    idea = _get_idea(reference)
-    referral = next((r for r in idea.referrals.all() if r.pk == pk), None)
-    if referral is None:
-        raise Http404
-    form = PartnerReplyForm(request.POST, auto_id=f"reply-{referral.pk}-%s")
-    if form.is_valid():
-        try:
-            referral_reply(referral=referral, text=form.cleaned_data["text"], actor=request.user)
-        except AnswerError as error:
-            form.add_error("text", str(error))
-        else:
-            messages.success(request, _("Your answer is sent to %(partner)s.")
-                             % {"partner": referral.partner.name})
-            return _to_idea(idea, "referrals-heading")
-    return _idea_page(request, idea, status=400, reply_form=form, reply_referral=referral.pk)
 
 
 def _to_idea(idea: Idea, anchor: str):
@@ -505,8 +438,8 @@ def _agenda_rows(user):
             "aggregate": selectors.Aggregate(count=aggregate.count) if hidden else aggregate,
             "recommendations": [(Recommendation(v).label, None if hidden else n)
                                 for v, n in recommendations.items()],
-            "suggestions": [selectors.suggested_partner(s) for s in
-                            selectors.top_suggestions(selectors.partner_suggestions(idea), 3)],
+            "suggestions": [suggested_partner(s) for s in
+                            top_suggestions(partner_suggestions(idea), 3)],
         })
     return rows
 

@@ -3,7 +3,7 @@ from urllib.parse import urlparse
 
 from tests.factories import PartnerFactory, ReferralFactory
 from triage.models import Referral, ReferralState
-from triage.partner_answers import answer_url
+from triage.referrals.answers import answer_url
 
 
 def test_a_partner_declines_with_a_reason_from_the_mailed_link(portal_without_js):

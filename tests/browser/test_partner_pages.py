@@ -7,7 +7,7 @@ from django.urls import reverse
 from portal.roles import Role
 from tests.factories import PartnerFactory, ReferralFactory, SupportKindFactory, UserFactory
 from triage.models import ReferralState
-from triage.partner_answers import answer_url
+from triage.referrals.answers import answer_url
 
 
 def test_the_answer_page_and_its_ends_pass_axe(portal_without_js):

@@ -12,8 +12,8 @@ from portal.outbox.models import Message, MessageKind
 from tests.factories import PartnerFactory, municipality
 from tests.ideas.test_intake import fast_form
 from triage.models import AnswerKind
-from triage.partner_answers import referral_answer
-from triage.services import idea_refer
+from triage.referrals.answers import referral_answer
+from triage.referrals.services import idea_refer
 
 pytestmark = pytest.mark.django_db
 

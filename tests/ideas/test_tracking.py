@@ -51,8 +51,8 @@ def test_internal_moves_and_staff_notes_stay_out_of_the_public_history(
 ):
     idea = submitted.idea
     from tests.factories import PartnerFactory
-    from triage.partner_answers import referral_answer
-    from triage.services import idea_refer
+    from triage.referrals.answers import referral_answer
+    from triage.referrals.services import idea_refer
 
     move(idea, workflow.Status.SCREENING, coordinator, internal_note="Intern: ring Kim först")
     move(idea, workflow.Status.IN_REVIEW, coordinator, message_to_owner="Nu bedömer vi idén.")

@@ -344,7 +344,7 @@ def test_support_finished_closes_the_idea_and_the_owner_is_told(journey, residen
 
 def owner_label_of_referral(state: str, language: str) -> str:
     """The owner's words for a referral's state, from the referral table."""
-    from triage import referral_workflow
+    from triage.referrals import workflow as referral_workflow
 
     with translation.override(language):
         return str(referral_workflow.owner_label(state))

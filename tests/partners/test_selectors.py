@@ -120,7 +120,7 @@ def test_the_partners_app_does_not_import_triage_at_module_level():
 
 def test_the_referral_states_partners_counts_are_the_ones_of_the_referral_table():
     from partners.selectors import referral_states
-    from triage import referral_workflow
+    from triage.referrals import workflow as referral_workflow
 
     for group in ("OPEN_STATES", "ANSWERED_STATES", "ACCEPTED_STATES"):
         assert set(referral_states(group)) == set(getattr(referral_workflow, group)), group

@@ -16,7 +16,7 @@ from portal.outbox.models import Message, MessageKind, MessageState
 from tests.factories import IdeaFactory, PartnerFactory
 from tests.ideas.conftest import valid_form
 from tests.services.conftest import Worker, wait_until
-from triage.services import idea_refer
+from triage.referrals.services import idea_refer
 
 pytestmark = [pytest.mark.services,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]

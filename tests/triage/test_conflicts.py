@@ -18,6 +18,7 @@ from tests.factories import (
 from triage import selectors
 from triage.insights.digest import digest_send_weekly
 from triage.models import ConflictDeclaration
+from triage.referrals.suggestions import partner_suggestions
 from triage.services import conflict_withdraw
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def test_a_member_is_prompted_when_their_organisation_is_a_top_suggestion(commit
     partner.themes.set([theme])
     idea = IdeaFactory(in_review=True, themes=[theme])
     MembershipFactory(member=committee_member, partner=partner)
-    suggestions = selectors.partner_suggestions(idea)
+    suggestions = partner_suggestions(idea)
     if suggestions is None:
         pytest.skip("partners.selectors.suggestions_for_idea is not there yet")
     reasons = selectors.conflict_reasons(

@@ -21,8 +21,8 @@ from tests.factories import (
     municipality,
 )
 from triage.models import AnswerKind
-from triage.partner_answers import referral_answer
-from triage.services import idea_refer
+from triage.referrals.answers import referral_answer
+from triage.referrals.services import idea_refer
 
 pytestmark = pytest.mark.django_db
 

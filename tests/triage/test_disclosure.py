@@ -17,10 +17,10 @@ from ideas.services import idea_erase_personal_data
 from portal.outbox.models import Message, MessageKind
 from portal.roles import Role
 from tests.factories import IdeaFactory, PartnerFactory, UserFactory
-from triage.disclosure import what_partner_may_know
 from triage.models import Referral
-from triage.reminders import referral_escalate, referral_remind
-from triage.services import idea_refer
+from triage.referrals.disclosure import what_partner_may_know
+from triage.referrals.reminders import referral_escalate, referral_remind
+from triage.referrals.services import idea_refer
 
 pytestmark = pytest.mark.django_db
 

@@ -23,13 +23,13 @@ from tests.factories import (
     UserFactory,
 )
 from triage.models import AnswerKind, Referral, ReferralAnswer, ReferralState, SupportReport
-from triage.partner_answers import (
+from triage.referrals.answers import (
     ANSWER_LINK_SALT,
     AnswerLinkUsed,
     answer_token,
     referral_answer,
 )
-from triage.services import idea_refer
+from triage.referrals.services import idea_refer
 
 pytestmark = pytest.mark.django_db
 

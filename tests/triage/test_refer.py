@@ -9,7 +9,7 @@ from portal.outbox.models import Message, MessageKind
 from portal.roles import Role
 from tests.factories import IdeaFactory, PartnerFactory, UserFactory
 from triage.models import Referral
-from triage.services import idea_refer
+from triage.referrals.services import idea_refer
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import pytest
 from ideas.workflow import Status
 from portal.roles import RESIDENT, SYSTEM, PartnerLinkActor, Role
 from tests.factories import UserFactory
-from triage import referral_workflow
-from triage.referral_workflow import ReferralMoveNotAllowed, ReferralState
+from triage.referrals import workflow as referral_workflow
+from triage.referrals.workflow import ReferralMoveNotAllowed, ReferralState
 
 R = ReferralState
 MEMBER, COORD, ADMIN = "committee_member", "coordinator", "administrator"

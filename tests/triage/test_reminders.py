@@ -11,7 +11,7 @@ from portal.outbox.models import Message, MessageKind
 from portal.roles import Role
 from tests.factories import IdeaFactory, PartnerFactory, ReferralFactory, UserFactory
 from triage.models import ReferralState
-from triage.reminders import referrals_remind_and_escalate
+from triage.referrals.reminders import referrals_remind_and_escalate
 from triage.tasks import send_referral_reminders
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from portal.outbox.models import Message
 from tests.factories import IdeaFactory, PartnerFactory, SupportKindFactory, municipality
 from tests.triage.test_partner_answers import partner_login, referral_link
 from triage.models import Referral, ReferralState
-from triage.partner_answers import AnswerError, referral_answer, support_report
-from triage.services import idea_refer
+from triage.referrals.answers import AnswerError, referral_answer, support_report
+from triage.referrals.services import idea_refer
 
 pytestmark = pytest.mark.django_db
 
@@ -239,7 +239,7 @@ def test_a_referral_nobody_answers_expires_and_the_idea_goes_back_to_review(coor
 
     from django.utils import timezone
 
-    from triage.reminders import referrals_remind_and_escalate
+    from triage.referrals.reminders import referrals_remind_and_escalate
 
     idea = IdeaFactory(in_review=True)
     [referral] = idea_refer(idea=idea, partners=[PartnerFactory()], note_to_partners="Hjälp?",

@@ -22,8 +22,9 @@ from ideas.services import (
 from partners.models import Partner, PartnerContact, PartnerKind
 from portal.roles import Role
 from triage.models import AnswerKind, Criterion, Membership, Recommendation
-from triage.partner_answers import referral_answer
-from triage.services import idea_refer, review_save, reviewers_assign
+from triage.referrals.answers import referral_answer
+from triage.referrals.services import idea_refer
+from triage.services import review_save, reviewers_assign
 
 # (name, kind, civil society, municipality code or None for the whole county)
 PARTNERS = [

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ideas import workflow
 from ideas.models import Channel, Idea, IdeaEvent, Municipality, Theme
 from partners.models import Partner
-from triage.models import Referral
+from triage.referrals.models import Referral
 
 DECISION_STATES = [workflow.Status.REFERRED, workflow.Status.DECLINED, workflow.Status.ON_HOLD]
 

@@ -10,10 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.roles import Role, role_required
-from triage import partner_selectors as selectors
-from triage.disclosure import what_partner_may_know
-from triage.models import AnswerKind
-from triage.partner_answers import (
+from triage.referrals import selectors
+from triage.referrals.answers import (
     AnswerError,
     AnswerLinkError,
     AnswerLinkExpired,
@@ -22,8 +20,10 @@ from triage.partner_answers import (
     referral_answer,
     support_report,
 )
-from triage.partner_forms import SupportReportForm, answer_forms
-from triage.referral_workflow import AT_WORK, AWAITING_ANSWER
+from triage.referrals.disclosure import what_partner_may_know
+from triage.referrals.forms import SupportReportForm, answer_forms
+from triage.referrals.models import AnswerKind
+from triage.referrals.workflow import AT_WORK, AWAITING_ANSWER
 
 THANKS = {
     AnswerKind.ACCEPT: gettext_lazy(

@@ -1,7 +1,7 @@
 """Routes of partner contacts: their referrals (logged in) and the answer page (signed link)."""
 from django.urls import path
 
-from triage import partner_views as views
+from triage.referrals import views
 
 app_name = "partner_portal"
 

@@ -1,8 +1,9 @@
 """The life of a referral as a table: its states, the moves between them and who may make each.
 
 Staff see `staff_label`, the partner `partner_label`, the idea's owner `owner_label`. Nothing
-but `triage.services.referral_transition` changes a referral's state: it asks `check` first with
-the actor (a partner's contact, the coordinator or the system) and writes a `ReferralEvent`.
+but `triage.referrals.services.referral_transition` changes a referral's state: it asks `check`
+first with the actor (a partner's contact, the coordinator or the system) and writes a
+`ReferralEvent`.
 
 An idea's status follows its referrals (`idea_follows`): a partner at work takes a referred idea
 to "in support"; when no referral is open any more, support finished by at least one partner

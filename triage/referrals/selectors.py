@@ -1,14 +1,19 @@
-"""Reads about referrals: what a partner contact may see (its own organisation's referrals only)
-and which referrals wait too long for an answer (reminders, escalation, the dashboard flag)."""
+"""Reads about referrals: what a partner contact may see (its own organisation's referrals only),
+which referrals wait too long for an answer (reminders, escalation, the dashboard flag), and
+which partners got an idea, as its owner reads it."""
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from ideas import workflow
+from ideas import workflow as idea_workflow
+from ideas.hooks import OwnerPartnerLine
+from ideas.models import Idea
 from partners.models import PartnerContact
-from triage.models import Referral, ReferralAnswer, ReferralState, SupportReport
+from triage.referrals import workflow
+from triage.referrals.disclosure import CONTACT, what_partner_may_know
+from triage.referrals.models import Referral, ReferralAnswer, ReferralState, SupportReport
 
 
 def partner_contact_of(user) -> PartnerContact | None:
@@ -50,9 +55,24 @@ def escalation_cutoff(now: datetime | None = None) -> datetime:
 def unanswered_referrals() -> QuerySet[Referral]:
     """Referrals still waiting for a first answer, of ideas that are still open."""
     return Referral.objects.filter(state=ReferralState.SENT).exclude(
-        idea__status__in=workflow.FINAL_STATES)
+        idea__status__in=idea_workflow.FINAL_STATES)
 
 
 def overdue_referrals(now: datetime | None = None) -> QuerySet[Referral]:
     """Unanswered past REFERRAL_ESCALATION_DAYS: flagged on the dashboard."""
     return unanswered_referrals().filter(created_at__lte=escalation_cutoff(now))
+
+
+def referrals_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
+    """Who received the idea, when, what they got and what they answered, as the owner reads
+    it on the tracking page (the owner labels of the referral table, still lazy). One query."""
+    lines = []
+    for referral in idea.referrals.select_related("partner").order_by("created_at", "pk"):
+        referral.idea = idea
+        lines.append(OwnerPartnerLine(
+            partner=referral.partner.name,
+            sent_at=referral.created_at,
+            answer=workflow.OWNER_LABELS[workflow.ReferralState(referral.state)],
+            knows_who_you_are=what_partner_may_know(referral).level == CONTACT,
+        ))
+    return lines

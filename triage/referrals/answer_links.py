@@ -13,8 +13,8 @@ from django.core import signing
 from django.urls import reverse
 
 from partners.models import PartnerContact
-from triage.models import Referral
-from triage.referral_workflow import AWAITING_ANSWER
+from triage.referrals.models import Referral
+from triage.referrals.workflow import AWAITING_ANSWER
 
 ANSWER_LINK_SALT = "triage.referral-answer"
 

@@ -20,13 +20,13 @@ from partners.selectors import referral_recipients
 from portal.outbox.models import Message, MessageKind
 from portal.outbox.services import message_enqueue
 from portal.roles import SYSTEM
-from triage.answer_links import answer_url, link_max_age
-from triage.disclosure import what_partner_may_know
-from triage.models import Referral
-from triage.partner_answers import notify_coordinators
-from triage.partner_selectors import overdue_referrals, reminder_cutoff, unanswered_referrals
-from triage.referral_workflow import AWAITING_ANSWER, ReferralState
-from triage.services import referral_transition
+from triage.referrals.answer_links import answer_url, link_max_age
+from triage.referrals.answers import notify_coordinators
+from triage.referrals.disclosure import what_partner_may_know
+from triage.referrals.models import Referral
+from triage.referrals.selectors import overdue_referrals, reminder_cutoff, unanswered_referrals
+from triage.referrals.services import referral_transition
+from triage.referrals.workflow import AWAITING_ANSWER, ReferralState
 
 # Prefixes of the outbox idempotency keys: "<prefix>:<referral id>:...".
 REMINDER_KEY = "referral-reminder"

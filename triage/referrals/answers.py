@@ -1,8 +1,9 @@
 """Partners answer referrals: the answers by signed link or partner page, the support reports.
 
-Every change of a referral's state goes through `triage.services.referral_transition`, which
-writes the referral's event and lets the idea follow its referrals by the table. Every write here
-is atomic and queues its mails in the outbox. The signed links live in `triage.answer_links`.
+Every change of a referral's state goes through `triage.referrals.services.referral_transition`,
+which writes the referral's event and lets the idea follow its referrals by the table. Every
+write here is atomic and queues its mails in the outbox. The signed links live in
+`triage.referrals.answer_links`.
 """
 import hashlib
 
@@ -17,7 +18,7 @@ from portal.outbox.models import MessageKind
 from portal.outbox.services import message_enqueue
 from portal.roles import Actor, PartnerLinkActor
 from portal.staff import coordinator_recipients, staff_language
-from triage.answer_links import (  # noqa: F401  (the links' names, importable from here too)
+from triage.referrals.answer_links import (  # noqa: F401  (the links' names, importable from here too)
     ANSWER_LINK_SALT,
     AnswerLink,
     AnswerLinkError,
@@ -28,16 +29,16 @@ from triage.answer_links import (  # noqa: F401  (the links' names, importable f
     answer_url,
     link_max_age,
 )
-from triage.disclosure import what_partner_may_know
-from triage.models import (
+from triage.referrals.disclosure import what_partner_may_know
+from triage.referrals.models import (
     AnswerKind,
     Referral,
     ReferralAnswer,
     SupportProgress,
     SupportReport,
 )
-from triage.referral_workflow import AWAITING_ANSWER, ReferralMoveNotAllowed, ReferralState
-from triage.services import referral_transition
+from triage.referrals.services import referral_transition
+from triage.referrals.workflow import AWAITING_ANSWER, ReferralMoveNotAllowed, ReferralState
 
 # Prefix of the outbox keys of the committee's replies to a partner's question.
 REPLY_KEY = "referral-reply"

@@ -1,0 +1,27 @@
+"""The matching's ranked partners for an idea, as the committee's pages and forms use them."""
+from ideas.models import Idea
+from partners.matching import PartnerProfile
+from partners.selectors import Suggestion, suggestions_for_idea
+
+# How many of the ranked partner suggestions count as "matched to" an organisation.
+TOP_SUGGESTIONS = 5
+
+
+def partner_suggestions(idea: Idea) -> list[Suggestion]:
+    """Every active partner ranked for the idea, with its reasons."""
+    return list(suggestions_for_idea(idea))
+
+
+def suggested_partner(suggestion: Suggestion) -> PartnerProfile:
+    """The partner of a suggestion (the matcher's light partner profile)."""
+    return suggestion.partner
+
+
+def suggested_partner_id(suggestion: Suggestion) -> int:
+    return suggestion.partner.id
+
+
+def top_suggestions(suggestions: list[Suggestion] | None,
+                    limit: int = TOP_SUGGESTIONS) -> list[Suggestion]:
+    """The best-ranked suggestions that earned any points at all."""
+    return [s for s in (suggestions or []) if s.percent > 0][:limit]

@@ -1,0 +1,12 @@
+from celery import shared_task
+
+from triage.referrals import reminders
+
+
+# Named as when it lived in triage.tasks: queued tasks and the beat schedule use the name.
+@shared_task(name="triage.tasks.send_referral_reminders", ignore_result=True)
+def send_referral_reminders() -> dict:
+    """Remind partners of unanswered referrals, escalate old ones and expire those nobody
+    answered (Celery beat, hourly)."""
+    run = reminders.referrals_remind_and_escalate()
+    return {"reminded": run.reminded, "escalated": run.escalated, "expired": run.expired}
