@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ideas.models import Channel, Idea, Municipality, SupportKind, Theme
 from ideas.workflow import Status
 from triage import selectors
-from triage.forms import FastSelect, style_form
+from triage.review.fields import FastSelect, style_form
 
 
 class AgeChoice:

@@ -32,7 +32,7 @@ from tests.bench.forms import form_payload
 from tests.factories import PartnerFactory, UserFactory, municipality
 from tests.ideas.conftest import started_ago
 from triage.models import Recommendation
-from triage.selectors import active_criteria
+from triage.review.selectors import active_criteria
 
 STAFF_LANGUAGE = "sv"  # the committee and the partner contacts work in Swedish
 

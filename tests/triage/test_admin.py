@@ -18,7 +18,7 @@ from tests.factories import (
     UserFactory,
 )
 from triage.models import ReferralState, Review
-from triage.services import ReviewError, review_save
+from triage.review.services import ReviewError, review_save
 
 pytestmark = pytest.mark.django_db
 

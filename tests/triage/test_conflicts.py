@@ -15,11 +15,11 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
-from triage import selectors
 from triage.insights.digest import digest_send_weekly
 from triage.models import ConflictDeclaration
 from triage.referrals.suggestions import partner_suggestions
-from triage.services import conflict_withdraw
+from triage.review import selectors
+from triage.review.services import conflict_withdraw
 
 pytestmark = pytest.mark.django_db
 

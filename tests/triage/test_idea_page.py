@@ -16,8 +16,8 @@ from tests.factories import (
     ScoreFactory,
     ThemeFactory,
 )
-from triage import selectors
 from triage.models import IdeaLink, Note, Referral, ReferralState
+from triage.review import idea_page
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_similar_ideas_are_found_and_can_be_linked(committee_client):
                        description="Bredband och fiber behövs till gårdar i byn.")
     IdeaFactory(title="Konstutställning", description="Måleri i församlingshemmet.")
 
-    similar = selectors.similar_ideas(idea)
+    similar = idea_page.similar_ideas(idea)
     assert [other.pk for other in similar] == [twin.pk]
 
     response = committee_client.post(reverse("triage:idea_link", args=[idea.reference]),
@@ -84,7 +84,7 @@ def test_similar_ideas_are_found_and_can_be_linked(committee_client):
     committee_client.post(reverse("triage:idea_link", args=[twin.reference]),
                           {"other": idea.reference})
     assert IdeaLink.objects.count() == 1
-    assert [other.pk for other in selectors.linked_ideas(twin)] == [idea.pk]
+    assert [other.pk for other in idea_page.linked_ideas(twin)] == [idea.pk]
 
 
 def test_linking_to_an_unknown_reference_says_so(committee_client):

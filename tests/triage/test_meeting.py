@@ -13,7 +13,7 @@ from tests.factories import (
     ScoreFactory,
     UserFactory,
 )
-from triage import selectors
+from triage.review import meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_the_agenda_lists_ideas_whose_assigned_reviews_are_all_in():
     done = ReviewAssignmentFactory(idea=excused).member
     ReviewFactory(idea=excused, member=done, submitted=True)
 
-    assert {idea.title for idea in selectors.meeting_agenda()} == {ready.title, "Jäv"}
+    assert {idea.title for idea in meeting.meeting_agenda()} == {ready.title, "Jäv"}
 
 
 def test_the_agenda_page_is_printable(committee_client):

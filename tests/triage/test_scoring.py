@@ -11,9 +11,9 @@ from tests.factories import (
     ScoreFactory,
     UserFactory,
 )
-from triage import selectors
 from triage.models import Criterion, Review, Score
-from triage.services import ReviewError, review_save
+from triage.review import selectors
+from triage.review.services import ReviewError, review_save
 
 pytestmark = pytest.mark.django_db
 

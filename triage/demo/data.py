@@ -24,7 +24,7 @@ from portal.roles import Role
 from triage.models import AnswerKind, Criterion, Membership, Recommendation
 from triage.referrals.answers import referral_answer
 from triage.referrals.services import idea_refer
-from triage.services import review_save, reviewers_assign
+from triage.review.services import review_save, reviewers_assign
 
 # (name, kind, civil society, municipality code or None for the whole county)
 PARTNERS = [

@@ -9,19 +9,20 @@ from django.views.decorators.http import require_POST
 
 from ideas import workflow
 from portal.roles import role_required
-from triage.forms import MAX_PK
 from triage.referrals.answers import AnswerError, referral_reply
 from triage.referrals.forms import PartnerReplyForm, ReferForm, ReferralCancelForm
 from triage.referrals.services import ReferralError, idea_refer, referral_cancel
 from triage.referrals.suggestions import partner_suggestions
 from triage.referrals.workflow import ReferralMoveNotAllowed
-from triage.views import COORDINATING, _get_idea, _idea_page, _to_idea
+from triage.review.fields import MAX_PK
+from triage.review.rules import COORDINATING
+from triage.review.views import get_idea, idea_page, to_idea
 
 
 @require_POST
 @role_required(*COORDINATING)
 def idea_refer_view(request, reference: str):
-    idea = _get_idea(reference)
+    idea = get_idea(reference)
     form = ReferForm(request.POST, suggestions=partner_suggestions(idea))
     if form.is_valid():
         try:
@@ -35,13 +36,13 @@ def idea_refer_view(request, reference: str):
             messages.success(request, _("Referred to %(partners)s.") % {
                 "partners": ", ".join(r.partner.name for r in referrals)})
             return redirect("triage:idea_detail", reference=idea.reference)
-    return _idea_page(request, idea, refer_form=form, status=400)
+    return idea_page(request, idea, refer_form=form, status=400)
 
 
 @require_POST
 @role_required(*COORDINATING)
 def referral_cancel_view(request, reference: str, pk: int):
-    idea = _get_idea(reference)
+    idea = get_idea(reference)
     referral = idea.referrals.filter(pk=min(pk, MAX_PK)).first()
     if referral is None:
         raise Http404
@@ -55,15 +56,15 @@ def referral_cancel_view(request, reference: str, pk: int):
         else:
             messages.success(request, _("The referral to %(partner)s is withdrawn.")
                              % {"partner": referral.partner.name})
-            return _to_idea(idea, "referrals-heading")
-    return _idea_page(request, idea, cancel_form=form, status=400)
+            return to_idea(idea, "referrals-heading")
+    return idea_page(request, idea, cancel_form=form, status=400)
 
 
 @require_POST
 @role_required(*COORDINATING)
 def referral_reply_view(request, reference: str, pk: int):
     """The coordinator answers a partner's question: a mail to the partner through the outbox."""
-    idea = _get_idea(reference)
+    idea = get_idea(reference)
     referral = next((r for r in idea.referrals.all() if r.pk == pk), None)
     if referral is None:
         raise Http404
@@ -76,5 +77,5 @@ def referral_reply_view(request, reference: str, pk: int):
         else:
             messages.success(request, _("Your answer is sent to %(partner)s.")
                              % {"partner": referral.partner.name})
-            return _to_idea(idea, "referrals-heading")
-    return _idea_page(request, idea, status=400, reply_form=form, reply_referral=referral.pk)
+            return to_idea(idea, "referrals-heading")
+    return idea_page(request, idea, status=400, reply_form=form, reply_referral=referral.pk)

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas.models import SupportKind
 from partners.selectors import Suggestion, active_partners
-from triage.forms import PkMultipleChoiceField
 from triage.referrals.models import AnswerKind, SupportProgress
 from triage.referrals.suggestions import suggested_partner, suggested_partner_id, top_suggestions
+from triage.review.fields import PkMultipleChoiceField
 
 # How many ranked suggestions the refer form puts first.
 SUGGESTIONS_IN_FORM = 10

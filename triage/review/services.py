@@ -1,5 +1,6 @@
-"""Writes of the committee: screening in batches, reviews and scores, conflicts, notes, links
-and referring ideas to partners. Each is atomic and takes keyword arguments, never a request."""
+"""Writes of the committee's review: screening in batches, reviewers, reviews and scores,
+conflicts of interest, notes, links between ideas and the criteria. Each is atomic and takes
+keyword arguments, never a request."""
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from ideas import workflow
 from ideas.models import Idea
 from ideas.services import idea_transition
 from portal.roles import Actor, Role, user_roles
-from triage.models import (
+from triage.review.models import (
     ConflictDeclaration,
     Criterion,
     IdeaLink,

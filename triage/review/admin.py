@@ -1,0 +1,92 @@
+from django.contrib import admin
+
+from triage.review.models import (
+    ConflictDeclaration,
+    Criterion,
+    IdeaLink,
+    Membership,
+    Note,
+    Review,
+    ReviewAssignment,
+    Score,
+)
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "weight", "order", "is_active"]
+    list_editable = ["weight", "order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("criterion", "value", "comment")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Reviews and scores are the members' own (triage.review.services.review_save); the
+    administrator reads them here and does not score."""
+
+    list_display = ["idea", "member", "recommendation", "submitted_at"]
+    list_filter = ["recommendation", ("submitted_at", admin.EmptyFieldListFilter)]
+    inlines = [ScoreInline]
+    list_select_related = ["idea", "member"]
+    readonly_fields = ["idea", "member", "recommendation", "comment", "submitted_at",
+                       "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["idea", "member", "assigned_by", "assigned_at"]
+    raw_id_fields = ["idea", "member", "assigned_by"]
+    list_select_related = ["idea", "member", "assigned_by"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["member", "partner"]
+    raw_id_fields = ["member", "partner"]
+    search_fields = ["partner__name", "member__username"]
+    list_select_related = ["member", "partner"]
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(admin.ModelAdmin):
+    """Declarations are the record of who stood aside; they are read here, never edited."""
+
+    list_display = ["idea", "member", "declared_at", "withdrawn_at"]
+    readonly_fields = ["idea", "member", "reason", "declared_at", "withdrawn_at", "withdrawn_by"]
+    list_select_related = ["idea", "member"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["idea", "author", "created_at"]
+    raw_id_fields = ["idea", "parent", "author"]
+    list_select_related = ["idea", "author"]
+
+
+@admin.register(IdeaLink)
+class IdeaLinkAdmin(admin.ModelAdmin):
+    list_display = ["first", "second", "created_by", "created_at"]
+    raw_id_fields = ["first", "second", "created_by"]

@@ -1,0 +1,209 @@
+"""The committee's page of one idea: the idea with everything the page shows, read in a fixed
+number of queries, and what this user sees and may do on it (`idea_page_context`)."""
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Prefetch, Q
+
+from ideas import workflow
+from ideas.models import Idea, IdeaEvent, IdeaQuestion
+from ideas.workflow import Status
+from triage.referrals import workflow as referral_workflow
+from triage.referrals.forms import PartnerReplyForm, ReferForm, ReferralCancelForm
+from triage.referrals.models import Referral, ReferralEvent, ReferralState
+from triage.referrals.suggestions import partner_suggestions
+from triage.review import rules, selectors
+from triage.review.forms import (
+    AssignForm,
+    ConflictForm,
+    LinkForm,
+    NoteForm,
+    ReviewForm,
+    TransitionForm,
+)
+from triage.review.models import (
+    ConflictDeclaration,
+    IdeaLink,
+    Note,
+    Recommendation,
+    ReviewAssignment,
+)
+
+
+def idea_for_page(reference: str) -> Idea | None:
+    """Load an idea with everything its page shows, in a fixed number of queries."""
+    return (
+        Idea.objects.select_related("municipality")
+        .prefetch_related(
+            "themes", "support_wanted",
+            Prefetch("events", queryset=IdeaEvent.objects.select_related("actor")),
+            Prefetch("questions", queryset=IdeaQuestion.objects.select_related("asked_by")),
+            Prefetch("referrals", queryset=Referral.objects.select_related("partner")
+                     .prefetch_related("answers", "support_reports__kind",
+                                       Prefetch("events", queryset=ReferralEvent.objects
+                                                .select_related("actor")))),
+            Prefetch("notes", queryset=Note.objects.filter(parent=None)
+                     .select_related("author")
+                     .prefetch_related(Prefetch("replies", queryset=Note.objects
+                                                .select_related("author")))),
+            Prefetch("conflicts", queryset=ConflictDeclaration.objects.select_related(
+                "member", "withdrawn_by")),
+            Prefetch("assignments", queryset=ReviewAssignment.objects.select_related("member")),
+            selectors.reviews_with_scores(),
+        )
+        .filter(reference=reference)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One line of the committee's history of an idea; `answer` is the resident's answer
+    that made this move (the question it answers is `answer.question`)."""
+
+    event: IdeaEvent
+    answer: IdeaQuestion | None = None
+
+
+def idea_history(idea: Idea) -> list[HistoryLine]:
+    """The status changes with the resident's answers beside the moves they made (needs
+    `events` and `questions` prefetched, as `idea_for_page` does)."""
+    answered = sorted(((q.answered_at, q) for q in idea.questions.all() if q.answered_at),
+                      key=lambda pair: pair[0])
+    lines = []
+    for event in idea.events.all():
+        answer = None
+        if (event.from_status == Status.NEEDS_INFORMATION and event.actor_id is None
+                and event.actor_label == "resident"):
+            # The answer is saved just before the move it causes, in the same transaction.
+            earlier = [q for answered_at, q in answered if answered_at <= event.created_at]
+            answer = earlier[-1] if earlier else None
+        lines.append(HistoryLine(event=event, answer=answer))
+    return lines
+
+
+def linked_ideas(idea: Idea) -> list[Idea]:
+    links = IdeaLink.objects.filter(Q(first=idea) | Q(second=idea)).values_list("first",
+                                                                                 "second")
+    ids = {pk for pair in links for pk in pair} - {idea.pk}
+    return list(Idea.objects.filter(pk__in=ids).only("pk", "reference", "title", "status"))
+
+
+_WORD = re.compile(r"\w{4,}", re.UNICODE)
+SIMILARITY_THRESHOLD = 0.15
+# Only this many of the newest ideas are compared: older ones rarely matter at a meeting, and
+# comparing every idea would make the page slower as the portal grows.
+SIMILAR_CANDIDATES = 500
+FALLBACK_CANDIDATES = 300
+
+
+def _words(text: str) -> set[str]:
+    return {word.casefold() for word in _WORD.findall(text)}
+
+
+def similar_ideas(idea: Idea, *, limit: int = 5) -> list[Idea]:
+    """Ideas like this one: trigram similarity on PostgreSQL, shared words elsewhere."""
+    fields = ("pk", "reference", "title", "status")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        # The candidates first, by the created_at index; so the similarity is computed for
+        # them only, not for every idea before the planner applies the limit.
+        recent = list(Idea.objects.exclude(pk=idea.pk).order_by("-created_at")
+                      .values_list("pk", flat=True)[:SIMILAR_CANDIDATES])
+        return list(
+            Idea.objects.filter(pk__in=recent).only(*fields)
+            .annotate(similarity=TrigramSimilarity("title", idea.title) * 2
+                      + TrigramSimilarity("description", idea.description[:200]))
+            .filter(similarity__gt=SIMILARITY_THRESHOLD * 3)
+            .order_by("-similarity")[:limit]
+        )
+    mine = _words(f"{idea.title} {idea.description}")
+    if not mine:
+        return []
+    rows = (Idea.objects.exclude(pk=idea.pk).order_by("-created_at")
+            .values_list("pk", "title", "description")[:FALLBACK_CANDIDATES])
+    scores = {}
+    for pk, title, description in rows:
+        theirs = _words(f"{title} {description}")
+        overlap = len(mine & theirs) / len(mine | theirs) if theirs else 0
+        if overlap >= SIMILARITY_THRESHOLD:
+            scores[pk] = overlap
+    best = sorted(scores, key=lambda pk: -scores[pk])[:limit]
+    found = {other.pk: other for other in Idea.objects.filter(pk__in=best).only(*fields)}
+    return [found[pk] for pk in best if pk in found]
+
+
+def referral_rows(idea: Idea, user, bound: dict) -> list[dict]:
+    """Each referral with the forms this user may use on it: withdraw it where the table lets
+    the user, answer the partner's question where the partner asked one."""
+    bound_cancel = bound.get("cancel_form")
+    rows = []
+    for referral in idea.referrals.all():
+        cancel_form = None
+        if ReferralState.CANCELLED in referral_workflow.next_states(referral.state, user):
+            prefix = f"cancel-{referral.pk}"
+            cancel_form = (bound_cancel if bound_cancel is not None
+                           and bound_cancel.prefix == prefix
+                           else ReferralCancelForm(prefix=prefix))
+        reply_form = None
+        if rules.may_reply_to_partner(user, referral):
+            reply_form = (bound.get("reply_form")
+                          if bound.get("reply_referral") == referral.pk
+                          else PartnerReplyForm(auto_id=f"reply-{referral.pk}-%s"))
+        rows.append({"referral": referral, "cancel_form": cancel_form, "reply_form": reply_form})
+    return rows
+
+
+def idea_page_context(*, idea: Idea, user, bound: dict) -> dict:
+    """What the idea's page shows this user, and the forms it offers; a form in `bound` (sent,
+    with its errors) stands in for the empty one."""
+    suggestions = partner_suggestions(idea)
+    reviews = list(idea.reviews.all())
+    my_review = next((review for review in reviews if review.member_id == user.pk), None)
+    excluded = selectors.excluded_members(idea)
+    declared = user.pk in excluded
+    may_review = rules.may_score_idea(user, idea, declared_conflict=declared)
+    sees_scores = rules.sees_others_scores(user, reviews, declared_conflict=declared)
+    coordinating = rules.is_coordinating(user)
+    criteria = list(selectors.active_criteria()) if may_review else []
+    organisations = selectors.member_organisations(user)
+    refer_form = bound.get("refer_form")
+    return {
+        "idea": idea,
+        "events": idea.events.all(),
+        "history": idea_history(idea),
+        "questions": idea.questions.all(),
+        "referrals": referral_rows(idea, user, bound),
+        "notes": idea.notes.all(),
+        "assignments": idea.assignments.all(),
+        "conflicts": idea.conflicts.all(),
+        "move_form": (bound.get("move_form") or TransitionForm(idea=idea, actor=user))
+        if workflow.next_states(idea.status, user) else None,
+        # A refused referral shows its form with the reason, even where none is offered.
+        "refer_form": refer_form or (ReferForm(suggestions=suggestions)
+                                     if workflow.may_refer(idea.status, user) else None),
+        "suggestions": suggestions,
+        "my_review": my_review,
+        "review_form": (bound.get("review_form")
+                        or ReviewForm(criteria=criteria, review=my_review))
+        if may_review else None,
+        "sees_scores": sees_scores,
+        "other_reviews": [r for r in reviews if r.submitted_at and r is not my_review]
+        if sees_scores else [],
+        "aggregate": selectors.aggregate(reviews, excluded) if sees_scores else None,
+        "submitted_count": sum(1 for r in reviews if r.submitted_at
+                               and r.member_id not in excluded),
+        "declared_conflict": declared,
+        "conflicts_member_ids": excluded,
+        "conflict_prompt": [] if declared else selectors.conflict_reasons(
+            idea=idea, organisations=organisations, suggestions=suggestions),
+        "conflict_form": bound.get("conflict_form") or ConflictForm(),
+        "note_form": bound.get("note_form") or NoteForm(),
+        "link_form": bound.get("link_form") or LinkForm(),
+        "assign_form": (bound.get("assign_form") or AssignForm()) if coordinating else None,
+        "similar": similar_ideas(idea),
+        "linked": linked_ideas(idea),
+        "recommendations": Recommendation,
+    }

@@ -1,0 +1,111 @@
+"""The committee's meeting agenda: the ideas whose reviews are all in, what each member may see
+of their scores (a member who has not scored sees only how many have: no anchoring), and the
+agenda as a spreadsheet."""
+import csv
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ideas.models import Idea, IdeaQuestion
+from ideas.workflow import Status
+from portal.spreadsheets import spreadsheet_row
+from triage.referrals.suggestions import partner_suggestions, suggested_partner, top_suggestions
+from triage.review import rules
+from triage.review.models import (
+    ConflictDeclaration,
+    Criterion,
+    Recommendation,
+    Review,
+    ReviewAssignment,
+)
+from triage.review.selectors import (
+    Aggregate,
+    aggregate,
+    conflicted_member,
+    excluded_members,
+    reviews_with_scores,
+)
+
+# How many of the ranked partner suggestions the agenda names for each idea.
+AGENDA_SUGGESTIONS = 3
+
+
+def meeting_agenda() -> QuerySet[Idea]:
+    """Ideas in review whose assigned reviews are all in (members with a conflict excepted)."""
+    assigned = ReviewAssignment.objects.filter(idea=OuterRef("pk"))
+    pending = assigned.exclude(
+        Exists(Review.objects.filter(idea=OuterRef("idea"), member=OuterRef("member"),
+                                     submitted_at__isnull=False))
+    ).exclude(Exists(conflicted_member()))
+    return (
+        Idea.objects.filter(status=Status.IN_REVIEW)
+        .filter(Exists(assigned)).exclude(Exists(pending))
+        .select_related("municipality")
+        .prefetch_related(
+            "themes", reviews_with_scores(),
+            Prefetch("conflicts", queryset=ConflictDeclaration.objects.active()
+                     .only("idea", "member", "withdrawn_at")),
+            Prefetch("questions", queryset=IdeaQuestion.objects.select_related("asked_by")),
+        )
+        .order_by("created_at")
+    )
+
+
+def agenda_rows(user) -> list[dict]:
+    """The agenda as this user may read it: scores and recommendations hidden until the user's
+    own review is in, and from a member who declared a conflict (the coordinator sees them)."""
+    rows = []
+    for idea in meeting_agenda():
+        excluded = excluded_members(idea)
+        all_reviews = list(idea.reviews.all())
+        reviews = [r for r in all_reviews if r.member_id not in excluded]
+        idea_aggregate = aggregate(all_reviews, excluded)
+        conflicted = user.pk in excluded
+        hidden = not rules.sees_others_scores(user, all_reviews, declared_conflict=conflicted)
+        recommendations = {value: sum(1 for r in reviews if r.submitted_at
+                                      and r.recommendation == value)
+                           for value in Recommendation.values}
+        rows.append({
+            "idea": idea,
+            "hidden": hidden,
+            "conflicted": conflicted,
+            "aggregate": Aggregate(count=idea_aggregate.count) if hidden else idea_aggregate,
+            "recommendations": [(Recommendation(v).label, None if hidden else n)
+                                for v, n in recommendations.items()],
+            "suggestions": [suggested_partner(s) for s in
+                            top_suggestions(partner_suggestions(idea), AGENDA_SUGGESTIONS)],
+        })
+    return rows
+
+
+def agenda_csv(rows: list[dict]) -> HttpResponse:
+    """The agenda's rows as a CSV download, a column per criterion."""
+    criteria = list(Criterion.objects.all())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="agenda-{timezone.localdate():%Y-%m-%d}.csv"')
+    response.write("\ufeff")  # Excel reads UTF-8 only with a byte order mark
+    writer = csv.writer(response)
+    writer.writerow(spreadsheet_row([
+        _("Reference"), _("Title"), _("Municipality"), _("Reviews"), _("Weighted mean"),
+        _("Spread"), *(c.name for c in criteria),
+        *(str(label) for label in Recommendation.labels),
+        _("Suggested partners"),
+    ]))
+    for row in rows:
+        row_aggregate = row["aggregate"]
+        by_criterion = {r.criterion.pk: r.mean for r in row_aggregate.per_criterion}
+        writer.writerow(spreadsheet_row((
+            row["idea"].reference, row["idea"].title, row["idea"].municipality,
+            row_aggregate.count, _round(row_aggregate.mean), _round(row_aggregate.spread),
+            *(_round(by_criterion.get(c.pk)) for c in criteria),
+            *(n for _label, n in row["recommendations"]),
+            "; ".join(p.name for p in row["suggestions"]),
+        )))
+    return response
+
+
+def _round(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
