@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from ideas.converters import ReferenceConverter
-from triage import views
+from triage.dashboard import views
 from triage.insights import views as insights_views
 from triage.referrals import committee_views as referral_views
 from triage.review import views as review_views

@@ -6,8 +6,6 @@ from ideas import workflow
 from ideas.models import Idea
 from triage.review.fields import (
     MAX_PK,
-    FastSelect,
-    FastSelectMultiple,
     PkMultipleChoiceField,
     style_form,
 )
@@ -65,33 +63,6 @@ class TransitionForm(forms.Form):
                     "Write a message to the idea's owner: the owner reads it in a mail and on "
                     "the tracking page when the idea goes to “%(target)s”.")
                     % {"target": workflow.staff_label(target)})
-        return data
-
-
-class BatchForm(forms.Form):
-    SCREENING = "screening"
-    ASSIGN = "assign"
-
-    ideas = forms.ModelMultipleChoiceField(
-        label=_("Ideas"), queryset=Idea.objects.all(), to_field_name="reference",
-        error_messages={"required": _("Select at least one idea in the list.")},
-    )
-    action = forms.ChoiceField(label=_("Action"), widget=FastSelect, choices=[
-        (SCREENING, _("Move to screening")), (ASSIGN, _("Assign reviewers")),
-    ])
-    reviewers = MemberChoiceField(
-        label=_("Reviewers"), queryset=committee_members(), required=False,
-        widget=FastSelectMultiple(attrs={"size": 4}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_form(self)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("action") == self.ASSIGN and not data.get("reviewers"):
-            self.add_error("reviewers", _("Choose at least one reviewer."))
         return data
 
 

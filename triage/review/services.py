@@ -1,7 +1,6 @@
-"""Writes of the committee's review: screening in batches, reviewers, reviews and scores,
+"""Writes of the committee's review: reviewers, reviews and scores,
 conflicts of interest, notes, links between ideas and the criteria. Each is atomic and takes
 keyword arguments, never a request."""
-from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,8 +8,7 @@ from django.utils.translation import gettext as _
 
 from ideas import workflow
 from ideas.models import Idea
-from ideas.services import idea_transition
-from portal.roles import Actor, Role, user_roles
+from portal.roles import Role, user_roles
 from triage.review.models import (
     ConflictDeclaration,
     Criterion,
@@ -35,25 +33,6 @@ class ReviewError(Exception):
 
 class NoteError(Exception):
     """A note or link that cannot be saved."""
-
-
-@dataclass
-class BatchResult:
-    done: list[Idea] = field(default_factory=list)
-    refused: list[tuple[Idea, str]] = field(default_factory=list)
-
-
-def ideas_start_screening(*, ideas: list[Idea], actor: Actor) -> BatchResult:
-    """Move each idea to screening through the workflow; one refusal does not stop the rest."""
-    result = BatchResult()
-    for idea in ideas:
-        try:
-            idea_transition(idea=idea, to=workflow.Status.SCREENING, actor=actor)
-        except workflow.TransitionNotAllowed as error:
-            result.refused.append((idea, str(error)))
-        else:
-            result.done.append(idea)
-    return result
 
 
 @transaction.atomic

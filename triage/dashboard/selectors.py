@@ -1,4 +1,5 @@
-"""Reads of the committee that carry rules: the dashboard, scores, conflicts, similar ideas."""
+"""Reads of the committee's dashboard: the list with what it shows, its counts per status,
+the keys its cache is kept under, and the search."""
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +29,7 @@ from django.utils.translation import get_language
 
 from ideas.models import Idea, IdeaEvent, IdeaQuestion
 from ideas.workflow import Status
+from triage.referrals.models import Referral
 from triage.referrals.selectors import overdue_referrals
 from triage.review.models import (
     ConflictDeclaration,
@@ -42,7 +44,7 @@ WAITING_FOR_COMMITTEE = (Status.RECEIVED, Status.SCREENING, Status.IN_REVIEW, St
 
 
 def ageing_days() -> int:
-    return int(getattr(settings, "TRIAGE_AGEING_DAYS", 14))
+    return settings.TRIAGE_AGEING_DAYS
 
 
 def ageing_cutoff():
@@ -117,8 +119,6 @@ def dashboard_cache_key(*, user, query: str, language: str, is_coordinator: bool
     numbers below; so do the hour (ideas age) and the time limit. Edits made in the admin (a
     renamed theme, say) show within DASHBOARD_CACHE_SECONDS.
     """
-    from triage.models import Referral
-
     # One round trip for all the marks; only table and column names from the models go in.
     parts = [
         (Idea, "MAX", "id"), (IdeaEvent, "MAX", "id"), (Review, "MAX", "updated_at"),

@@ -1,3 +1,5 @@
+"""The committee's dashboard: the list with its filters and counts (cached as rendered), its
+export as CSV or Excel, and the batch actions on ticked ideas."""
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -12,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.roles import COMMITTEE_ROLES, has_role, role_required
-from triage import selectors
-from triage.exports import FORMATS, dataset_response, idea_export_rows
-from triage.filters import IdeaFilter
-from triage.review.forms import BatchForm
+from triage.dashboard import selectors
+from triage.dashboard.exports import FORMATS, dataset_response, idea_export_rows
+from triage.dashboard.filters import IdeaFilter
+from triage.dashboard.forms import BatchForm
+from triage.dashboard.services import ideas_start_screening
 from triage.review.rules import COORDINATING
-from triage.review.services import ideas_start_screening, reviewers_assign
+from triage.review.services import reviewers_assign
 from triage.review.views import assigned_message
 
 PAGE_SIZE = 50

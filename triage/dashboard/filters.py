@@ -7,9 +7,9 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ideas.models import Channel, Idea, Municipality, SupportKind, Theme
+from ideas.models import Channel, Idea, Municipality, OutreachEvent, SupportKind, Theme
 from ideas.workflow import Status
-from triage import selectors
+from triage.dashboard import selectors
 from triage.review.fields import FastSelect, style_form
 
 
@@ -78,22 +78,13 @@ class IdeaFilter(django_filters.FilterSet):
         },
         empty_label=_("Newest first"), widget=FastSelect,
     )
+    event = django_filters.ModelChoiceFilter(
+        label=_("Outreach event"), field_name="outreach_event",
+        queryset=OutreachEvent.objects.all(), empty_label=_("All"), widget=FastSelect)
 
     class Meta:
         model = Idea
         fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The outreach event filter appears once ideas carry the event they were collected at.
-        if any(f.name == "outreach_event" for f in Idea._meta.get_fields()):
-            from ideas.models import OutreachEvent
-
-            self.filters["event"] = django_filters.ModelChoiceFilter(
-                label=_("Outreach event"), field_name="outreach_event",
-                queryset=OutreachEvent.objects.all(), empty_label=_("All"), widget=FastSelect)
-            self.filters["event"].model = Idea
-            self.filters["event"].parent = self
 
     @property
     def form(self):
