@@ -31,6 +31,3 @@ SUPPORT_KINDS_AR = {
     "communication": "التواصل والانتشار",
     "public-dialogue": "الحوار مع القطاع العام",
 }
-
-# Theme and support slugs never overlap, so one lookup serves both.
-NAMES_AR = {**THEMES_AR, **SUPPORT_KINDS_AR}
