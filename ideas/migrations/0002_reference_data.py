@@ -1,10 +1,79 @@
+"""The reference data every installation starts with, frozen as it was when this migration was
+written: the county's municipalities, the themes and kinds of support, the role groups.
+
+`ideas.reference_data` holds today's lists for `seed_demo`; a migration never reads live code.
+"""
 from django.db import migrations
+
+MUNICIPALITIES = [
+    ("1814", "Lekeberg", 8_600),
+    ("1860", "Laxå", 5_600),
+    ("1861", "Hallsberg", 16_300),
+    ("1862", "Degerfors", 9_500),
+    ("1863", "Hällefors", 6_700),
+    ("1864", "Ljusnarsberg", 4_700),
+    ("1880", "Örebro", 158_000),
+    ("1881", "Kumla", 22_500),
+    ("1882", "Askersund", 11_400),
+    ("1883", "Karlskoga", 30_500),
+    ("1884", "Nora", 10_700),
+    ("1885", "Lindesberg", 23_600),
+]
+WHOLE_COUNTY = ("18", "Hela Örebro län")
+
+THEMES = [
+    ("broadband", "Fiber och bredband", "Fibre and broadband"),
+    ("rural-services", "Service på landsbygden", "Services in the countryside"),
+    ("local-development", "Lokal utveckling", "Local development"),
+    ("integration", "Integration och inkludering", "Integration and inclusion"),
+    ("culture-leisure", "Kultur och fritid", "Culture and leisure"),
+    ("environment", "Miljö och klimat", "Environment and climate"),
+    ("health", "Hälsa och omsorg", "Health and care"),
+    ("children-youth", "Barn och unga", "Children and young people"),
+    ("older-people", "Äldre", "Older people"),
+    ("work-enterprise", "Arbete och företagande", "Work and enterprise"),
+    ("transport", "Resor och transporter", "Travel and transport"),
+    ("housing", "Boende", "Housing"),
+    ("democracy", "Demokrati och delaktighet", "Democracy and participation"),
+    ("learning", "Lärande och bildning", "Learning and education"),
+]
+
+SUPPORT_KINDS = [
+    ("advice", "Råd och coachning", "Advice and coaching"),
+    ("funding", "Finansiering och bidrag", "Funding and grants"),
+    ("premises", "Lokaler", "Premises"),
+    ("network", "Nätverk och kontakter", "Network and contacts"),
+    ("competence", "Kompetens och utbildning", "Competence and training"),
+    ("incubation", "Inkubation och affärsutveckling", "Incubation and business development"),
+    ("volunteers", "Volontärer", "Volunteers"),
+    ("communication", "Kommunikation och spridning", "Communication and reach"),
+    ("public-dialogue", "Dialog med offentlig sektor", "Dialogue with the public sector"),
+]
+
+ROLE_GROUPS = [
+    "committee_member", "coordinator", "outreach_staff", "administrator", "partner_contact",
+]
 
 
 def load(apps, schema_editor):
-    from ideas.reference_data import reference_data_load
-
-    reference_data_load(apps)
+    Municipality = apps.get_model("ideas", "Municipality")
+    Theme = apps.get_model("ideas", "Theme")
+    SupportKind = apps.get_model("ideas", "SupportKind")
+    Group = apps.get_model("auth", "Group")
+    for code, name, population in MUNICIPALITIES:
+        Municipality.objects.update_or_create(
+            code=code, defaults={"name": name, "population": population}
+        )
+    Municipality.objects.update_or_create(
+        code=WHOLE_COUNTY[0], defaults={"name": WHOLE_COUNTY[1], "is_whole_county": True}
+    )
+    for model, rows in ((Theme, THEMES), (SupportKind, SUPPORT_KINDS)):
+        for order, (slug, name_sv, name_en) in enumerate(rows):
+            model.objects.get_or_create(
+                slug=slug, defaults={"name_sv": name_sv, "name_en": name_en, "order": order}
+            )
+    for name in ROLE_GROUPS:
+        Group.objects.get_or_create(name=name)
 
 
 class Migration(migrations.Migration):

@@ -3,10 +3,43 @@
 from django.db import migrations, models
 
 
-def fill_arabic_names(apps, schema_editor):
-    from ideas.reference_data import vocabulary_ar_load
+# The Arabic names as they were when this migration was written (ideas/vocabulary_ar.py holds
+# today's): a migration never reads live code.
+THEMES_AR = {
+    "broadband": "الألياف الضوئية والإنترنت السريع",
+    "rural-services": "الخدمات في الريف",
+    "local-development": "التنمية المحلية",
+    "integration": "الاندماج والإشراك",
+    "culture-leisure": "الثقافة وأوقات الفراغ",
+    "environment": "البيئة والمناخ",
+    "health": "الصحة والرعاية",
+    "children-youth": "الأطفال والشباب",
+    "older-people": "كبار السن",
+    "work-enterprise": "العمل وريادة الأعمال",
+    "transport": "السفر والنقل",
+    "housing": "السكن",
+    "democracy": "الديمقراطية والمشاركة",
+    "learning": "التعلّم والتثقيف",
+}
 
-    vocabulary_ar_load(apps)
+SUPPORT_KINDS_AR = {
+    "advice": "النصح والإرشاد",
+    "funding": "التمويل والمنح",
+    "premises": "الأماكن والمقرّات",
+    "network": "شبكة العلاقات والمعارف",
+    "competence": "الخبرة والتدريب",
+    "incubation": "الاحتضان وتطوير الأعمال",
+    "volunteers": "المتطوعون",
+    "communication": "التواصل والانتشار",
+    "public-dialogue": "الحوار مع القطاع العام",
+}
+
+
+def fill_arabic_names(apps, schema_editor):
+    for label, names in (("Theme", THEMES_AR), ("SupportKind", SUPPORT_KINDS_AR)):
+        model = apps.get_model("ideas", label)
+        for slug, name in names.items():
+            model.objects.filter(slug=slug, name_ar="").update(name_ar=name)
 
 
 class Migration(migrations.Migration):

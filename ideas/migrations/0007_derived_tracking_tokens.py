@@ -4,14 +4,31 @@ An idea stored before this had a random token of which only the hash was kept. I
 and a derived token now; its old hash moves to `legacy_tracking_token_hash`, so the link in its
 receipt keeps working, and every later mail carries the new link.
 """
+import base64
+import hashlib
+import hmac
 import secrets
 
+from django.conf import settings
 from django.db import migrations, models
+
+# The derivation of ideas/tokens.py as it was when this migration was written (frozen: a
+# migration never reads live code). Later mails derive the same token from the salt only while
+# tokens.py derives it this way.
+TRACKING_SALT_PURPOSE = b"ideas.tracking-link"
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def derive_tracking_token(salt):
+    digest = hmac.new(hashlib.sha256(TRACKING_SALT_PURPOSE + settings.SECRET_KEY.encode()).digest(),
+                      salt.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
 
 
 def derive_tokens(apps, schema_editor):
-    from ideas.tokens import derive_tracking_token, hash_token
-
     Idea = apps.get_model("ideas", "Idea")
     for idea in Idea.objects.filter(tracking_salt="").only("pk", "tracking_token_hash").iterator():
         salt = secrets.token_urlsafe(16)
