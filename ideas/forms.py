@@ -22,7 +22,7 @@ from ideas.models import (
     SupportKind,
     Theme,
 )
-from portal.outbox.services import single_line
+from portal.text import single_line
 
 MAX_ATTACHMENTS = 3
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024

@@ -107,6 +107,11 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
 
 
+# The version of the privacy notice (templates/portal/privacy_notice.html) a resident agrees to
+# when sending an idea; stored with the consent (`Idea.consent_version`). Change it with the text.
+PRIVACY_TEXT_VERSION = "2026-11"
+
+
 class ReferenceCounter(models.Model):
     """The last reference number handed out in a year."""
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ideas import hooks, workflow
 from ideas.models import (
+    PRIVACY_TEXT_VERSION,
     Channel,
     Idea,
     IdeaAttachment,
@@ -27,11 +28,10 @@ from ideas.models import (
     Theme,
 )
 from portal.outbox.models import Message, MessageKind, MessageState
-from portal.outbox.services import ERASED_RECIPIENT, message_enqueue, single_line
+from portal.outbox.services import ERASED_RECIPIENT, message_enqueue
 from portal.roles import RESIDENT, Actor, actor_label, actor_user
 from portal.staff import coordinator_recipients, staff_language
-
-PRIVACY_TEXT_VERSION = "2026-11"
+from portal.text import single_line
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ideas.services import PRIVACY_TEXT_VERSION
+from ideas.models import PRIVACY_TEXT_VERSION
 from portal.forms import AccessibilityReportForm
 from portal.ratelimits import rate_count, rate_used_up
 from portal.roles import COMMITTEE_ROLES, Role, has_role

@@ -15,7 +15,7 @@ def test_every_page_links_to_the_privacy_notice_and_the_accessibility_statement(
 
 def test_the_privacy_notice_names_the_version_the_retention_and_the_rights(client, settings):
     settings.IDEA_RETENTION_MONTHS = 18
-    from ideas.services import PRIVACY_TEXT_VERSION
+    from ideas.models import PRIVACY_TEXT_VERSION
 
     page = client.get(reverse("privacy_notice")).content.decode()
     assert PRIVACY_TEXT_VERSION in page

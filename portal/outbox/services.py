@@ -17,14 +17,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.outbox.models import Message, MessageKind, MessageState
+from portal.text import single_line
 
 logger = logging.getLogger(__name__)
-
-
-def single_line(value: str) -> str:
-    """Fold line breaks and runs of spaces, so that a name, a title or a mail header stays on
-    one line everywhere."""
-    return " ".join(str(value).split())
 
 
 def render_plain_text(template_name: str, context: dict) -> str:

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ideas.models import (
+    PRIVACY_TEXT_VERSION,
     Channel,
     Idea,
     IdeaEvent,
@@ -24,7 +25,6 @@ from ideas.models import (
     Theme,
     hash_token,
 )
-from ideas.services import PRIVACY_TEXT_VERSION
 from ideas.workflow import Status
 
 BATCH = 1000

@@ -124,8 +124,7 @@ def test_the_form_asks_for_everything_in_fieldsets_with_legends_and_never_an_ide
 
 
 def test_every_answer_of_the_full_form_is_stored_with_the_consent_version_and_time(client):
-    from ideas.models import SupportKind
-    from ideas.services import PRIVACY_TEXT_VERSION
+    from ideas.models import PRIVACY_TEXT_VERSION, SupportKind
 
     client.post(reverse("ideas:submit"), valid_form(share_contact_with_partners="on",
                                                     submitter_phone="070-123 45 67",

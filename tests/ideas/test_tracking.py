@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ideas import services, workflow
-from ideas.models import Idea, IdeaQuestion
+from ideas.models import PRIVACY_TEXT_VERSION, Idea, IdeaQuestion
 from portal.outbox.models import Message, MessageKind, MessageState
 from tests.factories import IdeaFactory
 
@@ -180,7 +180,7 @@ def test_my_data_downloads_everything_stored_about_me_as_json(client, submitted,
     assert data["submitter"]["email"] == "bo@example.org"
     assert data["submitter"]["phone"] == "070-999 88 77"
     assert data["idea"]["title"] == "Laddstolpe vid bygdegården"
-    assert data["consent"]["privacy_text_version"] == services.PRIVACY_TEXT_VERSION
+    assert data["consent"]["privacy_text_version"] == PRIVACY_TEXT_VERSION
     assert data["questions"][0]["question"] == "Var?"
     assert {mail["subject"] for mail in data["emails"]} >= {
         Message.objects.get(kind=MessageKind.RECEIPT).subject}
