@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid
 
+from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -75,6 +76,10 @@ def message_enqueue(
     return message
 
 
+# The task that sends one message (`portal.outbox.tasks.send_message`), found by its name: the
+# tasks call these services, so the services do not import the tasks. The outbox app imports
+# its tasks when it is ready, so the name is known in every process.
+SEND_TASK = "portal.outbox.tasks.send_message"
 # A task may arrive a little before the row's due time (clocks of different hosts).
 CLAIM_SLACK = timedelta(seconds=30)
 # States the committee may send again: failed ones, and sent ones the recipient says they lost.
@@ -101,10 +106,8 @@ def queue_send(message_id: int, *, countdown: int | None = None) -> bool:
     Never raises and never waits long (see CELERY_BROKER_TRANSPORT_OPTIONS): it runs in
     web requests, right after their commit.
     """
-    from portal.outbox.tasks import send_message
-
     try:
-        send_message.apply_async((message_id,), countdown=countdown)
+        current_app.tasks[SEND_TASK].apply_async((message_id,), countdown=countdown)
     except Exception:  # the row is safe in the database; the sweep requeues it
         logger.warning("Could not queue message %s; the sweep will retry", message_id,
                        exc_info=True)
