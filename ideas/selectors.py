@@ -2,13 +2,12 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ideas import workflow
 from ideas.models import Idea, IdeaDraft, IdeaQuestion, OutreachEvent, hash_token
-from portal.outbox.models import Message
+from portal.outbox.selectors import messages_about, messages_mentioning, messages_to
 
 
 @dataclass(frozen=True)
@@ -72,12 +71,10 @@ def idea_answered_questions(idea: Idea) -> list[IdeaQuestion]:
 
 def idea_personal_data(idea: Idea) -> dict:
     """Everything stored about the idea and its submitter, for the "my data" download."""
-    idea_type = ContentType.objects.get_for_model(Idea)
-    messages = Message.objects.filter(
-        Q(content_type=idea_type, object_id=idea.pk)
-        | Q(recipient__iexact=idea.submitter_email or "-no-email-")
-        & (Q(subject__contains=idea.reference) | Q(body_text__contains=idea.reference))
-    ).order_by("created_at", "pk")
+    # The mails about the idea, and those to its owner that name it (a new tracking link).
+    messages = (messages_about(idea)
+                | messages_to(idea.submitter_email) & messages_mentioning(idea.reference)
+                ).order_by("created_at", "pk")
     return {
         "reference": idea.reference,
         "submitted_at": idea.created_at.isoformat(),

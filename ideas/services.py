@@ -4,9 +4,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +26,9 @@ from ideas.models import (
     SupportKind,
     Theme,
 )
-from portal.outbox.models import Message, MessageKind, MessageState
-from portal.outbox.services import ERASED_RECIPIENT, message_enqueue
+from portal.outbox.models import Message, MessageKind
+from portal.outbox.selectors import messages_about, messages_mentioning
+from portal.outbox.services import message_enqueue, messages_redact
 from portal.roles import RESIDENT, Actor, actor_label, actor_user
 from portal.staff import coordinator_recipients, staff_language
 from portal.text import single_line
@@ -329,8 +329,6 @@ def idea_withdraw(*, idea: Idea, reason: str = "") -> Idea:
         raise IdeaError(_("This idea can no longer be withdrawn.")) from error
 
 
-ERASED = "[erased]"
-
 
 @transaction.atomic
 def idea_erase_personal_data(*, idea: Idea) -> Idea:
@@ -345,29 +343,13 @@ def idea_erase_personal_data(*, idea: Idea) -> Idea:
         return locked
     # Every partner who got the owner's details is told to delete them (triage fills the hook).
     hooks.erasure_starts(locked)
-    email = locked.submitter_email
     # The organisation's name goes too: for a small association it says who the submitter is.
-    personal = [v for v in (email, locked.submitter_phone, locked.submitter_name,
-                            locked.organisation_name.strip()) if v]
-    idea_type = ContentType.objects.get_for_model(Idea)
-    about_idea = models.Q(content_type=idea_type, object_id=locked.pk)
-    names_idea = (models.Q(subject__contains=locked.reference)
-                  | models.Q(body_text__contains=locked.reference))
-    for message in Message.objects.select_for_update().filter(about_idea | names_idea):
-        changed = {}
-        for field in ("subject", "body_text", "body_html"):
-            value = getattr(message, field)
-            for item in personal:
-                value = value.replace(item, ERASED)
-            if value != getattr(message, field):
-                changed[field] = value
-        if email and message.recipient.lower() == email.lower():
-            changed["recipient"] = ""
-            if message.state in (MessageState.QUEUED, MessageState.SENDING):
-                changed["state"] = MessageState.FAILED
-                changed["last_error"] = ERASED_RECIPIENT
-        if changed:
-            Message.objects.filter(pk=message.pk).update(**changed)
+    # Mail to the address is stopped with it (the outbox forgets a recipient it redacts).
+    messages_redact(
+        messages=messages_about(locked) | messages_mentioning(locked.reference),
+        values=[locked.submitter_email, locked.submitter_phone, locked.submitter_name,
+                locked.organisation_name.strip()],
+    )
     locked.submitter_name = ""
     locked.submitter_email = ""
     locked.submitter_phone = ""

@@ -127,3 +127,39 @@ def test_a_message_whose_recipient_was_erased_is_failed_when_a_worker_picks_it_u
     assert message.state == MessageState.FAILED
     assert message.last_error == "Not sent: the recipient erased their personal data."
     assert mail.outbox == []
+
+
+def test_erasing_an_owner_whose_name_html_escapes_leaves_no_form_of_it_in_any_message(
+    client, django_capture_on_commit_callbacks
+):
+    from django.utils.html import escape
+
+    name, organisation = "Märta O'Hara-Öberg", "Bröd & Rosor i O'Hara-byn"
+    email, phone = "marta.o'hara@example.org", "070-555 98 76"
+    coordinator = UserFactory(roles=[Role.COORDINATOR])
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = idea_submit(
+            title="Bybuss till Öby", description="Vi behöver en buss.",
+            municipality=Municipality.objects.get(code="1885"),
+            themes=list(Theme.objects.all()[:1]), submitter_email=email, submitter_phone=phone,
+            submitter_name=name, organisation_name=organisation,
+            share_contact_with_partners=True,
+        )
+        idea = submitted.idea
+        for step in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW):
+            idea_transition(idea=idea, to=step, actor=coordinator)
+        idea_ask_question(idea=idea, question="Hur många åker?", actor=coordinator)
+        idea_transition(idea=idea, to=workflow.Status.IN_REVIEW, actor=coordinator)
+        idea_refer(idea=Idea.objects.get(pk=idea.pk), partners=[PartnerFactory()],
+                   note_to_partners="Kan ni hjälpa?", actor=coordinator)
+    forms = {value: {value, escape(value)} for value in (name, organisation, email, phone)}
+    html = " ".join(Message.objects.values_list("body_html", flat=True))
+    assert escape(name) in html and escape(organisation) in html  # the HTML holds them escaped
+
+    client.post(reverse("ideas:erase", args=[submitted.tracking_token]))
+
+    for message in Message.objects.all():
+        for value, written in forms.items():
+            for text in (message.subject, message.body_text, message.body_html):
+                assert not any(form in text for form in written), (message.kind, value)
+    assert Message.objects.filter(recipient__iexact=email).count() == 0

@@ -3,7 +3,8 @@ import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q, QuerySet
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,27 @@ def messages_for_committee(*, state: str | None = None) -> QuerySet[Message]:
     if state in MessageState.values:
         messages = messages.filter(state=state)
     return messages
+
+
+def messages_about(obj: Model) -> QuerySet[Message]:
+    """The messages stored as being about `obj` (the `about` of `message_enqueue`)."""
+    return Message.objects.filter(content_type=ContentType.objects.get_for_model(obj),
+                                  object_id=obj.pk)
+
+
+def messages_to(address: str) -> QuerySet[Message]:
+    """The messages to one email address, in any case; none for an empty address."""
+    if not address:
+        return Message.objects.none()
+    return Message.objects.filter(recipient__iexact=address)
+
+
+def messages_mentioning(text: str) -> QuerySet[Message]:
+    """The messages whose subject or text body holds `text` (a reference number, for example);
+    none for an empty text."""
+    if not text:
+        return Message.objects.none()
+    return Message.objects.filter(Q(subject__contains=text) | Q(body_text__contains=text))
 
 
 _URL = re.compile(r"https?://[^\s<>\"']+")

@@ -3,6 +3,7 @@ import logging
 import random
 import smtplib
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid
@@ -12,9 +13,11 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from portal.outbox.models import Message, MessageKind, MessageState
@@ -86,6 +89,46 @@ CLAIM_SLACK = timedelta(seconds=30)
 RESENDABLE_STATES = (MessageState.FAILED, MessageState.SENT)
 # Erasure empties the recipient of every row to the erased address; such a row is never sent.
 ERASED_RECIPIENT = "Not sent: the recipient erased their personal data."
+
+
+# What a redacted value is replaced with.
+REDACTED = "[erased]"
+REDACTED_FIELDS = ("subject", "body_text", "body_html")
+
+
+@transaction.atomic
+def messages_redact(*, messages: QuerySet[Message], values: Iterable[str]) -> int:
+    """Replace each of `values` with REDACTED in the messages' subjects and text and HTML
+    bodies, also as HTML escapes it (`O'Hara` is stored as `O&#x27;Hara` in an HTML body).
+
+    A message to (or with a reply address of) one of the values loses that address: if it was
+    not sent yet, it never is (it fails with ERASED_RECIPIENT). Returns how many messages
+    changed. Call it with the rows that can hold the values (`selectors.messages_about`, ...).
+    """
+    wanted = {value for value in values if value}
+    # Longest first, so that a name inside an organisation's name does not leave the rest.
+    forms = sorted(wanted | {str(escape(value)) for value in wanted}, key=len, reverse=True)
+    addresses = {value.lower() for value in wanted}
+    changed_messages = 0
+    for message in messages.select_for_update().order_by("pk"):
+        changed: dict[str, object] = {}
+        for field in REDACTED_FIELDS:
+            text = original = getattr(message, field)
+            for form in forms:
+                text = text.replace(form, REDACTED)
+            if text != original:
+                changed[field] = text
+        if message.reply_to.lower() in addresses:
+            changed["reply_to"] = ""
+        if message.recipient.lower() in addresses:
+            changed["recipient"] = ""
+            if message.state in (MessageState.QUEUED, MessageState.SENDING):
+                changed["state"] = MessageState.FAILED
+                changed["last_error"] = ERASED_RECIPIENT
+        if changed:
+            Message.objects.filter(pk=message.pk).update(**changed)
+            changed_messages += 1
+    return changed_messages
 
 
 class ResendRefused(Exception):
