@@ -1,5 +1,6 @@
 """Input validation for the resident's form and the staff's fast form. No side effects here."""
 import time
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
@@ -8,24 +9,22 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from ideas.models import (
-    EventKind,
-    Municipality,
-    OrganisationKind,
-    OutreachEvent,
-    Stage,
-    SupportKind,
-    Theme,
-)
+from ideas.models import EventKind, Idea, OutreachEvent
+from ideas.services import Attachment
 from portal.text import single_line
 
 MAX_ATTACHMENTS = 3
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENT_MEGABYTES = 10
+MAX_ATTACHMENT_BYTES = MAX_ATTACHMENT_MEGABYTES * 1024 * 1024
+# For the messages that name the limits.
+ATTACHMENT_LIMITS = {"count": MAX_ATTACHMENTS, "megabytes": MAX_ATTACHMENT_MEGABYTES}
 # Checked against the first bytes of the file, never against its name.
 MAGIC_NUMBERS = (
     (b"%PDF-", "application/pdf"),
@@ -122,87 +121,101 @@ def started_seconds_ago(value: str) -> float | None:
     return time.time() - started
 
 
-class IdeaDetailsForm(forms.Form):
-    """The idea and who is behind it: what the resident's form and the staff's form share."""
+def idea_field(name: str, form_class: type[forms.Field] | None = None,
+               **kwargs: Any) -> forms.Field:
+    """The form field of `Idea.<name>`: its kind, its limit, its choices and whether it may be
+    left empty come from the model; labels, help texts and widgets are the form's."""
+    model_field = Idea._meta.get_field(name)
+    assert isinstance(model_field, models.Field), name
+    if form_class is not None:
+        kwargs["form_class"] = form_class
+    field = model_field.formfield(**kwargs)
+    assert field is not None, name
+    return field
 
-    title = OneLine(
-        label=_("Give your idea a short name"), max_length=200,
+
+class IdeaDetailsForm(forms.Form):
+    """The idea and who is behind it: what the resident's form and the staff's form share.
+
+    Every field is a field of `Idea` (see IDEA_FIELDS below, the one list that the service's
+    arguments and the draft read).
+    """
+
+    title = idea_field(
+        "title", OneLine, label=_("Give your idea a short name"),
         help_text=_("For example: “A meeting place in the old school in Ramsberg”."),
     )
-    need = Text(
-        label=_("What is the need or the problem?"), max_length=5000,
+    # The model lets staff leave the need out (assisted intake); the resident's form asks it.
+    need = idea_field(
+        "need", Text, required=True, label=_("What is the need or the problem?"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What is missing or does not work today? Who notices it?"),
     )
-    description = Text(
-        label=_("Describe your idea"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
+    description = idea_field(
+        "description", Text, label=_("Describe your idea"),
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What do you want to do, and why? Write in your own words."),
     )
-    beneficiaries = Text(
-        label=_("Who benefits from the idea?"), max_length=2000, required=False,
+    beneficiaries = idea_field(
+        "beneficiaries", Text, label=_("Who benefits from the idea?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: the people in the village, young people, new Swedes."),
     )
-    municipality = forms.ModelChoiceField(
-        label=_("Where is your idea?"), queryset=Municipality.objects.all(),
-        empty_label=_("Choose a municipality"),
+    municipality = idea_field(
+        "municipality", label=_("Where is your idea?"), empty_label=_("Choose a municipality"),
         help_text=_("Choose “Whole Örebro County” if the idea concerns the whole county."),
     )
-    place = OneLine(
-        label=_("Village or place"), max_length=120, required=False,
+    place = idea_field(
+        "place", OneLine, label=_("Village or place"),
         help_text=_("Optional. For example: Ramsberg, or the area around Lake Tisaren."),
     )
-    is_rural = forms.BooleanField(
-        label=_("The idea concerns a rural area"), required=False,
+    is_rural = idea_field(
+        "is_rural", label=_("The idea concerns a rural area"),
         help_text=_("Tick if the idea is for the countryside, a village or a small place."),
     )
-    themes = ChoicesByKey(
-        label=_("What is your idea about?"), queryset=Theme.objects.all(),
+    themes = idea_field(
+        "themes", ChoicesByKey, label=_("What is your idea about?"),
         widget=forms.CheckboxSelectMultiple, help_text=_("Choose one or more."),
     )
-    stage = forms.ChoiceField(
-        label=_("How far has the idea come?"), choices=Stage.choices, initial=Stage.IDEA,
-        widget=forms.RadioSelect,
-    )
-    support_wanted = ChoicesByKey(
-        label=_("What kind of support would help?"), queryset=SupportKind.objects.all(),
-        widget=forms.CheckboxSelectMultiple, required=False,
+    stage = idea_field("stage", label=_("How far has the idea come?"), widget=forms.RadioSelect)
+    support_wanted = idea_field(
+        "support_wanted", ChoicesByKey, label=_("What kind of support would help?"),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Optional. Choose as many as you like, or none if you do not know yet."),
     )
     # Autocomplete names let browsers fill in what they know (WCAG 1.3.5).
-    submitter_name = OneLine(
-        label=_("Your name"), max_length=120, required=False,
+    submitter_name = idea_field(
+        "submitter_name", OneLine, label=_("Your name"),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=_("Optional. So that we know what to call you."),
     )
-    submitter_email = forms.EmailField(
-        label=_("Your email address"), max_length=254, required=False,
+    submitter_email = idea_field(
+        "submitter_email", label=_("Your email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We send you a receipt and a link where you can follow your idea."),
     )
-    submitter_phone = OneLine(
-        label=_("Your phone number"), max_length=40, required=False,
-        validators=[phone_validator],
+    submitter_phone = idea_field(
+        "submitter_phone", OneLine, label=_("Your phone number"), validators=[phone_validator],
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}),
         help_text=_("If you would rather be called. Give an email address, a phone number or "
                     "both."),
     )
-    organisation_name = OneLine(
-        label=_("Association or organisation"), max_length=200, required=False,
+    organisation_name = idea_field(
+        "organisation_name", OneLine, label=_("Association or organisation"),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
         help_text=_("Optional. Leave empty if you write as a private person. Partners who get "
                     "your idea see this name, so that they know whose idea it is."),
     )
-    organisation_kind = forms.ChoiceField(
-        label=_("You write as"), choices=OrganisationKind.choices,
-        initial=OrganisationKind.PRIVATE_PERSON, widget=forms.RadioSelect,
+    organisation_kind = idea_field(
+        "organisation_kind", label=_("You write as"), widget=forms.RadioSelect,
     )
-    language = forms.ChoiceField(
-        label=_("Which language do you want us to write to you in?"), widget=forms.RadioSelect,
+    language = idea_field(
+        "language", label=_("Which language do you want us to write to you in?"),
+        widget=forms.RadioSelect,
     )
-    share_contact_with_partners = forms.BooleanField(
+    share_contact_with_partners = idea_field(
+        "share_contact_with_partners",
         label=_("The partners who get my idea may see my contact details and contact me."),
-        required=False,
         help_text=_("Optional. Without this, partners reply through Idélotsen."),
     )
 
@@ -235,29 +248,18 @@ class IdeaDetailsForm(forms.Form):
             ))
         return cleaned
 
-    def idea_fields(self) -> dict:
+    def idea_fields(self) -> dict[str, Any]:
         """The cleaned data in the shape `services.idea_submit` takes."""
-        data = self.cleaned_data
-        return {
-            "title": data["title"],
-            "need": data["need"],
-            "description": data["description"],
-            "beneficiaries": data["beneficiaries"],
-            "municipality": data["municipality"],
-            "place": data["place"],
-            "is_rural": data["is_rural"],
-            "themes": list(data["themes"]),
-            "stage": data["stage"],
-            "support_wanted": list(data["support_wanted"]),
-            "submitter_name": data["submitter_name"],
-            "submitter_email": data["submitter_email"],
-            "submitter_phone": data["submitter_phone"],
-            "organisation_name": data["organisation_name"],
-            "organisation_kind": data["organisation_kind"],
-            "language": data["language"],
-            "share_contact_with_partners": data["share_contact_with_partners"],
-        }
+        return {name: list(value) if isinstance(value, QuerySet) else value
+                for name, value in ((name, self.cleaned_data[name]) for name in IDEA_FIELDS)}
 
+
+# The fields of the idea form, in its order: the one list that `idea_fields` gives the service
+# and that a draft keeps (files and consent are given again when the form is sent).
+IDEA_FIELDS: tuple[str, ...] = tuple(IdeaDetailsForm.base_fields)
+# A draft keeps no value longer than the longest text the form takes.
+DRAFT_VALUE_MAX_LENGTH = max(getattr(field, "max_length", None) or 0
+                             for field in IdeaDetailsForm.base_fields.values())
 
 ABOUT_THE_IDEA = (_("Your idea"), "title", "need", "description", "beneficiaries")
 WHERE = (_("Where"), "municipality", "place", "is_rural")
@@ -271,11 +273,7 @@ ABOUT_YOU = (
 class IdeaSubmitForm(IdeaDetailsForm):
     """The resident's idea. Validation only: the service stores it."""
 
-    attachments = MultipleFileField(
-        label=_("Attach files"), required=False,
-        help_text=_("Optional. Up to 3 files: PDF, PNG or JPEG, at most 10 MB each. If the form "
-                    "shows an error, choose the files again."),
-    )
+    attachments = MultipleFileField(label=_("Attach files"), required=False)
     consent = forms.BooleanField(
         label=_("I agree that Idélotsen stores my idea and my contact details to handle it."),
         help_text=_("Required. We use your details only to handle your idea. You can see and "
@@ -288,14 +286,6 @@ class IdeaSubmitForm(IdeaDetailsForm):
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    # Fields a draft keeps; files and consent are given again when the form is sent.
-    DRAFT_FIELDS = (
-        "title", "need", "description", "beneficiaries", "municipality", "place", "is_rural",
-        "themes", "stage", "support_wanted", "submitter_name", "submitter_email",
-        "submitter_phone", "organisation_name", "organisation_kind", "language",
-        "share_contact_with_partners",
-    )
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Keep the original time across re-displays, so a corrected form is not "too fast".
@@ -307,6 +297,10 @@ class IdeaSubmitForm(IdeaDetailsForm):
         if self.is_bound:
             self.data = self.data.copy()
             self.data["started"] = given
+        self.fields["attachments"].help_text = _(
+            "Optional. Up to %(count)d files: PDF, PNG or JPEG, at most %(megabytes)d MB each. "
+            "If the form shows an error, choose the files again."
+        ) % ATTACHMENT_LIMITS
         self.fields["consent"].help_text = format_html(
             '{} <a href="{}">{}</a>', self.fields["consent"].help_text,
             reverse("privacy_notice"), _("How we handle your data"),
@@ -329,7 +323,8 @@ class IdeaSubmitForm(IdeaDetailsForm):
             raise ValidationError(_("Leave this field empty."), code="honeypot")
         return ""
 
-    def clean_attachments(self) -> list:
+    def clean_attachments(self) -> list[Attachment]:
+        """The files as the service stores them, each with its checked name and content type."""
         files = self.cleaned_data["attachments"]
         if len(files) > MAX_ATTACHMENTS:
             raise ValidationError(
@@ -337,12 +332,13 @@ class IdeaSubmitForm(IdeaDetailsForm):
                 code="too_many",
             )
         errors = []
+        checked = []
         for upload in files:
             name = single_line(upload.name or "")[:200] or "file"
             if upload.size > MAX_ATTACHMENT_BYTES:
                 errors.append(ValidationError(
-                    _("“%(name)s” is larger than 10 MB. Make it smaller or leave it out.")
-                    % {"name": name}, code="too_big"))
+                    _("“%(name)s” is larger than %(megabytes)d MB. Make it smaller or leave it "
+                      "out.") % {"name": name, **ATTACHMENT_LIMITS}, code="too_big"))
                 continue
             content_type = sniff_content_type(upload)
             if content_type is None:
@@ -350,11 +346,10 @@ class IdeaSubmitForm(IdeaDetailsForm):
                     _("“%(name)s” is not a PDF, PNG or JPEG file.") % {"name": name},
                     code="file_type"))
                 continue
-            upload.checked_content_type = content_type
-            upload.checked_name = name
+            checked.append(Attachment(upload=upload, name=name, content_type=content_type))
         if errors:
             raise ValidationError(errors)
-        return files
+        return checked
 
     def spam_problem(self) -> str | None:
         """Say why the form looks sent by a machine, or None. Checked after the fields."""

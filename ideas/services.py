@@ -1,6 +1,8 @@
 """Every write to an idea: atomic, recorded, with its mail stored in the same transaction."""
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,8 +23,10 @@ from ideas.models import (
     IdeaEvent,
     IdeaQuestion,
     Municipality,
+    OrganisationKind,
     OutreachEvent,
     ReferenceCounter,
+    Stage,
     SupportKind,
     Theme,
 )
@@ -32,6 +36,9 @@ from portal.outbox.services import message_enqueue, messages_redact
 from portal.roles import RESIDENT, Actor, actor_label, actor_user
 from portal.staff import coordinator_recipients, staff_language
 from portal.text import single_line
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -100,50 +107,62 @@ def idea_submit(
     title: str,
     description: str,
     municipality: Municipality,
-    themes: list[Theme],
+    themes: Sequence[Theme],
+    need: str = "",
+    beneficiaries: str = "",
+    place: str = "",
+    is_rural: bool = False,
+    stage: str = Stage.IDEA,
+    support_wanted: Sequence[SupportKind] = (),
+    submitter_name: str = "",
     submitter_email: str = "",
     submitter_phone: str = "",
-    submitter_name: str = "",
+    organisation_name: str = "",
+    organisation_kind: str = OrganisationKind.PRIVATE_PERSON,
     language: str = "sv",
-    support_wanted: list[SupportKind] | None = None,
     share_contact_with_partners: bool = False,
-    attachments: list[Attachment] | None = None,
+    attachments: Sequence[Attachment] = (),
     outreach_event: OutreachEvent | None = None,
-    registered_by=None,
-    **details,
+    registered_by: "User | None" = None,
 ) -> SubmittedIdea:
     """Store a new idea with its consent, record its first status and queue the receipt.
 
-    An idea from an outreach event carries the event's channel and the staff member who wrote
-    it down and confirmed the resident's consent on the spot.
+    The idea's fields are those of the idea form (`ideas.forms.IDEA_FIELDS`). An idea from an
+    outreach event carries the event's channel and the staff member who wrote it down and
+    confirmed the resident's consent on the spot.
     """
     now = timezone.now()
-    if outreach_event is not None:
-        details["channel"] = Channel(outreach_event.kind)
     idea = Idea(
         # Names and titles go into mail subjects: never more than one line.
         title=single_line(title),
+        need=need,
         description=description,
+        beneficiaries=beneficiaries,
         municipality=municipality,
+        place=place,
+        is_rural=is_rural,
+        stage=stage,
         submitter_email=submitter_email.strip(),
         submitter_phone=single_line(submitter_phone),
         submitter_name=single_line(submitter_name),
+        organisation_name=organisation_name,
+        organisation_kind=organisation_kind,
         language=language,
+        channel=Channel.WEB if outreach_event is None else Channel(outreach_event.kind),
         outreach_event=outreach_event,
         registered_by=registered_by,
         share_contact_with_partners=share_contact_with_partners,
         consent_version=PRIVACY_TEXT_VERSION,
         consent_given_at=now,
         created_at=now,
-        **details,
     )
     idea.reference = next_reference(timezone.localdate(now).year)
     token = idea.new_tracking_token()
     idea.full_clean()
     idea.save()
     idea.themes.set(themes)
-    idea.support_wanted.set(support_wanted or [])
-    for attachment in attachments or []:
+    idea.support_wanted.set(support_wanted)
+    for attachment in attachments:
         stored = IdeaAttachment(
             idea=idea, original_name=single_line(attachment.name)[:200] or "file",
             content_type=attachment.content_type, size=attachment.upload.size,

@@ -37,6 +37,9 @@ from django_ratelimit.core import is_ratelimited
 from ideas import hooks, selectors, services, workflow
 from ideas.form_cache import form_cache_version, page_is_shared, shared_page
 from ideas.forms import (
+    ATTACHMENT_LIMITS,
+    DRAFT_VALUE_MAX_LENGTH,
+    IDEA_FIELDS,
     AssistedIdeaForm,
     IdeaSubmitForm,
     LostLinkForm,
@@ -96,8 +99,9 @@ def _body_problem(request: HttpRequest) -> str | None:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    too_big = _("What you sent is too large for us to receive. Attach at most 3 files of at "
-                "most 10 MB each, and shorten very long texts.")
+    too_big = _("What you sent is too large for us to receive. Attach at most %(count)d files "
+                "of at most %(megabytes)d MB each, and shorten very long texts."
+                ) % ATTACHMENT_LIMITS
     if length > limit:
         return too_big
     try:
@@ -164,14 +168,8 @@ def idea_submit(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "ideas/idea_submit.html", {"form": form, "draft": draft})
     try:
-        submitted = services.idea_submit(
-            **form.idea_fields(),
-            attachments=[
-                services.Attachment(upload=upload, name=upload.checked_name,
-                                    content_type=upload.checked_content_type)
-                for upload in form.cleaned_data["attachments"]
-            ],
-        )
+        submitted = services.idea_submit(**form.idea_fields(),
+                                         attachments=form.cleaned_data["attachments"])
     except DatabaseError as error:
         if not is_timeout(error):
             raise
@@ -236,8 +234,9 @@ def _save_draft(request: HttpRequest, form: IdeaSubmitForm,
         form.add_error(None, spam)
     if form.errors:
         return render(request, "ideas/idea_submit.html", {"form": form, "draft": draft})
-    data = {name: [value for value in request.POST.getlist(name) if len(value) <= 10000]
-            for name in IdeaSubmitForm.DRAFT_FIELDS if name in request.POST}
+    data = {name: [value for value in request.POST.getlist(name)
+                   if len(value) <= DRAFT_VALUE_MAX_LENGTH]
+            for name in IDEA_FIELDS if name in request.POST}
     try:
         services.draft_save(data=data, email=email,
                             language=form.cleaned_data.get("language") or "sv", draft=draft)
@@ -264,7 +263,7 @@ def _draft_initial(draft: IdeaDraft) -> dict:
     return {
         name: values if name in multiple else (values[0] if values else "")
         for name, values in draft.data.items()
-        if isinstance(values, list) and name in IdeaSubmitForm.DRAFT_FIELDS
+        if isinstance(values, list) and name in IDEA_FIELDS
     }
 
 
