@@ -1,6 +1,6 @@
 """Reads of ideas that carry rules."""
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -14,7 +14,7 @@ from portal.outbox.selectors import messages_about, messages_mentioning, message
 class PublicEvent:
     """One line of the history the resident sees."""
 
-    at: object
+    at: datetime
     label: str
     message_to_owner: str
 
@@ -103,8 +103,8 @@ def idea_personal_data(idea: Idea) -> dict:
             "privacy_text_version": idea.consent_version,
             "given_at": idea.consent_given_at.isoformat(),
             "share_contact_with_partners": idea.share_contact_with_partners,
-            "recorded_by_staff_at_event": idea.outreach_event.name if idea.outreach_event_id
-            else None,
+            "recorded_by_staff_at_event": idea.outreach_event.name
+            if idea.outreach_event is not None else None,
         },
         "personal_data_erased_at": idea.anonymised_at.isoformat() if idea.anonymised_at
         else None,

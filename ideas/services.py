@@ -1,6 +1,7 @@
 """Every write to an idea: atomic, recorded, with its mail stored in the same transaction."""
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date as Date
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -165,7 +166,7 @@ def idea_submit(
     for attachment in attachments:
         stored = IdeaAttachment(
             idea=idea, original_name=single_line(attachment.name)[:200] or "file",
-            content_type=attachment.content_type, size=attachment.upload.size,
+            content_type=attachment.content_type, size=attachment.upload.size or 0,
         )
         stored.file.save("upload", attachment.upload, save=False)
         stored.save()
@@ -249,7 +250,7 @@ def idea_mark_referred(
     # Through the reverse relation (ideas does not import triage), fresh from the database: the
     # page may have prefetched the idea's referrals before they were made.
     referral_model = Idea._meta.get_field("referrals").related_model
-    if not referral_model.objects.filter(idea_id=idea.pk).exists():
+    if not referral_model._default_manager.filter(idea_id=idea.pk).exists():
         raise workflow.TransitionNotAllowed(
             _("An idea is referred only when it is referred to at least one partner."))
     locked, _transition = _move(
@@ -311,8 +312,8 @@ def answer_recipients(idea: Idea) -> list[tuple[str, str]]:
     # relations so that ideas does not import triage (ideas <- partners <- triage).
     user_model = get_user_model()
     conflict_model = user_model._meta.get_field("conflicts").related_model
-    active_conflict = conflict_model.objects.filter(member=OuterRef("pk"), idea=idea,
-                                                    withdrawn_at__isnull=True)
+    active_conflict = conflict_model._default_manager.filter(
+        member=OuterRef("pk"), idea=idea, withdrawn_at__isnull=True)
     reviewers = (user_model.objects.filter(is_active=True, review_assignments__idea=idea)
                  .exclude(Exists(active_conflict)).exclude(email="").order_by("pk").distinct())
     known = {email.lower() for email, _language in recipients}
@@ -458,7 +459,8 @@ def drafts_purge(*, older_than: timedelta = IdeaDraft.LIFETIME) -> int:
 
 
 def outreach_event_create(
-    *, name: str, kind: str, municipality: Municipality, place: str = "", date=None
+    *, name: str, kind: str, municipality: Municipality, place: str = "",
+    date: Date | None = None,
 ) -> OutreachEvent:
     """Add a county meeting or caravan stop that staff register ideas at."""
     event = OutreachEvent(name=single_line(name), kind=kind, municipality=municipality,
