@@ -2,7 +2,8 @@
 
 `rank_partners` is pure and deterministic: it takes plain data (no ORM), scores every partner
 profile against the idea profile with the given weights and returns them ranked, each with the
-reasons that earned its points. `partners.selectors` loads the profiles from the database.
+reasons that earned its points. `partners.selectors.partner_profiles` loads the profiles from
+the registry, with the referral numbers triage passes in.
 
 Each factor gives a value from 0 to 1; the score is the weighted mean of the values, 0 to 100:
 

@@ -1,28 +1,20 @@
-"""Reads of the partner registry that carry rules, and the queries that feed matching.
+"""Reads of the partner registry that carry rules, and the registry's side of matching.
 
-Referrals live in `triage`, which depends on `partners`; so this module never imports triage
-and reaches referrals through the reverse relation `Partner.referrals` instead.
+A partner's referrals live in `triage`, which depends on `partners`; this module never reads
+them. The registry's pages get what the referrals add from `partners.hooks.referral_activity`,
+which triage fills in, and matching gets the per-partner numbers from triage as plain data
+(`partner_profiles`).
 """
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 
 from ideas.models import CIVIL_SOCIETY_KINDS, Idea
-from partners.matching import IdeaProfile, Match, PartnerProfile, Weights, rank_partners
+from partners import hooks
+from partners.matching import IdeaProfile, PartnerProfile, Weights
 from partners.models import MatchingWeights, Partner, PartnerContact
-
-
-def referral_model() -> type[Model]:
-    """The referral model, found through the reverse relation so partners need not import it."""
-    return Partner._meta.get_field("referrals").related_model
-
-
-def referral_states(group: str) -> tuple[str, ...]:
-    """A group of referral states ("OPEN_STATES", "ANSWERED_STATES", "ACCEPTED_STATES") as the
-    referral table (triage.referrals.workflow) defines it, read from the referral model's
-    attributes: the groups live once, in triage, which partners does not import."""
-    return tuple(sorted(str(state) for state in getattr(referral_model(), group)))
 
 
 def active_partners() -> QuerySet[Partner]:
@@ -36,63 +28,9 @@ def referral_recipients(partner: Partner) -> QuerySet[PartnerContact]:
 
 def partners_for_committee() -> QuerySet[Partner]:
     """Every partner, with its open referrals counted and its vocabulary prefetched."""
-    return (
-        Partner.objects.annotate(
-            open_referrals=Count("referrals", filter=Q(
-                referrals__state__in=referral_states("OPEN_STATES"))),
-        )
-        .prefetch_related("themes", "support_kinds", "municipalities")
-        .order_by("name")
-    )
-
-
-@dataclass(frozen=True)
-class PartnerStats:
-    """A partner's load and how it has answered referrals."""
-
-    open_referrals: int
-    capacity: int
-    accepted: int
-    answered: int
-
-    @property
-    def acceptance_rate(self) -> int | None:
-        """Accepted referrals as a percentage of answered ones; None before the first answer."""
-        return round(100 * self.accepted / self.answered) if self.answered else None
-
-    @property
-    def load_percent(self) -> int:
-        if not self.capacity:
-            return 100
-        return min(100, round(100 * self.open_referrals / self.capacity))
-
-    @property
-    def free_places(self) -> int:
-        return max(0, self.capacity - self.open_referrals)
-
-    @property
-    def at_capacity(self) -> bool:
-        return self.free_places == 0
-
-
-def partner_stats(partner: Partner) -> PartnerStats:
-    """Count a partner's open, answered and accepted referrals in one query."""
-    counts = partner.referrals.aggregate(
-        open=Count("pk", filter=Q(state__in=referral_states("OPEN_STATES"))),
-        answered=Count("pk", filter=Q(state__in=referral_states("ANSWERED_STATES"))),
-        accepted=Count("pk", filter=Q(state__in=referral_states("ACCEPTED_STATES"))),
-    )
-    return PartnerStats(open_referrals=counts["open"], capacity=partner.capacity,
-                        accepted=counts["accepted"], answered=counts["answered"])
-
-
-def open_referrals_of(partner: Partner) -> QuerySet:
-    """The partner's referrals still open, oldest first, with their ideas."""
-    return (
-        partner.referrals.filter(state__in=referral_states("OPEN_STATES"))
-        .select_related("idea", "idea__municipality")
-        .order_by("created_at", "pk")
-    )
+    partners = (Partner.objects.prefetch_related("themes", "support_kinds", "municipalities")
+                .order_by("name"))
+    return hooks.referral_activity.with_open_referrals(partners)
 
 
 def matching_weights() -> Weights:
@@ -120,12 +58,6 @@ def idea_profile(idea: Idea) -> IdeaProfile:
     )
 
 
-def partner_profiles_for(profile: IdeaProfile, *, exclude_idea_id: int | None = None
-                         ) -> list[PartnerProfile]:
-    """See `partner_profiles_and_referred`; just the profiles."""
-    return partner_profiles_and_referred(profile, idea_id=exclude_idea_id)[0]
-
-
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
@@ -134,33 +66,36 @@ def _column(model, field_name: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(field_name).column)
 
 
-def _placeholders(values) -> str:
+def _placeholders(values: Sequence[object]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
+def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def partner_profiles_and_referred(profile: IdeaProfile, *, idea_id: int | None = None
-                                  ) -> tuple[list[PartnerProfile], set[int]]:
-    """Load every active partner as matching sees it, in four queries whatever their number.
+def partner_profiles(profile: IdeaProfile, *, open_referrals: Mapping[int, int] | None = None,
+                     similar_answers: Mapping[int, tuple[int, int]] | None = None,
+                     ) -> list[PartnerProfile]:
+    """Load every active partner as matching sees it, in two queries whatever their number.
 
     Only the themes, kinds of support and municipality the idea has are read from the link
-    tables: the others cannot change the score. Referral counts are grouped in the database.
-    Past answers about the idea itself (idea_id) do not count as similar ideas; the partners
-    it is already referred to come back as the second value.
+    tables: the others cannot change the score. What a partner's referrals add comes from
+    triage, by partner id: the referrals it holds (`open_referrals`) and its (accepted,
+    answered) referrals of earlier ideas sharing a theme with this one (`similar_answers`).
 
-    Plain SQL (portable: SQLite and PostgreSQL), because this runs on every idea page and
-    building the same four ORM queries cost ten times more than running them. Only quoted
-    names from the models' metadata go into the text; every value is a query parameter.
+    Plain SQL on the registry's own tables (portable: SQLite and PostgreSQL), because this runs
+    on every idea page and the ORM's building of the same queries and its conversion of 10,000
+    rows cost several times more than running them. Only quoted names from the models' metadata
+    go into the text; every value is a query parameter.
     """
-    Referral = referral_model()
+    open_referrals = open_referrals or {}
+    similar_answers = similar_answers or {}
     q = connection.ops.quote_name
 
-    # 1. The partners; languages as JSON text: a substring test beats decoding 10,000 lists.
+    # The partners; languages as JSON text: a substring test beats decoding 10,000 lists.
     rows = _fetch(
         f"SELECT {q('id')}, {_column(Partner, 'name')}, {_column(Partner, 'slug')}, "  # noqa: S608
         f"{_column(Partner, 'covers_whole_county')}, {_column(Partner, 'is_civil_society')}, "
@@ -169,9 +104,9 @@ def partner_profiles_and_referred(profile: IdeaProfile, *, idea_id: int | None =
         [True],
     )
 
-    # 2. The links the idea shares, in one query: 1 theme, 2 kind of support, 3 municipality.
+    # The links the idea shares, in one query: 1 theme, 2 kind of support, 3 municipality.
     parts, params = [], []
-    links = (
+    links: tuple[tuple[int, type[Model], str, list[int] | None], ...] = (
         (1, Partner.themes.through, "theme", sorted(profile.themes)),
         (2, Partner.support_kinds.through, "supportkind", sorted(profile.support_wanted)),
         # For a county-wide idea every municipality counts (as part of the county).
@@ -192,53 +127,12 @@ def partner_profiles_and_referred(profile: IdeaProfile, *, idea_id: int | None =
         shared[kind].setdefault(partner_id, set()).add(value)
     themes, supports, municipalities = shared[1], shared[2], shared[3]
 
-    # 3. Open referrals of each partner, and whether it already has this idea.
-    state, partner_col = _column(Referral, "state"), _column(Referral, "partner")
-    idea_col, referral_table = _column(Referral, "idea"), _table(Referral)
-    open_states = referral_states("OPEN_STATES")
-    accepted_states = referral_states("ACCEPTED_STATES")
-    answered_states = referral_states("ANSWERED_STATES")
-    open_list = _placeholders(open_states)
-    open_counts: dict[int, int] = {}
-    referred_here: set[int] = set()
-    for partner_id, open_count, here in _fetch(
-        f"SELECT {partner_col}, "  # noqa: S608
-        f"SUM(CASE WHEN {state} IN ({open_list}) THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {idea_col} = %s THEN 1 ELSE 0 END) "
-        f"FROM {referral_table} WHERE {state} IN ({open_list}) OR {idea_col} = %s "
-        f"GROUP BY {partner_col}",
-        [*open_states, idea_id, *open_states, idea_id],
-    ):
-        open_counts[partner_id] = int(open_count)
-        if here:
-            referred_here.add(partner_id)
-
-    # 4. How each partner answered earlier ideas sharing a theme with this one.
-    similar: dict[int, tuple[int, int]] = {}
-    if profile.themes:
-        idea_themes = Idea.themes.through
-        theme_ids = sorted(profile.themes)
-        referral_id = f"r.{q('id')}"
-        for partner_id, accepted, answered in _fetch(
-            f"SELECT r.{partner_col}, "  # noqa: S608
-            f"COUNT(DISTINCT CASE WHEN r.{state} IN ({_placeholders(accepted_states)}) "
-            f"THEN {referral_id} END), COUNT(DISTINCT {referral_id}) "
-            f"FROM {referral_table} r INNER JOIN {_table(idea_themes)} it "
-            f"ON it.{_column(idea_themes, 'idea')} = r.{idea_col} "
-            f"WHERE r.{state} IN ({_placeholders(answered_states)}) "
-            f"AND it.{_column(idea_themes, 'theme')} IN ({_placeholders(theme_ids)}) "
-            f"AND r.{idea_col} <> %s "
-            f"GROUP BY r.{partner_col}",
-            [*accepted_states, *answered_states, *theme_ids, idea_id or 0],
-        ):
-            similar[partner_id] = (int(accepted), int(answered))
-
     empty: frozenset[int] = frozenset()
     quoted_language = f'"{profile.language}"'
     speaks = (profile.language,)
     profiles = []
     for pk, name, slug, whole_county, civil, languages, capacity in rows:
-        accepted, answered = similar.get(pk, (0, 0))
+        accepted, answered = similar_answers.get(pk, (0, 0))
         # Positional arguments, in PartnerProfile's field order: faster for 10,000 partners.
         profiles.append(PartnerProfile(
             pk, name,
@@ -247,21 +141,6 @@ def partner_profiles_and_referred(profile: IdeaProfile, *, idea_id: int | None =
             frozenset(municipalities[pk]) if pk in municipalities else empty,
             bool(whole_county), bool(civil),
             speaks if languages and quoted_language in languages else (),
-            capacity, open_counts.get(pk, 0), accepted, answered, slug,
+            capacity, open_referrals.get(pk, 0), accepted, answered, slug,
         ))
-    return profiles, referred_here
-
-
-# What the idea page shows: a ranked match, marked if the idea is already referred to it.
-Suggestion = Match
-
-
-def suggestions_for_idea(idea: Idea) -> list[Suggestion]:
-    """Every active partner ranked for the idea, with reasons; a fixed number of queries."""
-    profile = idea_profile(idea)
-    profiles, referred = partner_profiles_and_referred(profile, idea_id=idea.pk)
-    ranked = rank_partners(profile, profiles, matching_weights())
-    for match in ranked:
-        if match.partner.id in referred:
-            match.already_referred = True
-    return ranked
+    return profiles

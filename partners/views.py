@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partners import selectors
+from partners import hooks, selectors
 from partners.filters import PartnerFilter
 from partners.forms import MatchingWeightsForm, RegistryImportForm
 from partners.models import MatchingWeights
@@ -40,10 +40,11 @@ def partner_detail(request, slug: str):
     partner = get_object_or_404(
         selectors.partners_for_committee().prefetch_related("contacts"), slug=slug
     )
+    activity = hooks.referral_activity
     return render(request, "partners/partner_detail.html", {
         "partner": partner,
-        "stats": selectors.partner_stats(partner),
-        "open_referrals": selectors.open_referrals_of(partner),
+        "stats": activity.stats(partner),
+        "open_referrals": activity.open_referrals(partner),
     })
 
 

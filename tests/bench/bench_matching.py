@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from ideas.models import Idea, Municipality, SupportKind, Theme
 from partners.models import Partner
-from partners.selectors import referral_model, suggestions_for_idea
+from triage.models import Referral
+from triage.referrals.registry_activity import suggestions_for_idea
 
 SIZES = ((40, 5.0, 40), (10_000, 200.0, 7))  # partners, target in ms, repeats
 PAST_IDEAS = 5
@@ -59,7 +60,6 @@ def _add_partners(tag: str, start: int, stop: int, themes, supports, places) -> 
 
 def _add_referrals(past_ideas: list[Idea], partner_ids: list[int]) -> None:
     """Give about one partner in seven a history: open, accepted and declined referrals."""
-    Referral = referral_model()
     states = cycle(["sent", "accepted", "declined", "support_finished", "question"])
     Referral.objects.bulk_create([
         Referral(idea=idea, partner_id=pk, state=next(states))

@@ -6,9 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import SupportKind
-from partners.selectors import Suggestion, active_partners
+from partners.selectors import active_partners
 from triage.referrals.models import AnswerKind, SupportProgress
-from triage.referrals.suggestions import suggested_partner, suggested_partner_id, top_suggestions
+from triage.referrals.suggestions import (
+    Suggestion,
+    suggested_partner,
+    suggested_partner_id,
+    top_suggestions,
+)
 from triage.review.fields import PkMultipleChoiceField
 
 # How many ranked suggestions the refer form puts first.

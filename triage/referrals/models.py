@@ -34,7 +34,7 @@ class Referral(models.Model):
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
-    # The table's groups, for `partners`, which reaches this model without importing triage.
+    # The table's groups, read from the model wherever referrals are counted.
     OPEN_STATES = workflow.OPEN_STATES
     ANSWERED_STATES = workflow.ANSWERED_STATES
     ACCEPTED_STATES = workflow.ACCEPTED_STATES

@@ -10,7 +10,7 @@ from ideas import workflow
 from ideas.models import Idea
 from ideas.services import idea_mark_referred, idea_transition, owner_mail
 from partners.models import Partner
-from partners.selectors import referral_recipients, suggestions_for_idea
+from partners.selectors import referral_recipients
 from portal.outbox.models import MessageKind
 from portal.outbox.services import message_enqueue
 from portal.roles import SYSTEM, Actor, actor_label, actor_user
@@ -18,6 +18,7 @@ from triage.referrals import workflow as referral_workflow
 from triage.referrals.answer_links import answer_url
 from triage.referrals.disclosure import CONTACT, what_partner_may_know
 from triage.referrals.models import Referral, ReferralEvent
+from triage.referrals.registry_activity import suggestions_for_idea
 
 
 class ReferralError(Exception):

@@ -1,7 +1,7 @@
 """The matching's ranked partners for an idea, as the committee's pages and forms use them."""
 from ideas.models import Idea
 from partners.matching import PartnerProfile
-from partners.selectors import Suggestion, suggestions_for_idea
+from triage.referrals.registry_activity import Suggestion, suggestions_for_idea
 
 # How many of the ranked partner suggestions count as "matched to" an organisation.
 TOP_SUGGESTIONS = 5

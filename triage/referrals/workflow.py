@@ -11,7 +11,8 @@ closes the idea, and otherwise (every partner declined, or the referrals were ca
 expired) it goes back to the committee's review.
 
 The groups of states (`OPEN_STATES`, `ANSWERED_STATES`, `ACCEPTED_STATES`, ...) live here only;
-`partners` reaches them through the `Referral` model's attributes, since it never imports triage.
+the `Referral` model carries them for the queries that count referrals. `partners`, which never
+imports triage, gets the numbers from `triage.referrals.registry_activity`.
 """
 from collections.abc import Iterable
 from dataclasses import dataclass

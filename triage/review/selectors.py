@@ -9,9 +9,8 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet
 
 from ideas.models import Idea
 from partners.models import Partner
-from partners.selectors import Suggestion
 from portal.roles import Role, has_role
-from triage.referrals.suggestions import suggested_partner_id, top_suggestions
+from triage.referrals.suggestions import Suggestion, suggested_partner_id, top_suggestions
 from triage.review.models import ConflictDeclaration, Criterion, Review, Score
 
 
