@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import WEIGHT_FIELDS, MatchingWeights
 
-IMPORT_FORMATS = (("csv", "CSV"), ("xlsx", "Excel (.xlsx)"))
 # Small enough that the checked file fits in the confirm form (DATA_UPLOAD_MAX_MEMORY_SIZE).
 MAX_IMPORT_BYTES = 1024 * 1024
 

@@ -277,11 +277,6 @@ def explain_partner(idea: IdeaProfile, partner: PartnerProfile, weights: Weights
     return reasons
 
 
-def score_partner(idea: IdeaProfile, partner: PartnerProfile, weights: Weights) -> Match:
-    """Score one partner for an idea; its reasons come with the match."""
-    return Match(partner, score_value(idea, partner, weights), idea, weights)
-
-
 def rank_key(match: Match) -> tuple:
     """Highest score first; at equal score a partner with room first; then by name and id."""
     partner = match.partner
