@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ideas.search import CONFIG, SearchDocument, SearchDocumentField, SearchIndex
 from ideas.tokens import derive_tracking_token, hash_token, tracking_token_for
 from ideas.workflow import Status
 from portal.roles import actor_display
@@ -205,12 +206,21 @@ class Idea(models.Model):
         max_length=64, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # What the committee's search reads (ideas/search.py), computed by the database: the title
+    # weighs most. Erasure reaches it too: the organisation's name leaves it with the field.
+    search_document = models.GeneratedField(
+        expression=SearchDocument("title", "need", "description", "beneficiaries", "place",
+                                  "organisation_name", config=CONFIG),
+        output_field=SearchDocumentField(), db_persist=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            SearchIndex(fields=["search_document"], name="ideas_idea_search_gin"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=Status.values), name="idea_status_known"
