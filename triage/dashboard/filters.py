@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Channel, Idea, Municipality, OutreachEvent, SupportKind, Theme
+from ideas.search import search_ideas
 from ideas.workflow import Status
-from triage.dashboard import selectors
 from triage.review.fields import FastSelect, style_form
 
 
@@ -93,7 +93,7 @@ class IdeaFilter(django_filters.FilterSet):
         return form
 
     def search(self, queryset, name, value):
-        queryset = selectors.search_ideas(queryset, value)
+        queryset = search_ideas(queryset, value)
         if connection.vendor == "postgresql" and not self.data.get("sort"):
             queryset = queryset.order_by("-rank", "-created_at")
         return queryset

@@ -1,5 +1,5 @@
 """Reads of the committee's dashboard: the list with what it shows, its counts per status,
-the keys its cache is kept under, and the search."""
+and the keys its cache is kept under (the search is `ideas.search.search_ideas`)."""
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,7 +13,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FloatField,
     IntegerField,
     OuterRef,
     Q,
@@ -22,7 +21,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -202,26 +200,3 @@ def _status_counts() -> list[StatusCount]:
                     by_status.get(status, {}).get("ageing", 0))
         for status in Status
     ]
-
-
-def search_ideas(queryset: QuerySet[Idea], text: str) -> QuerySet[Idea]:
-    """Full-text search on PostgreSQL (Swedish stemming), a plain substring search elsewhere."""
-    text = text.strip()[:200]
-    if not text:
-        return queryset
-    by_reference = Q(reference__iexact=text)
-    if connection.vendor == "postgresql":
-        # The stored, indexed document of migration triage 0006 (title weighs most).
-        query = "websearch_to_tsquery('pg_catalog.swedish', %s)"
-        # The text goes in as a parameter, never into the SQL string.
-        matches = RawSQL(f'"ideas_idea"."search_document" @@ {query}', (text,),  # noqa: S611
-                         output_field=BooleanField())
-        rank = RawSQL(f'ts_rank("ideas_idea"."search_document", {query})', (text,),  # noqa: S611
-                      output_field=FloatField())
-        return queryset.annotate(rank=rank).filter(Q(matches) | by_reference)
-    words = Q()
-    for word in text.split()[:8]:
-        words &= (Q(title__icontains=word) | Q(description__icontains=word)
-                  | Q(need__icontains=word) | Q(place__icontains=word)
-                  | Q(organisation_name__icontains=word))
-    return queryset.filter(words | by_reference)
