@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from ideas import services
 from ideas.models import (
     Idea,
     IdeaAttachment,
@@ -71,8 +74,27 @@ class IdeaAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel", "municipality", "outreach_event"]
     search_fields = ["reference", "title"]
     readonly_fields = ["reference", "status", "consent_version", "consent_given_at", "created_at",
-                       "outreach_event", "registered_by", "anonymised_at"]
+                       "outreach_event", "registered_by", "anonymised_at", "versions"]
     inlines = [IdeaEventInline, IdeaQuestionInline, IdeaAttachmentInline]
+
+    @admin.display(description=_("versions"))
+    def versions(self, idea: Idea) -> str:
+        # Read only: version 1 is the idea as its owner sent it, and stays so.
+        if idea.pk is None:
+            return ""
+        return format_html_join(
+            "", "<p>{} {}, {} ({}): <code>{}</code></p>",
+            ((_("Version"), version.number,
+              date_format(localtime(version.created_at), "SHORT_DATETIME_FORMAT"),
+              version.actor_display, version.fingerprint)
+             for version in idea.versions.all()),
+        )
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """Save the themes and kinds of support, then keep the changed idea as a new version:
+        the original stays as its owner sent it."""
+        super().save_related(request, form, formsets, change)
+        services.idea_version_record(idea=form.instance, actor=request.user)
 
 
 @admin.register(OutreachEvent)

@@ -306,6 +306,45 @@ class IdeaQuestion(models.Model):
         return f"{self.idea_id}: {self.question[:60]}"
 
 
+class IdeaVersion(models.Model):
+    """What the idea said at one time, and its fingerprint (see ideas/authorship.py).
+
+    Version 1 is the idea as its owner sent it, written in the same transaction as the idea;
+    each later change of what the idea says is a new version. A version is written once and
+    never changed, so the original is always there to show.
+    """
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    # The canonical form's object: hashed as it stands, it gives the fingerprint.
+    content = models.JSONField(_("content"))
+    fingerprint = models.CharField(_("fingerprint (SHA-256)"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["idea", "number"]
+        verbose_name = _("version of an idea")
+        verbose_name_plural = _("versions of ideas")
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "number"], name="idea_version_unique"),
+            models.CheckConstraint(condition=models.Q(number__gte=1),
+                                   name="idea_version_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id} v{self.number}"
+
+    @property
+    def actor_display(self) -> str:
+        """Who recorded the version, as the staff pages say it."""
+        return actor_display(self.actor, self.actor_label)
+
+
 def attachment_path(instance: "IdeaAttachment", filename: str) -> str:
     # The stored name never comes from the resident; the extension follows the checked content.
     return f"attachments/{instance.pk.hex}{instance.extension}"
@@ -320,6 +359,9 @@ class IdeaAttachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size in bytes"))
+    # Of the file's bytes, taken as it was stored: the idea's fingerprint covers it. Empty for
+    # files stored before fingerprints were taken.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}

@@ -2,11 +2,25 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Field, Q, QuerySet
+from django.template.defaultfilters import yesno
 from django.utils import timezone
+from django.utils.text import capfirst
 
-from ideas import workflow
-from ideas.models import Idea, IdeaDraft, IdeaQuestion, OutreachEvent, hash_token
+from ideas import authorship, workflow
+from ideas.models import (
+    Idea,
+    IdeaAttachment,
+    IdeaDraft,
+    IdeaQuestion,
+    IdeaVersion,
+    Municipality,
+    OutreachEvent,
+    Stage,
+    SupportKind,
+    Theme,
+    hash_token,
+)
 from portal.outbox.selectors import messages_about, messages_mentioning, messages_to
 
 
@@ -69,6 +83,64 @@ def idea_answered_questions(idea: Idea) -> list[IdeaQuestion]:
     return list(idea.questions.filter(answered_at__isnull=False).order_by("asked_at", "pk"))
 
 
+def idea_original(idea: Idea) -> IdeaVersion | None:
+    """The idea as its owner sent it (version 1); None for an idea sent before versions were
+    kept."""
+    return IdeaVersion.objects.filter(idea=idea, number=1).first()
+
+
+@dataclass(frozen=True)
+class VersionShown:
+    """A version of an idea as its owner reads it: each field with its label, in the form's
+    order, and the exact text the fingerprint is the SHA-256 of."""
+
+    version: IdeaVersion
+    fields: list[tuple[str, str]]
+    attachments: list[tuple[str, str]]
+    canonical_text: str
+    changed_since: bool
+
+
+def idea_version_shown(version: IdeaVersion) -> VersionShown:
+    """Spell a version out in the reader's language: names for the codes and keys it holds."""
+    content = version.content
+    municipality = Municipality.objects.filter(code=content["municipality"]).first()
+    terms = {
+        "themes": {term.slug: term.name
+                   for term in Theme.objects.filter(slug__in=content["themes"])},
+        "support_wanted": {term.slug: term.name
+                           for term in SupportKind.objects.filter(
+                               slug__in=content["support_wanted"])},
+    }
+    fields = []
+    for name in authorship.CONTENT_FIELDS:
+        value = content[name]
+        if name == "municipality":
+            shown = str(municipality) if municipality is not None else value
+        elif name in terms:
+            shown = ", ".join(terms[name].get(slug, slug) for slug in value)
+        elif name == "stage":
+            shown = str(Stage(value).label) if value in Stage.values else value
+        elif name == "is_rural":
+            shown = yesno(value)
+        else:
+            shown = value
+        field = Idea._meta.get_field(name)
+        label = field.verbose_name if isinstance(field, Field) else name
+        fields.append((capfirst(str(label)), shown))
+    # Each file by its name, if it is still stored, and its SHA-256.
+    stored = dict(IdeaAttachment.objects.filter(idea_id=version.idea_id,
+                                                sha256__in=content["attachments"])
+                  .values_list("sha256", "original_name"))
+    attachments = [(stored.get(sha256, ""), sha256) for sha256 in content["attachments"]]
+    return VersionShown(
+        version=version, fields=fields, attachments=attachments,
+        changed_since=IdeaVersion.objects.filter(idea_id=version.idea_id,
+                                                 number__gt=version.number).exists(),
+        canonical_text=authorship.canonical_bytes(content).decode("utf-8"),
+    )
+
+
 def idea_personal_data(idea: Idea) -> dict:
     """Everything stored about the idea and its submitter, for the "my data" download."""
     # The mails about the idea, and those to its owner that name it (a new tracking link).
@@ -121,8 +193,14 @@ def idea_personal_data(idea: Idea) -> dict:
         ],
         "attachments": [
             {"name": a.original_name, "content_type": a.content_type, "size": a.size,
-             "uploaded_at": a.created_at.isoformat()}
+             "uploaded_at": a.created_at.isoformat(), "sha256": a.sha256}
             for a in idea.attachments.all()
+        ],
+        # Version 1 is the idea as sent; its fingerprint is the receipt's (ideas/authorship.py).
+        "versions": [
+            {"version": v.number, "recorded_at": v.created_at.isoformat(),
+             "fingerprint": v.fingerprint, "content": v.content}
+            for v in IdeaVersion.objects.filter(idea=idea).order_by("number")
         ],
         "emails": [
             {"to": m.recipient, "subject": m.subject, "created_at": m.created_at.isoformat(),

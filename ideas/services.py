@@ -2,8 +2,8 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date as Date
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ideas import hooks, workflow
+from ideas import authorship, hooks, workflow
 from ideas.models import (
     PRIVACY_TEXT_VERSION,
     Channel,
@@ -23,6 +23,7 @@ from ideas.models import (
     IdeaDraft,
     IdeaEvent,
     IdeaQuestion,
+    IdeaVersion,
     Municipality,
     OrganisationKind,
     OutreachEvent,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 class SubmittedIdea:
     idea: Idea
     tracking_token: str
+    original: IdeaVersion  # the idea as sent, with the fingerprint the receipt carries
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,8 @@ def idea_submit(
 
     The idea's fields are those of the idea form (`ideas.forms.IDEA_FIELDS`). An idea from an
     outreach event carries the event's channel and the staff member who wrote it down and
-    confirmed the resident's consent on the spot.
+    confirmed the resident's consent on the spot. The idea as sent is kept as its version 1,
+    whose fingerprint (ideas/authorship.py) the receipt carries.
     """
     now = timezone.now()
     idea = Idea(
@@ -163,21 +166,60 @@ def idea_submit(
     idea.save()
     idea.themes.set(themes)
     idea.support_wanted.set(support_wanted)
+    hashes = []
     for attachment in attachments:
         stored = IdeaAttachment(
             idea=idea, original_name=single_line(attachment.name)[:200] or "file",
             content_type=attachment.content_type, size=attachment.upload.size or 0,
+            sha256=authorship.file_sha256(attachment.upload.chunks()),
         )
         stored.file.save("upload", attachment.upload, save=False)
         stored.save()
-    IdeaEvent.objects.create(
-        idea=idea, to_status=idea.status, actor=registered_by,
-        actor_label="resident" if registered_by is None else "outreach",
-    )
+        hashes.append(stored.sha256)
+    label = "resident" if registered_by is None else "outreach"
+    IdeaEvent.objects.create(idea=idea, to_status=idea.status, actor=registered_by,
+                             actor_label=label)
+    content = authorship.idea_content(
+        idea, version=1, recorded_at=now, themes=[theme.slug for theme in themes],
+        support_wanted=[kind.slug for kind in support_wanted], attachments=hashes)
+    original = _version_create(idea=idea, content=content, actor=registered_by,
+                               actor_label=label)
     owner_mail(idea=idea, kind=MessageKind.RECEIPT, template="receipt",
-               context={"tracking_url": tracking_url(token)},
+               context={"tracking_url": tracking_url(token), "original": original},
                idempotency_key=f"receipt:{idea.reference}")
-    return SubmittedIdea(idea=idea, tracking_token=token)
+    return SubmittedIdea(idea=idea, tracking_token=token, original=original)
+
+
+def _version_create(*, idea: Idea, content: dict[str, Any], actor: "User | None",
+                    actor_label: str) -> IdeaVersion:
+    return IdeaVersion.objects.create(
+        idea=idea, number=content["version"], content=content,
+        fingerprint=authorship.fingerprint(content), actor=actor, actor_label=actor_label,
+        created_at=datetime.fromisoformat(content["recorded_at"]),
+    )
+
+
+@transaction.atomic
+def idea_version_record(*, idea: Idea, actor: Actor) -> IdeaVersion | None:
+    """Keep what the idea says now as its next version, after staff changed it.
+
+    The versions before stay as they are, the first one (the idea as its owner sent it) above
+    all. Nothing is written when the text the fingerprint covers is unchanged, nor for an idea
+    sent before versions were kept: it has no original to keep beside the change.
+    """
+    Idea.objects.select_for_update().filter(pk=idea.pk).first()
+    latest = idea.versions.order_by("-number").first()
+    if latest is None:
+        return None
+    content = authorship.idea_content(
+        idea, version=latest.number + 1, recorded_at=timezone.now(),
+        themes=idea.themes.values_list("slug", flat=True),
+        support_wanted=idea.support_wanted.values_list("slug", flat=True),
+        attachments=idea.attachments.values_list("sha256", flat=True))
+    if authorship.same_text(content, latest.content):
+        return None
+    return _version_create(idea=idea, content=content, actor=actor_user(actor),
+                           actor_label=actor_label(actor))
 
 
 def _move(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("idea/draft/<str:token>/", views.idea_draft, name="draft"),
     path("idea/lost-link/", views.idea_lost_link, name="lost_link"),
     path("track/<str:token>/", views.idea_track, name="track"),
+    path("track/<str:token>/original/", views.idea_original, name="original"),
     path("track/<str:token>/answer/", views.idea_answer, name="answer"),
     path("track/<str:token>/withdraw/", views.idea_withdraw, name="withdraw"),
     path("track/<str:token>/my-data/", views.idea_my_data, name="my_data"),

@@ -1,6 +1,7 @@
 """Thin views: form -> service -> message -> redirect. The resident's pages need no login."""
 import json
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 
 import segno
@@ -182,8 +183,22 @@ def idea_submit(request: HttpRequest) -> HttpResponse:
         "reference": submitted.idea.reference,
         "token": submitted.tracking_token,
         "emailed": bool(submitted.idea.submitter_email),
+        **_receipt_proof(submitted),
     }
     return redirect("ideas:submitted")
+
+
+def _receipt_proof(submitted: services.SubmittedIdea) -> dict[str, str]:
+    """What the receipt page keeps to show the proof of authorship: the time and fingerprint."""
+    return {"submitted_at": submitted.idea.created_at.isoformat(),
+            "fingerprint": submitted.original.fingerprint}
+
+
+def _proof_context(receipt: dict) -> dict:
+    """The receipt page's time of submission and fingerprint, from what the session kept."""
+    at = receipt.get("submitted_at")
+    return {"submitted_at": datetime.fromisoformat(at) if at else None,
+            "fingerprint": receipt.get("fingerprint", "")}
 
 
 def _database_busy(request: HttpRequest, form: IdeaSubmitForm,
@@ -335,7 +350,7 @@ def idea_submitted(request: HttpRequest) -> HttpResponse:
         request,
         "ideas/idea_submitted.html",
         {"reference": submitted["reference"], "emailed": submitted.get("emailed", True),
-         "tracking_url": services.tracking_url(submitted["token"])},
+         "tracking_url": services.tracking_url(submitted["token"]), **_proof_context(submitted)},
     )
 
 
@@ -390,6 +405,7 @@ def _track_page(request: HttpRequest, idea: Idea, token: str, *,
         "form": answer_form or (QuestionAnswerForm() if question else None),
         "can_withdraw": workflow.find(idea.status, workflow.Status.WITHDRAWN) is not None,
         "attachments": idea.attachments.all(),
+        "original": selectors.idea_original(idea),
     }, status=status)
 
 
@@ -398,6 +414,20 @@ def _track_page(request: HttpRequest, idea: Idea, token: str, *,
 @require_GET
 def idea_track(request: HttpRequest, token: str) -> HttpResponse:
     return _track_page(request, _idea_or_404(token, request), token)
+
+
+@in_idea_language
+@never_cache
+@require_GET
+def idea_original(request: HttpRequest, token: str) -> HttpResponse:
+    """The idea as its owner sent it, with its fingerprint and the text it is the hash of."""
+    idea = _idea_or_404(token, request)
+    original = selectors.idea_original(idea)
+    if original is None:
+        raise Http404
+    return render(request, "ideas/idea_original.html", {
+        "idea": idea, "token": token, "shown": selectors.idea_version_shown(original),
+    })
 
 
 @in_idea_language
@@ -531,6 +561,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
             "token": submitted.tracking_token,
             "emailed": bool(submitted.idea.submitter_email),
             "language": submitted.idea.language,
+            **_receipt_proof(submitted),
         }
         return redirect("ideas:intake_receipt")
     return render(request, "ideas/idea_intake.html", {"form": form, "event": event})
@@ -555,5 +586,5 @@ def intake_receipt(request: HttpRequest) -> HttpResponse:
     return render(request, "ideas/idea_intake_receipt.html", {
         "reference": receipt["reference"], "tracking_url": url, "qr_svg": qr_svg,
         "emailed": receipt["emailed"], "event": _session_event(request),
-        "language": language, "language_bidi": language_bidi,
+        "language": language, "language_bidi": language_bidi, **_proof_context(receipt),
     })

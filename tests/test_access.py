@@ -41,6 +41,7 @@ PUBLIC_ROUTES = {
 # Public, but reached only with an unguessable token: a made-up token must find nothing (404).
 TOKEN_ROUTES = {
     "ideas:track",
+    "ideas:original",  # the idea as its owner sent it
     "ideas:answer",
     "ideas:withdraw",
     "ideas:my_data",

@@ -31,6 +31,14 @@ def test_a_resident_answers_a_question_and_withdraws_the_idea_with_javascript_of
     page = portal.visit(track)
     assert "Vem äger skolan i dag?" in page.locator("#question").inner_text()
 
+    # The proof of authorship, and the idea as it was sent (axe checks that page too).
+    fingerprint = submitted.original.fingerprint
+    assert page.locator("#proof .fingerprint").inner_text() == fingerprint
+    portal.follow(f"main a[href$='{reverse('ideas:original', args=[submitted.tracking_token])}']")
+    assert page.locator("#proof .fingerprint").inner_text() == fingerprint
+    assert "Mötesplats i gamla skolan" in page.locator("#original").inner_text()
+    page = portal.visit(track)
+
     # An empty answer: the error is tied to the field.
     answer_form = "main form[action$='/answer/']"
     portal.submit(f"{answer_form} button[type=submit]")

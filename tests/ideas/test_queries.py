@@ -41,9 +41,10 @@ def test_a_submission_takes_a_fixed_number_of_queries(
     client.post(reverse("ideas:submit"), valid_form(title="Uppvärmning"))  # warms up caches
     client.cookies.clear()
     data = valid_form()
-    # 3 to check the choices, 18 to store the idea with its themes, support, first event and
-    # receipt (reference counter, unique checks, savepoints), 4 to remember it in the session.
-    with django_assert_num_queries(25):
+    # 3 to check the choices, 19 to store the idea with its themes, support, first event, first
+    # version and receipt (reference counter, unique checks, savepoints), 4 to remember it in
+    # the session.
+    with django_assert_num_queries(26):
         response = client.post(reverse("ideas:submit"), data)
     assert response.status_code == 302
 
@@ -61,13 +62,13 @@ def test_the_tracking_page_takes_the_same_queries_however_long_the_history(
     )
     path = reverse("ideas:track", kwargs={"token": submitted.tracking_token})
     # the idea, its history, its answered questions, the partners that got it (triage's
-    # hook), its files
-    with django_assert_num_queries(5):
+    # hook), its files, its original version
+    with django_assert_num_queries(6):
         client.get(path)
     for to in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW, workflow.Status.ON_HOLD,
                workflow.Status.IN_REVIEW):
         services.idea_transition(idea=submitted.idea, to=to, actor=coordinator)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(path)
 
 

@@ -6,7 +6,6 @@ labels that say who reads a text, the fingerprint in the receipt.
 """
 import re
 
-import pytest
 from django.urls import reverse
 from django.utils import translation
 
@@ -149,9 +148,8 @@ def test_a_member_with_a_conflict_is_left_out_of_everything_that_counts_reviews(
 
 def test_the_receipt_carries_a_fingerprint_of_the_submitted_text(journey):
     idea = journey.resident_submits(language="en")
-    fingerprint = getattr(idea.idea, "fingerprint", None)
-    if fingerprint is None:
-        pytest.skip("the idea has no fingerprint yet (DESIGN: proof of authorship, issue 15)")
+    # The idea as sent is its version 1 (ideas/authorship.py).
+    fingerprint = idea.idea.versions.get(number=1).fingerprint
 
     assert fingerprint in journey.last_mail_to(idea.owner)
     assert fingerprint in journey.tracking_page(idea)
