@@ -5,8 +5,7 @@ them. The registry's pages get what the referrals add from `partners.hooks.refer
 which triage fills in, and matching gets the per-partner numbers from triage as plain data
 (`partner_profiles`).
 """
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
 
 from django.db import connection
 from django.db.models import Model, QuerySet
@@ -15,6 +14,7 @@ from ideas.models import CIVIL_SOCIETY_KINDS, Idea
 from partners import hooks
 from partners.matching import IdeaProfile, PartnerProfile, Weights
 from partners.models import MatchingWeights, Partner, PartnerContact
+from portal.sql import column, fetch, placeholders, table
 
 
 def active_partners() -> QuerySet[Partner]:
@@ -58,24 +58,6 @@ def idea_profile(idea: Idea) -> IdeaProfile:
     )
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _column(model, field_name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field_name).column)
-
-
-def _placeholders(values: Sequence[object]) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def partner_profiles(profile: IdeaProfile, *, open_referrals: Mapping[int, int] | None = None,
                      similar_answers: Mapping[int, tuple[int, int]] | None = None,
                      ) -> list[PartnerProfile]:
@@ -96,11 +78,11 @@ def partner_profiles(profile: IdeaProfile, *, open_referrals: Mapping[int, int] 
     q = connection.ops.quote_name
 
     # The partners; languages as JSON text: a substring test beats decoding 10,000 lists.
-    rows = _fetch(
-        f"SELECT {q('id')}, {_column(Partner, 'name')}, {_column(Partner, 'slug')}, "  # noqa: S608
-        f"{_column(Partner, 'covers_whole_county')}, {_column(Partner, 'is_civil_society')}, "
-        f"CAST({_column(Partner, 'languages')} AS TEXT), {_column(Partner, 'capacity')} "
-        f"FROM {_table(Partner)} WHERE {_column(Partner, 'is_active')} = %s",
+    rows = fetch(
+        f"SELECT {q('id')}, {column(Partner, 'name')}, {column(Partner, 'slug')}, "  # noqa: S608
+        f"{column(Partner, 'covers_whole_county')}, {column(Partner, 'is_civil_society')}, "
+        f"CAST({column(Partner, 'languages')} AS TEXT), {column(Partner, 'capacity')} "
+        f"FROM {table(Partner)} WHERE {column(Partner, 'is_active')} = %s",
         [True],
     )
 
@@ -116,14 +98,14 @@ def partner_profiles(profile: IdeaProfile, *, open_referrals: Mapping[int, int] 
     for kind, through, field_name, wanted in links:
         if wanted == []:
             continue
-        sql = (f"SELECT {_column(through, 'partner')}, {kind}, {_column(through, field_name)} "  # noqa: S608, E501
-               f"FROM {_table(through)}")
+        sql = (f"SELECT {column(through, 'partner')}, {kind}, {column(through, field_name)} "  # noqa: S608, E501
+               f"FROM {table(through)}")
         if wanted is not None:
-            sql += f" WHERE {_column(through, field_name)} IN ({_placeholders(wanted)})"
+            sql += f" WHERE {column(through, field_name)} IN ({placeholders(wanted)})"
             params.extend(wanted)
         parts.append(sql)
     shared: dict[int, dict[int, set[int]]] = {1: {}, 2: {}, 3: {}}
-    for partner_id, kind, value in _fetch(" UNION ALL ".join(parts), params):
+    for partner_id, kind, value in fetch(" UNION ALL ".join(parts), params):
         shared[kind].setdefault(partner_id, set()).add(value)
     themes, supports, municipalities = shared[1], shared[2], shared[3]
 
