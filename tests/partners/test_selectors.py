@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from ideas.models import Idea
 from partners.hooks import ReferralActivity
 from partners.models import MatchingWeights, Partner
 from partners.selectors import idea_profile, matching_weights, partner_profiles
@@ -90,3 +91,22 @@ def test_the_partners_app_does_not_reach_into_triage():
 def test_an_idea_in_easy_to_read_swedish_is_met_by_partners_that_speak_swedish():
     idea = IdeaFactory(language="sv-easy")
     assert idea_profile(idea).language == "sv"
+
+
+def test_an_idea_page_that_prefetched_the_vocabulary_gets_the_same_profile_without_a_query(
+        django_assert_num_queries):
+    broadband, housing = ThemeFactory(slug="bb"), ThemeFactory(slug="housing")
+    premises = SupportKindFactory(slug="premises")
+    idea = IdeaFactory(themes=[broadband, housing])
+    idea.support_wanted.set([premises])
+    loaded = Idea.objects.select_related("municipality").get(pk=idea.pk)
+    with django_assert_num_queries(2):
+        fresh = idea_profile(loaded)
+    prefetched = (Idea.objects.select_related("municipality")
+                  .prefetch_related("themes", "support_wanted").get(pk=idea.pk))
+    with django_assert_num_queries(0):
+        profile = idea_profile(prefetched)
+    assert profile == fresh
+    assert (profile.themes, profile.support_wanted) == ({broadband.pk, housing.pk}, {premises.pk})
+    assert profile.theme_names == fresh.theme_names == {
+        broadband.pk: broadband.name, housing.pk: housing.name}
