@@ -32,6 +32,7 @@ from ideas.models import (
     SupportKind,
     Theme,
 )
+from portal.domain import DomainError
 from portal.outbox.models import Message, MessageKind
 from portal.outbox.selectors import messages_about, messages_mentioning
 from portal.outbox.services import message_enqueue, messages_redact
@@ -59,7 +60,7 @@ class Attachment:
     content_type: str
 
 
-class IdeaError(Exception):
+class IdeaError(DomainError):
     """A change the resident asked for that cannot be made, with a message for them."""
 
 

@@ -52,6 +52,7 @@ from ideas.forms import (
 )
 from ideas.models import Idea, IdeaAttachment, IdeaDraft, OutreachEvent
 from portal.database import is_timeout
+from portal.domain import DomainError
 from portal.ratelimits import rate_count, rate_used_up
 from portal.roles import COMMITTEE_ROLES, Role, role_required
 
@@ -442,7 +443,7 @@ def idea_answer(request: HttpRequest, token: str) -> HttpResponse:
         return _track_page(request, idea, token, answer_form=form)
     try:
         services.idea_answer_question(idea=idea, answer=form.cleaned_data["answer"])
-    except services.IdeaError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Thank you for your answer. The committee goes on with "
@@ -461,7 +462,7 @@ def idea_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.idea_withdraw(idea=idea, reason=form.cleaned_data["reason"])
-        except services.IdeaError as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("You have withdrawn your idea."))

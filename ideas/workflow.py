@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.domain import DomainError
 from portal.roles import RESIDENT_ROLE, SYSTEM_ROLE, Role, user_roles
 
 
@@ -123,7 +124,7 @@ FINAL_STATES = frozenset({Status.DECLINED, Status.CLOSED, Status.WITHDRAWN})
 OPEN_STATES = frozenset(set(Status) - FINAL_STATES)
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(DomainError):
     """The move is not in the table, or the actor may not make it."""
 
 

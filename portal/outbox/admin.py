@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.domain import DomainError
 from portal.outbox import services
 from portal.outbox.models import Message
 
@@ -32,7 +33,7 @@ class MessageAdmin(admin.ModelAdmin):
         for message in queryset:
             try:
                 services.message_resend(message=message, again_if_sent=True)
-            except services.ResendRefused:
+            except DomainError:
                 continue
             count += 1
         self.message_user(request, ngettext(

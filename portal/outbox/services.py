@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from portal.domain import DomainError
 from portal.outbox.models import Message, MessageKind, MessageState
 from portal.text import single_line
 
@@ -131,7 +132,7 @@ def messages_redact(*, messages: QuerySet[Message], values: Iterable[str]) -> in
     return changed_messages
 
 
-class ResendRefused(Exception):
+class ResendRefused(DomainError):
     """A message that may not be sent again, with the reason for the committee."""
 
 

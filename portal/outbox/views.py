@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.domain import DomainError
 from portal.outbox import selectors, services
 from portal.outbox.models import Message, MessageState
 from portal.roles import COMMITTEE_ROLES, role_required
@@ -48,7 +49,7 @@ def message_resend(request, pk: int):
         return redirect("outbox:detail", pk=message.pk)
     try:
         services.message_resend(message=message, again_if_sent=True)
-    except services.ResendRefused as refused:
+    except DomainError as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, _("The message to %(recipient)s is queued again.")

@@ -125,6 +125,36 @@ def test_an_idea_cannot_be_referred_before_it_is_reviewed(coordinator_client):
     assert idea.status == workflow.Status.RECEIVED
 
 
+def test_a_referral_another_coordinator_made_meanwhile_is_named_not_a_server_error(
+    coordinator_client, monkeypatch
+):
+    """The check for earlier referrals passed, then someone else referred it (the unique row
+    refuses the second): the coordinator reads whom it went to, and nothing of theirs is kept."""
+    from triage.referrals import services
+
+    idea = IdeaFactory(in_review=True)
+    partner = PartnerFactory(name="Byalaget Ramsberg")
+    check = services._refuse_already_referred
+    calls = []
+
+    def another_coordinator_right_after_the_check(idea_, partners):
+        check(idea_, partners)
+        if not calls:
+            Referral.objects.create(idea=idea, partner=partner, note="Den andra samordnaren.")
+        calls.append(partners)
+
+    monkeypatch.setattr(services, "_refuse_already_referred",
+                        another_coordinator_right_after_the_check)
+    response = coordinator_client.post(reverse("triage:idea_refer", args=[idea.reference]),
+                                       {"partners": [partner.pk],
+                                        "note_to_partners": "Kan ni hjälpa till?"})
+    assert response.status_code == 400
+    assert "Redan lotsad till: Byalaget Ramsberg" in response.content.decode()
+    assert not Message.objects.exists()
+    idea.refresh_from_db()
+    assert idea.status == workflow.Status.IN_REVIEW
+
+
 def test_the_coordinator_moves_an_idea_through_screening_to_review(coordinator_client):
     idea = IdeaFactory()
     for target in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW):

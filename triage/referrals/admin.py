@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from triage.referrals import workflow as referral_workflow
+from portal.domain import DomainError
 from triage.referrals.models import Referral, ReferralAnswer, ReferralEvent, SupportReport
 from triage.referrals.services import referral_cancel
 
@@ -68,7 +68,7 @@ class ReferralAdmin(admin.ModelAdmin):
         for referral in queryset:
             try:
                 referral_cancel(referral=referral, actor=request.user, reason=ADMIN_CANCEL_REASON)
-            except referral_workflow.ReferralMoveNotAllowed as error:
+            except DomainError as error:
                 self.message_user(request, f"{referral}: {error}", messages.ERROR)
             else:
                 done += 1

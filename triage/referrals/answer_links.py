@@ -11,26 +11,33 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from partners.models import PartnerContact
+from portal.domain import DomainError
 from triage.referrals.models import Referral
 from triage.referrals.workflow import AWAITING_ANSWER
 
 ANSWER_LINK_SALT = "triage.referral-answer"
 
 
-class AnswerLinkError(Exception):
+class AnswerLinkError(DomainError):
     """An answer link that cannot be used; `status` is the HTTP status to show it with."""
 
     status = 404
+    default_message = _("We cannot find a referral for this link. Check that you copied the "
+                        "whole address from the email.")
 
 
 class AnswerLinkExpired(AnswerLinkError):
     status = 410
+    default_message = _("This answer link has expired. Links work for a limited time.")
 
 
 class AnswerLinkUsed(AnswerLinkError):
     status = 410
+    default_message = _("This answer link has already been used, or the referral has been "
+                        "answered. A link works for one answer.")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from ideas import workflow
 from ideas.models import SupportKind
 from partners.models import PartnerContact
 from partners.selectors import referral_recipients
+from portal.domain import DomainError
 from portal.outbox.models import MessageKind
 from portal.outbox.services import message_enqueue
 from portal.roles import Actor, PartnerLinkActor
@@ -53,7 +54,7 @@ SUPPORT_STATE = {
 }
 
 
-class AnswerError(Exception):
+class AnswerError(DomainError):
     """An answer or report that cannot be recorded, with a message for the partner."""
 
 

@@ -1,19 +1,17 @@
 """The committee's side of referrals, on the idea's page: refer the idea to partners, withdraw
 a referral, answer a partner's question. A refused form shows the idea's page again."""
 from django.contrib import messages
-from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ideas import workflow
+from portal.domain import DomainError
 from portal.roles import role_required
-from triage.referrals.answers import AnswerError, referral_reply
+from triage.referrals.answers import referral_reply
 from triage.referrals.forms import PartnerReplyForm, ReferForm, ReferralCancelForm
-from triage.referrals.services import ReferralError, idea_refer, referral_cancel
+from triage.referrals.services import idea_refer, referral_cancel
 from triage.referrals.suggestions import partner_suggestions
-from triage.referrals.workflow import ReferralMoveNotAllowed
 from triage.review.fields import MAX_PK
 from triage.review.rules import COORDINATING
 from triage.review.views import get_idea, idea_page, to_idea
@@ -30,7 +28,7 @@ def idea_refer_view(request, reference: str):
                                    note_to_partners=form.cleaned_data["note_to_partners"],
                                    message_to_owner=form.cleaned_data["message_to_owner"],
                                    actor=request.user)
-        except (ReferralError, workflow.TransitionNotAllowed, IntegrityError) as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Referred to %(partners)s.") % {
@@ -51,7 +49,7 @@ def referral_cancel_view(request, reference: str, pk: int):
         try:
             referral_cancel(referral=referral, actor=request.user,
                             reason=form.cleaned_data["reason"])
-        except ReferralMoveNotAllowed as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The referral to %(partner)s is withdrawn.")
@@ -72,7 +70,7 @@ def referral_reply_view(request, reference: str, pk: int):
     if form.is_valid():
         try:
             referral_reply(referral=referral, text=form.cleaned_data["text"], actor=request.user)
-        except AnswerError as error:
+        except DomainError as error:
             form.add_error("text", str(error))
         else:
             messages.success(request, _("Your answer is sent to %(partner)s.")

@@ -2,7 +2,7 @@
 (`referral_transition`, every path's one way), cancelling one, and telling partners to delete an
 erased owner's details. Each is atomic and takes keyword arguments, never a request."""
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,7 @@ from ideas.models import Idea
 from ideas.services import idea_mark_referred, idea_transition, owner_mail
 from partners.models import Partner
 from partners.selectors import referral_recipients
+from portal.domain import DomainError
 from portal.outbox.models import MessageKind
 from portal.outbox.services import message_enqueue
 from portal.roles import SYSTEM, Actor, actor_label, actor_user
@@ -21,7 +22,7 @@ from triage.referrals.models import Referral, ReferralEvent
 from triage.referrals.registry_activity import suggestions_for_idea
 
 
-class ReferralError(Exception):
+class ReferralError(DomainError):
     """A referral that cannot be made, with a message for the coordinator."""
 
 
@@ -43,17 +44,19 @@ def idea_refer(
         raise ReferralError(_("Write a note to the partners: what do you ask of them?"))
     if not workflow.may_refer(idea.status, actor):
         workflow.check(idea.status, workflow.Status.REFERRED, actor, via_referral=True)
-    already = set(idea.referrals.filter(partner__in=partners).values_list("partner__name",
-                                                                           flat=True))
-    if already:
-        raise ReferralError(_("Already referred to: %(partners)s")
-                            % {"partners": ", ".join(sorted(already))})
+    _refuse_already_referred(idea, partners)
     shares_contact = idea.share_contact_with_partners and idea.anonymised_at is None
-    referrals = [
-        referral_create(idea=idea, partner=partner, note_to_partners=note_to_partners,
-                        actor=actor, includes_contact_details=shares_contact)
-        for partner in partners
-    ]
+    try:
+        with transaction.atomic():
+            referrals = [
+                referral_create(idea=idea, partner=partner, note_to_partners=note_to_partners,
+                                actor=actor, includes_contact_details=shares_contact)
+                for partner in partners
+            ]
+    except IntegrityError:
+        # Another coordinator referred it to one of them since the check (one per partner).
+        _refuse_already_referred(idea, partners)
+        raise
     idea = idea_mark_referred(idea=idea, actor=actor,
                               partner_names=[partner.name for partner in partners],
                               message_to_owner=message_to_owner)
@@ -74,6 +77,14 @@ def idea_refer(
                 about=referral,
             )
     return referrals
+
+
+def _refuse_already_referred(idea: Idea, partners: list[Partner]) -> None:
+    already = set(idea.referrals.filter(partner__in=partners).values_list("partner__name",
+                                                                           flat=True))
+    if already:
+        raise ReferralError(_("Already referred to: %(partners)s")
+                            % {"partners": ", ".join(sorted(already))})
 
 
 def referral_create(

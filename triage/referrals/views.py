@@ -9,12 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.domain import DomainError
 from portal.roles import Role, role_required
 from triage.referrals import selectors
 from triage.referrals.answers import (
-    AnswerError,
     AnswerLinkError,
-    AnswerLinkExpired,
     AnswerLinkUsed,
     answer_link_resolve,
     referral_answer,
@@ -39,14 +38,8 @@ THANKS = {
 
 
 def _invalid_link(request, error: AnswerLinkError):
-    if isinstance(error, AnswerLinkExpired):
-        reason = "expired"
-    elif isinstance(error, AnswerLinkUsed):
-        reason = "used"
-    else:
-        reason = "unknown"
     return render(request, "triage/referral_answer_invalid.html",
-                  {"reason": reason, "coordinator_email": settings.COORDINATOR_EMAIL},
+                  {"message": error.message, "coordinator_email": settings.COORDINATOR_EMAIL},
                   status=error.status)
 
 
@@ -61,7 +54,9 @@ def _answer_from_post(request, forms, *, referral, contact, user, expected_answe
     try:
         referral_answer(referral=referral, kind=kind, text=form.cleaned_data["text"],
                         contact=contact, user=user, expected_answers=expected_answers)
-    except AnswerError as error:
+    except AnswerLinkUsed:
+        raise  # the page of links that do not work says so (referral_answer_page)
+    except DomainError as error:
         form.add_error(None, str(error))
         return None, None
     return kind, None
@@ -168,7 +163,7 @@ def referral_support(request, pk: int):
             support_report(referral=referral, user=request.user, kind=form.cleaned_data["kind"],
                            text=form.cleaned_data["text"],
                            progress=form.cleaned_data["progress"])
-        except AnswerError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
             problem = str(error)
         else:

@@ -21,6 +21,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ideas.workflow import Status
+from portal.domain import DomainError
 from portal.roles import SYSTEM_ROLE, Role, user_roles
 
 
@@ -113,7 +114,7 @@ MOVES: tuple[Move, ...] = (
 _BY_PAIR = {(move.source, move.target): move for move in MOVES}
 
 
-class ReferralMoveNotAllowed(Exception):
+class ReferralMoveNotAllowed(DomainError):
     """The move is not in the table, or the actor may not make it."""
 
 

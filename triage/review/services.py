@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from ideas import workflow
 from ideas.models import Idea
+from portal.domain import DomainError
 from portal.roles import Role, user_roles
 from triage.review.models import (
     ConflictDeclaration,
@@ -27,11 +28,11 @@ REVIEWABLE_STATES = frozenset({
 })
 
 
-class ReviewError(Exception):
+class ReviewError(DomainError):
     """A review that cannot be saved, with a message for the member."""
 
 
-class NoteError(Exception):
+class NoteError(DomainError):
     """A note or link that cannot be saved."""
 
 
@@ -101,7 +102,7 @@ def review_save(
     return review
 
 
-class ConflictError(Exception):
+class ConflictError(DomainError):
     """A conflict declaration that cannot be withdrawn, with a message for the member."""
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ideas import workflow
 from ideas.models import Idea
 from ideas.services import idea_ask_question, idea_transition
+from portal.domain import DomainError
 from portal.roles import COMMITTEE_ROLES, role_required
 from triage.review.fields import MAX_PK
 from triage.review.forms import (
@@ -32,9 +33,6 @@ from triage.review.rules import COORDINATING
 from triage.review.selectors import active_criteria
 from triage.review.services import (
     SCORING_ROLES,
-    ConflictError,
-    NoteError,
-    ReviewError,
     conflict_declare,
     conflict_withdraw,
     criterion_save,
@@ -95,7 +93,7 @@ def idea_move(request, reference: str):
                 idea_transition(idea=idea, to=form.cleaned_data["to"], actor=request.user,
                                 message_to_owner=form.cleaned_data["message_to_owner"],
                                 internal_note=form.cleaned_data["internal_note"])
-        except workflow.TransitionNotAllowed as error:
+        except DomainError as error:
             form.add_error("to", str(error))
         else:
             messages.success(request, _("The idea is now: %(status)s")
@@ -116,7 +114,7 @@ def idea_review(request, reference: str):
             review_save(idea=idea, member=request.user, scores=form.scores(),
                         recommendation=form.cleaned_data["recommendation"],
                         comment=form.cleaned_data["comment"], submit=form.submitting)
-        except ReviewError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your review is submitted.") if form.submitting
@@ -144,7 +142,7 @@ def idea_conflict_withdraw(request, reference: str):
     idea = get_object_or_404(Idea, reference=reference)
     try:
         conflict_withdraw(idea=idea, member=request.user, actor=request.user)
-    except ConflictError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your conflict of interest is withdrawn. You can score this "
@@ -163,7 +161,7 @@ def idea_note(request, reference: str):
         try:
             note_add(idea=idea, author=request.user, body=form.cleaned_data["body"],
                      parent=parent)
-        except NoteError as error:
+        except DomainError as error:
             form.add_error("body", str(error))
         else:
             messages.success(request, _("Your note is saved."))
@@ -183,7 +181,7 @@ def idea_link(request, reference: str):
         else:
             try:
                 ideas_link(idea=idea, other=other, actor=request.user)
-            except NoteError as error:
+            except DomainError as error:
                 form.add_error("other", str(error))
             else:
                 messages.success(request, _("Linked to %(reference)s.")
