@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas.models import EventKind, Idea, OutreachEvent
 from ideas.services import Attachment
+from portal.lookups import PkMultipleChoiceField
 from portal.text import single_line
 
 MAX_ATTACHMENTS = 3
@@ -83,17 +84,6 @@ class MultipleFileField(forms.FileField):
         files = data if isinstance(data, list | tuple) else [data]
         single = super().clean
         return [single(item, initial) for item in files if item]
-
-
-class ChoicesByKey(forms.ModelMultipleChoiceField):
-    """Several choices by primary key; a key that cannot be one is refused before any query."""
-
-    def _check_values(self, value):
-        for key in value:
-            if not str(key).isdigit() or int(key) >= 2**63:  # SQLite overflows on larger ints
-                raise ValidationError(self.error_messages["invalid_pk_value"],
-                                      code="invalid_pk_value", params={"pk": key})
-        return super()._check_values(value)
 
 
 def sniff_content_type(upload) -> str | None:
@@ -174,12 +164,12 @@ class IdeaDetailsForm(forms.Form):
         help_text=_("Tick if the idea is for the countryside, a village or a small place."),
     )
     themes = idea_field(
-        "themes", ChoicesByKey, label=_("What is your idea about?"),
+        "themes", PkMultipleChoiceField, label=_("What is your idea about?"),
         widget=forms.CheckboxSelectMultiple, help_text=_("Choose one or more."),
     )
     stage = idea_field("stage", label=_("How far has the idea come?"), widget=forms.RadioSelect)
     support_wanted = idea_field(
-        "support_wanted", ChoicesByKey, label=_("What kind of support would help?"),
+        "support_wanted", PkMultipleChoiceField, label=_("What kind of support would help?"),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Optional. Choose as many as you like, or none if you do not know yet."),
     )

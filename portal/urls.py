@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from ideas.views import home
 from portal import accounts, two_factor
 from portal import views as portal_views
+from portal.lookups import PkConverter
+
+# Every route that takes a row id takes it as <pk:...> (portal/lookups.py).
+register_converter(PkConverter, "pk")
 
 # Static, in the visitor's language, with no database: see portal/errors.py.
 handler500 = "portal.errors.server_error"

@@ -6,8 +6,11 @@ is walked with every kind of garbage in each of its URL parameters, by a user wh
 role, so that the request gets as far as the view.
 """
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
 
+from partners.models import Partner
+from portal.lookups import MAX_PK, PkMultipleChoiceField
 from portal.roles import Role
 from tests.factories import UserFactory
 from tests.test_access import KWARG_VALUES, ROUTES
@@ -37,6 +40,38 @@ def test_every_route_that_takes_a_reference_matches_it_with_the_reference_conver
     loose = [route.key for route in ROUTES if "reference" in route.kwarg_names()
              and "<reference:reference>" not in route.route]
     assert loose == []
+
+
+def test_every_route_that_takes_a_row_id_matches_it_with_the_pk_converter():
+    """One guard for ids in URLs (portal/lookups.py); the admin guards its own."""
+    ids = [(route.key, name) for route in ROUTES if not route.is_admin
+           for name in route.kwarg_names() if name == "pk" or name.endswith("_id")]
+    assert ids  # the walk finds them
+    loose = [key for key, name in ids
+             if f"<pk:{name}>" not in next(r.route for r in ROUTES if r.key == key)]
+    assert loose == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [route for route in WITH_PARAMETERS if not route.is_admin
+                                   and any(f"<pk:{name}>" in route.route
+                                           for name in route.kwarg_names())],
+                         ids=lambda r: r.key)
+def test_the_largest_id_finds_nothing_and_a_larger_one_matches_no_route(client, route):
+    user = UserFactory(roles=list(Role), is_superuser=True, is_staff=True)
+    client.force_login(user)
+    name = next(name for name in route.kwarg_names() if f"<pk:{name}>" in route.route)
+    assert client.get(_url(route, name, str(MAX_PK))).status_code in {404, 405}
+    for value in (str(MAX_PK + 1), "1" * 19 + "0", "²", "٣"):
+        with pytest.raises(Resolver404):
+            resolve(_url(route, name, value))
+
+
+def test_a_chosen_id_that_cannot_be_a_row_is_a_form_error_before_any_query():
+    field = PkMultipleChoiceField(queryset=Partner.objects.all())
+    for value in (str(MAX_PK + 1), "²", "٣", "-1", "1.5", "1\x00"):
+        with pytest.raises(ValidationError):
+            field.clean([value])
 
 
 def test_a_real_reference_still_matches():

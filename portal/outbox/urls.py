@@ -6,6 +6,6 @@ app_name = "outbox"
 
 urlpatterns = [
     path("", views.message_list, name="list"),
-    path("<int:pk>/", views.message_detail, name="detail"),
-    path("<int:pk>/resend/", views.message_resend, name="resend"),
+    path("<pk:pk>/", views.message_detail, name="detail"),
+    path("<pk:pk>/resend/", views.message_resend, name="resend"),
 ]

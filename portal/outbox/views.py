@@ -10,9 +10,6 @@ from portal.outbox import selectors, services
 from portal.outbox.models import Message, MessageState
 from portal.roles import COMMITTEE_ROLES, role_required
 
-# Larger ids than the database's integer would overflow the lookup; nothing has such an id.
-MAX_PK = 2**31 - 1
-
 
 def _state(value: str | None) -> str:
     return value if value in MessageState.values else ""
@@ -32,7 +29,7 @@ def message_list(request):
 
 @role_required(*COMMITTEE_ROLES)
 def message_detail(request, pk: int):
-    message = get_object_or_404(Message, pk=min(pk, MAX_PK))
+    message = get_object_or_404(Message, pk=pk)
     return render(request, "outbox/message_detail.html", {
         "message": message, "text": selectors.hide_private_links(message.body_text),
         "asks_before_resend": message.state == MessageState.SENT,
@@ -42,7 +39,7 @@ def message_detail(request, pk: int):
 @require_POST
 @role_required(*COMMITTEE_ROLES)
 def message_resend(request, pk: int):
-    message = get_object_or_404(Message, pk=min(pk, MAX_PK))
+    message = get_object_or_404(Message, pk=pk)
     if message.state == MessageState.SENT and message.recipient \
             and request.POST.get("again") != "yes":
         # It reached its recipient once: the message's page asks before it goes again.

@@ -12,7 +12,6 @@ from triage.referrals.answers import referral_reply
 from triage.referrals.forms import PartnerReplyForm, ReferForm, ReferralCancelForm
 from triage.referrals.services import idea_refer, referral_cancel
 from triage.referrals.suggestions import partner_suggestions
-from triage.review.fields import MAX_PK
 from triage.review.rules import COORDINATING
 from triage.review.views import get_idea, idea_page, to_idea
 
@@ -41,7 +40,7 @@ def idea_refer_view(request, reference: str):
 @role_required(*COORDINATING)
 def referral_cancel_view(request, reference: str, pk: int):
     idea = get_idea(reference)
-    referral = idea.referrals.filter(pk=min(pk, MAX_PK)).first()
+    referral = idea.referrals.filter(pk=pk).first()
     if referral is None:
         raise Http404
     form = ReferralCancelForm(request.POST, prefix=f"cancel-{referral.pk}")

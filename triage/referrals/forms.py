@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas.models import SupportKind
 from partners.selectors import active_partners
+from portal.lookups import PkMultipleChoiceField
 from triage.referrals.models import AnswerKind, SupportProgress
 from triage.referrals.suggestions import (
     Suggestion,
@@ -14,7 +15,6 @@ from triage.referrals.suggestions import (
     suggested_partner_id,
     top_suggestions,
 )
-from triage.review.fields import PkMultipleChoiceField
 
 # How many ranked suggestions the refer form puts first.
 SUGGESTIONS_IN_FORM = 10

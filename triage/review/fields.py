@@ -1,5 +1,5 @@
-"""Widgets and fields the committee's forms share: selects rendered fast, Bootstrap's classes,
-and a guard against values that cannot be row ids."""
+"""Widgets and fields the committee's forms share: selects rendered fast, Bootstrap's classes.
+The guard on row ids is portal.lookups'."""
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -38,20 +38,3 @@ def style_form(form: forms.Form) -> forms.Form:
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         widget.attrs.setdefault("class", css)
     return form
-
-
-# The largest primary key the databases store; a bigger number cannot name a row.
-MAX_PK = 2**63 - 1
-
-
-class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Refuses values that are not row ids before asking the database (SQLite cannot even
-    compare a 20-digit number and would fail with a server error)."""
-
-    def _check_values(self, value):
-        for item in value:
-            text = str(item)
-            if not text.isdigit() or int(text) > MAX_PK:
-                raise forms.ValidationError(self.error_messages["invalid_pk_value"],
-                                            code="invalid_pk_value", params={"pk": text})
-        return super()._check_values(value)

@@ -4,11 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas import workflow
 from ideas.models import Idea
-from triage.review.fields import (
-    MAX_PK,
-    PkMultipleChoiceField,
-    style_form,
-)
+from portal.lookups import MAX_PK, PkMultipleChoiceField
+from triage.review.fields import style_form
 from triage.review.models import Criterion, Recommendation
 from triage.review.selectors import committee_members
 

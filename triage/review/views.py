@@ -16,7 +16,6 @@ from ideas.models import Idea
 from ideas.services import idea_ask_question, idea_transition
 from portal.domain import DomainError
 from portal.roles import COMMITTEE_ROLES, role_required
-from triage.review.fields import MAX_PK
 from triage.review.forms import (
     AssignForm,
     ConflictForm,
@@ -219,7 +218,7 @@ def criterion_list(request):
 @require_http_methods(["GET", "POST"])
 @role_required(*COORDINATING)
 def criterion_edit(request, criterion_id: int):
-    criterion = get_object_or_404(Criterion, pk=min(criterion_id, MAX_PK))
+    criterion = get_object_or_404(Criterion, pk=criterion_id)
     form = CriterionForm(request.POST or None, instance=criterion)
     if request.method == "POST" and form.is_valid():
         criterion_save(criterion=form.save(commit=False))
