@@ -22,9 +22,8 @@ from import_export import fields, resources, widgets
 
 from ideas.models import Municipality, SupportKind, Theme
 from partners.models import Partner, PartnerContact, check_referral_contacts
-from portal.spreadsheets import spreadsheet_dataset, spreadsheet_value
+from portal.spreadsheets import spreadsheet_value
 
-FORMATS = ("csv", "xlsx")
 YES = {"1", "true", "yes", "ja", "x", "y", "j"}
 NO = {"0", "false", "no", "nej", "n", ""}
 
@@ -256,12 +255,9 @@ class ImportReport:
         return counts
 
 
-def registry_export(file_format: str) -> bytes:
-    """The whole registry as a CSV (UTF-8) or an Excel file."""
-    dataset = spreadsheet_dataset(PartnerResource().export())
-    if file_format == "xlsx":
-        return dataset.export("xlsx")
-    return dataset.export("csv").encode("utf-8-sig")
+def registry_export() -> tablib.Dataset:
+    """The whole registry, a row per partner (sent as a file by portal.spreadsheets)."""
+    return PartnerResource().export()
 
 
 def load_dataset(content: bytes, file_format: str) -> tablib.Dataset:

@@ -14,17 +14,14 @@ from partners import hooks, selectors
 from partners.filters import PartnerFilter
 from partners.forms import MatchingWeightsForm, RegistryImportForm
 from partners.models import MatchingWeights
-from partners.registry_io import FORMATS, registry_export, registry_import
+from partners.registry_io import registry_export, registry_import
 from partners.services import matching_weights_update
 from portal.roles import COMMITTEE_ROLES, Role, role_required
+from portal.spreadsheets import FORMATS, spreadsheet_response
 
 COORDINATING = (Role.COORDINATOR, Role.ADMINISTRATOR)
 IMPORT_SALT = "partners.registry-import"
 IMPORT_MAX_AGE = 60 * 60  # seconds a checked file may wait for its confirmation
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @role_required(*COMMITTEE_ROLES)
@@ -67,10 +64,8 @@ def weights_edit(request):
 def registry_export_view(request, file_format: str):
     if file_format not in FORMATS:
         return HttpResponse(status=404)
-    stamp = timezone.localdate().isoformat()
-    response = HttpResponse(registry_export(file_format), content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="partners-{stamp}.{file_format}"'
-    return response
+    return spreadsheet_response(registry_export(), file_format=file_format,
+                                filename=f"partners-{timezone.localdate().isoformat()}")
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,18 +3,26 @@
 A spreadsheet runs a cell that starts with = + - or @ as a formula (also after spaces or
 tabs), and one that starts with a tab or a carriage return may be read as one too. Such a
 text gets a leading apostrophe, which spreadsheets take to mean "text". Every export of the
-portal builds its rows with `spreadsheet_row` (or `spreadsheet_dataset`); numbers stay numbers.
-An import reads the apostrophe back off with `spreadsheet_value`, so a file exported and
-imported again is unchanged.
+portal (the registry, the dashboard's list, the agenda, the open data) is sent by
+`spreadsheet_response`, which makes every cell safe so; numbers stay numbers. An import reads
+the apostrophe back off with `spreadsheet_value`, so a file exported and imported again is
+unchanged.
 """
 from collections.abc import Iterable
 from decimal import Decimal
 
 import tablib
+from django.http import HttpResponse
 
 FORMULA_STARTERS = ("=", "+", "-", "@")
 CONTROL_STARTERS = ("\t", "\r")
 GUARD = "'"
+# The one map from a file format to its content type; FORMATS are the ones the portal writes.
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FORMATS = tuple(CONTENT_TYPES)
 
 
 def spreadsheet_cell(value):
@@ -37,10 +45,27 @@ def spreadsheet_row(values: Iterable) -> list:
 
 def spreadsheet_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
     """A copy of a dataset (headers too) with every cell made safe."""
-    safe = tablib.Dataset(headers=spreadsheet_row(dataset.headers or []))
+    safe = tablib.Dataset(headers=spreadsheet_row(dataset.headers) if dataset.headers else None)
     for row in dataset:
         safe.append(spreadsheet_row(row))
     return safe
+
+
+def spreadsheet_response(dataset: tablib.Dataset, *, file_format: str, filename: str,
+                         bom: bool = True) -> HttpResponse:
+    """A download of the rows as `filename`.csv or .xlsx, every cell (headers too) made safe.
+
+    A CSV starts with a byte order mark, without which Excel reads UTF-8 as another encoding,
+    unless `bom` is False (open data, read by programs).
+    """
+    safe = spreadsheet_dataset(dataset)
+    response = HttpResponse(content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    if file_format == "csv":
+        response.write(("\ufeff" if bom else "") + safe.export("csv"))
+    else:
+        response.write(safe.export("xlsx"))
+    return response
 
 
 def spreadsheet_value(value):

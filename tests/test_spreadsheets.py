@@ -10,11 +10,11 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from ideas.models import Municipality
 from partners.models import Partner
-from portal.spreadsheets import spreadsheet_cell, spreadsheet_value
+from portal.spreadsheets import CONTENT_TYPES, spreadsheet_cell, spreadsheet_value
 from tests.factories import (
     CriterionFactory,
     IdeaFactory,
@@ -115,3 +115,22 @@ def test_the_open_data_export_keeps_formulas_as_text(committee_client):
 
     assert any(row[2] == "'" + LINK for row in rows[1:])
     assert all(not cell.startswith("=") for row in rows for cell in row)
+
+
+@pytest.mark.parametrize(("url", "file_format"), [
+    (reverse_lazy("partners:export", args=["csv"]), "csv"),
+    (reverse_lazy("partners:export", args=["xlsx"]), "xlsx"),
+    (reverse_lazy("triage:export", args=["csv"]), "csv"),
+    (reverse_lazy("triage:export", args=["xlsx"]), "xlsx"),
+    (reverse_lazy("triage:meeting_csv"), "csv"),
+    (reverse_lazy("triage:open_data_csv"), "csv"),
+])
+def test_every_export_is_sent_with_the_one_content_type_of_its_format(
+    coordinator_client, url, file_format
+):
+    response = coordinator_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == CONTENT_TYPES[file_format]
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="')
+    assert disposition.endswith(f'.{file_format}"')

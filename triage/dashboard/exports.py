@@ -1,18 +1,12 @@
-"""The dashboard's list as a spreadsheet: CSV or Excel, personal data only when asked for."""
+"""The dashboard's list as a spreadsheet (sent by portal.spreadsheets): CSV or Excel, personal
+data only when asked for."""
 import tablib
 from django.db.models import QuerySet
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ideas import workflow
 from ideas.models import Idea
-from portal.spreadsheets import spreadsheet_row
-
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def idea_export_rows(ideas: QuerySet[Idea], *, include_personal: bool) -> tablib.Dataset:
@@ -26,7 +20,7 @@ def idea_export_rows(ideas: QuerySet[Idea], *, include_personal: bool) -> tablib
     if include_personal:
         headers += [_("Name"), _("Email"), _("Phone"), _("Organisation"),
                     _("Contact details may be shared")]
-    data = tablib.Dataset(headers=spreadsheet_row(headers))
+    data = tablib.Dataset(headers=headers)
     # Every field, whatever the list's query narrowed; the list's own order.
     ideas = ideas.defer(None).select_related("municipality").prefetch_related(
         "themes", "support_wanted")
@@ -44,18 +38,6 @@ def idea_export_rows(ideas: QuerySet[Idea], *, include_personal: bool) -> tablib
             row += [idea.submitter_name, idea.submitter_email, idea.submitter_phone,
                     idea.organisation_name,
                     _("yes") if idea.share_contact_with_partners else _("no")]
-        data.append(spreadsheet_row(row))
+        data.append(row)
     return data
 
-
-def dataset_response(data: tablib.Dataset, *, file_format: str, name: str) -> HttpResponse:
-    """Send the rows as a download in the chosen format."""
-    response = HttpResponse(content_type=FORMATS[file_format])
-    stamp = timezone.localdate().strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{file_format}"'
-    if file_format == "csv":
-        response.write("\ufeff")  # Excel reads UTF-8 only with a byte order mark
-        response.write(data.export("csv"))
-    else:
-        response.write(data.export("xlsx"))
-    return response

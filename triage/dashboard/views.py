@@ -8,14 +8,16 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.roles import COMMITTEE_ROLES, has_role, role_required
+from portal.spreadsheets import FORMATS, spreadsheet_response
 from triage.dashboard import selectors
-from triage.dashboard.exports import FORMATS, dataset_response, idea_export_rows
+from triage.dashboard.exports import idea_export_rows
 from triage.dashboard.filters import IdeaFilter
 from triage.dashboard.forms import BatchForm
 from triage.dashboard.services import ideas_start_screening
@@ -67,7 +69,8 @@ def dashboard_export(request, file_format: str):
         raise PermissionDenied
     ideas = IdeaFilter(request.GET, queryset=selectors.dashboard_ideas(user=request.user)).qs
     data = idea_export_rows(ideas, include_personal=include_personal)
-    return dataset_response(data, file_format=file_format, name="idelotsen-ideas")
+    return spreadsheet_response(data, file_format=file_format,
+                                filename=f"idelotsen-ideas-{timezone.localdate():%Y-%m-%d}")
 
 
 @role_required(*COMMITTEE_ROLES)

@@ -1,11 +1,10 @@
-import csv
-
+import tablib
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from portal.roles import COMMITTEE_ROLES, role_required
-from portal.spreadsheets import spreadsheet_cell
+from portal.spreadsheets import spreadsheet_response
 from triage.insights import open_data, statistics, tilemap
 from triage.insights.forms import PeriodForm
 
@@ -14,15 +13,12 @@ from triage.insights.forms import PeriodForm
 def open_data_csv(request: HttpRequest) -> HttpResponse:
     """Aggregates without any personal data, for publishing as open data."""
     period = PeriodForm(request.GET or None).period()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="idelotsen-open-data-{period.start}-{period.end}.csv"'
-    )
-    writer = csv.DictWriter(response, fieldnames=open_data.FIELDS)
-    writer.writeheader()
-    writer.writerows({name: spreadsheet_cell(value) for name, value in row.items()}
-                     for row in open_data.open_data_rows(period))
-    return response
+    data = tablib.Dataset(headers=open_data.FIELDS)
+    for row in open_data.open_data_rows(period):
+        data.append([row[name] for name in open_data.FIELDS])
+    # Open data is read by programs: plain UTF-8, no byte order mark.
+    return spreadsheet_response(data, file_format="csv", bom=False,
+                                filename=f"idelotsen-open-data-{period.start}-{period.end}")
 
 
 @role_required(*COMMITTEE_ROLES)

@@ -1,8 +1,7 @@
 """The committee's meeting agenda: the ideas whose reviews are all in, what each member may see
 of their scores (a member who has not scored sees only how many have: no anchoring), and the
 agenda as a spreadsheet."""
-import csv
-
+import tablib
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ideas.models import Idea, IdeaQuestion
 from ideas.workflow import Status
-from portal.spreadsheets import spreadsheet_row
+from portal.spreadsheets import spreadsheet_response
 from triage.referrals.suggestions import partner_suggestions, suggested_partner, top_suggestions
 from triage.review import rules
 from triage.review.models import (
@@ -83,28 +82,24 @@ def agenda_rows(user) -> list[dict]:
 def agenda_csv(rows: list[dict]) -> HttpResponse:
     """The agenda's rows as a CSV download, a column per criterion."""
     criteria = list(Criterion.objects.all())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="agenda-{timezone.localdate():%Y-%m-%d}.csv"')
-    response.write("\ufeff")  # Excel reads UTF-8 only with a byte order mark
-    writer = csv.writer(response)
-    writer.writerow(spreadsheet_row([
+    data = tablib.Dataset(headers=[
         _("Reference"), _("Title"), _("Municipality"), _("Reviews"), _("Weighted mean"),
         _("Spread"), *(c.name for c in criteria),
         *(str(label) for label in Recommendation.labels),
         _("Suggested partners"),
-    ]))
+    ])
     for row in rows:
         row_aggregate = row["aggregate"]
         by_criterion = {r.criterion.pk: r.mean for r in row_aggregate.per_criterion}
-        writer.writerow(spreadsheet_row((
+        data.append((
             row["idea"].reference, row["idea"].title, row["idea"].municipality,
             row_aggregate.count, _round(row_aggregate.mean), _round(row_aggregate.spread),
             *(_round(by_criterion.get(c.pk)) for c in criteria),
             *(n for _label, n in row["recommendations"]),
             "; ".join(p.name for p in row["suggestions"]),
-        )))
-    return response
+        ))
+    return spreadsheet_response(data, file_format="csv",
+                                filename=f"agenda-{timezone.localdate():%Y-%m-%d}")
 
 
 def _round(value: float | None) -> str:
