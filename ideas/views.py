@@ -29,7 +29,6 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.defaults import page_not_found, permission_denied
@@ -315,7 +314,6 @@ def _link_rate(group: str, request: HttpRequest) -> str:
     return getattr(settings, "IDEAS_LINK_RATE", "5/h")
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def idea_lost_link(request: HttpRequest) -> HttpResponse:
     """A resident who lost the tracking link gives the address the idea was sent from; the
@@ -411,14 +409,12 @@ def _track_page(request: HttpRequest, idea: Idea, token: str, *,
 
 
 @in_idea_language
-@never_cache
 @require_GET
 def idea_track(request: HttpRequest, token: str) -> HttpResponse:
     return _track_page(request, _idea_or_404(token, request), token)
 
 
 @in_idea_language
-@never_cache
 @require_GET
 def idea_original(request: HttpRequest, token: str) -> HttpResponse:
     """The idea as its owner sent it, with its fingerprint and the text it is the hash of."""
@@ -432,7 +428,6 @@ def idea_original(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @in_idea_language
-@never_cache
 @friendly_body_errors(_back_to_tracking)
 def idea_answer(request: HttpRequest, token: str) -> HttpResponse:
     idea = _idea_or_404(token, request)  # a made-up token finds nothing, whatever the method
@@ -452,7 +447,6 @@ def idea_answer(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @in_idea_language
-@never_cache
 @friendly_body_errors(_back_to_tracking)
 @require_http_methods(["GET", "POST"])
 def idea_withdraw(request: HttpRequest, token: str) -> HttpResponse:
@@ -472,7 +466,6 @@ def idea_withdraw(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @in_idea_language
-@never_cache
 def idea_my_data(request: HttpRequest, token: str) -> HttpResponse:
     """Everything stored about the idea and its submitter, as a JSON download (on POST)."""
     idea = _idea_or_404(token, request)
@@ -485,7 +478,6 @@ def idea_my_data(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @in_idea_language
-@never_cache
 @require_http_methods(["GET", "POST"])
 def idea_erase(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks for confirmation; POST erases the personal data and keeps the idea."""
@@ -510,7 +502,6 @@ def attachment_download(request: HttpRequest, uuid) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -568,7 +559,6 @@ def intake_new(request: HttpRequest) -> HttpResponse:
     return render(request, "ideas/idea_intake.html", {"form": form, "event": event})
 
 
-@never_cache
 @role_required(*INTAKE_ROLES)
 @require_GET
 def intake_receipt(request: HttpRequest) -> HttpResponse:

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.domain import DomainError
-from portal.roles import RESIDENT_ROLE, SYSTEM_ROLE, Role, user_roles
+from portal.roles import COORDINATING, RESIDENT_ROLE, SYSTEM_ROLE, Role, user_roles
 
 
 class Status(models.TextChoices):
@@ -71,7 +71,6 @@ NEXT_STEPS = {
 RESIDENT = RESIDENT_ROLE
 # The portal moves an idea when it follows its referrals (a partner's answer or report).
 SYSTEM = SYSTEM_ROLE
-COORDINATING = (Role.COORDINATOR, Role.ADMINISTRATOR)
 REVIEWING = (Role.COMMITTEE_MEMBER, Role.COORDINATOR, Role.ADMINISTRATOR)
 
 

@@ -16,10 +16,9 @@ from partners.forms import MatchingWeightsForm, RegistryImportForm
 from partners.models import MatchingWeights
 from partners.registry_io import registry_export, registry_import
 from partners.services import matching_weights_update
-from portal.roles import COMMITTEE_ROLES, Role, role_required
+from portal.roles import COMMITTEE_ROLES, COORDINATING, role_required
 from portal.spreadsheets import FORMATS, spreadsheet_response
 
-COORDINATING = (Role.COORDINATOR, Role.ADMINISTRATOR)
 IMPORT_SALT = "partners.registry-import"
 IMPORT_MAX_AGE = 60 * 60  # seconds a checked file may wait for its confirmation
 

@@ -32,6 +32,8 @@ class Role(StrEnum):
 
 # Who may read the committee's pages: the coordinator chairs the committee.
 COMMITTEE_ROLES = (Role.COMMITTEE_MEMBER, Role.COORDINATOR, Role.ADMINISTRATOR)
+# Who moves ideas on, refers them, assigns reviewers and manages criteria, partners and weights.
+COORDINATING = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
 # The roles of the actors that are not users: they sit in the workflow tables beside the

@@ -80,6 +80,7 @@ def test_the_committee_downloads_an_attachment_as_a_file_not_a_page(committee_cl
     assert response["Content-Disposition"].startswith("attachment;")
     assert 'filename="plan.pdf"' in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "no-store"  # the portal's middleware, as on every page
     assert b"".join(response.streaming_content) == PDF
 
 

@@ -311,3 +311,26 @@ def test_my_data_gives_a_question_the_time_it_was_asked_not_the_time_it_was_answ
     assert exported["answer"] == "Tisdagar och fredagar"
     assert exported["asked_at"] == asked_at.isoformat()
     assert exported["answered_at"] != exported["asked_at"]
+
+
+def test_the_private_pages_carry_the_portals_one_cache_header_and_no_other(
+    client, submitted, outreach_staff, event
+):
+    """NoStoreMiddleware (portal/security.py) forbids caching of every page; no view adds a
+    cache header of its own, which the middleware would overwrite anyway."""
+    from tests.ideas.test_intake import fast_form
+
+    responses = {name: client.get(url(name, submitted))
+                 for name in ("track", "original", "withdraw", "erase")}
+    responses["my_data"] = client.post(url("my_data", submitted))
+    responses["answer"] = client.post(url("answer", submitted), {"answer": ""})
+    responses["lost_link"] = client.get(reverse("ideas:lost_link"))
+    staff = Client()
+    staff.force_login(outreach_staff)
+    staff.post(reverse("ideas:intake"), {"choose": "1", "event": event.pk})
+    staff.post(reverse("ideas:intake_new"), fast_form())
+    responses["intake_receipt"] = staff.get(reverse("ideas:intake_receipt"))
+    for name, response in responses.items():
+        assert response.status_code in (200, 302, 400), name
+        assert response["Cache-Control"] == "no-store", name
+        assert not {"Expires", "Pragma", "Last-Modified", "ETag"} & set(response.headers), name

@@ -253,3 +253,14 @@ def test_a_referral_nobody_answers_expires_and_the_idea_goes_back_to_review(coor
     assert (event.actor, event.actor_label) == (None, "system")
     idea.refresh_from_db()
     assert idea.status == workflow.Status.IN_REVIEW
+
+
+def test_who_coordinates_is_written_once_for_every_table_and_page():
+    from ideas import workflow
+    from partners import views as partner_views
+    from portal.roles import COORDINATING
+    from triage.referrals import workflow as referral_workflow
+    from triage.review import rules
+
+    for module in (workflow, referral_workflow, rules, partner_views):
+        assert module.COORDINATING is COORDINATING, module.__name__

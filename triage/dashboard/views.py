@@ -14,14 +14,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.roles import COMMITTEE_ROLES, has_role, role_required
+from portal.roles import COMMITTEE_ROLES, role_required
 from portal.spreadsheets import FORMATS, spreadsheet_response
 from triage.dashboard import selectors
 from triage.dashboard.exports import idea_export_rows
 from triage.dashboard.filters import IdeaFilter
 from triage.dashboard.forms import BatchForm
 from triage.dashboard.services import ideas_start_screening
-from triage.review.rules import COORDINATING
+from triage.review.rules import is_coordinating
 from triage.review.services import reviewers_assign
 from triage.review.views import assigned_message
 
@@ -48,7 +48,7 @@ def _dashboard_parts(request) -> dict[str, str]:
         "ageing_days": selectors.ageing_days(),
         "batch_form": BatchForm(),
         "filtered": filtered,
-        "is_coordinator": has_role(request.user, *COORDINATING),
+        "is_coordinator": is_coordinating(request.user),
         "idea_url": reverse("triage:idea_detail", args=[URL_REFERENCE]).removesuffix(
             URL_REFERENCE + "/"),
     }
@@ -65,7 +65,7 @@ def dashboard_export(request, file_format: str):
     if file_format not in FORMATS:
         raise Http404
     include_personal = request.GET.get("personal") == "1"
-    if include_personal and not has_role(request.user, *COORDINATING):
+    if include_personal and not is_coordinating(request.user):
         raise PermissionDenied
     ideas = IdeaFilter(request.GET, queryset=selectors.dashboard_ideas(user=request.user)).qs
     data = idea_export_rows(ideas, include_personal=include_personal)
@@ -80,7 +80,7 @@ def dashboard(request):
     query = request.GET.urlencode()
     key = selectors.dashboard_cache_key(
         user=request.user, query=query, language=get_language() or "sv",
-        is_coordinator=has_role(request.user, *COORDINATING),
+        is_coordinator=is_coordinating(request.user),
     )
     parts = cache.get(key)
     if parts is None:
@@ -118,7 +118,7 @@ def dashboard_batch(request):
         for idea, reason in result.refused:
             messages.error(request, f"{idea.reference}: {reason}")
     else:
-        if not has_role(request.user, *COORDINATING):
+        if not is_coordinating(request.user):
             raise PermissionDenied
         created = reviewers_assign(ideas=ideas, members=list(form.cleaned_data["reviewers"]),
                                    actor=request.user)

@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.domain import DomainError
-from portal.roles import role_required
+from portal.roles import COORDINATING, role_required
 from triage.referrals.answers import referral_reply
 from triage.referrals.forms import PartnerReplyForm, ReferForm, ReferralCancelForm
 from triage.referrals.services import idea_refer, referral_cancel
 from triage.referrals.suggestions import partner_suggestions
-from triage.review.rules import COORDINATING
 from triage.review.views import get_idea, idea_page, to_idea
 
 

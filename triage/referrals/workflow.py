@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas.workflow import Status
 from portal.domain import DomainError
-from portal.roles import SYSTEM_ROLE, Role, user_roles
+from portal.roles import COORDINATING, SYSTEM_ROLE, Role, user_roles
 
 
 class ReferralState(models.TextChoices):
@@ -61,7 +61,6 @@ OWNER_LABELS = {
 }
 
 PARTNER = (Role.PARTNER_CONTACT,)
-COORDINATING = (Role.COORDINATOR, Role.ADMINISTRATOR)
 SYSTEM = (SYSTEM_ROLE,)
 
 # The partner has not answered yet: an answer link works in these states only.

@@ -1,14 +1,11 @@
 """Who may do and see what on the committee's pages: one function per question, asked by the
 idea's page, the meeting agenda and the views alike."""
 from ideas.models import Idea
-from portal.roles import Role, has_role
+from portal.roles import COORDINATING, has_role
 from triage.referrals.models import AnswerKind, Referral
 from triage.review.models import Review
 from triage.review.selectors import may_see_others_scores
 from triage.review.services import REVIEWABLE_STATES, member_may_score
-
-# Who moves ideas on, refers them, assigns reviewers and manages the criteria.
-COORDINATING = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
 def is_coordinating(user) -> bool:

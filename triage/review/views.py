@@ -15,7 +15,7 @@ from ideas import workflow
 from ideas.models import Idea
 from ideas.services import idea_ask_question, idea_transition
 from portal.domain import DomainError
-from portal.roles import COMMITTEE_ROLES, role_required
+from portal.roles import COMMITTEE_ROLES, COORDINATING, role_required
 from triage.review.forms import (
     AssignForm,
     ConflictForm,
@@ -28,7 +28,6 @@ from triage.review.forms import (
 from triage.review.idea_page import idea_for_page, idea_page_context
 from triage.review.meeting import agenda_csv, agenda_rows
 from triage.review.models import Criterion, Note
-from triage.review.rules import COORDINATING
 from triage.review.selectors import active_criteria
 from triage.review.services import (
     SCORING_ROLES,
