@@ -1,5 +1,6 @@
 """The filters of the committee's partner list; they live in the URL's query string."""
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,8 @@ from partners.models import Partner, PartnerKind
 
 
 class PartnerFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method="search",
+                                  widget=forms.TextInput(attrs={"type": "search"}))
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), field_name="themes", queryset=Theme.objects.all(),
         to_field_name="slug", empty_label=_("Any theme"),

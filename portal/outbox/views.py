@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from portal.domain import DomainError
 from portal.outbox import selectors, services
+from portal.outbox.forms import MessageFilterForm
 from portal.outbox.models import Message, MessageState
 from portal.roles import COMMITTEE_ROLES, role_required
 
@@ -22,7 +23,7 @@ def message_list(request):
         request.GET.get("page")
     )
     return render(request, "outbox/message_list.html", {
-        "page": page, "states": MessageState.choices, "state": state,
+        "page": page, "state": state, "filter_form": MessageFilterForm(initial={"state": state}),
         "resendable": (MessageState.FAILED,),
     })
 

@@ -84,11 +84,11 @@ def test_the_list_takes_the_same_number_of_queries_for_5_and_for_25_partners(
     for _ in range(5):
         ReferralFactory(partner=_with(theme=theme, code="1863"))
     committee_client.get(reverse("partners:list"))  # warm the session and the user's roles
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         committee_client.get(reverse("partners:list"))
     for _ in range(20):
         ReferralFactory(partner=_with(theme=theme, code="1880"))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         committee_client.get(reverse("partners:list"))
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ideas.models import Channel, Idea, Municipality, OutreachEvent, SupportKind, Theme
 from ideas.search import search_ideas
 from ideas.workflow import Status
-from triage.review.fields import FastSelect, style_form
+from triage.review.fields import FastSelect
 
 
 class AgeChoice:
@@ -46,10 +46,13 @@ class IdeaFilter(django_filters.FilterSet):
         queryset=SupportKind.objects.all(), empty_label=_("All"), widget=FastSelect)
     age = django_filters.ChoiceFilter(label=_("Age"), choices=AgeChoice.CHOICES, method="by_age",
                                       empty_label=_("All"), widget=FastSelect)
+    # A ticked box sends "true", so that a shared link reads as what it filters.
     not_scored_by_me = django_filters.BooleanFilter(
-        label=_("Not yet scored by me"), method="by_not_scored", widget=forms.CheckboxInput)
+        label=_("Not yet scored by me"), method="by_not_scored",
+        widget=forms.CheckboxInput(attrs={"value": "true"}))
     assigned_to_me = django_filters.BooleanFilter(
-        label=_("Assigned to me"), method="by_assigned", widget=forms.CheckboxInput)
+        label=_("Assigned to me"), method="by_assigned",
+        widget=forms.CheckboxInput(attrs={"value": "true"}))
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -85,12 +88,6 @@ class IdeaFilter(django_filters.FilterSet):
     class Meta:
         model = Idea
         fields: list[str] = []
-
-    @property
-    def form(self):
-        form = super().form
-        style_form(form)
-        return form
 
     def search(self, queryset, name, value):
         queryset = search_ideas(queryset, value)

@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
-from triage.review.fields import FastSelect, FastSelectMultiple, style_form
+from triage.review.fields import FastSelect, FastSelectMultiple
 from triage.review.forms import MemberChoiceField
 from triage.review.selectors import committee_members
 
@@ -22,11 +22,8 @@ class BatchForm(forms.Form):
     reviewers = MemberChoiceField(
         label=_("Reviewers"), queryset=committee_members(), required=False,
         widget=FastSelectMultiple(attrs={"size": 4}),
+        help_text=_("Only needed when you assign reviewers."),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_form(self)
 
     def clean(self):
         data = super().clean()

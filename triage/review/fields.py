@@ -1,5 +1,5 @@
-"""Widgets and fields the committee's forms share: selects rendered fast, Bootstrap's classes.
-The guard on row ids is portal.lookups'."""
+"""Selects rendered fast, for the committee's long lists. Forms get Bootstrap's classes from
+crispy-forms where they are rendered; the guard on row ids is portal.lookups'."""
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -26,15 +26,3 @@ class FastSelect(forms.Select):
 
 class FastSelectMultiple(FastSelect, forms.SelectMultiple):
     pass
-
-
-def style_form(form: forms.Form) -> forms.Form:
-    """Give the widgets Bootstrap's classes (the templates render fields one by one)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect
-                      | forms.CheckboxSelectMultiple):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
-    return form

@@ -1,12 +1,14 @@
 """Forms of the committee's idea page and criteria: input checks only."""
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ideas import workflow
 from ideas.models import Idea
 from portal.lookups import MAX_PK, PkMultipleChoiceField
-from triage.review.fields import style_form
-from triage.review.models import Criterion, Recommendation
+from triage.review.models import Criterion, Note, Recommendation
 from triage.review.selectors import committee_members
 
 CANNOT_JUDGE = "none"
@@ -47,7 +49,6 @@ class TransitionForm(forms.Form):
         self.fields["to"].choices = [("", _("Choose the new status"))] + [
             (state.value, state.label) for state in workflow.next_states(idea.status, actor)]
         self.actor = actor
-        style_form(self)
 
     def clean(self):
         data = super().clean()
@@ -99,14 +100,23 @@ class ReviewForm(forms.Form):
                 label=_("Comment on “%(criterion)s”") % {"criterion": criterion.name},
                 required=False, max_length=1000,
             )
+        # Rendered by crispy-forms ({% crispy review_form %}): each criterion's score as a row
+        # of choices under its name, its comment below them; the buttons are the page's.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form carries the token
+        self.helper.layout = Layout(
+            *(part for criterion in criteria for part in (
+                InlineRadios(f"score_{criterion.pk}"),
+                Field(f"comment_{criterion.pk}", css_class="form-control-sm"),
+            )),
+            "recommendation",
+            "comment",
+        )
 
     @property
     def submitting(self) -> bool:
         return "submit" in self.data
-
-    def score_fields(self):
-        for criterion in self.criteria:
-            yield criterion, self[f"score_{criterion.pk}"], self[f"comment_{criterion.pk}"]
 
     def clean(self):
         data = super().clean()
@@ -143,6 +153,18 @@ class NoteForm(forms.Form):
                            help_text=_("Only the committee reads internal notes."))
     parent = forms.IntegerField(required=False, min_value=1, max_value=MAX_PK,
                                 widget=forms.HiddenInput)
+
+
+class NoteReplyForm(NoteForm):
+    """A reply under one note; it posts what NoteForm reads, with the note as its parent."""
+
+    def __init__(self, *args, note: Note, **kwargs):
+        kwargs.setdefault("auto_id", f"reply-{note.pk}-%s")
+        kwargs.setdefault("initial", {"parent": note.pk})
+        super().__init__(*args, **kwargs)
+        body = self.fields["body"]
+        body.label, body.help_text = _("Your reply"), ""
+        body.widget.attrs["rows"] = 2
 
 
 class LinkForm(forms.Form):

@@ -19,6 +19,7 @@ from triage.review.forms import (
     ConflictForm,
     LinkForm,
     NoteForm,
+    NoteReplyForm,
     ReviewForm,
     TransitionForm,
 )
@@ -176,7 +177,7 @@ def idea_page_context(*, idea: Idea, user, bound: dict) -> dict:
         "history": idea_history(idea),
         "questions": idea.questions.all(),
         "referrals": referral_rows(idea, user, bound),
-        "notes": idea.notes.all(),
+        "notes": [(note, NoteReplyForm(note=note)) for note in idea.notes.all()],
         "assignments": idea.assignments.all(),
         "conflicts": idea.conflicts.all(),
         "move_form": (bound.get("move_form") or TransitionForm(idea=idea, actor=user))
