@@ -9,13 +9,19 @@ A move marked `via_referral` is made only by referring the idea to partners
 the plain move: an idea is "referred" only when a partner really got it. Moves allowed to SYSTEM
 are the idea following its referrals (`triage.referrals.workflow.idea_follows`).
 """
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.domain import DomainError
-from portal.roles import COORDINATING, RESIDENT_ROLE, SYSTEM_ROLE, Role, user_roles
+from portal.roles import COORDINATING, RESIDENT_ROLE, SYSTEM_ROLE, Actor, Role, user_roles
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class Status(models.TextChoices):
@@ -132,7 +138,7 @@ def public_label(status: str) -> str:
     return str(PUBLIC_LABELS[Status(status)])
 
 
-def public_label_lazy(status: str):
+def public_label_lazy(status: str) -> StrPromise:
     """The resident's words for a status, still lazy: for a mail rendered in the idea's
     language later (the outbox), never turned into text in the actor's language first."""
     return PUBLIC_LABELS[Status(status)]
@@ -146,12 +152,12 @@ def find(source: str, target: str) -> Transition | None:
     return _BY_PAIR.get((Status(source), Status(target)))
 
 
-def may(transition: Transition, actor) -> bool:
+def may(transition: Transition, actor: Actor) -> bool:
     """Tell whether the actor holds one of the roles the move allows."""
     return bool(user_roles(actor) & set(transition.allowed))
 
 
-def next_states(source: str, actor) -> list[Status]:
+def next_states(source: str, actor: Actor) -> list[Status]:
     """List the states the actor may move an idea to from `source` with the plain move."""
     return [
         t.target for t in TRANSITIONS
@@ -159,14 +165,15 @@ def next_states(source: str, actor) -> list[Status]:
     ]
 
 
-def may_refer(source: str, actor) -> bool:
+def may_refer(source: str, actor: Actor) -> bool:
     """Tell whether the actor may refer an idea in `source` to partners."""
     transition = find(source, Status.REFERRED)
     return transition is not None and may(transition, actor)
 
 
 def check(
-    source: str, target: str, actor, message_to_owner: str = "", *, via_referral: bool = False
+    source: str, target: str, actor: Actor, message_to_owner: str = "", *,
+    via_referral: bool = False
 ) -> Transition:
     """Return the transition, or raise `TransitionNotAllowed` saying why it cannot be made."""
     transition = find(source, target)

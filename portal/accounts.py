@@ -4,14 +4,17 @@ The reset mail goes through the outbox like every other mail. The reset page ans
 whether or not the address belongs to an account, and sends at most PASSWORD_RESET_RATE mails
 per address asked for (and PASSWORD_RESET_IP_RATE requests per visitor's address).
 """
+from __future__ import annotations
+
 import logging
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone, translation
 from django_ratelimit.core import get_usage
@@ -21,6 +24,9 @@ from portal.outbox.models import MessageKind
 from portal.outbox.services import message_enqueue
 from portal.two_factor import second_factor_required
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 logger = logging.getLogger(__name__)
 RATE_GROUP = "portal.accounts.password_reset"
 
@@ -29,7 +35,7 @@ def _language() -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
-def password_changed_notify(*, user, language: str) -> None:
+def password_changed_notify(*, user: User, language: str) -> None:
     """Tell the owner of an account that its password was changed."""
     if not user.email:
         return
@@ -45,8 +51,9 @@ def password_changed_notify(*, user, language: str) -> None:
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, mailing through the outbox so the committee sees the mail's state."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None):
+    def send_mail(self, subject_template_name: str, email_template_name: str,
+                  context: dict[str, Any], from_email: str | None, to_email: str,
+                  html_email_template_name: str | None = None) -> None:
         user = context["user"]
         reset_path = reverse("password_reset_confirm",
                              kwargs={"uidb64": context["uid"], "token": context["token"]})
@@ -61,11 +68,11 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         )
 
 
-def _email_key(group, request) -> str:
+def _email_key(group: str, request: HttpRequest) -> str:
     return request.POST.get("email", "").strip().lower()
 
 
-def _rate_exceeded(request) -> bool:
+def _rate_exceeded(request: HttpRequest) -> bool:
     """Count this request against the address asked for and the visitor's address."""
     limits = [(_email_key, settings.PASSWORD_RESET_RATE), ("ip", settings.PASSWORD_RESET_IP_RATE)]
     exceeded = False
@@ -80,7 +87,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     success_url = reverse_lazy("password_reset_done")
 
-    def form_valid(self, form):
+    def form_valid(self, form: auth_forms.PasswordResetForm) -> HttpResponse:
         if _rate_exceeded(self.request):
             # The same page as a sent mail: the visitor learns nothing about the address.
             logger.warning("Password reset rate limit reached; no mail sent")
@@ -92,7 +99,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
-    def form_valid(self, form):
+    def form_valid(self, form: auth_forms.SetPasswordForm[User]) -> HttpResponse:
         with transaction.atomic():
             response = super().form_valid(form)
             login_lock_lift(username=form.user.get_username())
@@ -103,7 +110,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
-    def form_valid(self, form):
+    def form_valid(self, form: auth_forms.PasswordChangeForm) -> HttpResponse:
         with transaction.atomic():
             response = super().form_valid(form)
             password_changed_notify(user=form.user, language=_language())

@@ -1,10 +1,19 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.roles import AuthenticatedHttpRequest
 from portal.two_factor import second_factor_reset
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as UserModel
+    from django.db.models import QuerySet
 
 User = get_user_model()
 admin.site.unregister(User)
@@ -15,7 +24,8 @@ class PortalUserAdmin(UserAdmin):
     actions = ["reset_two_factor"]
 
     @admin.action(description=_("Reset two-step login of the selected users (lost phone)"))
-    def reset_two_factor(self, request, queryset):
+    def reset_two_factor(self, request: AuthenticatedHttpRequest,
+                         queryset: QuerySet[UserModel]) -> None:
         for user in queryset:
             second_factor_reset(user=user, actor=request.user)
         count = len(queryset)

@@ -10,6 +10,7 @@ send up to four times its allowance meanwhile). Nothing raises.
 import logging
 import threading
 import time
+from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
@@ -27,7 +28,7 @@ class FailSoftRedisCache(RedisCache):
 
     RETRY_SECONDS = 10
 
-    def __init__(self, server, params):
+    def __init__(self, server: str | list[str], params: dict[str, Any]):
         super().__init__(server, params)
         self._server_key = server if isinstance(server, str) else ",".join(server)
         self.RETRY_SECONDS = params.get("RETRY_SECONDS", self.RETRY_SECONDS)
@@ -40,7 +41,7 @@ class FailSoftRedisCache(RedisCache):
         """Tell whether Redis failed lately and is not to be tried yet."""
         return time.monotonic() < _retry_at.get(self._server_key, 0)
 
-    def _call(self, name: str, *args, **kwargs):
+    def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         if not self.is_down:
             try:
                 result = getattr(super(), name)(*args, **kwargs)
@@ -71,37 +72,37 @@ class FailSoftRedisCache(RedisCache):
             self._fallback.clear()
             logger.warning("The cache at %s answers again.", self._server_key)
 
-    def add(self, *args, **kwargs):
+    def add(self, *args: Any, **kwargs: Any) -> Any:
         return self._call("add", *args, **kwargs)
 
-    def get(self, *args, **kwargs):
+    def get(self, *args: Any, **kwargs: Any) -> Any:
         return self._call("get", *args, **kwargs)
 
-    def set(self, *args, **kwargs):
+    def set(self, *args: Any, **kwargs: Any) -> Any:
         return self._call("set", *args, **kwargs)
 
-    def touch(self, *args, **kwargs):
+    def touch(self, *args: Any, **kwargs: Any) -> Any:
         return self._call("touch", *args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
         return self._call("delete", *args, **kwargs)
 
-    def get_many(self, *args, **kwargs):
+    def get_many(self, *args: Any, **kwargs: Any) -> Any:
         return self._call("get_many", *args, **kwargs)
 
-    def has_key(self, *args, **kwargs):
+    def has_key(self, *args: Any, **kwargs: Any) -> Any:
         return self._call("has_key", *args, **kwargs)
 
-    def incr(self, *args, **kwargs):
+    def incr(self, *args: Any, **kwargs: Any) -> Any:
         return self._call("incr", *args, **kwargs)
 
-    def set_many(self, *args, **kwargs):
+    def set_many(self, *args: Any, **kwargs: Any) -> Any:
         return self._call("set_many", *args, **kwargs)
 
-    def delete_many(self, *args, **kwargs):
+    def delete_many(self, *args: Any, **kwargs: Any) -> Any:
         return self._call("delete_many", *args, **kwargs)
 
-    def clear(self):
+    def clear(self) -> Any:
         self._fallback.clear()
         return self._call("clear")
 

@@ -6,6 +6,7 @@ cookie or the browser's Accept-Language asks. Should even that fail, a fixed two
 is sent.
 """
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -66,13 +67,14 @@ class DatabaseBusyMiddleware:
     shows the form again with everything typed (ideas.views.idea_submit).
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception):
+    def process_exception(self, request: HttpRequest, exception: Exception
+                          ) -> HttpResponse | None:
         if is_timeout(exception):
             logger.warning("Database timeout on %s %s: %s", request.method, request.path,
                            exception)

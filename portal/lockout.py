@@ -5,12 +5,15 @@ limit to every lockout parameter, so the account-wide limit (LOGIN_ACCOUNT_FAILU
 failures from any addresses) is added here, counted from the same attempt rows and ending with
 them, AXES_COOLOFF_TIME after the last failure.
 """
+from typing import Any
+
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 
@@ -35,12 +38,14 @@ def login_lock_lift(*, username: str) -> int:
 class AccountLockoutHandler(AxesDatabaseHandler):
     """Axes' database handler that also locks an account guessed at from many addresses."""
 
-    def is_locked(self, request, credentials=None) -> bool:
+    def is_locked(self, request: HttpRequest, credentials: dict[str, Any] | None = None
+                  ) -> bool:
         return (super().is_locked(request, credentials)
                 or account_locked(get_client_username(request, credentials)))
 
 
-def lockout_response(request, original_response=None, credentials=None):
+def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,
+                     credentials: dict[str, Any] | None = None) -> HttpResponse:
     """The page a locked-out login gets: how long the lock lasts and how to lift it."""
     from django.shortcuts import render
 

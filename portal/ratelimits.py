@@ -4,14 +4,17 @@ Looking does not count: a form checks `rate_used_up` before it acts and calls `r
 for what it stored or sent. When the cache is down the counts live in each web process
 (portal/cache.py).
 """
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
 
 
-def _rate(setting: str):
+def _rate(setting: str) -> Callable[[str, HttpRequest], str]:
     def rate(group: str, request: HttpRequest) -> str:
-        return getattr(settings, setting)
+        value: str = getattr(settings, setting)
+        return value
 
     return rate
 

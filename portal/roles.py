@@ -7,19 +7,21 @@ acting from the tracking page (`RESIDENT`), the portal itself (`SYSTEM`: reminde
 an idea following its referrals) and a partner's contact answering through a signed link without
 logging in (`PartnerLinkActor`).
 """
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class Role(StrEnum):
@@ -78,10 +80,23 @@ class PartnerLinkActor:
 RESIDENT = ResidentActor()
 SYSTEM = SystemActor()
 
+# Whoever makes a change: a logged-in user, the idea's owner, the portal, a partner's link.
+# A visitor who is not logged in is no actor: services never take one.
 Actor: TypeAlias = "User | ResidentActor | SystemActor | PartnerLinkActor"
+# Whom a role check may be asked about: an actor, or `request.user` before anyone logged in.
+Someone: TypeAlias = "Actor | AnonymousUser | None"
+
+# Where `user_roles` keeps a user's roles for the rest of the request.
+_ROLES_CACHE = "_portal_roles"
 
 
-def user_roles(actor) -> set[str]:
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a view behind `role_required` or `login_required`: a user is logged in."""
+
+    user: User
+
+
+def user_roles(actor: Someone) -> set[str]:
     """Return the roles of an actor; a superuser holds every staff role.
 
     `RESIDENT` has {"resident"}, `SYSTEM` {"system"}, a partner's signed link
@@ -98,22 +113,22 @@ def user_roles(actor) -> set[str]:
         return set()
     if user.is_superuser:
         return set(Role)
-    cached = getattr(user, "_portal_roles", None)
+    cached: set[str] | None = getattr(user, _ROLES_CACHE, None)
     if cached is None:
         names = set(user.groups.values_list("name", flat=True))
         cached = {role for role in Role if role.value in names}
-        user._portal_roles = cached
+        setattr(user, _ROLES_CACHE, cached)
     return cached
 
 
-def actor_user(actor):
+def actor_user(actor: Actor | None) -> User | None:
     """The user account behind an actor, for the audit row's foreign key; None for the others."""
     if actor is None or isinstance(actor, ResidentActor | SystemActor | PartnerLinkActor):
         return None
     return actor
 
 
-def actor_label(actor) -> str:
+def actor_label(actor: Actor | None) -> str:
     """What the audit row says of an actor without a user account ("resident", "system")."""
     if isinstance(actor, ResidentActor | SystemActor | PartnerLinkActor):
         return actor.label
@@ -128,29 +143,37 @@ ACTOR_LABEL_DISPLAY = {
 }
 
 
-def actor_display(user, label: str) -> str:
+def actor_display(user: User | None, label: str) -> str:
     """Name who made an audited change: the user's name, or the code said in the reader's words."""
     if user is not None:
         return user.get_username()
     return str(ACTOR_LABEL_DISPLAY.get(label, label))
 
 
-def has_role(user, *roles: Role) -> bool:
+def has_role(user: Someone, *roles: Role) -> bool:
     """Tell whether the user holds at least one of the roles."""
     return bool(user_roles(user) & set(roles))
 
 
-def role_required(*roles: Role) -> Callable:
-    """Let through logged-in users holding one of the roles; others get 403, anonymous a login."""
+View: TypeAlias = Callable[..., HttpResponseBase]
+# The attribute of a view behind `role_required` that names its roles (for tests/test_access.py).
+_REQUIRED_ROLES = "required_roles"
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+
+def role_required(*roles: Role) -> Callable[[View], View]:
+    """Let through logged-in users holding one of the roles; others get 403, anonymous a login.
+
+    The view may take an `AuthenticatedHttpRequest`; the route walker reads `required_roles`.
+    """
+
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not has_role(request.user, *roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.required_roles = roles
+        setattr(wrapped, _REQUIRED_ROLES, roles)
         return login_required(wrapped)
 
     return decorator

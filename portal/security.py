@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -18,7 +19,7 @@ SESSION_LAST_SEEN = "portal.session_last_seen"
 LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
-def session_expired(session, now: float) -> bool:
+def session_expired(session: SessionBase, now: float) -> bool:
     """Tell whether a logged-in session is past its idle or absolute limit."""
     started = session.get(SESSION_STARTED)
     last_seen = session.get(SESSION_LAST_SEEN)
@@ -72,10 +73,10 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from portal.two_factor import two_factor_needed
+        from portal.two_factor import session_verified, two_factor_needed
 
         user = request.user
-        if (user.is_authenticated and not user.is_verified()
+        if (user.is_authenticated and not session_verified(user)
                 and not request.path.startswith(self.EXEMPT_PREFIXES)
                 and two_factor_needed(user)):
             return redirect(f"{reverse('two_factor_verify')}?next={quote(request.get_full_path())}")

@@ -5,6 +5,7 @@ SQLite in the project folder, Celery tasks in-process after commit, mail to file
 """
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -30,7 +31,7 @@ ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
 SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # The project's own apps come first: Django merges the apps' translation catalogues so that an
 # app listed earlier wins, and the portal's words ("Åtgärd", "السجل") must win over those of
@@ -135,7 +136,7 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def cache_settings(url: str, *, timeout_seconds: float = 1.0) -> dict:
+def cache_settings(url: str, *, timeout_seconds: float = 1.0) -> dict[str, Any]:
     """The CACHES entry for CACHE_URL; Redis gets the fail-soft backend and short timeouts.
 
     An outage then falls back to this process's memory (portal/cache.py), and a Redis that hangs
@@ -337,6 +338,8 @@ AXES_HANDLER = "portal.lockout.AccountLockoutHandler"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_response"
+# The status of the locked-out page (axes' default, said here for portal.lockout).
+AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # Only trust X-Forwarded-For behind our own proxy; otherwise a client could forge its address.
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
@@ -351,9 +354,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 
-def https_settings() -> dict:
+def https_settings() -> dict[str, Any]:
     """The settings that make the portal HTTPS-only; applied whenever debug is off."""
-    values = {
+    values: dict[str, Any] = {
         "SECURE_SSL_REDIRECT": env.bool("DJANGO_SECURE_SSL_REDIRECT", True),
         "SESSION_COOKIE_SECURE": True,
         "CSRF_COOKIE_SECURE": True,

@@ -10,6 +10,7 @@ unchanged.
 """
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 import tablib
 from django.http import HttpResponse
@@ -25,7 +26,11 @@ CONTENT_TYPES = {
 FORMATS = tuple(CONTENT_TYPES)
 
 
-def spreadsheet_cell(value):
+# What a cell holds once made safe: a number stays a number, anything else becomes text.
+Cell = str | int | float | Decimal
+
+
+def spreadsheet_cell(value: Any) -> Cell:
     """The value for one cell: a text a spreadsheet would run is prefixed with an apostrophe."""
     if value is None:
         return ""
@@ -39,7 +44,7 @@ def spreadsheet_cell(value):
     return text
 
 
-def spreadsheet_row(values: Iterable) -> list:
+def spreadsheet_row(values: Iterable[Any]) -> list[Cell]:
     return [spreadsheet_cell(value) for value in values]
 
 
@@ -68,7 +73,7 @@ def spreadsheet_response(dataset: tablib.Dataset, *, file_format: str, filename:
     return response
 
 
-def spreadsheet_value(value):
+def spreadsheet_value(value: Any) -> Any:
     """Read a cell of an imported file: the apostrophe `spreadsheet_cell` added comes off."""
     if isinstance(value, str) and value.startswith(GUARD) \
             and spreadsheet_cell(value[len(GUARD):]) == value:

@@ -1,11 +1,18 @@
 """Who on the staff is told of what, and in which language their notices are written."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from portal.roles import Role
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def staff_language(user=None) -> str:
+
+def staff_language(user: User | None = None) -> str:
     """The language of a notice to a staff member: their preference if the account has one
     (a `language` attribute), the portal's default (Swedish) otherwise."""
     language = getattr(user, "language", "") if user is not None else ""

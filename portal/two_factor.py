@@ -8,9 +8,12 @@ current second factor (a verified session) or an administrator's reset; both are
 the admin's history of the user and the user is told by mail. No GET writes to the database:
 the secret of a pending authenticator lives in the session until a code from it is posted.
 """
+from __future__ import annotations
+
 import secrets
 import uuid
 from functools import wraps
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import segno
@@ -21,7 +24,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone, translation
@@ -30,13 +33,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
+from django_otp.middleware import is_verified
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from portal.outbox.models import MessageKind
 from portal.outbox.services import message_enqueue
-from portal.roles import COMMITTEE_ROLES, Role, has_role
+from portal.roles import COMMITTEE_ROLES, AuthenticatedHttpRequest, Role, View, has_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 BACKUP_CODE_COUNT = 10
 SESSION_NEW_CODES = "portal.two_factor.new_codes"
@@ -52,32 +59,37 @@ METHOD_EMAIL = "email"
 
 # --- Rules
 
-def two_factor_needed(user) -> bool:
+def two_factor_needed(user: User | AnonymousUser) -> bool:
     """Tell whether this user must pass a second factor before seeing staff pages."""
     return settings.STAFF_2FA_REQUIRED and has_role(user, *TWO_FACTOR_ROLES)
 
 
-def email_code_allowed(user) -> bool:
+def session_verified(user: User | AnonymousUser) -> bool:
+    """Tell whether this session passed its second factor (django-otp's middleware marks it)."""
+    return bool(is_verified(user))
+
+
+def email_code_allowed(user: User) -> bool:
     """Tell whether this user may receive login codes by email instead of using an app."""
     return (bool(user.email) and has_role(user, *EMAIL_CODE_ROLES)
             and not has_role(user, *COMMITTEE_ROLES))
 
 
-def primary_devices(user) -> list:
+def primary_devices(user: User) -> list[TOTPDevice | EmailDevice]:
     """The user's confirmed authenticators and email devices (backup codes not included)."""
     return [*TOTPDevice.objects.filter(user=user, confirmed=True),
             *EmailDevice.objects.filter(user=user, confirmed=True)]
 
 
-def setup_allowed(user) -> bool:
+def setup_allowed(user: User) -> bool:
     """Setting up: for a user without a second factor, or one who has just passed it."""
-    return not primary_devices(user) or user.is_verified()
+    return not primary_devices(user) or session_verified(user)
 
 
 # --- Writes
 
 @transaction.atomic
-def backup_codes_renew(user) -> list[str]:
+def backup_codes_renew(user: User) -> list[str]:
     """Replace the user's backup codes with new ones and return them (shown only once)."""
     device, _created = StaticDevice.objects.get_or_create(user=user, name="backup",
                                                            defaults={"confirmed": True})
@@ -87,7 +99,7 @@ def backup_codes_renew(user) -> list[str]:
     return codes
 
 
-def _notify_changed(*, user, language: str, by_administrator: bool) -> None:
+def _notify_changed(*, user: User, language: str, by_administrator: bool) -> None:
     if not user.email:
         return
     message_enqueue(
@@ -98,7 +110,7 @@ def _notify_changed(*, user, language: str, by_administrator: bool) -> None:
     )
 
 
-def _record(*, actor, user, text: str) -> None:
+def _record(*, actor: User, user: User, text: str) -> None:
     """Write the change into the admin's history of the user (who and when)."""
     LogEntry.objects.log_actions(
         user_id=actor.pk, queryset=get_user_model().objects.filter(pk=user.pk),
@@ -107,7 +119,9 @@ def _record(*, actor, user, text: str) -> None:
 
 
 @transaction.atomic
-def second_factor_confirm(*, user, device, language: str) -> list[str] | None:
+def second_factor_confirm(
+    *, user: User, device: TOTPDevice | EmailDevice, language: str
+) -> list[str] | None:
     """Make a device whose code was just verified the user's second factor.
 
     Any earlier authenticator or email device stops working. The first set-up returns new
@@ -131,7 +145,7 @@ def second_factor_confirm(*, user, device, language: str) -> list[str] | None:
 
 
 @transaction.atomic
-def second_factor_reset(*, user, actor) -> None:
+def second_factor_reset(*, user: User, actor: User) -> None:
     """Remove every second factor of a user who lost theirs (an administrator's action).
 
     At the next login the user sets up a new one; the reset is recorded and mailed.
@@ -159,16 +173,17 @@ def email_code_send(*, device: EmailDevice, language: str) -> bool:
     return True
 
 
-def pending_totp_key(request: HttpRequest) -> str:
+def pending_totp_key(request: AuthenticatedHttpRequest) -> str:
     """The secret of the authenticator being set up, kept in the session (never a row)."""
     pending = request.session.get(SESSION_PENDING_KEY)
     if not pending or pending.get("user") != request.user.pk:
         pending = {"user": request.user.pk, "key": default_key()}
         request.session[SESSION_PENDING_KEY] = pending
-    return pending["key"]
+    key: str = pending["key"]
+    return key
 
 
-def _pending_totp_device(user, key: str) -> TOTPDevice:
+def _pending_totp_device(user: User, key: str) -> TOTPDevice:
     """The row that counts wrong codes for a pending authenticator: made on the first POST."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -217,18 +232,18 @@ def _language() -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
-def second_factor_required(view):
+def second_factor_required(view: View) -> View:
     """Let through only a session that passed its second factor, when the user needs one."""
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if two_factor_needed(request.user) and not request.user.is_verified():
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if two_factor_needed(request.user) and not session_verified(request.user):
             return redirect(f"{reverse('two_factor_verify')}?next={quote(request.get_full_path())}")
         return view(request, *args, **kwargs)
     return login_required(wrapped)
 
 
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not user_has_device(request.user):
         return redirect(f"{reverse('two_factor_setup')}?next={_next_url(request)}")
     email_device = EmailDevice.objects.filter(user=request.user, confirmed=True).first()
@@ -247,7 +262,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                   {"form": form, "next": _next_url(request), "email_device": email_device})
 
 
-def _send_and_tell(request: HttpRequest, device: EmailDevice) -> bool:
+def _send_and_tell(request: AuthenticatedHttpRequest, device: EmailDevice) -> bool:
     if email_code_send(device=device, language=_language()):
         messages.success(request, _("We have sent a code to %(email)s. It works for "
                                     "%(minutes)d minutes.")
@@ -260,7 +275,7 @@ def _send_and_tell(request: HttpRequest, device: EmailDevice) -> bool:
 
 
 @login_required
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not setup_allowed(user):
         return render(request, "registration/two_factor_setup_refused.html",
@@ -276,7 +291,8 @@ def setup(request: HttpRequest) -> HttpResponse:
     return _setup_totp(request, context, can_choose=email_code_allowed(user))
 
 
-def _confirmed(request: HttpRequest, device) -> HttpResponse:
+def _confirmed(request: AuthenticatedHttpRequest, device: TOTPDevice | EmailDevice
+               ) -> HttpResponse:
     request.session.pop(SESSION_PENDING_KEY, None)
     replacing = bool(primary_devices(request.user))
     codes = second_factor_confirm(user=request.user, device=device, language=_language())
@@ -290,7 +306,8 @@ def _confirmed(request: HttpRequest, device) -> HttpResponse:
     return redirect(f"{reverse('two_factor_backup_codes')}?next={_next_url(request)}")
 
 
-def _setup_totp(request: HttpRequest, context: dict, *, can_choose: bool) -> HttpResponse:
+def _setup_totp(request: AuthenticatedHttpRequest, context: dict[str, Any], *,
+                can_choose: bool) -> HttpResponse:
     key = pending_totp_key(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -307,7 +324,7 @@ def _setup_totp(request: HttpRequest, context: dict, *, can_choose: bool) -> Htt
                    "can_choose": can_choose})
 
 
-def _setup_email(request: HttpRequest, context: dict) -> HttpResponse:
+def _setup_email(request: AuthenticatedHttpRequest, context: dict[str, Any]) -> HttpResponse:
     user = request.user
     form = CodeForm()
     pending = EmailDevice.objects.filter(user=user, confirmed=False).first()
@@ -326,8 +343,8 @@ def _setup_email(request: HttpRequest, context: dict) -> HttpResponse:
 
 
 @second_factor_required
-def backup_codes(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and request.user.is_verified():
+def backup_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST" and session_verified(request.user):
         request.session[SESSION_NEW_CODES] = backup_codes_renew(request.user)
         return redirect(reverse("two_factor_backup_codes"))
     codes = request.session.pop(SESSION_NEW_CODES, None)

@@ -2,7 +2,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -27,11 +29,11 @@ class Command(BaseCommand):
         "Needs GNU gettext for the extraction."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("-l", "--language", action="append",
                             help="language code (default: every language but English)")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         import polib
 
         if shutil.which("xgettext") is None:
@@ -56,8 +58,8 @@ class Command(BaseCommand):
                 extracted = polib.pofile(str(work / f"locale/{language}/LC_MESSAGES/django.po"))
                 self._merge(polib, root, language, extracted)
 
-    def _merge(self, polib, root: Path, language: str, extracted) -> None:
-        wanted: dict[str, list] = {app: [] for app in APPS}
+    def _merge(self, polib: Any, root: Path, language: str, extracted: Any) -> None:
+        wanted: dict[str, list[Any]] = {app: [] for app in APPS}
         for entry in extracted:
             wanted[owning_app(entry.occurrences[0][0] if entry.occurrences else "")].append(entry)
         all_ids = {entry.msgid for entry in extracted}
