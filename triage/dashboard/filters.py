@@ -1,9 +1,13 @@
 """The dashboard's filters, kept in the URL so a view of the list can be shared."""
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 import django_filters
 from django import forms
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +15,23 @@ from ideas.models import Channel, Idea, Municipality, OutreachEvent, SupportKind
 from ideas.search import search_ideas
 from ideas.workflow import Status
 from triage.review.fields import FastSelect
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import WithAnnotations
+
+
+class _Marks(TypedDict):
+    """What selectors.dashboard_ideas and the search annotate each idea of the list with."""
+
+    is_ageing: bool
+    scored_by_me: bool
+    conflict_declared_by_me: bool
+    assigned_to_me: bool
+    rank: float
+
+
+Ideas: TypeAlias = "QuerySet[WithAnnotations[Idea, _Marks]]"
 
 
 class AgeChoice:
@@ -89,13 +110,13 @@ class IdeaFilter(django_filters.FilterSet):
         model = Idea
         fields: list[str] = []
 
-    def search(self, queryset, name, value):
-        queryset = search_ideas(queryset, value)
+    def search(self, queryset: Ideas, name: str, value: str) -> QuerySet[Idea]:
+        found = search_ideas(queryset, value)
         if connection.vendor == "postgresql" and not self.data.get("sort"):
-            queryset = queryset.order_by("-rank", "-created_at")
-        return queryset
+            found = found.order_by(F("rank").desc(), "-created_at")
+        return found
 
-    def by_age(self, queryset, name, value):
+    def by_age(self, queryset: Ideas, name: str, value: str) -> Ideas:
         now = timezone.now()
         if value == AgeChoice.AGEING:
             return queryset.filter(is_ageing=True)
@@ -105,10 +126,10 @@ class IdeaFilter(django_filters.FilterSet):
             return queryset.filter(created_at__gte=now - timedelta(days=30))
         return queryset
 
-    def by_not_scored(self, queryset, name, value):
+    def by_not_scored(self, queryset: Ideas, name: str, value: bool) -> Ideas:
         # A member who declared a conflict will never score the idea: it is not "to do".
         return (queryset.filter(scored_by_me=False, conflict_declared_by_me=False) if value
                 else queryset)
 
-    def by_assigned(self, queryset, name, value):
+    def by_assigned(self, queryset: Ideas, name: str, value: bool) -> Ideas:
         return queryset.filter(assigned_to_me=True) if value else queryset

@@ -1,8 +1,11 @@
 """Reads of the committee's dashboard: the list with what it shows, its counts per status,
 and the keys its cache is kept under (the search is `ideas.search.search_ideas`)."""
+from __future__ import annotations
+
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +40,9 @@ from triage.review.models import (
 )
 from triage.review.selectors import conflicted_member
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # The states in which an idea waits for the committee; only these can age.
 WAITING_FOR_COMMITTEE = (Status.RECEIVED, Status.SCREENING, Status.IN_REVIEW, Status.ON_HOLD)
 
@@ -45,11 +51,11 @@ def ageing_days() -> int:
     return settings.TRIAGE_AGEING_DAYS
 
 
-def ageing_cutoff():
+def ageing_cutoff() -> datetime:
     return timezone.now() - timedelta(days=ageing_days())
 
 
-def _count(queryset: QuerySet) -> Subquery:
+def _count(queryset: QuerySet[Any]) -> Coalesce:
     """A correlated COUNT(*) that does not multiply the rows of the outer query."""
     return Coalesce(
         Subquery(queryset.order_by().values("idea").annotate(n=Count("pk")).values("n")[:1],
@@ -65,7 +71,7 @@ def with_waiting_since(queryset: QuerySet[Idea]) -> QuerySet[Idea]:
     return queryset.annotate(waiting_since=Coalesce(Subquery(last_change), F("created_at")))
 
 
-def dashboard_ideas(*, user) -> QuerySet[Idea]:
+def dashboard_ideas(*, user: User) -> QuerySet[Idea]:
     """The ideas of the dashboard list with what the list shows, in a constant number of queries."""
     # A member with a declared conflict counts neither as a review nor as one still missing.
     submitted = Review.objects.filter(idea=OuterRef("pk"), submitted_at__isnull=False)
@@ -109,7 +115,7 @@ def answers_waiting_for_staff() -> QuerySet[IdeaQuestion]:
 DASHBOARD_CACHE_SECONDS = 60
 
 
-def dashboard_cache_key(*, user, query: str, language: str, is_coordinator: bool) -> str:
+def dashboard_cache_key(*, user: User, query: str, language: str, is_coordinator: bool) -> str:
     """A key for one user's view of the dashboard that changes with everything the list shows.
 
     New ideas, status changes, reviews, assignments, referral answers, conflicts of interest
@@ -152,7 +158,8 @@ def attach_theme_names(ideas: list[Idea]) -> list[Idea]:
     for idea_id, name_sv, name_en, name_ar in rows:
         names[idea_id].append({"en": name_en, "ar": name_ar or name_en}.get(language, name_sv))
     for idea in ideas:
-        idea.theme_names = names[idea.pk]
+        # A page's attribute, read by the list's template; not a field of the model.
+        idea.theme_names = names[idea.pk]  # type: ignore[attr-defined]
     return ideas
 
 
@@ -194,9 +201,5 @@ def _status_counts() -> list[StatusCount]:
                   ageing=Count("pk", filter=Q(status__in=WAITING_FOR_COMMITTEE,
                                               waiting_since__lt=cutoff)))
     )
-    by_status = {row["status"]: row for row in rows}
-    return [
-        StatusCount(status, by_status.get(status, {}).get("total", 0),
-                    by_status.get(status, {}).get("ageing", 0))
-        for status in Status
-    ]
+    by_status = {row["status"]: (row["total"], row["ageing"]) for row in rows}
+    return [StatusCount(status, *by_status.get(status, (0, 0))) for status in Status]

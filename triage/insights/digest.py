@@ -1,5 +1,8 @@
 """The weekly digest to the committee: what came in, what waits for them, what partners owe."""
+from __future__ import annotations
+
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -18,10 +21,13 @@ from triage.models import (
     ReviewAssignment,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 LIST_LIMIT = 15
 
 
-def digest_recipients() -> QuerySet:
+def digest_recipients() -> QuerySet[User]:
     """Active committee members, coordinators and administrators with an email address."""
     return (get_user_model().objects.filter(is_active=True)
             .filter(Q(groups__name__in=[role.value for role in COMMITTEE_ROLES])
@@ -29,7 +35,7 @@ def digest_recipients() -> QuerySet:
             .exclude(email="").distinct().order_by("pk"))
 
 
-def reviews_waiting_for(member) -> QuerySet[ReviewAssignment]:
+def reviews_waiting_for(member: User) -> QuerySet[ReviewAssignment]:
     """The member's assigned reviews not yet submitted; a declared conflict takes one off."""
     submitted = Review.objects.filter(idea=OuterRef("idea"), member=member,
                                       submitted_at__isnull=False)
@@ -39,7 +45,7 @@ def reviews_waiting_for(member) -> QuerySet[ReviewAssignment]:
             .select_related("idea").order_by("assigned_at"))
 
 
-def digest_context(member, *, since: datetime) -> dict:
+def digest_context(member: User, *, since: datetime) -> dict[str, Any]:
     new_ideas = Idea.objects.filter(created_at__gte=since).order_by("-created_at")
     unanswered = (Referral.objects.filter(state=ReferralState.SENT)
                   .select_related("idea", "partner").order_by("created_at"))

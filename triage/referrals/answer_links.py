@@ -68,8 +68,7 @@ def answer_url(*, referral: Referral, contact: PartnerContact, answers: int | No
 def answer_link_resolve(token: str) -> AnswerLink:
     """Check a token and return what it points to, or raise a subclass of AnswerLinkError."""
     try:
-        data = signing.loads(token, salt=ANSWER_LINK_SALT,
-                             max_age=link_max_age().total_seconds())
+        data = signing.loads(token, salt=ANSWER_LINK_SALT, max_age=link_max_age())
     except signing.SignatureExpired as error:
         raise AnswerLinkExpired from error
     except signing.BadSignature as error:

@@ -5,7 +5,10 @@ which writes the referral's event and lets the idea follow its referrals by the 
 write here is atomic and queues its mails in the outbox. The signed links live in
 `triage.referrals.answer_links`.
 """
+from __future__ import annotations
+
 import hashlib
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,7 +18,7 @@ from ideas.models import SupportKind
 from partners.models import PartnerContact
 from partners.selectors import referral_recipients
 from portal.domain import DomainError
-from portal.outbox.models import MessageKind
+from portal.outbox.models import Message, MessageKind
 from portal.outbox.services import message_enqueue
 from portal.roles import Actor, PartnerLinkActor
 from portal.staff import coordinator_recipients, staff_language
@@ -41,6 +44,9 @@ from triage.referrals.models import (
 from triage.referrals.services import referral_transition
 from triage.referrals.workflow import AWAITING_ANSWER, ReferralMoveNotAllowed, ReferralState
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # Prefix of the outbox keys of the committee's replies to a partner's question.
 REPLY_KEY = "referral-reply"
 NEW_STATE = {
@@ -58,7 +64,7 @@ class AnswerError(DomainError):
     """An answer or report that cannot be recorded, with a message for the partner."""
 
 
-def notify_coordinators(*, template: str, context: dict, key: str, about,
+def notify_coordinators(*, template: str, context: dict[str, Any], key: str, about: Referral,
                         reply_to: str = "") -> None:
     for email in coordinator_recipients():
         message_enqueue(
@@ -79,7 +85,7 @@ def _validate(kind: str, text: str) -> str:
     return text
 
 
-def _partner_actor(*, contact: PartnerContact | None, user) -> Actor:
+def _partner_actor(*, contact: PartnerContact | None, user: User | None) -> Actor:
     """The logged-in contact's user, or the contact behind a signed link."""
     if user is not None:
         return user
@@ -95,7 +101,7 @@ def referral_answer(
     kind: str,
     text: str = "",
     contact: PartnerContact | None = None,
-    user=None,
+    user: User | None = None,
     expected_answers: int | None = None,
 ) -> ReferralAnswer:
     """Record a partner's answer to a referral and do what follows from it.
@@ -150,7 +156,7 @@ def referral_answer(
 
 
 @transaction.atomic
-def referral_reply(*, referral: Referral, text: str, actor) -> list:
+def referral_reply(*, referral: Referral, text: str, actor: User) -> list[Message]:
     """Answer a partner's question by mail (outbox): to the contact who asked, or to the
     partner's referral contacts when the question came from a login without a contact.
 
@@ -186,7 +192,7 @@ def referral_reply(*, referral: Referral, text: str, actor) -> list:
     return messages
 
 
-def _who(*, contact: PartnerContact | None, user) -> str:
+def _who(*, contact: PartnerContact | None, user: User | None) -> str:
     if contact is not None:
         return contact.name
     if user is not None:
@@ -196,7 +202,7 @@ def _who(*, contact: PartnerContact | None, user) -> str:
 
 @transaction.atomic
 def support_report(
-    *, referral: Referral, user, kind: SupportKind, text: str, progress: str
+    *, referral: Referral, user: User, kind: SupportKind, text: str, progress: str
 ) -> SupportReport:
     """Record the support a partner has given; "under way" and "finished" move the referral.
 

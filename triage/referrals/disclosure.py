@@ -12,11 +12,17 @@ the submitter reaches a partner without the submitter's consent. The three level
 Every referral mail, reminder, escalation, partner answer page and partner page calls
 `what_partner_may_know`; templates get the `OwnerDisclosure`, never the Idea's personal fields.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from ideas.models import OrganisationKind
+
+if TYPE_CHECKING:
+    from triage.referrals.models import Referral
 
 NOTHING = "nothing"
 ORGANISATION = "organisation"
@@ -53,7 +59,7 @@ class OwnerDisclosure:
         return self.display
 
 
-def what_partner_may_know(referral) -> OwnerDisclosure:
+def what_partner_may_know(referral: Referral) -> OwnerDisclosure:
     """What the partner of `referral` may learn of the idea's owner, from the owner's consent."""
     idea = referral.idea
     if idea.anonymised_at is not None:

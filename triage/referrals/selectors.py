@@ -1,7 +1,10 @@
 """Reads about referrals: what a partner contact may see (its own organisation's referrals only),
 which referrals wait too long for an answer (reminders, escalation, the dashboard flag), and
 which partners got an idea, as its owner reads it."""
+from __future__ import annotations
+
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -15,8 +18,11 @@ from triage.referrals import workflow
 from triage.referrals.disclosure import CONTACT, what_partner_may_know
 from triage.referrals.models import Referral, ReferralAnswer, ReferralState, SupportReport
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def partner_contact_of(user) -> PartnerContact | None:
+
+def partner_contact_of(user: User | AnonymousUser) -> PartnerContact | None:
     """The partner contact a login belongs to, or None."""
     if not user.is_authenticated:
         return None

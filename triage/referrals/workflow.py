@@ -14,6 +14,8 @@ The groups of states (`OPEN_STATES`, `ANSWERED_STATES`, `ACCEPTED_STATES`, ...) 
 the `Referral` model carries them for the queries that count referrals. `partners`, which never
 imports triage, gets the numbers from `triage.referrals.registry_activity`.
 """
+from __future__ import annotations
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -22,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas.workflow import Status
 from portal.domain import DomainError
-from portal.roles import COORDINATING, SYSTEM_ROLE, Role, user_roles
+from portal.roles import COORDINATING, SYSTEM_ROLE, Actor, Role, user_roles
 
 
 class ReferralState(models.TextChoices):
@@ -133,16 +135,16 @@ def find(source: str, target: str) -> Move | None:
     return _BY_PAIR.get((ReferralState(source), ReferralState(target)))
 
 
-def may(move: Move, actor) -> bool:
+def may(move: Move, actor: Actor) -> bool:
     return bool(user_roles(actor) & set(move.allowed))
 
 
-def next_states(source: str, actor) -> list[ReferralState]:
+def next_states(source: str, actor: Actor) -> list[ReferralState]:
     """List the states the actor may move a referral to from `source`."""
     return [move.target for move in MOVES if move.source == source and may(move, actor)]
 
 
-def check(source: str, target: str, actor, reason: str = "") -> Move:
+def check(source: str, target: str, actor: Actor, reason: str = "") -> Move:
     """Return the move, or raise `ReferralMoveNotAllowed` saying why it cannot be made."""
     move = find(source, target)
     if move is None:

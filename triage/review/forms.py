@@ -46,7 +46,9 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.idea = idea
         # No target is chosen for the user: an empty first choice, and the field is required.
-        self.fields["to"].choices = [("", _("Choose the new status"))] + [
+        to = self.fields["to"]
+        assert isinstance(to, forms.ChoiceField)
+        to.choices = [("", _("Choose the new status"))] + [
             (state.value, state.label) for state in workflow.next_states(idea.status, actor)]
         self.actor = actor
 

@@ -1,7 +1,10 @@
 """The committee's page of one idea: the idea with everything the page shows, read in a fixed
 number of queries, and what this user sees and may do on it (`idea_page_context`)."""
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Prefetch, Q
@@ -30,6 +33,9 @@ from triage.review.models import (
     Recommendation,
     ReviewAssignment,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def idea_for_page(reference: str) -> Idea | None:
@@ -136,7 +142,7 @@ def similar_ideas(idea: Idea, *, limit: int = 5) -> list[Idea]:
     return [found[pk] for pk in best if pk in found]
 
 
-def referral_rows(idea: Idea, user, bound: dict) -> list[dict]:
+def referral_rows(idea: Idea, user: User, bound: dict) -> list[dict]:
     """Each referral with the forms this user may use on it: withdraw it where the table lets
     the user, answer the partner's question where the partner asked one."""
     bound_cancel = bound.get("cancel_form")
@@ -157,7 +163,7 @@ def referral_rows(idea: Idea, user, bound: dict) -> list[dict]:
     return rows
 
 
-def idea_page_context(*, idea: Idea, user, bound: dict) -> dict:
+def idea_page_context(*, idea: Idea, user: User, bound: dict) -> dict:
     """What the idea's page shows this user, and the forms it offers; a form in `bound` (sent,
     with its errors) stands in for the empty one."""
     suggestions = partner_suggestions(idea)

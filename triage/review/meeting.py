@@ -1,6 +1,10 @@
 """The committee's meeting agenda: the ideas whose reviews are all in, what each member may see
 of their scores (a member who has not scored sees only how many have: no anchoring), and the
 agenda as a spreadsheet."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import tablib
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpResponse
@@ -27,6 +31,9 @@ from triage.review.selectors import (
     reviews_with_scores,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # How many of the ranked partner suggestions the agenda names for each idea.
 AGENDA_SUGGESTIONS = 3
 
@@ -52,7 +59,7 @@ def meeting_agenda() -> QuerySet[Idea]:
     )
 
 
-def agenda_rows(user) -> list[dict]:
+def agenda_rows(user: User) -> list[dict]:
     """The agenda as this user may read it: scores and recommendations hidden until the user's
     own review is in, and from a member who declared a conflict (the coordinator sees them)."""
     rows = []

@@ -138,8 +138,8 @@ class Membership(models.Model):
         return f"{self.member_id} ∈ {self.partner}"
 
 
-class ConflictDeclarationQuerySet(models.QuerySet):
-    def active(self):
+class ConflictDeclarationQuerySet(models.QuerySet["ConflictDeclaration"]):
+    def active(self) -> "ConflictDeclarationQuerySet":
         """Declarations not withdrawn: these leave the member out of what counts reviews."""
         return self.filter(withdrawn_at__isnull=True)
 

@@ -1,8 +1,11 @@
 """Reads of the committee's review that carry rules: who reviews, the scores and their
 aggregate, and conflicts of interest (a member with one is left out of what counts reviews)."""
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import fmean
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Prefetch, Q, QuerySet
@@ -13,8 +16,11 @@ from portal.roles import Role, has_role
 from triage.referrals.suggestions import Suggestion, suggested_partner_id, top_suggestions
 from triage.review.models import ConflictDeclaration, Criterion, Review, Score
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def committee_members() -> QuerySet:
+
+def committee_members() -> QuerySet[User]:
     """The users who review ideas: committee members and the coordinator."""
     return (get_user_model().objects.filter(is_active=True)
             .filter(Q(groups__name__in=[Role.COMMITTEE_MEMBER, Role.COORDINATOR])
@@ -91,7 +97,7 @@ def reviews_with_scores() -> Prefetch:
     )
 
 
-def may_see_others_scores(*, user, reviews: list[Review]) -> bool:
+def may_see_others_scores(*, user: User, reviews: list[Review]) -> bool:
     """A member sees others' scores only after submitting their own; the coordinator always."""
     if has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR):
         return True
@@ -110,7 +116,7 @@ def conflicted_member() -> QuerySet[ConflictDeclaration]:
                                                        member=OuterRef("member"))
 
 
-def member_organisations(user) -> list[Partner]:
+def member_organisations(user: User) -> list[Partner]:
     return list(Partner.objects.filter(members__member=user).order_by("name"))
 
 

@@ -2,6 +2,11 @@
 conflicts of interest, notes, links between ideas and the criteria. Each is atomic and takes
 keyword arguments, never a request."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +26,9 @@ from triage.review.models import (
     Score,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
 # An idea can be reviewed while the committee is working on it.
 REVIEWABLE_STATES = frozenset({
     workflow.Status.SCREENING, workflow.Status.IN_REVIEW, workflow.Status.NEEDS_INFORMATION,
@@ -37,7 +45,7 @@ class NoteError(DomainError):
 
 
 @transaction.atomic
-def reviewers_assign(*, ideas: list[Idea], members: list, actor) -> int:
+def reviewers_assign(*, ideas: list[Idea], members: list[User], actor: User) -> int:
     """Ask members to review the ideas; an existing assignment is kept. Return how many are new."""
     existing = set(ReviewAssignment.objects.filter(idea__in=ideas, member__in=members)
                    .values_list("idea_id", "member_id"))
@@ -53,7 +61,7 @@ def reviewers_assign(*, ideas: list[Idea], members: list, actor) -> int:
 SCORING_ROLES = (Role.COMMITTEE_MEMBER, Role.COORDINATOR)
 
 
-def member_may_score(user) -> bool:
+def member_may_score(user: User | AnonymousUser | None) -> bool:
     """Tell whether the user sits on the committee and so may score ideas."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -66,8 +74,8 @@ def member_may_score(user) -> bool:
 def review_save(
     *,
     idea: Idea,
-    member,
-    scores: dict[Criterion, tuple[int | None, str]],
+    member: User,
+    scores: Mapping[Criterion, tuple[int | None, str]],
     recommendation: str,
     comment: str = "",
     submit: bool,
@@ -107,7 +115,7 @@ class ConflictError(DomainError):
 
 
 @transaction.atomic
-def conflict_declare(*, idea: Idea, member, reason: str = "") -> ConflictDeclaration:
+def conflict_declare(*, idea: Idea, member: User, reason: str = "") -> ConflictDeclaration:
     """Record that a member has a conflict of interest on an idea; declaring twice keeps the
     first declaration. From now on the member is left out of everything that counts reviews."""
     declaration, _created = ConflictDeclaration.objects.active().get_or_create(
@@ -117,7 +125,7 @@ def conflict_declare(*, idea: Idea, member, reason: str = "") -> ConflictDeclara
 
 
 @transaction.atomic
-def conflict_withdraw(*, idea: Idea, member, actor) -> ConflictDeclaration:
+def conflict_withdraw(*, idea: Idea, member: User, actor: User) -> ConflictDeclaration:
     """Withdraw a member's declared conflict; the declaration stays on record with who withdrew
     it and when, and the member counts again as a reviewer of the idea."""
     declaration = (ConflictDeclaration.objects.active().select_for_update()
@@ -131,7 +139,7 @@ def conflict_withdraw(*, idea: Idea, member, actor) -> ConflictDeclaration:
 
 
 @transaction.atomic
-def note_add(*, idea: Idea, author, body: str, parent: Note | None = None) -> Note:
+def note_add(*, idea: Idea, author: User, body: str, parent: Note | None = None) -> Note:
     """Write an internal note on an idea, or a reply to one (replies stay one level deep)."""
     if not body.strip():
         raise NoteError(_("Write something in the note."))
@@ -146,7 +154,7 @@ def note_add(*, idea: Idea, author, body: str, parent: Note | None = None) -> No
 
 
 @transaction.atomic
-def ideas_link(*, idea: Idea, other: Idea, actor) -> IdeaLink:
+def ideas_link(*, idea: Idea, other: Idea, actor: User) -> IdeaLink:
     """Mark two ideas as related; linking twice keeps one link."""
     if idea.pk == other.pk:
         raise NoteError(_("An idea cannot be linked to itself."))

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -7,7 +11,7 @@ from triage.demo.data import demo_data_load
 class Command(BaseCommand):
     help = "Load fictional demo data and demo accounts (safe to run twice; only with debug on)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError(
                 "seed_demo refuses to run with DJANGO_DEBUG off: demo accounts have a known "
