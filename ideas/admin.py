@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -16,6 +20,11 @@ from ideas.models import (
     SupportKind,
     Theme,
 )
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.forms import BaseInlineFormSet, ModelForm
+    from django.http import HttpRequest
 
 
 @admin.register(Theme, SupportKind)
@@ -36,7 +45,7 @@ class IdeaEventInline(admin.TabularInline):
     readonly_fields = ["from_status", "to_status", "actor", "actor_label", "message_to_owner",
                        "internal_note", "created_at"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -46,7 +55,7 @@ class IdeaQuestionInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["question", "asked_by", "asked_at", "answer", "answered_at"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False  # questions go through ideas.services.idea_ask_question
 
 
@@ -54,10 +63,10 @@ class IdeaAttachmentInline(admin.TabularInline):
     model = IdeaAttachment
     extra = 0
     can_delete = False
-    fields = ["download", "content_type", "size", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ("download", "content_type", "size", "created_at")
+    fields = readonly_fields
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.display(description=_("file"))
@@ -90,10 +99,12 @@ class IdeaAdmin(admin.ModelAdmin):
              for version in idea.versions.all()),
         )
 
-    def save_related(self, request, form, formsets, change) -> None:
+    def save_related(self, request: HttpRequest, form: ModelForm[Idea],
+                     formsets: list[BaseInlineFormSet[Any, Idea, Any]], change: bool) -> None:
         """Save the themes and kinds of support, then keep the changed idea as a new version:
         the original stays as its owner sent it."""
         super().save_related(request, form, formsets, change)
+        assert request.user.is_authenticated  # the admin lets only logged-in staff in
         services.idea_version_record(idea=form.instance, actor=request.user)
 
 

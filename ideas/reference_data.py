@@ -2,9 +2,16 @@
 
 Loaded by a data migration and again (idempotently) by `seed_demo`; administrators edit it later.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import apps as global_apps
 
 from portal.roles import Role
+
+if TYPE_CHECKING:
+    from django.apps.registry import Apps
 
 # Official municipality codes; populations are approximate (rounded) and editable in the admin.
 MUNICIPALITIES = [
@@ -55,7 +62,7 @@ SUPPORT_KINDS = [
 ROLE_GROUPS = [role.value for role in Role]
 
 
-def reference_data_load(apps=global_apps) -> None:
+def reference_data_load(apps: Apps = global_apps) -> None:
     """Create or update the reference rows; safe to run any number of times."""
     Municipality = apps.get_model("ideas", "Municipality")
     Theme = apps.get_model("ideas", "Theme")
@@ -79,7 +86,7 @@ def reference_data_load(apps=global_apps) -> None:
         vocabulary_ar_load(apps)
 
 
-def vocabulary_ar_load(apps=global_apps) -> None:
+def vocabulary_ar_load(apps: Apps = global_apps) -> None:
     """Give themes and kinds of support their Arabic names where they have none yet."""
     from ideas.vocabulary_ar import SUPPORT_KINDS_AR, THEMES_AR
 

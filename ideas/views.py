@@ -14,6 +14,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.db import DatabaseError
+from django.forms import ModelChoiceField
 from django.http import (
     FileResponse,
     Http404,
@@ -53,12 +54,14 @@ from ideas.models import Idea, IdeaAttachment, IdeaDraft, OutreachEvent
 from portal.database import is_timeout
 from portal.domain import DomainError
 from portal.ratelimits import rate_count, rate_used_up
-from portal.roles import COMMITTEE_ROLES, Role, role_required
+from portal.roles import COMMITTEE_ROLES, AuthenticatedHttpRequest, Role, role_required
 
 SESSION_SUBMITTED = "ideas.submitted"
 SESSION_DRAFT = "ideas.draft"
 SESSION_EVENT = "ideas.outreach_event"
 SESSION_INTAKE_RECEIPT = "ideas.intake_receipt"
+# The request's attribute that holds the idea a tracking page already looked up.
+TRACKED_IDEA = "tracked_idea"
 INTAKE_ROLES = (Role.OUTREACH_STAFF, Role.COORDINATOR, Role.ADMINISTRATOR)
 RATE_GROUP = "ideas.submit"
 
@@ -85,7 +88,9 @@ def friendly_body_errors(on_error: Callable[..., HttpResponse]) -> Callable:
             if request.method == "POST":
                 problem = _body_problem(request)
                 if problem:
-                    request._post, request._files = QueryDict(), MultiValueDict()
+                    # Django's parsed body, emptied so that nothing reads the refused one.
+                    request._post = QueryDict()  # type: ignore[attr-defined]
+                    request._files = MultiValueDict()  # type: ignore[attr-defined]
                     return on_error(request, problem, *args, **kwargs)
             return protected(request, *args, **kwargs)
 
@@ -365,7 +370,7 @@ def in_idea_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         idea = selectors.idea_for_tracking_token(token)
         if idea is None:  # the view refuses it (after its CSRF check) in the request's language
             return view(request, token, *args, **kwargs)
-        request.tracked_idea = idea
+        setattr(request, TRACKED_IDEA, idea)
         with translation.override(idea.language):
             request.LANGUAGE_CODE = translation.get_language()
             try:
@@ -382,7 +387,7 @@ def in_idea_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 
 def _idea_or_404(token: str, request: HttpRequest | None = None) -> Idea:
-    idea = getattr(request, "tracked_idea", None) if request is not None else None
+    idea = getattr(request, TRACKED_IDEA, None) if request is not None else None
     if idea is None:
         idea = selectors.idea_for_tracking_token(token)
     if idea is None:
@@ -512,7 +517,9 @@ def attachment_download(request: HttpRequest, uuid) -> FileResponse:
 def intake_event(request: HttpRequest) -> HttpResponse:
     """Choose the event once (it stays in the session), or add a new one."""
     choose = OutreachEventChooseForm(request.POST if "choose" in request.POST else None)
-    choose.fields["event"].queryset = selectors.outreach_events_recent()
+    event_field = choose.fields["event"]
+    assert isinstance(event_field, ModelChoiceField)
+    event_field.queryset = selectors.outreach_events_recent()
     create = OutreachEventForm(request.POST if "create" in request.POST else None)
     event = None
     if request.method == "POST" and "choose" in request.POST and choose.is_valid():
@@ -538,7 +545,7 @@ def _session_event(request: HttpRequest) -> OutreachEvent | None:
 @role_required(*INTAKE_ROLES)
 @friendly_body_errors(_back_to_intake)
 @require_http_methods(["GET", "POST"])
-def intake_new(request: HttpRequest) -> HttpResponse:
+def intake_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The fast form: the resident's idea, written down by staff at the event."""
     event = _session_event(request)
     if event is None:

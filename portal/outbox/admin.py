@@ -1,10 +1,18 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.domain import DomainError
 from portal.outbox import services
 from portal.outbox.models import Message
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 
 @admin.register(Message)
@@ -20,14 +28,14 @@ class MessageAdmin(admin.ModelAdmin):
 
     # Every mail is written by message_enqueue in the transaction of the change that causes
     # it; a row made or removed by hand would be a mail nobody asked for, or a lost record.
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
         return False
 
     @admin.action(description=_("Send the selected failed or sent messages again"))
-    def resend(self, request, queryset):
+    def resend(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
         # The action is named for failed and sent messages: choosing it is the question asked.
         count = 0
         for message in queryset:

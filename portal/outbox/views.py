@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ def _state(value: str | None) -> str:
 
 
 @role_required(*COMMITTEE_ROLES)
-def message_list(request):
+def message_list(request: HttpRequest) -> HttpResponse:
     state = _state(request.GET.get("state"))
     page = Paginator(selectors.messages_for_committee(state=state), 50).get_page(
         request.GET.get("page")
@@ -29,7 +30,7 @@ def message_list(request):
 
 
 @role_required(*COMMITTEE_ROLES)
-def message_detail(request, pk: int):
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(Message, pk=pk)
     return render(request, "outbox/message_detail.html", {
         "message": message, "text": selectors.hide_private_links(message.body_text),
@@ -39,7 +40,7 @@ def message_detail(request, pk: int):
 
 @require_POST
 @role_required(*COMMITTEE_ROLES)
-def message_resend(request, pk: int):
+def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(Message, pk=pk)
     if message.state == MessageState.SENT and message.recipient \
             and request.POST.get("again") != "yes":
