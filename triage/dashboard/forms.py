@@ -1,4 +1,8 @@
 """The dashboard's batch form: an action on the ideas ticked in the list."""
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +29,9 @@ class BatchForm(forms.Form):
         help_text=_("Only needed when you assign reviewers."),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("action") == self.ASSIGN and not data.get("reviewers"):
             self.add_error("reviewers", _("Choose at least one reviewer."))
         return data

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.roles import COMMITTEE_ROLES, role_required
+from portal.roles import COMMITTEE_ROLES, AuthenticatedHttpRequest, role_required
 from portal.spreadsheets import FORMATS, spreadsheet_response
 from triage.dashboard import selectors
 from triage.dashboard.exports import idea_export_rows
@@ -30,7 +30,7 @@ PAGE_SIZE = 50
 URL_REFERENCE = "IL-0000-0000"
 
 
-def _dashboard_parts(request) -> dict[str, str]:
+def _dashboard_parts(request: AuthenticatedHttpRequest) -> dict[str, str]:
     """Render the inbox, the filters, the list and the page links of the dashboard."""
     idea_filter = IdeaFilter(request.GET, queryset=selectors.dashboard_ideas(user=request.user))
     counts = selectors.status_counts()
@@ -60,7 +60,7 @@ def _dashboard_parts(request) -> dict[str, str]:
 
 
 @role_required(*COMMITTEE_ROLES)
-def dashboard_export(request, file_format: str):
+def dashboard_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     """The list as filtered, as CSV or Excel; personal data only for the coordinator."""
     if file_format not in FORMATS:
         raise Http404
@@ -74,7 +74,7 @@ def dashboard_export(request, file_format: str):
 
 
 @role_required(*COMMITTEE_ROLES)
-def dashboard(request):
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     # A committee member reads the list over and over while the data rarely changes: the
     # rendered parts are kept until something they show changes (selectors.dashboard_cache_key).
     query = request.GET.urlencode()
@@ -91,7 +91,7 @@ def dashboard(request):
     return render(request, "triage/idea_list.html", {**parts, "query": query})
 
 
-def _back_to_list(query: str):
+def _back_to_list(query: str) -> HttpResponseRedirect:
     # Only a query string comes from the form, parsed and encoded again, so the redirect
     # never leaves the dashboard.
     url = reverse("triage:dashboard")
@@ -101,13 +101,13 @@ def _back_to_list(query: str):
 
 @require_POST
 @role_required(*COMMITTEE_ROLES)
-def dashboard_batch(request):
+def dashboard_batch(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BatchForm(request.POST)
     back = _back_to_list(request.POST.get("query", ""))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return back
     ideas = list(form.cleaned_data["ideas"])
     if form.cleaned_data["action"] == BatchForm.SCREENING:

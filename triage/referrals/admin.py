@@ -1,10 +1,19 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.domain import DomainError
+from portal.roles import AuthenticatedHttpRequest
 from triage.referrals.models import Referral, ReferralAnswer, ReferralEvent, SupportReport
 from triage.referrals.services import referral_cancel
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+    from django.http import HttpRequest
 
 
 class ReferralAnswerInline(admin.TabularInline):
@@ -15,7 +24,7 @@ class ReferralAnswerInline(admin.TabularInline):
     can_delete = False
     fields = readonly_fields = ("kind", "text", "contact", "user", "created_at")
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -25,7 +34,7 @@ class SupportReportInline(admin.TabularInline):
     can_delete = False
     fields = readonly_fields = ("kind", "progress", "text", "reported_by", "created_at")
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -38,7 +47,7 @@ class ReferralEventInline(admin.TabularInline):
     fields = readonly_fields = ("from_state", "to_state", "actor", "actor_label", "reason",
                                 "created_at")
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -59,11 +68,12 @@ class ReferralAdmin(admin.ModelAdmin):
     inlines = [ReferralEventInline, ReferralAnswerInline, SupportReportInline]
     actions = ["cancel_referrals"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # made by referring the idea (triage.referrals.services.idea_refer)
 
     @admin.action(description=_("Cancel the selected referrals"))
-    def cancel_referrals(self, request, queryset) -> None:
+    def cancel_referrals(self, request: AuthenticatedHttpRequest,
+                         queryset: QuerySet[Referral]) -> None:
         done = 0
         for referral in queryset:
             try:

@@ -1,13 +1,13 @@
 """The committee's side of referrals, on the idea's page: refer the idea to partners, withdraw
 a referral, answer a partner's question. A refused form shows the idea's page again."""
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.domain import DomainError
-from portal.roles import COORDINATING, role_required
+from portal.roles import COORDINATING, AuthenticatedHttpRequest, role_required
 from triage.referrals.answers import referral_reply
 from triage.referrals.forms import PartnerReplyForm, ReferForm, ReferralCancelForm
 from triage.referrals.services import idea_refer, referral_cancel
@@ -17,7 +17,7 @@ from triage.review.views import get_idea, idea_page, to_idea
 
 @require_POST
 @role_required(*COORDINATING)
-def idea_refer_view(request, reference: str):
+def idea_refer_view(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     idea = get_idea(reference)
     form = ReferForm(request.POST, suggestions=partner_suggestions(idea))
     if form.is_valid():
@@ -37,7 +37,8 @@ def idea_refer_view(request, reference: str):
 
 @require_POST
 @role_required(*COORDINATING)
-def referral_cancel_view(request, reference: str, pk: int):
+def referral_cancel_view(request: AuthenticatedHttpRequest, reference: str, pk: int
+                         ) -> HttpResponse:
     idea = get_idea(reference)
     referral = idea.referrals.filter(pk=pk).first()
     if referral is None:
@@ -58,7 +59,7 @@ def referral_cancel_view(request, reference: str, pk: int):
 
 @require_POST
 @role_required(*COORDINATING)
-def referral_reply_view(request, reference: str, pk: int):
+def referral_reply_view(request: AuthenticatedHttpRequest, reference: str, pk: int) -> HttpResponse:
     """The coordinator answers a partner's question: a mail to the partner through the outbox."""
     idea = get_idea(reference)
     referral = next((r for r in idea.referrals.all() if r.pk == pk), None)

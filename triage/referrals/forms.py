@@ -1,8 +1,11 @@
 """Forms of referrals: the committee's referral, withdrawal and reply to a partner, and the
 partner's answer page and pages. Input checks only."""
-from typing import cast
+from __future__ import annotations
+
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import SupportKind
@@ -38,7 +41,8 @@ class ReferForm(forms.Form):
         help_text=_("The owner's mail names the partners the idea went to in any case."),
     )
 
-    def __init__(self, *args, suggestions: list[Suggestion] | None = None, **kwargs):
+    def __init__(self, *args: Any, suggestions: list[Suggestion] | None = None,
+                 **kwargs: Any) -> None:
         """Put the ranked suggestions first, marked as such; any other active partner follows."""
         # The move form on the same page has a message to the owner too: ids of their own.
         kwargs.setdefault("auto_id", "refer_%s")
@@ -104,7 +108,7 @@ ANSWER_FORMS: dict[str, type[forms.Form]] = {
 }
 
 
-def answer_forms(data=None) -> dict[str, forms.Form]:
+def answer_forms(data: QueryDict | None = None) -> dict[str, forms.Form]:
     """The three answer forms; the one whose button was pressed is bound to `data`."""
     chosen = data.get("answer") if data is not None else None
     return {kind: form_class(data if kind == chosen else None, prefix=kind)

@@ -1,16 +1,22 @@
 """The partner's side of a referral: the public answer page behind a signed link, and the pages
 of a logged-in partner contact. GET only shows; every change is a POST with a CSRF token."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from partners.models import PartnerContact
 from portal.domain import DomainError
-from portal.roles import Role, role_required
+from portal.roles import AuthenticatedHttpRequest, Role, role_required
 from triage.referrals import selectors
 from triage.referrals.answers import (
     AnswerLinkError,
@@ -21,10 +27,15 @@ from triage.referrals.answers import (
 )
 from triage.referrals.disclosure import what_partner_may_know
 from triage.referrals.forms import SupportReportForm, answer_forms
-from triage.referrals.models import AnswerKind
+from triage.referrals.models import AnswerKind, Referral
 from triage.referrals.workflow import AT_WORK, AWAITING_ANSWER
 
-THANKS = {
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django_stubs_ext import StrPromise
+
+# Keyed by AnswerKind, looked up with what the form or the query string sent.
+THANKS: dict[str, StrPromise] = {
     AnswerKind.ACCEPT: gettext_lazy(
         "Thank you for accepting. The committee has been told and will put you in touch with "
         "the idea's owner."),
@@ -37,13 +48,16 @@ THANKS = {
 }
 
 
-def _invalid_link(request, error: AnswerLinkError):
+def _invalid_link(request: HttpRequest, error: AnswerLinkError) -> HttpResponse:
     return render(request, "triage/referral_answer_invalid.html",
                   {"message": error.message, "coordinator_email": settings.COORDINATOR_EMAIL},
                   status=error.status)
 
 
-def _answer_from_post(request, forms, *, referral, contact, user, expected_answers=None):
+def _answer_from_post(
+    request: HttpRequest, forms: dict[str, Form], *, referral: Referral,
+    contact: PartnerContact | None, user: User | None, expected_answers: int | None = None,
+) -> tuple[str | None, str | None]:
     """Validate the pressed form and record the answer; return the kind, or None on errors."""
     kind = request.POST.get("answer", "")
     form = forms.get(kind)
@@ -63,7 +77,7 @@ def _answer_from_post(request, forms, *, referral, contact, user, expected_answe
 
 
 @require_http_methods(["GET", "POST"])
-def referral_answer_page(request, token: str):
+def referral_answer_page(request: HttpRequest, token: str) -> HttpResponse:
     """Public: show the referral behind a signed link; the answer is recorded on POST only."""
     try:
         link = answer_link_resolve(token)
@@ -91,25 +105,27 @@ def referral_answer_page(request, token: str):
 
 
 @require_GET
-def referral_answered(request):
+def referral_answered(request: HttpRequest) -> HttpResponse:
     """Public: the thank-you page after an answer by link; it shows no data of the referral."""
     return render(request, "triage/referral_answered.html",
                   {"thanks": THANKS.get(request.GET.get("answer", ""), "")})
 
 
 @role_required(Role.PARTNER_CONTACT)
-def referral_list(request):
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     contact = selectors.partner_contact_of(request.user)
     referrals = list(selectors.referrals_for_contact(contact))
     for referral in referrals:  # whose idea it is, as far as the owner allowed
-        referral.owner = what_partner_may_know(referral)
+        # A page's attribute, read by the list's template; not a field of the model.
+        referral.owner = what_partner_may_know(referral)  # type: ignore[attr-defined]
     return render(request, "triage/partner_referral_list.html", {
         "contact": contact,
         "referrals": referrals,
     })
 
 
-def _own_referral(request, pk: int):
+def _own_referral(request: AuthenticatedHttpRequest, pk: int
+                  ) -> tuple[PartnerContact | None, Referral]:
     contact = selectors.partner_contact_of(request.user)
     referral = selectors.referral_for_contact(contact, pk)
     if referral is None:
@@ -117,8 +133,10 @@ def _own_referral(request, pk: int):
     return contact, referral
 
 
-def _detail_page(request, contact, referral, *, forms=None, support_form=None, problem=None,
-                 status=200):
+def _detail_page(request: AuthenticatedHttpRequest, contact: PartnerContact | None,
+                 referral: Referral, *, forms: dict[str, Form] | None = None,
+                 support_form: SupportReportForm | None = None, problem: str | None = None,
+                 status: int = 200) -> HttpResponse:
     return render(request, "triage/partner_referral_detail.html", {
         "contact": contact,
         "referral": referral,
@@ -132,14 +150,14 @@ def _detail_page(request, contact, referral, *, forms=None, support_form=None, p
 
 
 @role_required(Role.PARTNER_CONTACT)
-def referral_detail(request, pk: int):
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact, referral = _own_referral(request, pk)
     return _detail_page(request, contact, referral)
 
 
 @require_POST
 @role_required(Role.PARTNER_CONTACT)
-def referral_answer_post(request, pk: int):
+def referral_answer_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact, referral = _own_referral(request, pk)
     forms = answer_forms(request.POST)
     kind, problem = _answer_from_post(request, forms, referral=referral, contact=contact,
@@ -154,7 +172,7 @@ def referral_answer_post(request, pk: int):
 
 @require_POST
 @role_required(Role.PARTNER_CONTACT)
-def referral_support(request, pk: int):
+def referral_support(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact, referral = _own_referral(request, pk)
     form = SupportReportForm(request.POST)
     problem = None

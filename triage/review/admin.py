@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 
 from triage.review.models import (
@@ -10,6 +14,10 @@ from triage.review.models import (
     ReviewAssignment,
     Score,
 )
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.http import HttpRequest
 
 
 @admin.register(Criterion)
@@ -26,7 +34,7 @@ class ScoreInline(admin.TabularInline):
     can_delete = False
     fields = readonly_fields = ("criterion", "value", "comment")
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -42,10 +50,10 @@ class ReviewAdmin(admin.ModelAdmin):
     readonly_fields = ["idea", "member", "recommendation", "comment", "submitted_at",
                        "updated_at"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -72,10 +80,10 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
     readonly_fields = ["idea", "member", "reason", "declared_at", "withdrawn_at", "withdrawn_by"]
     list_select_related = ["idea", "member"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

@@ -1,4 +1,8 @@
 """Forms of the committee's idea page and criteria: input checks only."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
@@ -8,8 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from ideas import workflow
 from ideas.models import Idea
 from portal.lookups import MAX_PK, PkMultipleChoiceField
-from triage.review.models import Criterion, Note, Recommendation
+from triage.review.models import Criterion, Note, Recommendation, Review
 from triage.review.selectors import committee_members
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from portal.roles import Actor
 
 CANNOT_JUDGE = "none"
 
@@ -17,7 +26,7 @@ CANNOT_JUDGE = "none"
 class MemberChoiceField(PkMultipleChoiceField):
     """Committee members by their full name, the user name only when no name is set."""
 
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 
 
@@ -41,7 +50,7 @@ class TransitionForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, idea: Idea, actor, **kwargs):
+    def __init__(self, *args: Any, idea: Idea, actor: Actor, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "move_%s")
         super().__init__(*args, **kwargs)
         self.idea = idea
@@ -52,8 +61,9 @@ class TransitionForm(forms.Form):
             (state.value, state.label) for state in workflow.next_states(idea.status, actor)]
         self.actor = actor
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         target = data.get("to")
         if target:
             transition = workflow.find(self.idea.status, target)
@@ -82,7 +92,8 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, criteria: list[Criterion], review=None, **kwargs):
+    def __init__(self, *args: Any, criteria: list[Criterion], review: Review | None = None,
+                 **kwargs: Any) -> None:
         self.criteria = criteria
         initial = kwargs.setdefault("initial", {})
         if review is not None:
@@ -120,8 +131,9 @@ class ReviewForm(forms.Form):
     def submitting(self) -> bool:
         return "submit" in self.data
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.submitting:
             if not data.get("recommendation"):
                 self.add_error("recommendation", _("Choose a recommendation to submit."))
@@ -160,7 +172,7 @@ class NoteForm(forms.Form):
 class NoteReplyForm(NoteForm):
     """A reply under one note; it posts what NoteForm reads, with the note as its parent."""
 
-    def __init__(self, *args, note: Note, **kwargs):
+    def __init__(self, *args: Any, note: Note, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"reply-{note.pk}-%s")
         kwargs.setdefault("initial", {"parent": note.pk})
         super().__init__(*args, **kwargs)

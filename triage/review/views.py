@@ -1,9 +1,13 @@
 """The committee's pages of an idea (move it, review and score it, declare a conflict, notes,
 links, reviewers), the criteria and the meeting agenda. Thin: form, service, message, redirect;
 what a user sees and may do is decided in `rules`, `idea_page` and `meeting`."""
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +19,7 @@ from ideas import workflow
 from ideas.models import Idea
 from ideas.services import idea_ask_question, idea_transition
 from portal.domain import DomainError
-from portal.roles import COMMITTEE_ROLES, COORDINATING, role_required
+from portal.roles import COMMITTEE_ROLES, COORDINATING, AuthenticatedHttpRequest, role_required
 from triage.review.forms import (
     AssignForm,
     ConflictForm,
@@ -54,14 +58,15 @@ def get_idea(reference: str) -> Idea:
     return idea
 
 
-def idea_page(request, idea: Idea, *, status: int = 200, **bound):
+def idea_page(request: AuthenticatedHttpRequest, idea: Idea, *, status: int = 200,
+              **bound: Any) -> HttpResponse:
     """The idea's page; `bound` holds a sent form with its errors, shown instead of the empty
     one."""
     return render(request, "triage/idea_detail.html",
                   idea_page_context(idea=idea, user=request.user, bound=bound), status=status)
 
 
-def to_idea(idea: Idea, anchor: str):
+def to_idea(idea: Idea, anchor: str) -> HttpResponseRedirect:
     return redirect(reverse("triage:idea_detail", args=[idea.reference]) + f"#{anchor}")
 
 
@@ -71,13 +76,13 @@ def assigned_message(created: int) -> str:
 
 
 @role_required(*COMMITTEE_ROLES)
-def idea_detail(request, reference: str):
+def idea_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     return idea_page(request, get_idea(reference))
 
 
 @require_POST
 @role_required(*COMMITTEE_ROLES)
-def idea_move(request, reference: str):
+def idea_move(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     idea = get_idea(reference)
     form = TransitionForm(request.POST, idea=idea, actor=request.user)
     if form.is_valid():
@@ -102,7 +107,7 @@ def idea_move(request, reference: str):
 
 @require_POST
 @role_required(*REVIEWING)
-def idea_review(request, reference: str):
+def idea_review(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     if not member_may_score(request.user):  # an administrator holds the role, not the seat
         raise PermissionDenied
     idea = get_idea(reference)
@@ -123,7 +128,7 @@ def idea_review(request, reference: str):
 
 @require_POST
 @role_required(*REVIEWING)
-def idea_conflict(request, reference: str):
+def idea_conflict(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     idea = get_idea(reference)
     form = ConflictForm(request.POST)
     if form.is_valid():
@@ -136,7 +141,7 @@ def idea_conflict(request, reference: str):
 
 @require_POST
 @role_required(*REVIEWING)
-def idea_conflict_withdraw(request, reference: str):
+def idea_conflict_withdraw(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     idea = get_object_or_404(Idea, reference=reference)
     try:
         conflict_withdraw(idea=idea, member=request.user, actor=request.user)
@@ -150,7 +155,7 @@ def idea_conflict_withdraw(request, reference: str):
 
 @require_POST
 @role_required(*COMMITTEE_ROLES)
-def idea_note(request, reference: str):
+def idea_note(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     idea = get_idea(reference)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -169,7 +174,7 @@ def idea_note(request, reference: str):
 
 @require_POST
 @role_required(*COMMITTEE_ROLES)
-def idea_link(request, reference: str):
+def idea_link(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     idea = get_idea(reference)
     form = LinkForm(request.POST)
     if form.is_valid():
@@ -190,7 +195,7 @@ def idea_link(request, reference: str):
 
 @require_POST
 @role_required(*COORDINATING)
-def idea_assign(request, reference: str):
+def idea_assign(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     idea = get_idea(reference)
     form = AssignForm(request.POST)
     if form.is_valid():
@@ -203,7 +208,7 @@ def idea_assign(request, reference: str):
 
 @require_http_methods(["GET", "POST"])
 @role_required(*COORDINATING)
-def criterion_list(request):
+def criterion_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CriterionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         criterion_save(criterion=form.save(commit=False))
@@ -216,7 +221,7 @@ def criterion_list(request):
 
 @require_http_methods(["GET", "POST"])
 @role_required(*COORDINATING)
-def criterion_edit(request, criterion_id: int):
+def criterion_edit(request: AuthenticatedHttpRequest, criterion_id: int) -> HttpResponse:
     criterion = get_object_or_404(Criterion, pk=criterion_id)
     form = CriterionForm(request.POST or None, instance=criterion)
     if request.method == "POST" and form.is_valid():
@@ -228,11 +233,11 @@ def criterion_edit(request, criterion_id: int):
 
 
 @role_required(*COMMITTEE_ROLES)
-def meeting_agenda(request):
+def meeting_agenda(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "triage/idea_agenda.html",
                   {"rows": agenda_rows(request.user), "today": timezone.localdate()})
 
 
 @role_required(*COMMITTEE_ROLES)
-def meeting_agenda_csv(request):
+def meeting_agenda_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     return agenda_csv(agenda_rows(request.user))
