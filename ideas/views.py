@@ -3,6 +3,8 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
+from typing import Any
+from uuid import UUID
 
 import segno
 from django.conf import settings
@@ -84,7 +86,7 @@ def friendly_body_errors(on_error: Callable[..., HttpResponse]) -> Callable:
 
         @csrf_exempt
         @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method == "POST":
                 problem = _body_problem(request)
                 if problem:
@@ -366,7 +368,7 @@ def in_idea_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     request's language (there is no idea to take one from)."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
         idea = selectors.idea_for_tracking_token(token)
         if idea is None:  # the view refuses it (after its CSRF check) in the request's language
             return view(request, token, *args, **kwargs)
@@ -499,7 +501,7 @@ def idea_erase(request: HttpRequest, token: str) -> HttpResponse:
 
 @role_required(*COMMITTEE_ROLES)
 @require_GET
-def attachment_download(request: HttpRequest, uuid) -> FileResponse:
+def attachment_download(request: HttpRequest, uuid: UUID) -> FileResponse:
     attachment = get_object_or_404(IdeaAttachment, pk=uuid)
     response = FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
