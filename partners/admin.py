@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
@@ -9,6 +13,10 @@ from partners.models import (
     check_referral_contacts,
 )
 from partners.services import matching_weights_update
+
+if TYPE_CHECKING:
+    from django import forms
+    from django.http import HttpRequest
 
 
 class PartnerContactFormSet(BaseInlineFormSet):
@@ -48,11 +56,13 @@ class MatchingWeightsAdmin(admin.ModelAdmin):
                     "capacity", "acceptance", "updated_at", "updated_by"]
     readonly_fields = ["updated_at", "updated_by"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return not MatchingWeights.objects.exists()
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(self, request: HttpRequest, obj: MatchingWeights,
+                   form: forms.ModelForm[MatchingWeights], change: bool) -> None:
         # Through the service, like the coordinator's page: checked, and who changed them kept.
+        assert request.user.is_authenticated  # the admin lets only logged-in staff in
         saved = matching_weights_update(
             values={name: form.cleaned_data[name] for name in WEIGHT_FIELDS}, actor=request.user)
         obj.pk = saved.pk

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import WEIGHT_FIELDS, MatchingWeights
@@ -23,7 +24,7 @@ class RegistryImportForm(forms.Form):
         help_text=_("A CSV (UTF-8) or Excel (.xlsx) file with the columns of an export."),
     )
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
         if upload.size > MAX_IMPORT_BYTES:

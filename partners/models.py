@@ -1,4 +1,6 @@
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -14,7 +16,7 @@ from partners.matching import Weights
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}$")
 
 
-def parse_language_codes(value) -> list[str]:
+def parse_language_codes(value: Any) -> list[str]:
     """Turn "sv, en" or ["sv", "en"] into ["sv", "en"]: lower case, no blanks, no repeats."""
     if value is None:
         return []
@@ -27,7 +29,7 @@ def parse_language_codes(value) -> list[str]:
     return codes
 
 
-def validate_language_codes(value) -> None:
+def validate_language_codes(value: Any) -> None:
     bad = [code for code in parse_language_codes(value) if not LANGUAGE_CODE_RE.match(code)]
     if bad:
         raise ValidationError(
@@ -43,15 +45,16 @@ def default_languages() -> list[str]:
 class LanguageListFormField(forms.CharField):
     """A text box for language codes separated by commas, cleaned into a list."""
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, list | tuple):
             return ", ".join(value)
         return value
 
-    def to_python(self, value) -> list[str]:
+    # A text box whose clean value is a list: unlike CharField's, whose value is text.
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         return parse_language_codes(super().to_python(value))
 
-    def validate(self, value) -> None:
+    def validate(self, value: Any) -> None:
         if self.required and not value:
             raise ValidationError(self.error_messages["required"], code="required")
 
@@ -62,28 +65,28 @@ class LanguageListField(models.JSONField):
     Accepts a comma-separated string too ("sv,en,ar") and stores it as a list.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("default", default_languages)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         if kwargs.get("default") is default_languages:
             del kwargs["default"]
         return name, path, args, kwargs
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> list[str]:
         return parse_language_codes(value)
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> Any:
         return super().get_prep_value(parse_language_codes(value))
 
-    def validate(self, value, model_instance) -> None:
+    def validate(self, value: Any, model_instance: models.Model | None) -> None:
         super().validate(parse_language_codes(value), model_instance)
         validate_language_codes(value)
 
-    def formfield(self, **kwargs):
-        defaults = {"form_class": LanguageListFormField, "max_length": 100}
+    def formfield(self, **kwargs: Any) -> forms.Field | None:
+        defaults: dict[str, Any] = {"form_class": LanguageListFormField, "max_length": 100}
         defaults.update(kwargs)
         defaults.pop("encoder", None)
         defaults.pop("decoder", None)

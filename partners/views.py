@@ -16,7 +16,7 @@ from partners.forms import MatchingWeightsForm, RegistryImportForm
 from partners.models import MatchingWeights
 from partners.registry_io import registry_export, registry_import
 from partners.services import matching_weights_update
-from portal.roles import COMMITTEE_ROLES, COORDINATING, role_required
+from portal.roles import COMMITTEE_ROLES, COORDINATING, AuthenticatedHttpRequest, role_required
 from portal.spreadsheets import FORMATS, spreadsheet_response
 
 IMPORT_SALT = "partners.registry-import"
@@ -24,7 +24,7 @@ IMPORT_MAX_AGE = 60 * 60  # seconds a checked file may wait for its confirmation
 
 
 @role_required(*COMMITTEE_ROLES)
-def partner_list(request):
+def partner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = PartnerFilter(request.GET, queryset=selectors.partners_for_committee())
     partners = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(partners, 50).get_page(request.GET.get("page"))
@@ -32,7 +32,7 @@ def partner_list(request):
 
 
 @role_required(*COMMITTEE_ROLES)
-def partner_detail(request, slug: str):
+def partner_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     partner = get_object_or_404(
         selectors.partners_for_committee().prefetch_related("contacts"), slug=slug
     )
@@ -46,7 +46,7 @@ def partner_detail(request, slug: str):
 
 @require_http_methods(["GET", "POST"])
 @role_required(*COORDINATING)
-def weights_edit(request):
+def weights_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     weights = MatchingWeights.objects.filter(pk=MatchingWeights.SINGLETON_ID).first()
     form = MatchingWeightsForm(request.POST or None, instance=weights or MatchingWeights())
     if request.method == "POST" and form.is_valid():
@@ -60,7 +60,7 @@ def weights_edit(request):
 
 
 @role_required(*COORDINATING)
-def registry_export_view(request, file_format: str):
+def registry_export_view(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     if file_format not in FORMATS:
         return HttpResponse(status=404)
     return spreadsheet_response(registry_export(), file_format=file_format,
@@ -69,7 +69,7 @@ def registry_export_view(request, file_format: str):
 
 @require_http_methods(["GET", "POST"])
 @role_required(*COORDINATING)
-def registry_import_view(request):
+def registry_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a file and see what it would change: nothing is written yet."""
     form = RegistryImportForm(request.POST or None, request.FILES or None)
     report = token = None
@@ -90,7 +90,7 @@ def registry_import_view(request):
 
 @require_POST
 @role_required(*COORDINATING)
-def registry_import_confirm(request):
+def registry_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         payload = signing.loads(request.POST.get("token", ""), salt=IMPORT_SALT,
                                 max_age=IMPORT_MAX_AGE)
