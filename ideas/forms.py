@@ -8,9 +8,11 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
@@ -58,8 +60,8 @@ class Text(forms.CharField):
 
 
 class OneLine(Text):
-    def to_python(self, value):
-        return single_line(super().to_python(value))
+    def to_python(self, value: Any) -> str:
+        return single_line(super().to_python(value) or "")
 
 
 phone_validator = RegexValidator(
@@ -75,18 +77,18 @@ class MultipleFileInput(forms.FileInput):
 class MultipleFileField(forms.FileField):
     """Several files in one input; gives a list."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(
             attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}))
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else [data]
         single = super().clean
         return [single(item, initial) for item in files if item]
 
 
-def sniff_content_type(upload) -> str | None:
+def sniff_content_type(upload: UploadedFile) -> str | None:
     """Tell a PDF, PNG or JPEG by its first bytes; anything else gives None."""
     upload.seek(0)
     head = upload.read(16)
@@ -211,23 +213,26 @@ class IdeaDetailsForm(forms.Form):
 
     contact_required = True
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Each language in its own words, so that a newcomer finds theirs.
         native = getattr(settings, "LANGUAGE_NATIVE_NAMES", {})
         codes = [code for code, _name in settings.LANGUAGES]
         # Each name is marked with its language, so that a screen reader says it right.
-        self.fields["language"].choices = [
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [
             (code, format_html('<span lang="{}">{}</span>', code.split("-")[0],
                                native.get(code) or get_language_info(code)["name_local"]
                                .capitalize()))
             for code in codes
         ]
         current = get_language() or settings.LANGUAGE_CODE
-        self.fields["language"].initial = current if current in codes else settings.LANGUAGE_CODE
+        language.initial = current if current in codes else settings.LANGUAGE_CODE
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         has_contact = cleaned.get("submitter_email") or cleaned.get("submitter_phone")
         # Only complain when both fields are free of their own errors.
         if (self.contact_required and not has_contact
@@ -276,7 +281,7 @@ class IdeaSubmitForm(IdeaDetailsForm):
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Keep the original time across re-displays, so a corrected form is not "too fast".
         given = self.data.get("started") if self.is_bound else None
@@ -285,8 +290,10 @@ class IdeaSubmitForm(IdeaDetailsForm):
             given = started_value()
         self.initial["started"] = given
         if self.is_bound:
-            self.data = self.data.copy()
-            self.data["started"] = given
+            # request.POST (immutable) or a dict: a copy that holds the original time.
+            data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+            data["started"] = given
+            self.data = data
         self.fields["attachments"].help_text = _(
             "Optional. Up to %(count)d files: PDF, PNG or JPEG, at most %(megabytes)d MB each. "
             "If the form shows an error, choose the files again."
@@ -350,7 +357,7 @@ class IdeaSubmitForm(IdeaDetailsForm):
             return str(_("That was very fast. Please check your idea and send it again."))
         return None
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         problem = self.spam_problem()
         if problem:
@@ -369,7 +376,7 @@ class AssistedIdeaForm(IdeaDetailsForm):
 
     contact_required = False
 
-    def __init__(self, *args, event: OutreachEvent | None = None, **kwargs):
+    def __init__(self, *args: Any, event: OutreachEvent | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["need"].required = False
         self.fields["submitter_email"].help_text = _(
@@ -396,7 +403,7 @@ class OutreachEventChooseForm(forms.Form):
         empty_label=_("Choose an event"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -414,9 +421,11 @@ class OutreachEventForm(forms.ModelForm):
         widgets = {"date": forms.DateInput(attrs={"type": "date"}),
                    "kind": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = EventKind.choices  # no empty "---------" radio
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = EventKind.choices  # no empty "---------" radio
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -429,7 +438,7 @@ class QuestionAnswerForm(forms.Form):
     answer = Text(label=_("Your answer"), max_length=10000,
                   widget=forms.Textarea(attrs={"rows": 5}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -443,7 +452,7 @@ class LostLinkForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -455,7 +464,7 @@ class WithdrawForm(forms.Form):
                   widget=forms.Textarea(attrs={"rows": 3}),
                   help_text=_("Optional. It helps us to get better."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
