@@ -7,8 +7,10 @@ ids with the `pk` converter (`<pk:pk>`, registered in portal/urls.py): a larger 
 no route and answers 404. Forms choose rows with PkMultipleChoiceField.
 """
 import re
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 # The largest primary key the databases store (a BigAutoField); a bigger number names no row.
 MAX_PK = 2**63 - 1
@@ -38,9 +40,10 @@ class PkConverter:
 class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Several rows chosen by id; a value that cannot be one is refused before the query."""
 
-    def _check_values(self, value):
+    def _check_values(self, value: Any) -> QuerySet[Any]:
         for item in value:
             if not is_pk(item):
                 raise forms.ValidationError(self.error_messages["invalid_pk_value"],
                                             code="invalid_pk_value", params={"pk": item})
-        return super()._check_values(value)
+        # Django's own check, a private method that django-stubs does not declare.
+        return super()._check_values(value)  # type: ignore[misc]
