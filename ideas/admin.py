@@ -42,8 +42,15 @@ class IdeaEventInline(admin.TabularInline):
     model = IdeaEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "actor", "actor_label", "message_to_owner",
-                       "internal_note", "created_at"]
+    readonly_fields = [
+        "from_status",
+        "to_status",
+        "actor",
+        "actor_label",
+        "message_to_owner",
+        "internal_note",
+        "created_at",
+    ]
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
@@ -72,9 +79,11 @@ class IdeaAttachmentInline(admin.TabularInline):
     @admin.display(description=_("file"))
     def download(self, attachment: IdeaAttachment) -> str:
         # Through the committee's download view, never a public media URL.
-        return format_html('<a href="{}">{}</a>',
-                           reverse("ideas:attachment", kwargs={"uuid": attachment.pk}),
-                           attachment.original_name)
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("ideas:attachment", kwargs={"uuid": attachment.pk}),
+            attachment.original_name,
+        )
 
 
 @admin.register(Idea)
@@ -82,8 +91,17 @@ class IdeaAdmin(admin.ModelAdmin):
     list_display = ["reference", "title", "municipality", "status", "channel", "created_at"]
     list_filter = ["status", "channel", "municipality", "outreach_event"]
     search_fields = ["reference", "title"]
-    readonly_fields = ["reference", "status", "consent_version", "consent_given_at", "created_at",
-                       "outreach_event", "registered_by", "anonymised_at", "versions"]
+    readonly_fields = [
+        "reference",
+        "status",
+        "consent_version",
+        "consent_given_at",
+        "created_at",
+        "outreach_event",
+        "registered_by",
+        "anonymised_at",
+        "versions",
+    ]
     inlines = [IdeaEventInline, IdeaQuestionInline, IdeaAttachmentInline]
 
     @admin.display(description=_("versions"))
@@ -92,15 +110,27 @@ class IdeaAdmin(admin.ModelAdmin):
         if idea.pk is None:
             return ""
         return format_html_join(
-            "", "<p>{} {}, {} ({}): <code>{}</code></p>",
-            ((_("Version"), version.number,
-              date_format(localtime(version.created_at), "SHORT_DATETIME_FORMAT"),
-              version.actor_display, version.fingerprint)
-             for version in idea.versions.all()),
+            "",
+            "<p>{} {}, {} ({}): <code>{}</code></p>",
+            (
+                (
+                    _("Version"),
+                    version.number,
+                    date_format(localtime(version.created_at), "SHORT_DATETIME_FORMAT"),
+                    version.actor_display,
+                    version.fingerprint,
+                )
+                for version in idea.versions.all()
+            ),
         )
 
-    def save_related(self, request: HttpRequest, form: ModelForm[Idea],
-                     formsets: list[BaseInlineFormSet[Any, Idea, Any]], change: bool) -> None:
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: ModelForm[Idea],
+        formsets: list[BaseInlineFormSet[Any, Idea, Any]],
+        change: bool,
+    ) -> None:
         """Save the themes and kinds of support, then keep the changed idea as a new version:
         the original stays as its owner sent it."""
         super().save_related(request, form, formsets, change)

@@ -14,5 +14,8 @@ class IdeasConfig(AppConfig):
         # Only to keep the cached empty form in step with the choices it shows.
         for model in (Municipality, SupportKind, Theme):
             for signal in (post_save, post_delete):
-                signal.connect(form_cache_bump, sender=model,
-                               dispatch_uid=f"ideas.form_cache.{model.__name__}.{signal}")
+                signal.connect(
+                    form_cache_bump,
+                    sender=model,
+                    dispatch_uid=f"ideas.form_cache.{model.__name__}.{signal}",
+                )

@@ -28,6 +28,7 @@ the idea says, where and when, never who sent it: the owner's name, contact deta
 organisation stay out, so that erasing them leaves the fingerprint true and the proof intact,
 and no one can test names against it. The receipt, sent to the owner, ties the reference to them.
 """
+
 import hashlib
 import json
 from collections.abc import Iterable
@@ -39,10 +40,27 @@ from ideas.models import Idea
 FORMAT = 1
 # The fields of the idea form (ideas.forms.IDEA_FIELDS) that say what the idea is, in the form's
 # order; the form's other fields are about its owner (a test holds the two lists to the form).
-CONTENT_FIELDS = ("title", "need", "description", "beneficiaries", "municipality", "place",
-                  "is_rural", "themes", "stage", "support_wanted")
-OWNER_FIELDS = ("submitter_name", "submitter_email", "submitter_phone", "organisation_name",
-                "organisation_kind", "language", "share_contact_with_partners")
+CONTENT_FIELDS = (
+    "title",
+    "need",
+    "description",
+    "beneficiaries",
+    "municipality",
+    "place",
+    "is_rural",
+    "themes",
+    "stage",
+    "support_wanted",
+)
+OWNER_FIELDS = (
+    "submitter_name",
+    "submitter_email",
+    "submitter_phone",
+    "organisation_name",
+    "organisation_kind",
+    "language",
+    "share_contact_with_partners",
+)
 # What differs between two versions of the same text.
 VERSION_KEYS = ("version", "recorded_at")
 
@@ -52,8 +70,15 @@ def utc_seconds(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def idea_content(idea: Idea, *, version: int, recorded_at: datetime, themes: Iterable[str],
-                 support_wanted: Iterable[str], attachments: Iterable[str]) -> dict[str, Any]:
+def idea_content(
+    idea: Idea,
+    *,
+    version: int,
+    recorded_at: datetime,
+    themes: Iterable[str],
+    support_wanted: Iterable[str],
+    attachments: Iterable[str],
+) -> dict[str, Any]:
     """What the idea says, as the canonical form's object of version `version`: its own fields,
     the slugs of its themes and kinds of support and the SHA-256 of each of its files."""
     return {
@@ -77,8 +102,9 @@ def idea_content(idea: Idea, *, version: int, recorded_at: datetime, themes: Ite
 
 def canonical_bytes(content: dict[str, Any]) -> bytes:
     """The canonical form of `content`: the bytes the fingerprint is the hash of."""
-    return json.dumps(content, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":")).encode("utf-8")
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
 def fingerprint(content: dict[str, Any]) -> str:
@@ -88,8 +114,10 @@ def fingerprint(content: dict[str, Any]) -> str:
 
 def same_text(content: dict[str, Any], other: dict[str, Any]) -> bool:
     """Tell whether two versions say the same, whenever each was recorded."""
+
     def text(value: dict[str, Any]) -> dict[str, Any]:
         return {key: item for key, item in value.items() if key not in VERSION_KEYS}
+
     return text(content) == text(other)
 
 

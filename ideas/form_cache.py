@@ -7,6 +7,7 @@ the form was handed out. The choices come from the vocabulary (municipalities, t
 support), so any change there bumps a version that is part of every key; a time-out bounds the
 rest (a changed template shows within minutes).
 """
+
 from collections.abc import Callable
 
 from django.conf import settings
@@ -47,8 +48,9 @@ def page_is_shared(request: HttpRequest) -> bool:
     )
 
 
-def shared_page(request: HttpRequest, render_page: Callable[[dict], HttpResponse],
-                started: Callable[[], str]) -> HttpResponse:
+def shared_page(
+    request: HttpRequest, render_page: Callable[[dict], HttpResponse], started: Callable[[], str]
+) -> HttpResponse:
     """Serve the page from the cache, filling in this request's CSRF token and time stamp.
 
     `render_page(holes)` renders the page with the holes as the CSRF token and time stamp.

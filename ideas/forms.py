@@ -1,4 +1,5 @@
 """Input validation for the resident's form and the staff's fast form. No side effects here."""
+
 import time
 from typing import Any
 
@@ -42,8 +43,10 @@ def readable_text(value: str) -> None:
     """Refuse text that arrived damaged (invalid UTF-8) or with invisible control characters."""
     if "\ufffd" in value:
         raise ValidationError(
-            _("Part of this text could not be read (perhaps it was copied from another program). "
-              "Please type it again."),
+            _(
+                "Part of this text could not be read (perhaps it was copied from another program). "
+                "Please type it again."
+            ),
             code="unreadable",
         )
     if any(char in _CONTROL for char in value):
@@ -78,8 +81,12 @@ class MultipleFileField(forms.FileField):
     """Several files in one input; gives a list."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(
-            attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}))
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}
+            ),
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
@@ -113,8 +120,9 @@ def started_seconds_ago(value: str) -> float | None:
     return time.time() - started
 
 
-def idea_field(name: str, form_class: type[forms.Field] | None = None,
-               **kwargs: Any) -> forms.Field:
+def idea_field(
+    name: str, form_class: type[forms.Field] | None = None, **kwargs: Any
+) -> forms.Field:
     """The form field of `Idea.<name>`: its kind, its limit, its choices and whether it may be
     left empty come from the model; labels, help texts and widgets are the form's."""
     model_field = Idea._meta.get_field(name)
@@ -134,75 +142,108 @@ class IdeaDetailsForm(forms.Form):
     """
 
     title = idea_field(
-        "title", OneLine, label=_("Give your idea a short name"),
+        "title",
+        OneLine,
+        label=_("Give your idea a short name"),
         help_text=_("For example: “A meeting place in the old school in Ramsberg”."),
     )
     # The model lets staff leave the need out (assisted intake); the resident's form asks it.
     need = idea_field(
-        "need", Text, required=True, label=_("What is the need or the problem?"),
+        "need",
+        Text,
+        required=True,
+        label=_("What is the need or the problem?"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What is missing or does not work today? Who notices it?"),
     )
     description = idea_field(
-        "description", Text, label=_("Describe your idea"),
+        "description",
+        Text,
+        label=_("Describe your idea"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What do you want to do, and why? Write in your own words."),
     )
     beneficiaries = idea_field(
-        "beneficiaries", Text, label=_("Who benefits from the idea?"),
+        "beneficiaries",
+        Text,
+        label=_("Who benefits from the idea?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: the people in the village, young people, new Swedes."),
     )
     municipality = idea_field(
-        "municipality", label=_("Where is your idea?"), empty_label=_("Choose a municipality"),
+        "municipality",
+        label=_("Where is your idea?"),
+        empty_label=_("Choose a municipality"),
         help_text=_("Choose “Whole Örebro County” if the idea concerns the whole county."),
     )
     place = idea_field(
-        "place", OneLine, label=_("Village or place"),
+        "place",
+        OneLine,
+        label=_("Village or place"),
         help_text=_("Optional. For example: Ramsberg, or the area around Lake Tisaren."),
     )
     is_rural = idea_field(
-        "is_rural", label=_("The idea concerns a rural area"),
+        "is_rural",
+        label=_("The idea concerns a rural area"),
         help_text=_("Tick if the idea is for the countryside, a village or a small place."),
     )
     themes = idea_field(
-        "themes", PkMultipleChoiceField, label=_("What is your idea about?"),
-        widget=forms.CheckboxSelectMultiple, help_text=_("Choose one or more."),
+        "themes",
+        PkMultipleChoiceField,
+        label=_("What is your idea about?"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose one or more."),
     )
     stage = idea_field("stage", label=_("How far has the idea come?"), widget=forms.RadioSelect)
     support_wanted = idea_field(
-        "support_wanted", PkMultipleChoiceField, label=_("What kind of support would help?"),
+        "support_wanted",
+        PkMultipleChoiceField,
+        label=_("What kind of support would help?"),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Optional. Choose as many as you like, or none if you do not know yet."),
     )
     # Autocomplete names let browsers fill in what they know (WCAG 1.3.5).
     submitter_name = idea_field(
-        "submitter_name", OneLine, label=_("Your name"),
+        "submitter_name",
+        OneLine,
+        label=_("Your name"),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=_("Optional. So that we know what to call you."),
     )
     submitter_email = idea_field(
-        "submitter_email", label=_("Your email address"),
+        "submitter_email",
+        label=_("Your email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We send you a receipt and a link where you can follow your idea."),
     )
     submitter_phone = idea_field(
-        "submitter_phone", OneLine, label=_("Your phone number"), validators=[phone_validator],
+        "submitter_phone",
+        OneLine,
+        label=_("Your phone number"),
+        validators=[phone_validator],
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}),
-        help_text=_("If you would rather be called. Give an email address, a phone number or "
-                    "both."),
+        help_text=_(
+            "If you would rather be called. Give an email address, a phone number or both."
+        ),
     )
     organisation_name = idea_field(
-        "organisation_name", OneLine, label=_("Association or organisation"),
+        "organisation_name",
+        OneLine,
+        label=_("Association or organisation"),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
-        help_text=_("Optional. Leave empty if you write as a private person. Partners who get "
-                    "your idea see this name, so that they know whose idea it is."),
+        help_text=_(
+            "Optional. Leave empty if you write as a private person. Partners who get "
+            "your idea see this name, so that they know whose idea it is."
+        ),
     )
     organisation_kind = idea_field(
-        "organisation_kind", label=_("You write as"), widget=forms.RadioSelect,
+        "organisation_kind",
+        label=_("You write as"),
+        widget=forms.RadioSelect,
     )
     language = idea_field(
-        "language", label=_("Which language do you want us to write to you in?"),
+        "language",
+        label=_("Which language do you want us to write to you in?"),
         widget=forms.RadioSelect,
     )
     share_contact_with_partners = idea_field(
@@ -222,9 +263,14 @@ class IdeaDetailsForm(forms.Form):
         language = self.fields["language"]
         assert isinstance(language, forms.ChoiceField)
         language.choices = [
-            (code, format_html('<span lang="{}">{}</span>', code.split("-")[0],
-                               native.get(code) or get_language_info(code)["name_local"]
-                               .capitalize()))
+            (
+                code,
+                format_html(
+                    '<span lang="{}">{}</span>',
+                    code.split("-")[0],
+                    native.get(code) or get_language_info(code)["name_local"].capitalize(),
+                ),
+            )
             for code in codes
         ]
         current = get_language() or settings.LANGUAGE_CODE
@@ -235,33 +281,47 @@ class IdeaDetailsForm(forms.Form):
         cleaned = self.cleaned_data
         has_contact = cleaned.get("submitter_email") or cleaned.get("submitter_phone")
         # Only complain when both fields are free of their own errors.
-        if (self.contact_required and not has_contact
-                and not {"submitter_email", "submitter_phone"} & set(self.errors)):
-            self.add_error("submitter_email", ValidationError(
-                _("Give an email address or a phone number, so that we can reach you."),
-                code="no_contact",
-            ))
+        if (
+            self.contact_required
+            and not has_contact
+            and not {"submitter_email", "submitter_phone"} & set(self.errors)
+        ):
+            self.add_error(
+                "submitter_email",
+                ValidationError(
+                    _("Give an email address or a phone number, so that we can reach you."),
+                    code="no_contact",
+                ),
+            )
         return cleaned
 
     def idea_fields(self) -> dict[str, Any]:
         """The cleaned data in the shape `services.idea_submit` takes."""
-        return {name: list(value) if isinstance(value, QuerySet) else value
-                for name, value in ((name, self.cleaned_data[name]) for name in IDEA_FIELDS)}
+        return {
+            name: list(value) if isinstance(value, QuerySet) else value
+            for name, value in ((name, self.cleaned_data[name]) for name in IDEA_FIELDS)
+        }
 
 
 # The fields of the idea form, in its order: the one list that `idea_fields` gives the service
 # and that a draft keeps (files and consent are given again when the form is sent).
 IDEA_FIELDS: tuple[str, ...] = tuple(IdeaDetailsForm.base_fields)
 # A draft keeps no value longer than the longest text the form takes.
-DRAFT_VALUE_MAX_LENGTH = max(getattr(field, "max_length", None) or 0
-                             for field in IdeaDetailsForm.base_fields.values())
+DRAFT_VALUE_MAX_LENGTH = max(
+    getattr(field, "max_length", None) or 0 for field in IdeaDetailsForm.base_fields.values()
+)
 
 ABOUT_THE_IDEA = (_("Your idea"), "title", "need", "description", "beneficiaries")
 WHERE = (_("Where"), "municipality", "place", "is_rural")
 THEMES_AND_SUPPORT = (_("Themes and support"), "themes", "stage", "support_wanted")
 ABOUT_YOU = (
-    _("About you"), "submitter_name", "submitter_email", "submitter_phone", "organisation_name",
-    "organisation_kind", "language",
+    _("About you"),
+    "submitter_name",
+    "submitter_email",
+    "submitter_phone",
+    "organisation_name",
+    "organisation_kind",
+    "language",
 )
 
 
@@ -271,12 +331,15 @@ class IdeaSubmitForm(IdeaDetailsForm):
     attachments = MultipleFileField(label=_("Attach files"), required=False)
     consent = forms.BooleanField(
         label=_("I agree that Idélotsen stores my idea and my contact details to handle it."),
-        help_text=_("Required. We use your details only to handle your idea. You can see and "
-                    "erase your data at any time with the link in your receipt."),
+        help_text=_(
+            "Required. We use your details only to handle your idea. You can see and "
+            "erase your data at any time with the link in your receipt."
+        ),
     )
     # Spam traps: a field people never see, and the time the form was handed out (signed).
     website = forms.CharField(
-        label=_("Leave this field empty"), required=False,
+        label=_("Leave this field empty"),
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -294,13 +357,18 @@ class IdeaSubmitForm(IdeaDetailsForm):
             data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
             data["started"] = given
             self.data = data
-        self.fields["attachments"].help_text = _(
-            "Optional. Up to %(count)d files: PDF, PNG or JPEG, at most %(megabytes)d MB each. "
-            "If the form shows an error, choose the files again."
-        ) % ATTACHMENT_LIMITS
+        self.fields["attachments"].help_text = (
+            _(
+                "Optional. Up to %(count)d files: PDF, PNG or JPEG, at most %(megabytes)d MB each. "
+                "If the form shows an error, choose the files again."
+            )
+            % ATTACHMENT_LIMITS
+        )
         self.fields["consent"].help_text = format_html(
-            '{} <a href="{}">{}</a>', self.fields["consent"].help_text,
-            reverse("privacy_notice"), _("How we handle your data"),
+            '{} <a href="{}">{}</a>',
+            self.fields["consent"].help_text,
+            reverse("privacy_notice"),
+            _("How we handle your data"),
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -333,15 +401,25 @@ class IdeaSubmitForm(IdeaDetailsForm):
         for upload in files:
             name = single_line(upload.name or "")[:200] or "file"
             if upload.size > MAX_ATTACHMENT_BYTES:
-                errors.append(ValidationError(
-                    _("“%(name)s” is larger than %(megabytes)d MB. Make it smaller or leave it "
-                      "out.") % {"name": name, **ATTACHMENT_LIMITS}, code="too_big"))
+                errors.append(
+                    ValidationError(
+                        _(
+                            "“%(name)s” is larger than %(megabytes)d MB. Make it smaller or "
+                            "leave it out."
+                        )
+                        % {"name": name, **ATTACHMENT_LIMITS},
+                        code="too_big",
+                    )
+                )
                 continue
             content_type = sniff_content_type(upload)
             if content_type is None:
-                errors.append(ValidationError(
-                    _("“%(name)s” is not a PDF, PNG or JPEG file.") % {"name": name},
-                    code="file_type"))
+                errors.append(
+                    ValidationError(
+                        _("“%(name)s” is not a PDF, PNG or JPEG file.") % {"name": name},
+                        code="file_type",
+                    )
+                )
                 continue
             checked.append(Attachment(upload=upload, name=name, content_type=content_type))
         if errors:
@@ -369,8 +447,10 @@ class AssistedIdeaForm(IdeaDetailsForm):
     """The fast form outreach staff fill in on a tablet together with the resident."""
 
     consent_confirmed = forms.BooleanField(
-        label=_("The resident has agreed that Idélotsen stores the idea and the contact details "
-                "to handle it."),
+        label=_(
+            "The resident has agreed that Idélotsen stores the idea and the contact details "
+            "to handle it."
+        ),
         help_text=_("Required. Ask the resident before you send the form."),
     )
 
@@ -380,7 +460,8 @@ class AssistedIdeaForm(IdeaDetailsForm):
         super().__init__(*args, **kwargs)
         self.fields["need"].required = False
         self.fields["submitter_email"].help_text = _(
-            "Optional. Without it, print the receipt for the resident.")
+            "Optional. Without it, print the receipt for the resident."
+        )
         self.fields["submitter_phone"].help_text = _("Optional.")
         if event is not None:
             self.fields["municipality"].initial = event.municipality_id
@@ -399,7 +480,8 @@ class AssistedIdeaForm(IdeaDetailsForm):
 
 class OutreachEventChooseForm(forms.Form):
     event = forms.ModelChoiceField(
-        label=_("Event"), queryset=OutreachEvent.objects.select_related("municipality"),
+        label=_("Event"),
+        queryset=OutreachEvent.objects.select_related("municipality"),
         empty_label=_("Choose an event"),
     )
 
@@ -412,14 +494,17 @@ class OutreachEventChooseForm(forms.Form):
 
 class OutreachEventForm(forms.ModelForm):
     name = OneLine(label=_("Name of the event"), max_length=120)
-    place = OneLine(label=_("Place"), max_length=120, required=False,
-                    help_text=_("For example: outside the grocery store in Grythyttan."))
+    place = OneLine(
+        label=_("Place"),
+        max_length=120,
+        required=False,
+        help_text=_("For example: outside the grocery store in Grythyttan."),
+    )
 
     class Meta:
         model = OutreachEvent
         fields = ["name", "kind", "municipality", "place", "date"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}),
-                   "kind": forms.RadioSelect}
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "kind": forms.RadioSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -435,8 +520,9 @@ class OutreachEventForm(forms.ModelForm):
 
 
 class QuestionAnswerForm(forms.Form):
-    answer = Text(label=_("Your answer"), max_length=10000,
-                  widget=forms.Textarea(attrs={"rows": 5}))
+    answer = Text(
+        label=_("Your answer"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -447,7 +533,8 @@ class QuestionAnswerForm(forms.Form):
 
 class LostLinkForm(forms.Form):
     email = forms.EmailField(
-        label=_("Your email address"), max_length=254,
+        label=_("Your email address"),
+        max_length=254,
         help_text=_("The address you gave when you sent your idea."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -460,13 +547,16 @@ class LostLinkForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = Text(label=_("Why do you withdraw the idea?"), max_length=2000, required=False,
-                  widget=forms.Textarea(attrs={"rows": 3}),
-                  help_text=_("Optional. It helps us to get better."))
+    reason = Text(
+        label=_("Why do you withdraw the idea?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional. It helps us to get better."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-

@@ -7,6 +7,7 @@ them (the direction is ideas ← partners ← triage).
 - `before_erasure`: called inside the erasure's transaction while the owner's details are
   still there, so that every partner who got them can be told to delete them.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

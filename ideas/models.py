@@ -89,8 +89,11 @@ class OrganisationKind(models.TextChoices):
 
 
 CIVIL_SOCIETY_KINDS = frozenset(
-    {OrganisationKind.PRIVATE_PERSON, OrganisationKind.ASSOCIATION,
-     OrganisationKind.LOCAL_DEVELOPMENT_GROUP}
+    {
+        OrganisationKind.PRIVATE_PERSON,
+        OrganisationKind.ASSOCIATION,
+        OrganisationKind.LOCAL_DEVELOPMENT_GROUP,
+    }
 )
 
 
@@ -134,7 +137,9 @@ class OutreachEvent(models.Model):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="outreach_events",
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="outreach_events",
         verbose_name=_("municipality"),
     )
     place = models.CharField(_("place"), max_length=120, blank=True)
@@ -174,7 +179,9 @@ class Idea(models.Model):
     submitter_phone = models.CharField(_("phone"), max_length=40, blank=True)
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
     organisation_kind = models.CharField(
-        _("kind of organisation"), max_length=30, choices=OrganisationKind.choices,
+        _("kind of organisation"),
+        max_length=30,
+        choices=OrganisationKind.choices,
         default=OrganisationKind.PRIVATE_PERSON,
     )
     consent_version = models.CharField(_("privacy text version"), max_length=20)
@@ -184,15 +191,24 @@ class Idea(models.Model):
     )
     anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices,
-                               default=Channel.WEB)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
     outreach_event = models.ForeignKey(
-        OutreachEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="ideas",
+        OutreachEvent,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ideas",
         verbose_name=_("outreach event"),
     )
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("registered by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("registered by"),
         help_text=_("The staff member who wrote the idea down and confirmed the consent."),
     )
     status = models.CharField(
@@ -203,15 +219,25 @@ class Idea(models.Model):
     tracking_salt = models.CharField(max_length=32, blank=True, editable=False)
     # The hash of a token made before tokens were derived: the receipt's old link still works.
     legacy_tracking_token_hash = models.CharField(
-        max_length=64, unique=True, null=True, blank=True, editable=False)
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # What the committee's search reads (ideas/search.py), computed by the database: the title
     # weighs most. Erasure reaches it too: the organisation's name leaves it with the field.
     search_document = models.GeneratedField(
-        expression=SearchDocument("title", "need", "description", "beneficiaries", "place",
-                                  "organisation_name", config=CONFIG),
-        output_field=SearchDocumentField(), db_persist=True)
+        expression=SearchDocument(
+            "title",
+            "need",
+            "description",
+            "beneficiaries",
+            "place",
+            "organisation_name",
+            config=CONFIG,
+        ),
+        output_field=SearchDocumentField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -262,7 +288,10 @@ class IdeaEvent(models.Model):
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_label = models.CharField(max_length=60, blank=True)
@@ -290,8 +319,12 @@ class IdeaQuestion(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="questions")
     question = models.TextField(_("question"), max_length=5000)
     asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("asked by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("asked by"),
     )
     asked_at = models.DateTimeField(_("asked"), default=timezone.now)
     answer = models.TextField(_("answer"), max_length=10000, blank=True)
@@ -320,7 +353,10 @@ class IdeaVersion(models.Model):
     content = models.JSONField(_("content"))
     fingerprint = models.CharField(_("fingerprint (SHA-256)"), max_length=64)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_label = models.CharField(max_length=60, blank=True)
@@ -332,8 +368,7 @@ class IdeaVersion(models.Model):
         verbose_name_plural = _("versions of ideas")
         constraints = [
             models.UniqueConstraint(fields=["idea", "number"], name="idea_version_unique"),
-            models.CheckConstraint(condition=models.Q(number__gte=1),
-                                   name="idea_version_from_one"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="idea_version_from_one"),
         ]
 
     def __str__(self) -> str:
@@ -391,8 +426,14 @@ class IdeaDraft(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     # Set when the draft was sent as an idea: its link then says so instead of opening a form.
-    submitted_idea = models.ForeignKey("Idea", null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="+", verbose_name=_("sent as"))
+    submitted_idea = models.ForeignKey(
+        "Idea",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent as"),
+    )
 
     class Meta:
         ordering = ["-updated_at"]

@@ -2,6 +2,7 @@
 
 Loaded by a data migration and again (idempotently) by `seed_demo`; administrators edit it later.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

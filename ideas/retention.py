@@ -1,4 +1,5 @@
 """Keep personal data only as long as needed: anonymise finished ideas after a set time."""
+
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
@@ -15,9 +16,11 @@ def ideas_past_retention(*, now: datetime | None = None) -> QuerySet[Idea]:
     """Closed, declined or withdrawn ideas whose last status change is older than the limit."""
     now = now or timezone.now()
     limit = now - relativedelta(months=settings.IDEA_RETENTION_MONTHS)
-    return (Idea.objects.filter(status__in=workflow.FINAL_STATES, anonymised_at__isnull=True)
-            .annotate(last_change=Max("events__created_at"))
-            .filter(last_change__lt=limit))
+    return (
+        Idea.objects.filter(status__in=workflow.FINAL_STATES, anonymised_at__isnull=True)
+        .annotate(last_change=Max("events__created_at"))
+        .filter(last_change__lt=limit)
+    )
 
 
 def retention_apply(*, now: datetime | None = None) -> int:

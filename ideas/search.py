@@ -7,6 +7,7 @@ no GIN: they store the same texts as plain text, without an index, and find ever
 The database computes the document from the idea's fields (`Idea.search_document`), so it
 follows every change, erasure included, with no code to keep it up to date.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -58,16 +59,24 @@ class SearchDocument(Func):
     def _texts(self) -> list[Any]:
         return [Coalesce(expression, Value("")) for expression in self.get_source_expressions()]
 
-    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper,
-               function: str | None = None, template: str | None = None,
-               arg_joiner: str | None = None, **extra_context: Any) -> _AsSqlType:
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> _AsSqlType:
         clone = self.copy()
         clone.set_source_expressions(self._texts())
         return super(SearchDocument, clone).as_sql(
-            compiler, connection, function, template, arg_joiner, **extra_context)
+            compiler, connection, function, template, arg_joiner, **extra_context
+        )
 
-    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper,
-                      **extra_context: Any) -> _AsSqlType:
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> _AsSqlType:
         first, *others = self.get_source_expressions()
         document: Expression = SearchVector(first, config=self.config, weight="A")
         if others:
@@ -78,14 +87,20 @@ class SearchDocument(Func):
 class SearchIndex(GinIndex):
     """A GIN index on PostgreSQL; other databases have no GIN and get no index."""
 
-    def create_sql(self, model: type[Model], schema_editor: BaseDatabaseSchemaEditor,
-                   using: str = "", **kwargs: Any) -> Statement:
+    def create_sql(
+        self,
+        model: type[Model],
+        schema_editor: BaseDatabaseSchemaEditor,
+        using: str = "",
+        **kwargs: Any,
+    ) -> Statement:
         if schema_editor.connection.vendor != "postgresql":
             return _nothing(self)
         return super().create_sql(model, schema_editor, using=using, **kwargs)
 
-    def remove_sql(self, model: type[Model], schema_editor: BaseDatabaseSchemaEditor,
-                   **kwargs: Any) -> str:
+    def remove_sql(
+        self, model: type[Model], schema_editor: BaseDatabaseSchemaEditor, **kwargs: Any
+    ) -> str:
         if schema_editor.connection.vendor != "postgresql":
             return str(_nothing(self))
         return super().remove_sql(model, schema_editor, **kwargs)
@@ -109,8 +124,9 @@ def search_ideas(queryset: QuerySet[Idea], text: str) -> QuerySet[Idea]:
     by_reference = Q(reference__iexact=text)
     if connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config=CONFIG)
-        return (queryset.annotate(rank=SearchRank(F("search_document"), query))
-                .filter(Q(search_document=query) | by_reference))
+        return queryset.annotate(rank=SearchRank(F("search_document"), query)).filter(
+            Q(search_document=query) | by_reference
+        )
     words = Q()
     for word in text.split()[:MAX_WORDS]:
         words &= Q(search_document__icontains=word)

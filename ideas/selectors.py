@@ -1,4 +1,5 @@
 """Reads of ideas that carry rules."""
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,8 +40,10 @@ def idea_for_tracking_token(token: str) -> Idea | None:
         return None
     return (
         Idea.objects.select_related("municipality")
-        .filter(Q(tracking_token_hash=hash_token(token))
-                | Q(legacy_tracking_token_hash=hash_token(token)))
+        .filter(
+            Q(tracking_token_hash=hash_token(token))
+            | Q(legacy_tracking_token_hash=hash_token(token))
+        )
         .first()
     )
 
@@ -53,15 +56,18 @@ def idea_public_history(idea: Idea) -> list[PublicEvent]:
     """
     history = []
     for event in idea.events.all():
-        transition = workflow.find(event.from_status, event.to_status) if event.from_status \
-            else None
+        transition = (
+            workflow.find(event.from_status, event.to_status) if event.from_status else None
+        )
         if event.from_status and (transition is None or not transition.tell_resident):
             continue
-        history.append(PublicEvent(
-            at=event.created_at,
-            label=workflow.public_label(event.to_status),
-            message_to_owner=event.message_to_owner,
-        ))
+        history.append(
+            PublicEvent(
+                at=event.created_at,
+                label=workflow.public_label(event.to_status),
+                message_to_owner=event.message_to_owner,
+            )
+        )
     return history
 
 
@@ -73,8 +79,11 @@ def idea_open_question(idea: Idea) -> IdeaQuestion | None:
     if question is None:
         # Moved to "needs information" without `idea_ask_question`: the reason is the question.
         event = idea.events.filter(to_status=workflow.Status.NEEDS_INFORMATION).last()
-        question = IdeaQuestion(idea=idea, question=event.message_to_owner if event else "",
-                                asked_at=event.created_at if event else idea.updated_at)
+        question = IdeaQuestion(
+            idea=idea,
+            question=event.message_to_owner if event else "",
+            asked_at=event.created_at if event else idea.updated_at,
+        )
     return question
 
 
@@ -106,11 +115,13 @@ def idea_version_shown(version: IdeaVersion) -> VersionShown:
     content = version.content
     municipality = Municipality.objects.filter(code=content["municipality"]).first()
     terms = {
-        "themes": {term.slug: term.name
-                   for term in Theme.objects.filter(slug__in=content["themes"])},
-        "support_wanted": {term.slug: term.name
-                           for term in SupportKind.objects.filter(
-                               slug__in=content["support_wanted"])},
+        "themes": {
+            term.slug: term.name for term in Theme.objects.filter(slug__in=content["themes"])
+        },
+        "support_wanted": {
+            term.slug: term.name
+            for term in SupportKind.objects.filter(slug__in=content["support_wanted"])
+        },
     }
     fields = []
     for name in authorship.CONTENT_FIELDS:
@@ -129,14 +140,19 @@ def idea_version_shown(version: IdeaVersion) -> VersionShown:
         label = field.verbose_name if isinstance(field, Field) else name
         fields.append((capfirst(str(label)), shown))
     # Each file by its name, if it is still stored, and its SHA-256.
-    stored = dict(IdeaAttachment.objects.filter(idea_id=version.idea_id,
-                                                sha256__in=content["attachments"])
-                  .values_list("sha256", "original_name"))
+    stored = dict(
+        IdeaAttachment.objects.filter(
+            idea_id=version.idea_id, sha256__in=content["attachments"]
+        ).values_list("sha256", "original_name")
+    )
     attachments = [(stored.get(sha256, ""), sha256) for sha256 in content["attachments"]]
     return VersionShown(
-        version=version, fields=fields, attachments=attachments,
-        changed_since=IdeaVersion.objects.filter(idea_id=version.idea_id,
-                                                 number__gt=version.number).exists(),
+        version=version,
+        fields=fields,
+        attachments=attachments,
+        changed_since=IdeaVersion.objects.filter(
+            idea_id=version.idea_id, number__gt=version.number
+        ).exists(),
         canonical_text=authorship.canonical_bytes(content).decode("utf-8"),
     )
 
@@ -144,9 +160,10 @@ def idea_version_shown(version: IdeaVersion) -> VersionShown:
 def idea_personal_data(idea: Idea) -> dict:
     """Everything stored about the idea and its submitter, for the "my data" download."""
     # The mails about the idea, and those to its owner that name it (a new tracking link).
-    messages = (messages_about(idea)
-                | messages_to(idea.submitter_email) & messages_mentioning(idea.reference)
-                ).order_by("created_at", "pk")
+    messages = (
+        messages_about(idea)
+        | messages_to(idea.submitter_email) & messages_mentioning(idea.reference)
+    ).order_by("created_at", "pk")
     return {
         "reference": idea.reference,
         "submitted_at": idea.created_at.isoformat(),
@@ -176,35 +193,52 @@ def idea_personal_data(idea: Idea) -> dict:
             "given_at": idea.consent_given_at.isoformat(),
             "share_contact_with_partners": idea.share_contact_with_partners,
             "recorded_by_staff_at_event": idea.outreach_event.name
-            if idea.outreach_event is not None else None,
+            if idea.outreach_event is not None
+            else None,
         },
-        "personal_data_erased_at": idea.anonymised_at.isoformat() if idea.anonymised_at
-        else None,
+        "personal_data_erased_at": idea.anonymised_at.isoformat() if idea.anonymised_at else None,
         "channel": idea.get_channel_display(),
         "history": [
-            {"at": event.at.isoformat(), "status": event.label,
-             "message": event.message_to_owner}
+            {"at": event.at.isoformat(), "status": event.label, "message": event.message_to_owner}
             for event in idea_public_history(idea)
         ],
         "questions": [
-            {"question": q.question, "asked_at": q.asked_at.isoformat(), "answer": q.answer,
-             "answered_at": q.answered_at.isoformat() if q.answered_at else None}
+            {
+                "question": q.question,
+                "asked_at": q.asked_at.isoformat(),
+                "answer": q.answer,
+                "answered_at": q.answered_at.isoformat() if q.answered_at else None,
+            }
             for q in idea.questions.all()
         ],
         "attachments": [
-            {"name": a.original_name, "content_type": a.content_type, "size": a.size,
-             "uploaded_at": a.created_at.isoformat(), "sha256": a.sha256}
+            {
+                "name": a.original_name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "uploaded_at": a.created_at.isoformat(),
+                "sha256": a.sha256,
+            }
             for a in idea.attachments.all()
         ],
         # Version 1 is the idea as sent; its fingerprint is the receipt's (ideas/authorship.py).
         "versions": [
-            {"version": v.number, "recorded_at": v.created_at.isoformat(),
-             "fingerprint": v.fingerprint, "content": v.content}
+            {
+                "version": v.number,
+                "recorded_at": v.created_at.isoformat(),
+                "fingerprint": v.fingerprint,
+                "content": v.content,
+            }
             for v in IdeaVersion.objects.filter(idea=idea).order_by("number")
         ],
         "emails": [
-            {"to": m.recipient, "subject": m.subject, "created_at": m.created_at.isoformat(),
-             "state": m.state, "text": m.body_text}
+            {
+                "to": m.recipient,
+                "subject": m.subject,
+                "created_at": m.created_at.isoformat(),
+                "state": m.state,
+                "text": m.body_text,
+            }
             for m in messages
         ],
     }

@@ -1,4 +1,5 @@
 """Every write to an idea: atomic, recorded, with its mail stored in the same transaction."""
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date as Date
@@ -79,8 +80,9 @@ def draft_url(token: str) -> str:
     return settings.SITE_URL + reverse("ideas:draft", kwargs={"token": token})
 
 
-def owner_mail(*, idea: Idea, kind: MessageKind, template: str, context: dict,
-               idempotency_key: str) -> Message | None:
+def owner_mail(
+    *, idea: Idea, kind: MessageKind, template: str, context: dict, idempotency_key: str
+) -> Message | None:
     """Queue a mail to the idea's owner, rendered in the idea's language with the private
     tracking link and the owner's name; None when there is nobody to write to.
 
@@ -90,10 +92,18 @@ def owner_mail(*, idea: Idea, kind: MessageKind, template: str, context: dict,
     if not idea.submitter_email or idea.anonymised_at is not None:
         return None
     return message_enqueue(
-        kind=kind, recipient=idea.submitter_email, template=template,
-        context={"idea": idea, "owner_name": idea.submitter_name,
-                 "tracking_url": idea_tracking_url(idea), **context},
-        language=idea.language, idempotency_key=idempotency_key, about=idea,
+        kind=kind,
+        recipient=idea.submitter_email,
+        template=template,
+        context={
+            "idea": idea,
+            "owner_name": idea.submitter_name,
+            "tracking_url": idea_tracking_url(idea),
+            **context,
+        },
+        language=idea.language,
+        idempotency_key=idempotency_key,
+        about=idea,
     )
 
 
@@ -170,32 +180,48 @@ def idea_submit(
     hashes = []
     for attachment in attachments:
         stored = IdeaAttachment(
-            idea=idea, original_name=single_line(attachment.name)[:200] or "file",
-            content_type=attachment.content_type, size=attachment.upload.size or 0,
+            idea=idea,
+            original_name=single_line(attachment.name)[:200] or "file",
+            content_type=attachment.content_type,
+            size=attachment.upload.size or 0,
             sha256=authorship.file_sha256(attachment.upload.chunks()),
         )
         stored.file.save("upload", attachment.upload, save=False)
         stored.save()
         hashes.append(stored.sha256)
     label = "resident" if registered_by is None else "outreach"
-    IdeaEvent.objects.create(idea=idea, to_status=idea.status, actor=registered_by,
-                             actor_label=label)
+    IdeaEvent.objects.create(
+        idea=idea, to_status=idea.status, actor=registered_by, actor_label=label
+    )
     content = authorship.idea_content(
-        idea, version=1, recorded_at=now, themes=[theme.slug for theme in themes],
-        support_wanted=[kind.slug for kind in support_wanted], attachments=hashes)
-    original = _version_create(idea=idea, content=content, actor=registered_by,
-                               actor_label=label)
-    owner_mail(idea=idea, kind=MessageKind.RECEIPT, template="receipt",
-               context={"tracking_url": tracking_url(token), "original": original},
-               idempotency_key=f"receipt:{idea.reference}")
+        idea,
+        version=1,
+        recorded_at=now,
+        themes=[theme.slug for theme in themes],
+        support_wanted=[kind.slug for kind in support_wanted],
+        attachments=hashes,
+    )
+    original = _version_create(idea=idea, content=content, actor=registered_by, actor_label=label)
+    owner_mail(
+        idea=idea,
+        kind=MessageKind.RECEIPT,
+        template="receipt",
+        context={"tracking_url": tracking_url(token), "original": original},
+        idempotency_key=f"receipt:{idea.reference}",
+    )
     return SubmittedIdea(idea=idea, tracking_token=token, original=original)
 
 
-def _version_create(*, idea: Idea, content: dict[str, Any], actor: "User | None",
-                    actor_label: str) -> IdeaVersion:
+def _version_create(
+    *, idea: Idea, content: dict[str, Any], actor: "User | None", actor_label: str
+) -> IdeaVersion:
     return IdeaVersion.objects.create(
-        idea=idea, number=content["version"], content=content,
-        fingerprint=authorship.fingerprint(content), actor=actor, actor_label=actor_label,
+        idea=idea,
+        number=content["version"],
+        content=content,
+        fingerprint=authorship.fingerprint(content),
+        actor=actor,
+        actor_label=actor_label,
         created_at=datetime.fromisoformat(content["recorded_at"]),
     )
 
@@ -213,25 +239,35 @@ def idea_version_record(*, idea: Idea, actor: Actor) -> IdeaVersion | None:
     if latest is None:
         return None
     content = authorship.idea_content(
-        idea, version=latest.number + 1, recorded_at=timezone.now(),
+        idea,
+        version=latest.number + 1,
+        recorded_at=timezone.now(),
         themes=idea.themes.values_list("slug", flat=True),
         support_wanted=idea.support_wanted.values_list("slug", flat=True),
-        attachments=idea.attachments.values_list("sha256", flat=True))
+        attachments=idea.attachments.values_list("sha256", flat=True),
+    )
     if authorship.same_text(content, latest.content):
         return None
-    return _version_create(idea=idea, content=content, actor=actor_user(actor),
-                           actor_label=actor_label(actor))
+    return _version_create(
+        idea=idea, content=content, actor=actor_user(actor), actor_label=actor_label(actor)
+    )
 
 
 def _move(
-    *, idea: Idea, to: workflow.Status, actor: Actor, message_to_owner: str, internal_note: str,
+    *,
+    idea: Idea,
+    to: workflow.Status,
+    actor: Actor,
+    message_to_owner: str,
+    internal_note: str,
     via_referral: bool = False,
 ) -> tuple[Idea, workflow.Transition]:
     """Check the move against the table, write its audit row and change the status."""
     locked = Idea.objects.select_for_update().get(pk=idea.pk)
     message_to_owner, internal_note = message_to_owner.strip(), internal_note.strip()
-    transition = workflow.check(locked.status, to, actor, message_to_owner,
-                                via_referral=via_referral)
+    transition = workflow.check(
+        locked.status, to, actor, message_to_owner, via_referral=via_referral
+    )
     IdeaEvent.objects.create(
         idea=locked,
         from_status=locked.status,
@@ -249,8 +285,13 @@ def _move(
 
 @transaction.atomic
 def idea_transition(
-    *, idea: Idea, to: workflow.Status, actor: Actor, message_to_owner: str = "",
-    internal_note: str = "", notify: bool = True,
+    *,
+    idea: Idea,
+    to: workflow.Status,
+    actor: Actor,
+    message_to_owner: str = "",
+    internal_note: str = "",
+    notify: bool = True,
 ) -> Idea:
     """Move an idea to another status and record who did it and why.
 
@@ -261,26 +302,44 @@ def idea_transition(
     specific one (a question, for example). Moves to "referred" are refused here: see
     `idea_mark_referred`.
     """
-    locked, transition = _move(idea=idea, to=to, actor=actor, message_to_owner=message_to_owner,
-                               internal_note=internal_note)
+    locked, transition = _move(
+        idea=idea,
+        to=to,
+        actor=actor,
+        message_to_owner=message_to_owner,
+        internal_note=internal_note,
+    )
     if notify and transition.tell_resident:
         # Lazy label and next step: the outbox renders them in the idea's language.
-        _mail_owner(locked, template="status_change", context={
-            "public_label": workflow.public_label_lazy(to),
-            "next_step": workflow.NEXT_STEPS.get(workflow.Status(to), ""),
-            "message_to_owner": message_to_owner.strip(),
-        })
+        _mail_owner(
+            locked,
+            template="status_change",
+            context={
+                "public_label": workflow.public_label_lazy(to),
+                "next_step": workflow.NEXT_STEPS.get(workflow.Status(to), ""),
+                "message_to_owner": message_to_owner.strip(),
+            },
+        )
     return locked
 
 
 def _mail_owner(idea: Idea, *, template: str, context: dict) -> None:
-    owner_mail(idea=idea, kind=MessageKind.STATUS_CHANGE, template=template, context=context,
-               idempotency_key=f"status:{idea.reference}:{idea.events.count()}")
+    owner_mail(
+        idea=idea,
+        kind=MessageKind.STATUS_CHANGE,
+        template=template,
+        context=context,
+        idempotency_key=f"status:{idea.reference}:{idea.events.count()}",
+    )
 
 
 @transaction.atomic
 def idea_mark_referred(
-    *, idea: Idea, actor: Actor, partner_names: list[str], message_to_owner: str = "",
+    *,
+    idea: Idea,
+    actor: Actor,
+    partner_names: list[str],
+    message_to_owner: str = "",
     internal_note: str = "",
 ) -> Idea:
     """Move an idea to "referred" because it has just been referred to partners.
@@ -295,32 +354,50 @@ def idea_mark_referred(
     referral_model = Idea._meta.get_field("referrals").related_model
     if not referral_model._default_manager.filter(idea_id=idea.pk).exists():
         raise workflow.TransitionNotAllowed(
-            _("An idea is referred only when it is referred to at least one partner."))
+            _("An idea is referred only when it is referred to at least one partner.")
+        )
     locked, _transition = _move(
-        idea=idea, to=workflow.Status.REFERRED, actor=actor, message_to_owner=message_to_owner,
-        internal_note=internal_note, via_referral=True,
+        idea=idea,
+        to=workflow.Status.REFERRED,
+        actor=actor,
+        message_to_owner=message_to_owner,
+        internal_note=internal_note,
+        via_referral=True,
     )
-    _mail_owner(locked, template="idea_referred", context={
-        "public_label": workflow.PUBLIC_LABELS[workflow.Status.REFERRED],
-        "partners": partner_names,
-        "message_to_owner": message_to_owner.strip(),
-    })
+    _mail_owner(
+        locked,
+        template="idea_referred",
+        context={
+            "public_label": workflow.PUBLIC_LABELS[workflow.Status.REFERRED],
+            "partners": partner_names,
+            "message_to_owner": message_to_owner.strip(),
+        },
+    )
     return locked
 
 
 @transaction.atomic
-def idea_ask_question(*, idea: Idea, question: str, actor: Actor,
-                      internal_note: str = "") -> IdeaQuestion:
+def idea_ask_question(
+    *, idea: Idea, question: str, actor: Actor, internal_note: str = ""
+) -> IdeaQuestion:
     """Ask the resident a question: the idea waits for the answer, and the resident is told."""
     question = question.strip()
     idea_transition(
-        idea=idea, to=workflow.Status.NEEDS_INFORMATION, actor=actor,
-        message_to_owner=question, internal_note=internal_note, notify=False,
+        idea=idea,
+        to=workflow.Status.NEEDS_INFORMATION,
+        actor=actor,
+        message_to_owner=question,
+        internal_note=internal_note,
+        notify=False,
     )
-    asked = IdeaQuestion.objects.create(idea=idea, question=question,
-                                        asked_by=actor_user(actor))
-    owner_mail(idea=idea, kind=MessageKind.QUESTION, template="question",
-               context={"question": question}, idempotency_key=f"question:{asked.pk}")
+    asked = IdeaQuestion.objects.create(idea=idea, question=question, asked_by=actor_user(actor))
+    owner_mail(
+        idea=idea,
+        kind=MessageKind.QUESTION,
+        template="question",
+        context={"question": question},
+        idempotency_key=f"question:{asked.pk}",
+    )
     return asked
 
 
@@ -332,13 +409,18 @@ def idea_answer_question(*, idea: Idea, answer: str) -> IdeaQuestion:
         raise IdeaError(_("There is no open question to answer."))
     question = (
         IdeaQuestion.objects.select_for_update()
-        .filter(idea=idea, answered_at__isnull=True).order_by("-asked_at", "-pk").first()
+        .filter(idea=idea, answered_at__isnull=True)
+        .order_by("-asked_at", "-pk")
+        .first()
     )
     if question is None:  # the idea was moved without idea_ask_question; keep the answer anyway
         event = idea.events.filter(to_status=workflow.Status.NEEDS_INFORMATION).last()
-        question = IdeaQuestion(idea=idea, question=event.message_to_owner if event else "",
-                                asked_by=event.actor if event else None,
-                                asked_at=event.created_at if event else idea.updated_at)
+        question = IdeaQuestion(
+            idea=idea,
+            question=event.message_to_owner if event else "",
+            asked_by=event.actor if event else None,
+            asked_at=event.created_at if event else idea.updated_at,
+        )
     question.answer = answer.strip()
     question.answered_at = timezone.now()
     question.save()
@@ -356,9 +438,15 @@ def answer_recipients(idea: Idea) -> list[tuple[str, str]]:
     user_model = get_user_model()
     conflict_model = user_model._meta.get_field("conflicts").related_model
     active_conflict = conflict_model._default_manager.filter(
-        member=OuterRef("pk"), idea=idea, withdrawn_at__isnull=True)
-    reviewers = (user_model.objects.filter(is_active=True, review_assignments__idea=idea)
-                 .exclude(Exists(active_conflict)).exclude(email="").order_by("pk").distinct())
+        member=OuterRef("pk"), idea=idea, withdrawn_at__isnull=True
+    )
+    reviewers = (
+        user_model.objects.filter(is_active=True, review_assignments__idea=idea)
+        .exclude(Exists(active_conflict))
+        .exclude(email="")
+        .order_by("pk")
+        .distinct()
+    )
     known = {email.lower() for email, _language in recipients}
     for member in reviewers:
         if member.email.lower() not in known:
@@ -371,9 +459,12 @@ def _tell_committee_of_answer(*, idea: Idea, question: IdeaQuestion) -> None:
     idea_url = settings.SITE_URL + reverse("triage:idea_detail", args=[idea.reference])
     for email, language in answer_recipients(idea):
         message_enqueue(
-            kind=MessageKind.NOTICE, recipient=email, template="question_answered",
+            kind=MessageKind.NOTICE,
+            recipient=email,
+            template="question_answered",
             context={"idea": idea, "question": question, "idea_url": idea_url},
-            language=language, idempotency_key=f"question-answered:{question.pk}:{email}",
+            language=language,
+            idempotency_key=f"question-answered:{question.pk}:{email}",
             about=idea,
         )
 
@@ -386,11 +477,11 @@ def idea_withdraw(*, idea: Idea, reason: str = "") -> Idea:
     withdrawal mail does not repeat it back to them.
     """
     try:
-        return idea_transition(idea=idea, to=workflow.Status.WITHDRAWN, actor=RESIDENT,
-                               internal_note=reason)
+        return idea_transition(
+            idea=idea, to=workflow.Status.WITHDRAWN, actor=RESIDENT, internal_note=reason
+        )
     except workflow.TransitionNotAllowed as error:
         raise IdeaError(_("This idea can no longer be withdrawn.")) from error
-
 
 
 @transaction.atomic
@@ -410,8 +501,12 @@ def idea_erase_personal_data(*, idea: Idea) -> Idea:
     # Mail to the address is stopped with it (the outbox forgets a recipient it redacts).
     messages_redact(
         messages=messages_about(locked) | messages_mentioning(locked.reference),
-        values=[locked.submitter_email, locked.submitter_phone, locked.submitter_name,
-                locked.organisation_name.strip()],
+        values=[
+            locked.submitter_email,
+            locked.submitter_phone,
+            locked.submitter_name,
+            locked.organisation_name.strip(),
+        ],
     )
     locked.submitter_name = ""
     locked.submitter_email = ""
@@ -419,10 +514,17 @@ def idea_erase_personal_data(*, idea: Idea) -> Idea:
     locked.organisation_name = ""
     locked.share_contact_with_partners = False
     locked.anonymised_at = timezone.now()
-    locked.save(update_fields=[
-        "submitter_name", "submitter_email", "submitter_phone", "organisation_name",
-        "share_contact_with_partners", "anonymised_at", "updated_at",
-    ])
+    locked.save(
+        update_fields=[
+            "submitter_name",
+            "submitter_email",
+            "submitter_phone",
+            "organisation_name",
+            "share_contact_with_partners",
+            "anonymised_at",
+            "updated_at",
+        ]
+    )
     return locked
 
 
@@ -472,16 +574,24 @@ def idea_tracking_links_resend(*, email: str) -> int:
     email = email.strip()
     if not email:
         return 0
-    ideas = list(Idea.objects.select_for_update()
-                 .filter(submitter_email__iexact=email, anonymised_at__isnull=True)
-                 .order_by("created_at"))
+    ideas = list(
+        Idea.objects.select_for_update()
+        .filter(submitter_email__iexact=email, anonymised_at__isnull=True)
+        .order_by("created_at")
+    )
     for idea in ideas:
         token = idea.new_tracking_token()
         # The salt too (later mails derive the new link from it); a link from before tokens
         # were derived stops working like any old one.
         idea.legacy_tracking_token_hash = None
-        idea.save(update_fields=["tracking_token_hash", "tracking_salt",
-                                 "legacy_tracking_token_hash", "updated_at"])
+        idea.save(
+            update_fields=[
+                "tracking_token_hash",
+                "tracking_salt",
+                "legacy_tracking_token_hash",
+                "updated_at",
+            ]
+        )
         message_enqueue(
             kind=MessageKind.NOTICE,
             recipient=idea.submitter_email,
@@ -497,17 +607,27 @@ def idea_tracking_links_resend(*, email: str) -> int:
 def drafts_purge(*, older_than: timedelta = IdeaDraft.LIFETIME) -> int:
     """Delete drafts nobody has touched for `older_than`: their links no longer work anyway."""
     deleted, _by_model = IdeaDraft.objects.filter(
-        updated_at__lt=timezone.now() - older_than).delete()
+        updated_at__lt=timezone.now() - older_than
+    ).delete()
     return deleted
 
 
 def outreach_event_create(
-    *, name: str, kind: str, municipality: Municipality, place: str = "",
+    *,
+    name: str,
+    kind: str,
+    municipality: Municipality,
+    place: str = "",
     date: Date | None = None,
 ) -> OutreachEvent:
     """Add a county meeting or caravan stop that staff register ideas at."""
-    event = OutreachEvent(name=single_line(name), kind=kind, municipality=municipality,
-                          place=single_line(place), date=date or timezone.localdate())
+    event = OutreachEvent(
+        name=single_line(name),
+        kind=kind,
+        municipality=municipality,
+        place=single_line(place),
+        date=date or timezone.localdate(),
+    )
     event.full_clean()
     event.save()
     return event

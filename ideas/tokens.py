@@ -12,6 +12,7 @@ the portal can compute it again when it writes a mail, while the database alone 
   and a derived token by migration 0007; their old hash moved to `legacy_tracking_token_hash`,
   so the link in their receipt keeps working, and later mails carry the new link.
 """
+
 import base64
 import hashlib
 import hmac
@@ -28,8 +29,9 @@ def hash_token(token: str) -> str:
 def derive_tracking_token(salt: str, key: str | None = None) -> str:
     """The tracking token of an idea with this salt, under `key` (default SECRET_KEY)."""
     key = settings.SECRET_KEY if key is None else key
-    digest = hmac.new(hashlib.sha256(TRACKING_SALT_PURPOSE + key.encode()).digest(),
-                      salt.encode(), hashlib.sha256).digest()
+    digest = hmac.new(
+        hashlib.sha256(TRACKING_SALT_PURPOSE + key.encode()).digest(), salt.encode(), hashlib.sha256
+    ).digest()
     return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")  # 192 bits
 
 

@@ -1,4 +1,5 @@
 """Thin views: form -> service -> message -> redirect. The resident's pages need no login."""
+
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -74,6 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 # --- Bad input: a body too big to read gets the form page with a message, never an error page.
 
+
 def friendly_body_errors(on_error: Callable[..., HttpResponse]) -> Callable:
     """Read a POST body up front; if it is too large or broken, answer with `on_error`.
 
@@ -107,9 +109,13 @@ def _body_problem(request: HttpRequest) -> str | None:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    too_big = _("What you sent is too large for us to receive. Attach at most %(count)d files "
-                "of at most %(megabytes)d MB each, and shorten very long texts."
-                ) % ATTACHMENT_LIMITS
+    too_big = (
+        _(
+            "What you sent is too large for us to receive. Attach at most %(count)d files "
+            "of at most %(megabytes)d MB each, and shorten very long texts."
+        )
+        % ATTACHMENT_LIMITS
+    )
     if length > limit:
         return too_big
     try:
@@ -124,8 +130,9 @@ def _body_problem(request: HttpRequest) -> str | None:
 
 def _submit_body_error(request: HttpRequest, problem: str) -> HttpResponse:
     form = IdeaSubmitForm()
-    return render(request, "ideas/idea_submit.html",
-                  {"form": form, "page_problem": problem}, status=413)
+    return render(
+        request, "ideas/idea_submit.html", {"form": form, "page_problem": problem}, status=413
+    )
 
 
 def _back_to_tracking(request: HttpRequest, problem: str, token: str) -> HttpResponse:
@@ -150,6 +157,7 @@ def _rate_count(request: HttpRequest) -> None:
 
 # --- Submitting an idea
 
+
 @friendly_body_errors(_submit_body_error)
 @require_http_methods(["GET", "POST"])
 def idea_submit(request: HttpRequest) -> HttpResponse:
@@ -158,26 +166,40 @@ def idea_submit(request: HttpRequest) -> HttpResponse:
         if draft is not None:
             # The form was filled in when the draft was saved: its clock starts then, so that
             # sending a reopened draft at once is not taken for a machine's haste.
-            return render(request, "ideas/idea_submit.html", {
-                "form": IdeaSubmitForm(initial=_draft_initial(draft)), "draft": draft,
-                "started": started_value(at=draft.created_at.timestamp()),
-            })
+            return render(
+                request,
+                "ideas/idea_submit.html",
+                {
+                    "form": IdeaSubmitForm(initial=_draft_initial(draft)),
+                    "draft": draft,
+                    "started": started_value(at=draft.created_at.timestamp()),
+                },
+            )
         return _blank_form_page(request)
 
     form = IdeaSubmitForm(request.POST, request.FILES)
     if _rate_used_up(request):
-        return render(request, "ideas/idea_submit.html", {
-            "form": form, "draft": draft, "page_problem": _(
-                "Many ideas have been sent from your connection in a short time. Please wait "
-                "an hour and try again. Nothing is lost: you can also save a draft."),
-        }, status=429)
+        return render(
+            request,
+            "ideas/idea_submit.html",
+            {
+                "form": form,
+                "draft": draft,
+                "page_problem": _(
+                    "Many ideas have been sent from your connection in a short time. Please wait "
+                    "an hour and try again. Nothing is lost: you can also save a draft."
+                ),
+            },
+            status=429,
+        )
     if "save_draft" in request.POST:
         return _save_draft(request, form, draft)
     if not form.is_valid():
         return render(request, "ideas/idea_submit.html", {"form": form, "draft": draft})
     try:
-        submitted = services.idea_submit(**form.idea_fields(),
-                                         attachments=form.cleaned_data["attachments"])
+        submitted = services.idea_submit(
+            **form.idea_fields(), attachments=form.cleaned_data["attachments"]
+        )
     except DatabaseError as error:
         if not is_timeout(error):
             raise
@@ -197,26 +219,39 @@ def idea_submit(request: HttpRequest) -> HttpResponse:
 
 def _receipt_proof(submitted: services.SubmittedIdea) -> dict[str, str]:
     """What the receipt page keeps to show the proof of authorship: the time and fingerprint."""
-    return {"submitted_at": submitted.idea.created_at.isoformat(),
-            "fingerprint": submitted.original.fingerprint}
+    return {
+        "submitted_at": submitted.idea.created_at.isoformat(),
+        "fingerprint": submitted.original.fingerprint,
+    }
 
 
 def _proof_context(receipt: dict) -> dict:
     """The receipt page's time of submission and fingerprint, from what the session kept."""
     at = receipt.get("submitted_at")
-    return {"submitted_at": datetime.fromisoformat(at) if at else None,
-            "fingerprint": receipt.get("fingerprint", "")}
+    return {
+        "submitted_at": datetime.fromisoformat(at) if at else None,
+        "fingerprint": receipt.get("fingerprint", ""),
+    }
 
 
-def _database_busy(request: HttpRequest, form: IdeaSubmitForm,
-                   draft: IdeaDraft | None) -> HttpResponse:
+def _database_busy(
+    request: HttpRequest, form: IdeaSubmitForm, draft: IdeaDraft | None
+) -> HttpResponse:
     """The database did not answer in time: nothing is stored; the form comes back as typed."""
-    return render(request, "ideas/idea_submit.html", {
-        "form": form, "draft": draft, "page_problem": _(
-            "The portal is very busy right now and could not save your idea: nothing was "
-            "saved. Everything you wrote is still in the form below, so please send it again "
-            "in a minute. If you attached files, choose them again."),
-    }, status=503)
+    return render(
+        request,
+        "ideas/idea_submit.html",
+        {
+            "form": form,
+            "draft": draft,
+            "page_problem": _(
+                "The portal is very busy right now and could not save your idea: nothing was "
+                "saved. Everything you wrote is still in the form below, so please send it again "
+                "in a minute. If you attached files, choose them again."
+            ),
+        },
+        status=503,
+    )
 
 
 def _blank_form_page(request: HttpRequest) -> HttpResponse:
@@ -224,19 +259,27 @@ def _blank_form_page(request: HttpRequest) -> HttpResponse:
 
     The form object itself is built only when the cache misses.
     """
+
     def render_page(extra: dict) -> HttpResponse:
-        return render(request, "ideas/idea_submit.html", {
-            "form": SimpleLazyObject(IdeaSubmitForm), "started": started_value(),
-            "form_cache_version": form_cache_version(), **extra,
-        })
+        return render(
+            request,
+            "ideas/idea_submit.html",
+            {
+                "form": SimpleLazyObject(IdeaSubmitForm),
+                "started": started_value(),
+                "form_cache_version": form_cache_version(),
+                **extra,
+            },
+        )
 
     if page_is_shared(request):
         return shared_page(request, render_page, started_value)
     return render_page({})
 
 
-def _save_draft(request: HttpRequest, form: IdeaSubmitForm,
-                draft: IdeaDraft | None) -> HttpResponse:
+def _save_draft(
+    request: HttpRequest, form: IdeaSubmitForm, draft: IdeaDraft | None
+) -> HttpResponse:
     """Keep what is typed so far; only errors other than missing answers stop it."""
     form.is_valid()
     email = form.cleaned_data.get("submitter_email", "")
@@ -245,23 +288,31 @@ def _save_draft(request: HttpRequest, form: IdeaSubmitForm,
         remaining = [error for error in errors if error.code not in keep]
         if remaining:
             form.errors[name] = form.error_class(
-                [message for error in remaining for message in error.messages])
+                [message for error in remaining for message in error.messages]
+            )
         else:
             del form.errors[name]
     if not email and "submitter_email" not in form.errors:
-        form.add_error("submitter_email", _(
-            "To save a draft, give your email address: we send the link to it."))
+        form.add_error(
+            "submitter_email",
+            _("To save a draft, give your email address: we send the link to it."),
+        )
     spam = form.spam_problem()
     if spam and "website" not in form.errors:
         form.add_error(None, spam)
     if form.errors:
         return render(request, "ideas/idea_submit.html", {"form": form, "draft": draft})
-    data = {name: [value for value in request.POST.getlist(name)
-                   if len(value) <= DRAFT_VALUE_MAX_LENGTH]
-            for name in IDEA_FIELDS if name in request.POST}
+    data = {
+        name: [
+            value for value in request.POST.getlist(name) if len(value) <= DRAFT_VALUE_MAX_LENGTH
+        ]
+        for name in IDEA_FIELDS
+        if name in request.POST
+    }
     try:
-        services.draft_save(data=data, email=email,
-                            language=form.cleaned_data.get("language") or "sv", draft=draft)
+        services.draft_save(
+            data=data, email=email, language=form.cleaned_data.get("language") or "sv", draft=draft
+        )
     except DatabaseError as error:
         if not is_timeout(error):
             raise
@@ -309,9 +360,13 @@ def idea_draft(request: HttpRequest, token: str) -> HttpResponse:
     response = redirect("ideas:submit")
     if draft.language in {code for code, _name in settings.LANGUAGES}:
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, draft.language, max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            settings.LANGUAGE_COOKIE_NAME,
+            draft.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
     return response
@@ -328,21 +383,44 @@ def idea_lost_link(request: HttpRequest) -> HttpResponse:
     form = LostLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        limited = any([
-            is_ratelimited(request, group="ideas.lost_link", key="ip", rate=_link_rate,
-                           method="POST", increment=True),
-            is_ratelimited(request, group="ideas.lost_link.address",
-                           key=lambda group, request: email.casefold(), rate=_link_rate,
-                           method="POST", increment=True),
-        ])
+        limited = any(
+            [
+                is_ratelimited(
+                    request,
+                    group="ideas.lost_link",
+                    key="ip",
+                    rate=_link_rate,
+                    method="POST",
+                    increment=True,
+                ),
+                is_ratelimited(
+                    request,
+                    group="ideas.lost_link.address",
+                    key=lambda group, request: email.casefold(),
+                    rate=_link_rate,
+                    method="POST",
+                    increment=True,
+                ),
+            ]
+        )
         if limited:
-            return render(request, "ideas/idea_lost_link.html", {"form": form, "page_problem": _(
-                "Many links have been asked for in a short time. Please wait an hour and try "
-                "again.")}, status=429)
+            return render(
+                request,
+                "ideas/idea_lost_link.html",
+                {
+                    "form": form,
+                    "page_problem": _(
+                        "Many links have been asked for in a short time. Please wait an hour and "
+                        "try again."
+                    ),
+                },
+                status=429,
+            )
         services.idea_tracking_links_resend(email=email)
         return render(request, "ideas/idea_lost_link.html", {"sent_to": email})
-    return render(request, "ideas/idea_lost_link.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "ideas/idea_lost_link.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def idea_submitted(request: HttpRequest) -> HttpResponse:
@@ -355,12 +433,17 @@ def idea_submitted(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ideas/idea_submitted.html",
-        {"reference": submitted["reference"], "emailed": submitted.get("emailed", True),
-         "tracking_url": services.tracking_url(submitted["token"]), **_proof_context(submitted)},
+        {
+            "reference": submitted["reference"],
+            "emailed": submitted.get("emailed", True),
+            "tracking_url": services.tracking_url(submitted["token"]),
+            **_proof_context(submitted),
+        },
     )
 
 
 # --- Following an idea: the token in the URL is the only key.
+
 
 def in_idea_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Render a page of the tracking link in the idea's language, whoever opens it on
@@ -397,22 +480,33 @@ def _idea_or_404(token: str, request: HttpRequest | None = None) -> Idea:
     return idea
 
 
-def _track_page(request: HttpRequest, idea: Idea, token: str, *,
-                answer_form: QuestionAnswerForm | None = None, status: int = 200) -> HttpResponse:
+def _track_page(
+    request: HttpRequest,
+    idea: Idea,
+    token: str,
+    *,
+    answer_form: QuestionAnswerForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     question = selectors.idea_open_question(idea)
-    return render(request, "ideas/idea_track.html", {
-        "idea": idea,
-        "token": token,
-        "public_status": workflow.public_label(idea.status),
-        "history": selectors.idea_public_history(idea),
-        "partners": hooks.partner_lines_for_owner(idea),
-        "question": question,
-        "answered_questions": selectors.idea_answered_questions(idea),
-        "form": answer_form or (QuestionAnswerForm() if question else None),
-        "can_withdraw": workflow.find(idea.status, workflow.Status.WITHDRAWN) is not None,
-        "attachments": idea.attachments.all(),
-        "original": selectors.idea_original(idea),
-    }, status=status)
+    return render(
+        request,
+        "ideas/idea_track.html",
+        {
+            "idea": idea,
+            "token": token,
+            "public_status": workflow.public_label(idea.status),
+            "history": selectors.idea_public_history(idea),
+            "partners": hooks.partner_lines_for_owner(idea),
+            "question": question,
+            "answered_questions": selectors.idea_answered_questions(idea),
+            "form": answer_form or (QuestionAnswerForm() if question else None),
+            "can_withdraw": workflow.find(idea.status, workflow.Status.WITHDRAWN) is not None,
+            "attachments": idea.attachments.all(),
+            "original": selectors.idea_original(idea),
+        },
+        status=status,
+    )
 
 
 @in_idea_language
@@ -429,9 +523,15 @@ def idea_original(request: HttpRequest, token: str) -> HttpResponse:
     original = selectors.idea_original(idea)
     if original is None:
         raise Http404
-    return render(request, "ideas/idea_original.html", {
-        "idea": idea, "token": token, "shown": selectors.idea_version_shown(original),
-    })
+    return render(
+        request,
+        "ideas/idea_original.html",
+        {
+            "idea": idea,
+            "token": token,
+            "shown": selectors.idea_version_shown(original),
+        },
+    )
 
 
 @in_idea_language
@@ -448,8 +548,9 @@ def idea_answer(request: HttpRequest, token: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Thank you for your answer. The committee goes on with "
-                                    "your idea."))
+        messages.success(
+            request, _("Thank you for your answer. The committee goes on with your idea.")
+        )
     return redirect("ideas:track", token=token)
 
 
@@ -468,8 +569,7 @@ def idea_withdraw(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, _("You have withdrawn your idea."))
         return redirect("ideas:track", token=token)
-    return render(request, "ideas/idea_withdraw.html", {"idea": idea, "token": token,
-                                                        "form": form})
+    return render(request, "ideas/idea_withdraw.html", {"idea": idea, "token": token, "form": form})
 
 
 @in_idea_language
@@ -491,20 +591,28 @@ def idea_erase(request: HttpRequest, token: str) -> HttpResponse:
     idea = _idea_or_404(token, request)
     if request.method == "POST":
         services.idea_erase_personal_data(idea=idea)
-        messages.success(request, _("Your personal data has been erased. The idea is kept "
-                                    "without your name and contact details."))
+        messages.success(
+            request,
+            _(
+                "Your personal data has been erased. The idea is kept "
+                "without your name and contact details."
+            ),
+        )
         return redirect("ideas:track", token=token)
     return render(request, "ideas/idea_erase.html", {"idea": idea, "token": token})
 
 
 # --- Attachments: only the committee, only as downloads.
 
+
 @role_required(*COMMITTEE_ROLES)
 @require_GET
 def attachment_download(request: HttpRequest, uuid: UUID) -> FileResponse:
     attachment = get_object_or_404(IdeaAttachment, pk=uuid)
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -513,6 +621,7 @@ def attachment_download(request: HttpRequest, uuid: UUID) -> FileResponse:
 
 
 # --- Assisted intake at outreach events
+
 
 @role_required(*INTAKE_ROLES)
 @require_http_methods(["GET", "POST"])
@@ -531,10 +640,15 @@ def intake_event(request: HttpRequest) -> HttpResponse:
     if event is not None:
         request.session[SESSION_EVENT] = event.pk
         return redirect("ideas:intake_new")
-    return render(request, "ideas/outreachevent_choose.html", {
-        "choose_form": choose, "create_form": create,
-        "current": _session_event(request),
-    })
+    return render(
+        request,
+        "ideas/outreachevent_choose.html",
+        {
+            "choose_form": choose,
+            "create_form": create,
+            "current": _session_event(request),
+        },
+    )
 
 
 def _session_event(request: HttpRequest) -> OutreachEvent | None:
@@ -556,7 +670,8 @@ def intake_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AssistedIdeaForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         submitted = services.idea_submit(
-            **form.idea_fields(), outreach_event=event, registered_by=request.user)
+            **form.idea_fields(), outreach_event=event, registered_by=request.user
+        )
         request.session[SESSION_INTAKE_RECEIPT] = {
             "reference": submitted.idea.reference,
             "token": submitted.tracking_token,
@@ -581,10 +696,20 @@ def intake_receipt(request: HttpRequest) -> HttpResponse:
     language = receipt.get("language") or get_language()
     with translation.override(language):
         qr_svg = segno.make(url, error="m").svg_inline(
-            scale=4, title=_("QR code with the link to follow the idea"))
+            scale=4, title=_("QR code with the link to follow the idea")
+        )
         language_bidi = translation.get_language_bidi()
-    return render(request, "ideas/idea_intake_receipt.html", {
-        "reference": receipt["reference"], "tracking_url": url, "qr_svg": qr_svg,
-        "emailed": receipt["emailed"], "event": _session_event(request),
-        "language": language, "language_bidi": language_bidi, **_proof_context(receipt),
-    })
+    return render(
+        request,
+        "ideas/idea_intake_receipt.html",
+        {
+            "reference": receipt["reference"],
+            "tracking_url": url,
+            "qr_svg": qr_svg,
+            "emailed": receipt["emailed"],
+            "event": _session_event(request),
+            "language": language,
+            "language_bidi": language_bidi,
+            **_proof_context(receipt),
+        },
+    )

@@ -9,6 +9,7 @@ A move marked `via_referral` is made only by referring the idea to partners
 the plain move: an idea is "referred" only when a partner really got it. Moves allowed to SYSTEM
 are the idea following its referrals (`triage.referrals.workflow.idea_follows`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,24 +54,34 @@ PUBLIC_LABELS = {
 # What the resident may do next, said in every status mail (lazy: rendered in the idea's
 # language by the outbox, whoever makes the move).
 NEXT_STEPS = {
-    Status.RECEIVED: _("You need not do anything now: we will write to you when something "
-                       "happens."),
-    Status.SCREENING: _("You need not do anything now: we will write to you when something "
-                        "happens."),
-    Status.IN_REVIEW: _("You need not do anything now: we will write to you when the committee "
-                        "has decided."),
+    Status.RECEIVED: _(
+        "You need not do anything now: we will write to you when something happens."
+    ),
+    Status.SCREENING: _(
+        "You need not do anything now: we will write to you when something happens."
+    ),
+    Status.IN_REVIEW: _(
+        "You need not do anything now: we will write to you when the committee has decided."
+    ),
     Status.NEEDS_INFORMATION: _("Please answer our question on your idea's page."),
-    Status.REFERRED: _("You need not do anything now: we will write to you when a partner "
-                       "answers."),
-    Status.DECLINED: _("You can still read your idea and its history on its page, and download "
-                       "or erase your data there."),
-    Status.ON_HOLD: _("You need not do anything now: we will write to you when the committee "
-                      "has decided."),
+    Status.REFERRED: _(
+        "You need not do anything now: we will write to you when a partner answers."
+    ),
+    Status.DECLINED: _(
+        "You can still read your idea and its history on its page, and download "
+        "or erase your data there."
+    ),
+    Status.ON_HOLD: _(
+        "You need not do anything now: we will write to you when the committee has decided."
+    ),
     Status.IN_SUPPORT: _("The partner that supports you will keep in touch with you."),
-    Status.CLOSED: _("Thank you. You can read your idea and its history on its page, and "
-                     "download or erase your data there."),
-    Status.WITHDRAWN: _("You need not do anything more. You can download or erase your data on "
-                        "your idea's page."),
+    Status.CLOSED: _(
+        "Thank you. You can read your idea and its history on its page, and "
+        "download or erase your data there."
+    ),
+    Status.WITHDRAWN: _(
+        "You need not do anything more. You can download or erase your data on your idea's page."
+    ),
 }
 
 # The resident moves an idea only through the tracking page, never as a staff role.
@@ -118,8 +129,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     *(
         Transition(source, Status.WITHDRAWN, (RESIDENT,), tell_resident=True)
         for source in (
-            Status.RECEIVED, Status.SCREENING, Status.IN_REVIEW, Status.NEEDS_INFORMATION,
-            Status.REFERRED, Status.ON_HOLD, Status.IN_SUPPORT,
+            Status.RECEIVED,
+            Status.SCREENING,
+            Status.IN_REVIEW,
+            Status.NEEDS_INFORMATION,
+            Status.REFERRED,
+            Status.ON_HOLD,
+            Status.IN_SUPPORT,
         )
     ),
 )
@@ -160,8 +176,7 @@ def may(transition: Transition, actor: Actor) -> bool:
 def next_states(source: str, actor: Actor) -> list[Status]:
     """List the states the actor may move an idea to from `source` with the plain move."""
     return [
-        t.target for t in TRANSITIONS
-        if t.source == source and not t.via_referral and may(t, actor)
+        t.target for t in TRANSITIONS if t.source == source and not t.via_referral and may(t, actor)
     ]
 
 
@@ -172,8 +187,12 @@ def may_refer(source: str, actor: Actor) -> bool:
 
 
 def check(
-    source: str, target: str, actor: Actor, message_to_owner: str = "", *,
-    via_referral: bool = False
+    source: str,
+    target: str,
+    actor: Actor,
+    message_to_owner: str = "",
+    *,
+    via_referral: bool = False,
 ) -> Transition:
     """Return the transition, or raise `TransitionNotAllowed` saying why it cannot be made."""
     transition = find(source, target)
@@ -188,13 +207,18 @@ def check(
         )
     if transition.via_referral and not via_referral:
         raise TransitionNotAllowed(
-            _("An idea is “%(target)s” only when it is referred to partners: use “Refer to "
-              "partners” on the idea's page.") % {"target": staff_label(target)}
+            _(
+                "An idea is “%(target)s” only when it is referred to partners: use “Refer to "
+                "partners” on the idea's page."
+            )
+            % {"target": staff_label(target)}
         )
     if transition.needs_reason and not message_to_owner.strip():
         raise TransitionNotAllowed(
-            _("Write a message to the idea's owner: the owner reads it in a mail and on the "
-              "tracking page when the idea goes to “%(target)s”.")
+            _(
+                "Write a message to the idea's owner: the owner reads it in a mail and on the "
+                "tracking page when the idea goes to “%(target)s”."
+            )
             % {"target": staff_label(target)}
         )
     return transition

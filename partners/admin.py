@@ -25,8 +25,10 @@ class PartnerContactFormSet(BaseInlineFormSet):
         if any(self.errors):
             return
         receiving = sum(
-            1 for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            1
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
             and form.cleaned_data.get("receives_referrals")
         )
         # The partner form has already put its cleaned values on the instance.
@@ -52,19 +54,33 @@ class PartnerAdmin(admin.ModelAdmin):
 
 @admin.register(MatchingWeights)
 class MatchingWeightsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "themes", "support", "geography", "civil_society", "language",
-                    "capacity", "acceptance", "updated_at", "updated_by"]
+    list_display = [
+        "__str__",
+        "themes",
+        "support",
+        "geography",
+        "civil_society",
+        "language",
+        "capacity",
+        "acceptance",
+        "updated_at",
+        "updated_by",
+    ]
     readonly_fields = ["updated_at", "updated_by"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not MatchingWeights.objects.exists()
 
-    def save_model(self, request: HttpRequest, obj: MatchingWeights,
-                   form: forms.ModelForm[MatchingWeights], change: bool) -> None:
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: MatchingWeights,
+        form: forms.ModelForm[MatchingWeights],
+        change: bool,
+    ) -> None:
         # Through the service, like the coordinator's page: checked, and who changed them kept.
         assert request.user.is_authenticated  # the admin lets only logged-in staff in
         saved = matching_weights_update(
-            values={name: form.cleaned_data[name] for name in WEIGHT_FIELDS}, actor=request.user)
+            values={name: form.cleaned_data[name] for name in WEIGHT_FIELDS}, actor=request.user
+        )
         obj.pk = saved.pk
-
-

@@ -1,4 +1,5 @@
 """The filters of the committee's partner list; they live in the URL's query string."""
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -9,22 +10,33 @@ from partners.models import Partner, PartnerKind
 
 
 class PartnerFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search",
-                                  widget=forms.TextInput(attrs={"type": "search"}))
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"})
+    )
     theme = django_filters.ModelChoiceFilter(
-        label=_("Theme"), field_name="themes", queryset=Theme.objects.all(),
-        to_field_name="slug", empty_label=_("Any theme"),
+        label=_("Theme"),
+        field_name="themes",
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Any theme"),
     )
     support = django_filters.ModelChoiceFilter(
-        label=_("Kind of support"), field_name="support_kinds",
-        queryset=SupportKind.objects.all(), to_field_name="slug", empty_label=_("Any support"),
+        label=_("Kind of support"),
+        field_name="support_kinds",
+        queryset=SupportKind.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Any support"),
     )
     municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"), queryset=Municipality.objects.filter(is_whole_county=False),
-        to_field_name="code", method="covers", empty_label=_("Any municipality"),
+        label=_("Municipality"),
+        queryset=Municipality.objects.filter(is_whole_county=False),
+        to_field_name="code",
+        method="covers",
+        empty_label=_("Any municipality"),
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PartnerKind.choices,
-                                       empty_label=_("Any kind"))
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=PartnerKind.choices, empty_label=_("Any kind")
+    )
 
     class Meta:
         model = Partner

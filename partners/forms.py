@@ -12,10 +12,11 @@ class MatchingWeightsForm(forms.ModelForm):
     class Meta:
         model = MatchingWeights
         fields = list(WEIGHT_FIELDS)
-        widgets = {name: forms.NumberInput(attrs={"min": 0, "max": 10, "step": 1})
-                   for name in WEIGHT_FIELDS}
-        help_texts = {name: _("0 (does not count) to 10 (counts most).")
-                      for name in WEIGHT_FIELDS}
+        widgets = {
+            name: forms.NumberInput(attrs={"min": 0, "max": 10, "step": 1})
+            for name in WEIGHT_FIELDS
+        }
+        help_texts = {name: _("0 (does not count) to 10 (counts most).") for name in WEIGHT_FIELDS}
 
 
 class RegistryImportForm(forms.Form):
@@ -31,6 +32,7 @@ class RegistryImportForm(forms.Form):
             raise forms.ValidationError(_("The file is too large: at most 1 MB."))
         if not name.endswith((".csv", ".xlsx")):
             raise forms.ValidationError(
-                _("Choose a .csv or an .xlsx file, for example one made by the export."))
+                _("Choose a .csv or an .xlsx file, for example one made by the export.")
+            )
         upload.import_format = "xlsx" if name.endswith(".xlsx") else "csv"
         return upload

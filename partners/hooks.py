@@ -7,6 +7,7 @@ referrals still open); `triage` replaces it with its own in its `AppConfig.ready
 here is a registry without referrals. Read it as `hooks.referral_activity` when it is needed,
 not imported by name, so that the replacement is the one asked.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

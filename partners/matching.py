@@ -19,6 +19,7 @@ Each factor gives a value from 0 to 1; the score is the weighted mean of the val
 
 A reason is given only for a factor that adds points, so every reason is a real overlap.
 """
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,8 +48,15 @@ class Weights:
 
     @property
     def total(self) -> float:
-        return (self.themes + self.support + self.geography + self.civil_society
-                + self.language + self.capacity + self.acceptance)
+        return (
+            self.themes
+            + self.support
+            + self.geography
+            + self.civil_society
+            + self.language
+            + self.capacity
+            + self.acceptance
+        )
 
 
 @dataclass(frozen=True)
@@ -204,15 +212,19 @@ def _geography(idea: IdeaProfile, partner: PartnerProfile) -> tuple[float, str |
     return 0.0, None
 
 
-def score_value(idea: IdeaProfile, partner: PartnerProfile, weights: Weights,
-                weight_total: float | None = None) -> float:
+def score_value(
+    idea: IdeaProfile, partner: PartnerProfile, weights: Weights, weight_total: float | None = None
+) -> float:
     """The partner's score for the idea, 0 to 100: the weighted mean of the factor values."""
     total = 0.0
     if idea.themes and weights.themes > 0:
         total += weights.themes * len(idea.themes & partner.themes) / len(idea.themes)
     if idea.support_wanted and weights.support > 0:
-        total += (weights.support * len(idea.support_wanted & partner.support_kinds)
-                  / len(idea.support_wanted))
+        total += (
+            weights.support
+            * len(idea.support_wanted & partner.support_kinds)
+            / len(idea.support_wanted)
+        )
     if weights.geography > 0:
         total += weights.geography * _geography(idea, partner)[0]
     if idea.from_civil_society and partner.is_civil_society and weights.civil_society > 0:
@@ -229,8 +241,7 @@ def score_value(idea: IdeaProfile, partner: PartnerProfile, weights: Weights,
     return 100.0 * total / weight_total if weight_total > 0 else 0.0
 
 
-def explain_partner(idea: IdeaProfile, partner: PartnerProfile, weights: Weights
-                    ) -> list[Reason]:
+def explain_partner(idea: IdeaProfile, partner: PartnerProfile, weights: Weights) -> list[Reason]:
     """The reasons behind `score_value`, one for each overlap that adds points."""
     reasons: list[Reason] = []
     weight_total = weights.total or 1.0
@@ -249,31 +260,55 @@ def explain_partner(idea: IdeaProfile, partner: PartnerProfile, weights: Weights
         value, kind = _geography(idea, partner)
         points = scale * weights.geography * value
         if kind == "local":
-            reasons.append(Reason("geography", COVERS,
-                                  (("municipality", idea.municipality_name),), points,
-                                  idea.municipality_id))
+            reasons.append(
+                Reason(
+                    "geography",
+                    COVERS,
+                    (("municipality", idea.municipality_name),),
+                    points,
+                    idea.municipality_id,
+                )
+            )
         elif kind == "county":
             reasons.append(Reason("geography", COVERS_COUNTY, (), points, "county"))
         elif kind == "part":
             reasons.append(Reason("geography", WORKS_IN_PART_OF_COUNTY, (), points, "part"))
     if idea.from_civil_society and partner.is_civil_society and weights.civil_society > 0:
-        reasons.append(Reason("civil_society", CIVIL_SOCIETY, (),
-                              scale * weights.civil_society, True))
+        reasons.append(
+            Reason("civil_society", CIVIL_SOCIETY, (), scale * weights.civil_society, True)
+        )
     if idea.language in partner.languages and weights.language > 0:
-        reasons.append(Reason("language", SPEAKS,
-                              (("language", lazy_language_name(idea.language)),),
-                              scale * weights.language, idea.language))
+        reasons.append(
+            Reason(
+                "language",
+                SPEAKS,
+                (("language", lazy_language_name(idea.language)),),
+                scale * weights.language,
+                idea.language,
+            )
+        )
     free = partner.free_places
     if free > 0 and weights.capacity > 0:
-        reasons.append(Reason("capacity", PLACES_FREE,
-                              (("free", free), ("capacity", partner.capacity)),
-                              scale * weights.capacity * free / partner.capacity, free))
+        reasons.append(
+            Reason(
+                "capacity",
+                PLACES_FREE,
+                (("free", free), ("capacity", partner.capacity)),
+                scale * weights.capacity * free / partner.capacity,
+                free,
+            )
+        )
     if partner.similar_accepted > 0 and partner.similar_answered > 0 and weights.acceptance > 0:
         accepted = min(partner.similar_accepted, partner.similar_answered)
-        reasons.append(Reason("acceptance", ACCEPTED_SIMILAR,
-                              (("accepted", accepted), ("answered", partner.similar_answered)),
-                              scale * weights.acceptance * accepted / partner.similar_answered,
-                              accepted))
+        reasons.append(
+            Reason(
+                "acceptance",
+                ACCEPTED_SIMILAR,
+                (("accepted", accepted), ("answered", partner.similar_answered)),
+                scale * weights.acceptance * accepted / partner.similar_answered,
+                accepted,
+            )
+        )
     return reasons
 
 
@@ -288,5 +323,10 @@ def rank_partners(
 ) -> list[Match]:
     """Score every partner for the idea and rank them; the same input gives the same order."""
     weight_total = weights.total
-    return sorted((Match(partner, score_value(idea, partner, weights, weight_total), idea, weights)
-                   for partner in partners), key=rank_key)
+    return sorted(
+        (
+            Match(partner, score_value(idea, partner, weights, weight_total), idea, weights)
+            for partner in partners
+        ),
+        key=rank_key,
+    )

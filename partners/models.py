@@ -34,7 +34,8 @@ def validate_language_codes(value: Any) -> None:
     if bad:
         raise ValidationError(
             _("Not a language code: %(codes)s. Use two or three letters, e.g. sv, en, ar."),
-            code="invalid_language", params={"codes": ", ".join(bad)},
+            code="invalid_language",
+            params={"codes": ", ".join(bad)},
         )
 
 
@@ -97,8 +98,10 @@ def check_referral_contacts(*, is_active: bool, receiving_contacts: int) -> None
     """An active partner needs at least one contact who receives referrals."""
     if is_active and receiving_contacts < 1:
         raise ValidationError(
-            _("An active partner needs at least one contact who receives referrals. "
-              "Add one, or mark the partner as not active."),
+            _(
+                "An active partner needs at least one contact who receives referrals. "
+                "Add one, or mark the partner as not active."
+            ),
             code="no_referral_contact",
         )
 
@@ -125,19 +128,25 @@ class Partner(models.Model):
     website = models.URLField(_("website"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("public email"), blank=True)
-    themes = models.ManyToManyField(Theme, blank=True, related_name="partners",
-                                    verbose_name=_("themes"))
-    support_kinds = models.ManyToManyField(SupportKind, blank=True, related_name="partners",
-                                           verbose_name=_("kinds of support"))
-    municipalities = models.ManyToManyField(Municipality, blank=True, related_name="partners",
-                                            verbose_name=_("municipalities covered"))
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="partners", verbose_name=_("themes")
+    )
+    support_kinds = models.ManyToManyField(
+        SupportKind, blank=True, related_name="partners", verbose_name=_("kinds of support")
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="partners", verbose_name=_("municipalities covered")
+    )
     covers_whole_county = models.BooleanField(_("covers the whole county"), default=False)
     languages = LanguageListField(
-        _("languages"), blank=True,
+        _("languages"),
+        blank=True,
         help_text=_("Language codes separated by commas, e.g. sv, en, ar."),
     )
     capacity = models.PositiveSmallIntegerField(
-        _("capacity"), default=5, validators=[MaxValueValidator(500)],
+        _("capacity"),
+        default=5,
+        validators=[MaxValueValidator(500)],
         help_text=_("Open referrals it can take at once."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -163,11 +172,16 @@ class PartnerContact(models.Model):
     email = models.EmailField(_("email"))
     role = models.CharField(_("role"), max_length=120, blank=True)
     receives_referrals = models.BooleanField(_("receives referrals"), default=True)
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES,
-                                default="sv")
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="sv"
+    )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="partner_contact", verbose_name=_("login"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partner_contact",
+        verbose_name=_("login"),
     )
 
     class Meta:
@@ -183,8 +197,15 @@ class PartnerContact(models.Model):
 
 
 # The matching factors, in the order they are shown; each is a weight field below.
-WEIGHT_FIELDS = ("themes", "support", "geography", "civil_society", "language", "capacity",
-                 "acceptance")
+WEIGHT_FIELDS = (
+    "themes",
+    "support",
+    "geography",
+    "civil_society",
+    "language",
+    "capacity",
+    "acceptance",
+)
 
 
 class MatchingWeights(models.Model):
@@ -193,24 +214,36 @@ class MatchingWeights(models.Model):
     SINGLETON_ID = 1
 
     themes = models.PositiveSmallIntegerField(
-        _("shared themes"), default=5, validators=[MaxValueValidator(10)])
+        _("shared themes"), default=5, validators=[MaxValueValidator(10)]
+    )
     support = models.PositiveSmallIntegerField(
-        _("kinds of support the idea needs"), default=4, validators=[MaxValueValidator(10)])
+        _("kinds of support the idea needs"), default=4, validators=[MaxValueValidator(10)]
+    )
     geography = models.PositiveSmallIntegerField(
-        _("covers the idea's municipality"), default=4, validators=[MaxValueValidator(10)])
+        _("covers the idea's municipality"), default=4, validators=[MaxValueValidator(10)]
+    )
     civil_society = models.PositiveSmallIntegerField(
-        _("civil-society partner for a civil-society idea"), default=2,
-        validators=[MaxValueValidator(10)])
+        _("civil-society partner for a civil-society idea"),
+        default=2,
+        validators=[MaxValueValidator(10)],
+    )
     language = models.PositiveSmallIntegerField(
-        _("speaks the idea's language"), default=2, validators=[MaxValueValidator(10)])
+        _("speaks the idea's language"), default=2, validators=[MaxValueValidator(10)]
+    )
     capacity = models.PositiveSmallIntegerField(
-        _("spare capacity"), default=2, validators=[MaxValueValidator(10)])
+        _("spare capacity"), default=2, validators=[MaxValueValidator(10)]
+    )
     acceptance = models.PositiveSmallIntegerField(
-        _("accepted similar ideas before"), default=1, validators=[MaxValueValidator(10)])
+        _("accepted similar ideas before"), default=1, validators=[MaxValueValidator(10)]
+    )
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("changed by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
 
     class Meta:
@@ -219,8 +252,10 @@ class MatchingWeights(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(id=1), name="matching_weights_single_row"),
             *[
-                models.CheckConstraint(condition=models.Q(**{f"{name}__lte": 10}),
-                                       name=f"matching_weight_{name}_at_most_10")
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{name}__lte": 10}),
+                    name=f"matching_weight_{name}_at_most_10",
+                )
                 for name in WEIGHT_FIELDS
             ],
         ]

@@ -8,6 +8,7 @@ themes (theme keys), support_kinds (support keys), municipalities (municipality 
 covers_whole_county, languages, capacity, is_active, contacts. Lists are separated by commas;
 contacts by semicolons, each as "name | email | role | yes/no" (the last: receives referrals).
 """
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,8 +47,9 @@ class YesNoWidget(widgets.Widget):
 class StrictManyToManyWidget(widgets.ManyToManyWidget):
     """Like ManyToManyWidget, but an unknown key is an error instead of being dropped."""
 
-    def clean(self, value: object, row: Mapping[str, Any] | None = None,
-              **kwargs: Any) -> QuerySet[Any]:
+    def clean(
+        self, value: object, row: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> QuerySet[Any]:
         keys = [str(part).strip() for part in str(value or "").split(self.separator)]
         keys = [key for key in keys if key]
         if not keys:
@@ -60,8 +62,9 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
 
 
 class WholeNumberWidget(widgets.IntegerWidget):
-    def clean(self, value: object, row: Mapping[str, Any] | None = None,
-              **kwargs: Any) -> int | None:
+    def clean(
+        self, value: object, row: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> int | None:
         text = "" if value is None else str(value).strip()
         if not text:
             return None
@@ -70,8 +73,9 @@ class WholeNumberWidget(widgets.IntegerWidget):
         except ValueError:
             number = None
         if number is None or number != int(number) or number < 0:
-            raise ValueError(_("Write a whole number, 0 or more, not “%(value)s”.")
-                             % {"value": value})
+            raise ValueError(
+                _("Write a whole number, 0 or more, not “%(value)s”.") % {"value": value}
+            )
         return int(number)
 
 
@@ -99,8 +103,10 @@ def parse_contacts(value: object) -> list[ContactRow]:
             continue
         parts = [part.strip() for part in chunk.split("|")]
         if len(parts) < 2 or len(parts) > 4:
-            raise ValueError(_("Write each contact as “name | email | role | yes”, not "
-                               "“%(contact)s”.") % {"contact": chunk.strip()})
+            raise ValueError(
+                _("Write each contact as “name | email | role | yes”, not “%(contact)s”.")
+                % {"contact": chunk.strip()}
+            )
         name, email = parts[0], parts[1]
         role = parts[2] if len(parts) > 2 else ""
         receives = YesNoWidget().clean(parts[3]) if len(parts) > 3 else True
@@ -125,38 +131,64 @@ def render_contacts(partner: Partner) -> str:
 
 
 class PartnerResource(resources.ModelResource):
-    themes = fields.Field(attribute="themes", column_name="themes",
-                          widget=StrictManyToManyWidget(Theme, field="slug"))
-    support_kinds = fields.Field(attribute="support_kinds", column_name="support_kinds",
-                                 widget=StrictManyToManyWidget(SupportKind, field="slug"))
-    municipalities = fields.Field(attribute="municipalities", column_name="municipalities",
-                                  widget=StrictManyToManyWidget(Municipality, field="code"))
-    is_civil_society = fields.Field(attribute="is_civil_society", column_name="is_civil_society",
-                                    widget=YesNoWidget())
-    covers_whole_county = fields.Field(attribute="covers_whole_county",
-                                       column_name="covers_whole_county", widget=YesNoWidget())
-    is_active = fields.Field(attribute="is_active", column_name="is_active",
-                             widget=YesNoWidget())
-    languages = fields.Field(attribute="languages", column_name="languages",
-                             widget=LanguagesWidget())
-    capacity = fields.Field(attribute="capacity", column_name="capacity",
-                            widget=WholeNumberWidget())
+    themes = fields.Field(
+        attribute="themes", column_name="themes", widget=StrictManyToManyWidget(Theme, field="slug")
+    )
+    support_kinds = fields.Field(
+        attribute="support_kinds",
+        column_name="support_kinds",
+        widget=StrictManyToManyWidget(SupportKind, field="slug"),
+    )
+    municipalities = fields.Field(
+        attribute="municipalities",
+        column_name="municipalities",
+        widget=StrictManyToManyWidget(Municipality, field="code"),
+    )
+    is_civil_society = fields.Field(
+        attribute="is_civil_society", column_name="is_civil_society", widget=YesNoWidget()
+    )
+    covers_whole_county = fields.Field(
+        attribute="covers_whole_county", column_name="covers_whole_county", widget=YesNoWidget()
+    )
+    is_active = fields.Field(attribute="is_active", column_name="is_active", widget=YesNoWidget())
+    languages = fields.Field(
+        attribute="languages", column_name="languages", widget=LanguagesWidget()
+    )
+    capacity = fields.Field(
+        attribute="capacity", column_name="capacity", widget=WholeNumberWidget()
+    )
     contacts = fields.Field(column_name="contacts")
 
     class Meta:
         model = Partner
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "kind", "is_civil_society", "description", "website", "phone",
-                  "email", "themes", "support_kinds", "municipalities", "covers_whole_county",
-                  "languages", "capacity", "is_active", "contacts"]
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "is_civil_society",
+            "description",
+            "website",
+            "phone",
+            "email",
+            "themes",
+            "support_kinds",
+            "municipalities",
+            "covers_whole_county",
+            "languages",
+            "capacity",
+            "is_active",
+            "contacts",
+        ]
         export_order = fields
         clean_model_instances = True
         skip_unchanged = False
         use_transactions = True
 
     def get_queryset(self) -> QuerySet[Partner]:
-        return Partner.objects.prefetch_related("themes", "support_kinds", "municipalities",
-                                                "contacts").order_by("name")
+        return Partner.objects.prefetch_related(
+            "themes", "support_kinds", "municipalities", "contacts"
+        ).order_by("name")
 
     def dehydrate_contacts(self, partner: Partner) -> str:
         return render_contacts(partner)
@@ -165,8 +197,10 @@ class PartnerResource(resources.ModelResource):
         self._seen_slugs: set[str] = set()
         missing = {"slug", "name", "kind"} - set(dataset.headers or [])
         if missing:
-            raise ValueError(_("The file lacks the column(s): %(columns)s.")
-                             % {"columns": ", ".join(sorted(missing))})
+            raise ValueError(
+                _("The file lacks the column(s): %(columns)s.")
+                % {"columns": ", ".join(sorted(missing))}
+            )
 
     def import_instance(self, instance: Partner, row: Mapping[str, Any], **kwargs: Any) -> None:
         errors: dict[str, list[ValidationError]] = {}
@@ -204,8 +238,7 @@ class PartnerResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
-    def after_save_instance(self, instance: Partner, row: Mapping[str, Any],
-                            **kwargs: Any) -> None:
+    def after_save_instance(self, instance: Partner, row: Mapping[str, Any], **kwargs: Any) -> None:
         """Add or update the contacts in the file; others stop receiving referrals.
 
         Contacts left out of the file are kept, not deleted: their answers and logins stay.
@@ -214,9 +247,13 @@ class PartnerResource(resources.ModelResource):
         keep = []
         for contact in contacts:
             saved, _created = PartnerContact.objects.update_or_create(
-                partner=instance, email=contact.email,
-                defaults={"name": contact.name, "role": contact.role,
-                          "receives_referrals": contact.receives_referrals},
+                partner=instance,
+                email=contact.email,
+                defaults={
+                    "name": contact.name,
+                    "role": contact.role,
+                    "receives_referrals": contact.receives_referrals,
+                },
             )
             keep.append(saved.pk)
         instance.contacts.exclude(pk__in=keep).update(receives_referrals=False)
@@ -283,15 +320,19 @@ def registry_import(*, content: bytes, file_format: str, dry_run: bool) -> Impor
     try:
         dataset = load_dataset(content, file_format)
     except Exception:  # noqa: BLE001 -- tablib raises many kinds for a broken file
-        report.file_errors.append(_("The file could not be read as %(format)s.")
-                                  % {"format": file_format.upper()})
+        report.file_errors.append(
+            _("The file could not be read as %(format)s.") % {"format": file_format.upper()}
+        )
         return report
     if not dataset.headers or not len(dataset):
         report.file_errors.append(_("The file has no rows."))
         return report
     with transaction.atomic():
         result = PartnerResource().import_data(
-            dataset, dry_run=dry_run, use_transactions=True, raise_errors=False,
+            dataset,
+            dry_run=dry_run,
+            use_transactions=True,
+            raise_errors=False,
             rollback_on_validation_errors=True,
         )
         for error in result.base_errors:
@@ -299,15 +340,22 @@ def registry_import(*, content: bytes, file_format: str, dry_run: bool) -> Impor
         for number, row_errors in result.row_errors():
             report.errors.append(RowError(number, [str(e.error) for e in row_errors]))
         for invalid in result.invalid_rows:
-            messages = [f"{_field_label(name)}: {' '.join(texts)}"
-                        for name, texts in invalid.error_dict.items()]
+            messages = [
+                f"{_field_label(name)}: {' '.join(texts)}"
+                for name, texts in invalid.error_dict.items()
+            ]
             report.errors.append(RowError(invalid.number, messages))
         report.errors.sort(key=lambda error: error.number)
         for number, row_result in enumerate(result.rows, 1):
             values = dict(zip(dataset.headers, dataset[number - 1], strict=False))
-            report.rows.append(RowReport(number, row_result.import_type,
-                                         str(values.get("name") or ""),
-                                         str(values.get("slug") or "")))
+            report.rows.append(
+                RowReport(
+                    number,
+                    row_result.import_type,
+                    str(values.get("name") or ""),
+                    str(values.get("slug") or ""),
+                )
+            )
         if not report.is_valid or dry_run:
             transaction.set_rollback(True)
         else:

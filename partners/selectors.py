@@ -5,6 +5,7 @@ them. The registry's pages get what the referrals add from `partners.hooks.refer
 which triage fills in, and matching gets the per-partner numbers from triage as plain data
 (`partner_profiles`).
 """
+
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,8 +30,9 @@ def referral_recipients(partner: Partner) -> QuerySet[PartnerContact]:
 
 def partners_for_committee() -> QuerySet[Partner]:
     """Every partner, with its open referrals counted and its vocabulary prefetched."""
-    partners = (Partner.objects.prefetch_related("themes", "support_kinds", "municipalities")
-                .order_by("name"))
+    partners = Partner.objects.prefetch_related(
+        "themes", "support_kinds", "municipalities"
+    ).order_by("name")
     return hooks.referral_activity.with_open_referrals(partners)
 
 
@@ -69,9 +71,12 @@ def idea_profile(idea: Idea) -> IdeaProfile:
     )
 
 
-def partner_profiles(profile: IdeaProfile, *, open_referrals: Mapping[int, int] | None = None,
-                     similar_answers: Mapping[int, tuple[int, int]] | None = None,
-                     ) -> list[PartnerProfile]:
+def partner_profiles(
+    profile: IdeaProfile,
+    *,
+    open_referrals: Mapping[int, int] | None = None,
+    similar_answers: Mapping[int, tuple[int, int]] | None = None,
+) -> list[PartnerProfile]:
     """Load every active partner as matching sees it, in two queries whatever their number.
 
     Only the themes, kinds of support and municipality the idea has are read from the link
@@ -103,14 +108,20 @@ def partner_profiles(profile: IdeaProfile, *, open_referrals: Mapping[int, int] 
         (1, Partner.themes.through, "theme", sorted(profile.themes)),
         (2, Partner.support_kinds.through, "supportkind", sorted(profile.support_wanted)),
         # For a county-wide idea every municipality counts (as part of the county).
-        (3, Partner.municipalities.through, "municipality",
-         None if profile.is_whole_county else [profile.municipality_id]),
+        (
+            3,
+            Partner.municipalities.through,
+            "municipality",
+            None if profile.is_whole_county else [profile.municipality_id],
+        ),
     )
     for kind, through, field_name, wanted in links:
         if wanted == []:
             continue
-        sql = (f"SELECT {column(through, 'partner')}, {kind}, {column(through, field_name)} "  # noqa: S608, E501
-               f"FROM {table(through)}")
+        sql = (
+            f"SELECT {column(through, 'partner')}, {kind}, {column(through, field_name)} "  # noqa: S608, E501
+            f"FROM {table(through)}"
+        )
         if wanted is not None:
             sql += f" WHERE {column(through, field_name)} IN ({placeholders(wanted)})"
             params.extend(wanted)
@@ -127,13 +138,21 @@ def partner_profiles(profile: IdeaProfile, *, open_referrals: Mapping[int, int] 
     for pk, name, slug, whole_county, civil, languages, capacity in rows:
         accepted, answered = similar_answers.get(pk, (0, 0))
         # Positional arguments, in PartnerProfile's field order: faster for 10,000 partners.
-        profiles.append(PartnerProfile(
-            pk, name,
-            frozenset(themes[pk]) if pk in themes else empty,
-            frozenset(supports[pk]) if pk in supports else empty,
-            frozenset(municipalities[pk]) if pk in municipalities else empty,
-            bool(whole_county), bool(civil),
-            speaks if languages and quoted_language in languages else (),
-            capacity, open_referrals.get(pk, 0), accepted, answered, slug,
-        ))
+        profiles.append(
+            PartnerProfile(
+                pk,
+                name,
+                frozenset(themes[pk]) if pk in themes else empty,
+                frozenset(supports[pk]) if pk in supports else empty,
+                frozenset(municipalities[pk]) if pk in municipalities else empty,
+                bool(whole_county),
+                bool(civil),
+                speaks if languages and quoted_language in languages else (),
+                capacity,
+                open_referrals.get(pk, 0),
+                accepted,
+                answered,
+                slug,
+            )
+        )
     return profiles

@@ -37,11 +37,15 @@ def partner_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         selectors.partners_for_committee().prefetch_related("contacts"), slug=slug
     )
     activity = hooks.referral_activity
-    return render(request, "partners/partner_detail.html", {
-        "partner": partner,
-        "stats": activity.stats(partner),
-        "open_referrals": activity.open_referrals(partner),
-    })
+    return render(
+        request,
+        "partners/partner_detail.html",
+        {
+            "partner": partner,
+            "stats": activity.stats(partner),
+            "open_referrals": activity.open_referrals(partner),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,21 +54,29 @@ def weights_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     weights = MatchingWeights.objects.filter(pk=MatchingWeights.SINGLETON_ID).first()
     form = MatchingWeightsForm(request.POST or None, instance=weights or MatchingWeights())
     if request.method == "POST" and form.is_valid():
-        matching_weights_update(values={name: form.cleaned_data[name]
-                                        for name in form.Meta.fields}, actor=request.user)
+        matching_weights_update(
+            values={name: form.cleaned_data[name] for name in form.Meta.fields}, actor=request.user
+        )
         messages.success(request, _("The matching weights are saved."))
         return redirect("partners:weights")
     status = 400 if form.errors else 200
-    return render(request, "partners/matchingweights_form.html",
-                  {"form": form, "weights": weights}, status=status)
+    return render(
+        request,
+        "partners/matchingweights_form.html",
+        {"form": form, "weights": weights},
+        status=status,
+    )
 
 
 @role_required(*COORDINATING)
 def registry_export_view(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     if file_format not in FORMATS:
         return HttpResponse(status=404)
-    return spreadsheet_response(registry_export(), file_format=file_format,
-                                filename=f"partners-{timezone.localdate().isoformat()}")
+    return spreadsheet_response(
+        registry_export(),
+        file_format=file_format,
+        filename=f"partners-{timezone.localdate().isoformat()}",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,36 +88,52 @@ def registry_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
-        report = registry_import(content=content, file_format=upload.import_format,
-                                 dry_run=True)
+        report = registry_import(content=content, file_format=upload.import_format, dry_run=True)
         if report.is_valid:
             # The checked file travels in the confirm form, signed so it cannot be swapped.
-            token = signing.dumps({"format": upload.import_format,
-                                   "data": base64.b64encode(content).decode("ascii")},
-                                  salt=IMPORT_SALT, compress=True)
+            token = signing.dumps(
+                {"format": upload.import_format, "data": base64.b64encode(content).decode("ascii")},
+                salt=IMPORT_SALT,
+                compress=True,
+            )
     status = 400 if form.errors or (report and not report.is_valid) else 200
-    return render(request, "partners/registry_import.html",
-                  {"form": form, "report": report, "token": token}, status=status)
+    return render(
+        request,
+        "partners/registry_import.html",
+        {"form": form, "report": report, "token": token},
+        status=status,
+    )
 
 
 @require_POST
 @role_required(*COORDINATING)
 def registry_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
-        payload = signing.loads(request.POST.get("token", ""), salt=IMPORT_SALT,
-                                max_age=IMPORT_MAX_AGE)
+        payload = signing.loads(
+            request.POST.get("token", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
+        )
     except signing.BadSignature:
         messages.error(request, _("The checked file has expired. Upload it again."))
         return redirect("partners:import")
-    report = registry_import(content=base64.b64decode(payload["data"]),
-                             file_format=payload["format"], dry_run=False)
+    report = registry_import(
+        content=base64.b64decode(payload["data"]), file_format=payload["format"], dry_run=False
+    )
     if not report.imported:
         # The registry changed since the preview and a row is no longer valid.
-        return render(request, "partners/registry_import.html",
-                      {"form": RegistryImportForm(), "report": report, "token": None},
-                      status=400)
+        return render(
+            request,
+            "partners/registry_import.html",
+            {"form": RegistryImportForm(), "report": report, "token": None},
+            status=400,
+        )
     count = len(report.rows)
-    messages.success(request, ngettext("The registry is imported: %(count)s row.",
-                                       "The registry is imported: %(count)s rows.", count)
-                     % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "The registry is imported: %(count)s row.",
+            "The registry is imported: %(count)s rows.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("partners:list")

@@ -4,6 +4,7 @@ The reset mail goes through the outbox like every other mail. The reset page ans
 whether or not the address belongs to an account, and sends at most PASSWORD_RESET_RATE mails
 per address asked for (and PASSWORD_RESET_IP_RATE requests per visitor's address).
 """
+
 from __future__ import annotations
 
 import logging
@@ -40,9 +41,14 @@ def password_changed_notify(*, user: User, language: str) -> None:
     if not user.email:
         return
     message_enqueue(
-        kind=MessageKind.NOTICE, recipient=user.email, template="password_changed",
-        context={"name": user.get_full_name() or user.get_username(), "when": timezone.now(),
-                 "reset_url": settings.SITE_URL + reverse("password_reset")},
+        kind=MessageKind.NOTICE,
+        recipient=user.email,
+        template="password_changed",
+        context={
+            "name": user.get_full_name() or user.get_username(),
+            "when": timezone.now(),
+            "reset_url": settings.SITE_URL + reverse("password_reset"),
+        },
         language=language,
         idempotency_key=f"password-changed:{user.pk}:{user.password[-24:]}",
     )
@@ -51,18 +57,29 @@ def password_changed_notify(*, user: User, language: str) -> None:
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, mailing through the outbox so the committee sees the mail's state."""
 
-    def send_mail(self, subject_template_name: str, email_template_name: str,
-                  context: dict[str, Any], from_email: str | None, to_email: str,
-                  html_email_template_name: str | None = None) -> None:
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
         user = context["user"]
-        reset_path = reverse("password_reset_confirm",
-                             kwargs={"uidb64": context["uid"], "token": context["token"]})
+        reset_path = reverse(
+            "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
+        )
         message_enqueue(
-            kind=MessageKind.NOTICE, recipient=to_email, template="password_reset",
-            context={"name": user.get_full_name() or user.get_username(),
-                     "username": user.get_username(),
-                     "reset_url": settings.SITE_URL + reset_path,
-                     "hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+            kind=MessageKind.NOTICE,
+            recipient=to_email,
+            template="password_reset",
+            context={
+                "name": user.get_full_name() or user.get_username(),
+                "username": user.get_username(),
+                "reset_url": settings.SITE_URL + reset_path,
+                "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+            },
             language=_language(),
             idempotency_key=f"password-reset:{context['uid']}:{uuid.uuid4().hex}",
         )
@@ -77,8 +94,9 @@ def _rate_exceeded(request: HttpRequest) -> bool:
     limits = [(_email_key, settings.PASSWORD_RESET_RATE), ("ip", settings.PASSWORD_RESET_IP_RATE)]
     exceeded = False
     for key, rate in limits:
-        usage = get_usage(request, group=RATE_GROUP, key=key, rate=rate, method="POST",
-                          increment=True)
+        usage = get_usage(
+            request, group=RATE_GROUP, key=key, rate=rate, method="POST", increment=True
+        )
         exceeded = exceeded or (usage is not None and usage["should_limit"])
     return exceeded
 
@@ -119,15 +137,29 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 urlpatterns = [
     path("accounts/password/reset/", PasswordResetView.as_view(), name="password_reset"),
-    path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(),
-         name="password_reset_done"),
-    path("accounts/password/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(),
-         name="password_reset_confirm"),
-    path("accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
-         name="password_reset_complete"),
-    path("accounts/password/change/", second_factor_required(PasswordChangeView.as_view()),
-         name="password_change"),
-    path("accounts/password/change/done/",
-         second_factor_required(auth_views.PasswordChangeDoneView.as_view()),
-         name="password_change_done"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "accounts/password/change/",
+        second_factor_required(PasswordChangeView.as_view()),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        second_factor_required(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
+    ),
 ]

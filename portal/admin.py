@@ -24,14 +24,21 @@ class PortalUserAdmin(UserAdmin):
     actions = ["reset_two_factor"]
 
     @admin.action(description=_("Reset two-step login of the selected users (lost phone)"))
-    def reset_two_factor(self, request: AuthenticatedHttpRequest,
-                         queryset: QuerySet[UserModel]) -> None:
+    def reset_two_factor(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[UserModel]
+    ) -> None:
         for user in queryset:
             second_factor_reset(user=user, actor=request.user)
         count = len(queryset)
-        self.message_user(request, ngettext(
-            "%(count)d user sets up two-step login again at the next login; they are told by "
-            "email.",
-            "%(count)d users set up two-step login again at the next login; they are told by "
-            "email.", count,
-        ) % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d user sets up two-step login again at the next login; they are told by "
+                "email.",
+                "%(count)d users set up two-step login again at the next login; they are told by "
+                "email.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

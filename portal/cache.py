@@ -7,6 +7,7 @@ once; Redis is tried again after `RETRY_SECONDS`. So pages are rendered afresh, 
 limits still hold, per web process, until Redis is back (with four web processes an address may
 send up to four times its allowance meanwhile). Nothing raises.
 """
+
 import logging
 import threading
 import time
@@ -32,8 +33,11 @@ class FailSoftRedisCache(RedisCache):
         super().__init__(server, params)
         self._server_key = server if isinstance(server, str) else ",".join(server)
         self.RETRY_SECONDS = params.get("RETRY_SECONDS", self.RETRY_SECONDS)
-        fallback = {name: value for name, value in params.items()
-                    if name in ("TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION")}
+        fallback = {
+            name: value
+            for name, value in params.items()
+            if name in ("TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION")
+        }
         self._fallback = LocMemCache(f"fail-soft-redis:{self._server_key}", fallback)
 
     @property
@@ -60,7 +64,10 @@ class FailSoftRedisCache(RedisCache):
             logger.warning(
                 "The cache at %s does not answer (%s: %s). Pages are rendered without it and "
                 "rate limits are counted in this process only until it is back.",
-                self._server_key, type(error).__name__, error)
+                self._server_key,
+                type(error).__name__,
+                error,
+            )
 
     def _came_back(self) -> None:
         if self._server_key not in _retry_at:
@@ -105,4 +112,3 @@ class FailSoftRedisCache(RedisCache):
     def clear(self) -> Any:
         self._fallback.clear()
         return self._call("clear")
-

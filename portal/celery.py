@@ -1,4 +1,5 @@
 """The Celery application: `celery -A portal worker` and `celery -A portal beat`."""
+
 import os
 from typing import Any
 

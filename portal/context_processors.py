@@ -8,9 +8,21 @@ from django.utils import translation
 from portal.roles import COMMITTEE_ROLES, Role, has_role
 
 NAV_URL_NAMES = (
-    "home", "ideas:submit", "ideas:intake", "triage:dashboard", "triage:statistics",
-    "partners:list", "outbox:list", "partner_portal:referral_list", "set_language", "login",
-    "logout", "privacy_notice", "accessibility_statement", "password_change", "two_factor_setup",
+    "home",
+    "ideas:submit",
+    "ideas:intake",
+    "triage:dashboard",
+    "triage:statistics",
+    "partners:list",
+    "outbox:list",
+    "partner_portal:referral_list",
+    "set_language",
+    "login",
+    "logout",
+    "privacy_notice",
+    "accessibility_statement",
+    "password_change",
+    "two_factor_setup",
 )
 
 
@@ -30,9 +42,13 @@ def portal(request: HttpRequest) -> dict:
         # The document's lang attribute: easy-to-read Swedish is Swedish to a screen reader.
         "html_lang": current.split("-")[0],
         "language_switch": [
-            {"code": code, "name": settings.LANGUAGE_NATIVE_NAMES.get(code, code),
-             "lang": code.split("-")[0]}
-            for code, _name in settings.LANGUAGES if code != current
+            {
+                "code": code,
+                "name": settings.LANGUAGE_NATIVE_NAMES.get(code, code),
+                "lang": code.split("-")[0],
+            }
+            for code, _name in settings.LANGUAGES
+            if code != current
         ],
         "is_committee": has_role(user, *COMMITTEE_ROLES),
         "is_coordinator": has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR),

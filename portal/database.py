@@ -9,6 +9,7 @@ to the longer DATABASE_WORKER_* values before they connect.
 
 Imported by the settings, so Django's database layer is imported only inside the functions.
 """
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,10 +24,18 @@ _current = {"profile": WEB}
 
 def postgres_options(*, statement_seconds: int, lock_seconds: int, existing: str = "") -> str:
     """The libpq `options` that set both timeouts; other `-c` settings already given stay."""
-    kept = [f"-c {part.strip()}" for part in existing.split("-c ") if part.strip()
-            and not part.strip().startswith(("statement_timeout=", "lock_timeout="))]
-    return " ".join([*kept, f"-c statement_timeout={statement_seconds * 1000}",
-                     f"-c lock_timeout={lock_seconds * 1000}"])
+    kept = [
+        f"-c {part.strip()}"
+        for part in existing.split("-c ")
+        if part.strip() and not part.strip().startswith(("statement_timeout=", "lock_timeout="))
+    ]
+    return " ".join(
+        [
+            *kept,
+            f"-c statement_timeout={statement_seconds * 1000}",
+            f"-c lock_timeout={lock_seconds * 1000}",
+        ]
+    )
 
 
 def use_timeouts(profile: str) -> str:
@@ -40,9 +49,11 @@ def use_timeouts(profile: str) -> str:
         if "postgresql" not in database["ENGINE"]:
             continue
         options = database.setdefault("OPTIONS", {})
-        options["options"] = postgres_options(statement_seconds=statement_seconds,
-                                              lock_seconds=lock_seconds,
-                                              existing=options.get("options", ""))
+        options["options"] = postgres_options(
+            statement_seconds=statement_seconds,
+            lock_seconds=lock_seconds,
+            existing=options.get("options", ""),
+        )
         connections[alias].close()
     _current["profile"] = profile
     return previous

@@ -5,6 +5,7 @@ that is ready to show, translated or lazy; a view catches DomainError and shows 
 way it shows any error there (a form error or a message). A database error that a person must
 hear about (two coordinators referring at once) is turned into one by the service.
 """
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 

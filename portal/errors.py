@@ -5,6 +5,7 @@ from a self-contained template with a plain context, in the visitor's language a
 cookie or the browser's Accept-Language asks. Should even that fail, a fixed two-language text
 is sent.
 """
+
 import logging
 from collections.abc import Callable
 
@@ -40,15 +41,21 @@ def static_error_page(request: HttpRequest, *, status: int) -> HttpResponse:
     try:
         with translation.override(language):
             template = Engine.get_default().get_template(f"{status}.html")
-            html = template.render(Context({
-                "html_lang": language.split("-")[0],
-                "rtl": translation.get_language_bidi(),
-                "stylesheet": static("vendor/bootstrap/bootstrap.rtl.min.css"
-                                     if translation.get_language_bidi()
-                                     else "vendor/bootstrap/bootstrap.min.css"),
-                "partnership": settings.PRIVACY_CONTROLLER,
-                "contact_email": settings.COORDINATOR_EMAIL,
-            }))
+            html = template.render(
+                Context(
+                    {
+                        "html_lang": language.split("-")[0],
+                        "rtl": translation.get_language_bidi(),
+                        "stylesheet": static(
+                            "vendor/bootstrap/bootstrap.rtl.min.css"
+                            if translation.get_language_bidi()
+                            else "vendor/bootstrap/bootstrap.min.css"
+                        ),
+                        "partnership": settings.PRIVACY_CONTROLLER,
+                        "contact_email": settings.COORDINATOR_EMAIL,
+                    }
+                )
+            )
     except Exception:  # noqa: BLE001 - the visitor gets a page whatever breaks here
         logger.exception("The %s page could not be rendered", status)
         html = LAST_RESORT
@@ -73,11 +80,9 @@ class DatabaseBusyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception
-                          ) -> HttpResponse | None:
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if is_timeout(exception):
-            logger.warning("Database timeout on %s %s: %s", request.method, request.path,
-                           exception)
+            logger.warning("Database timeout on %s %s: %s", request.method, request.path, exception)
             response = static_error_page(request, status=503)
             response["Retry-After"] = "60"
             return response

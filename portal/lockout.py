@@ -5,6 +5,7 @@ limit to every lockout parameter, so the account-wide limit (LOGIN_ACCOUNT_FAILU
 failures from any addresses) is added here, counted from the same attempt rows and ending with
 them, AXES_COOLOFF_TIME after the last failure.
 """
+
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -21,7 +22,8 @@ def account_failures(username: str) -> int:
     """Failed logins for this user name from any address within the lockout window."""
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     total = AccessAttempt.objects.filter(username=username, attempt_time__gte=since).aggregate(
-        total=Sum("failures_since_start"))["total"]
+        total=Sum("failures_since_start")
+    )["total"]
     return total or 0
 
 
@@ -38,17 +40,24 @@ def login_lock_lift(*, username: str) -> int:
 class AccountLockoutHandler(AxesDatabaseHandler):
     """Axes' database handler that also locks an account guessed at from many addresses."""
 
-    def is_locked(self, request: HttpRequest, credentials: dict[str, Any] | None = None
-                  ) -> bool:
-        return (super().is_locked(request, credentials)
-                or account_locked(get_client_username(request, credentials)))
+    def is_locked(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> bool:
+        return super().is_locked(request, credentials) or account_locked(
+            get_client_username(request, credentials)
+        )
 
 
-def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,
-                     credentials: dict[str, Any] | None = None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """The page a locked-out login gets: how long the lock lasts and how to lift it."""
     from django.shortcuts import render
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"minutes": minutes},
-                  status=settings.AXES_HTTP_RESPONSE_CODE)
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": minutes},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )

@@ -6,6 +6,7 @@ PostgreSQL refuses a text with a NUL byte, so nothing else may reach a lookup by
 ids with the `pk` converter (`<pk:pk>`, registered in portal/urls.py): a larger number matches
 no route and answers 404. Forms choose rows with PkMultipleChoiceField.
 """
+
 import re
 from typing import Any
 
@@ -43,7 +44,10 @@ class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value: Any) -> QuerySet[Any]:
         for item in value:
             if not is_pk(item):
-                raise forms.ValidationError(self.error_messages["invalid_pk_value"],
-                                            code="invalid_pk_value", params={"pk": item})
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
         # Django's own check, a private method that django-stubs does not declare.
         return super()._check_values(value)  # type: ignore[misc]

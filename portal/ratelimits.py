@@ -4,6 +4,7 @@ Looking does not count: a form checks `rate_used_up` before it acts and calls `r
 for what it stored or sent. When the cache is down the counts live in each web process
 (portal/cache.py).
 """
+
 from collections.abc import Callable
 
 from django.conf import settings
@@ -27,5 +28,6 @@ def rate_used_up(request: HttpRequest, *, group: str, rate_setting: str) -> bool
 
 def rate_count(request: HttpRequest, *, group: str, rate_setting: str) -> None:
     """Count one thing sent from this address against its allowance."""
-    get_usage(request, group=group, key="ip", rate=_rate(rate_setting), method="POST",
-              increment=True)
+    get_usage(
+        request, group=group, key="ip", rate=_rate(rate_setting), method="POST", increment=True
+    )

@@ -7,6 +7,7 @@ acting from the tracking page (`RESIDENT`), the portal itself (`SYSTEM`: reminde
 an idea following its referrals) and a partner's contact answering through a signed link without
 logging in (`PartnerLinkActor`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 """Middleware that protects staff sessions and keeps private pages out of caches."""
+
 import time
 from collections.abc import Callable
 from urllib.parse import quote
@@ -25,8 +26,10 @@ def session_expired(session: SessionBase, now: float) -> bool:
     last_seen = session.get(SESSION_LAST_SEEN)
     if started is None or last_seen is None:
         return False
-    return (now - last_seen > settings.STAFF_SESSION_IDLE_SECONDS
-            or now - started > settings.STAFF_SESSION_MAX_SECONDS)
+    return (
+        now - last_seen > settings.STAFF_SESSION_IDLE_SECONDS
+        or now - started > settings.STAFF_SESSION_MAX_SECONDS
+    )
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -55,8 +58,10 @@ class StaffSessionLimitMiddleware:
             session = request.session
             if session_expired(session, now):
                 logout(request)
-                messages.info(request, _("You were logged out because your session ended. "
-                                         "Please log in again."))
+                messages.info(
+                    request,
+                    _("You were logged out because your session ended. Please log in again."),
+                )
                 return redirect_to_login(request.get_full_path())
             session.setdefault(SESSION_STARTED, now)
             if now - session.get(SESSION_LAST_SEEN, 0) > LAST_SEEN_RESOLUTION_SECONDS:
@@ -76,9 +81,12 @@ class TwoFactorRequiredMiddleware:
         from portal.two_factor import session_verified, two_factor_needed
 
         user = request.user
-        if (user.is_authenticated and not session_verified(user)
-                and not request.path.startswith(self.EXEMPT_PREFIXES)
-                and two_factor_needed(user)):
+        if (
+            user.is_authenticated
+            and not session_verified(user)
+            and not request.path.startswith(self.EXEMPT_PREFIXES)
+            and two_factor_needed(user)
+        ):
             return redirect(f"{reverse('two_factor_verify')}?next={quote(request.get_full_path())}")
         return self.get_response(request)
 

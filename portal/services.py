@@ -1,4 +1,5 @@
 """Writes that belong to the portal as a whole rather than to one app."""
+
 import uuid
 
 from django.conf import settings

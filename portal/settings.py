@@ -3,6 +3,7 @@
 Every variable is listed in README.md. With nothing set, the portal runs on one machine:
 SQLite in the project folder, Celery tasks in-process after commit, mail to files in var/mail.
 """
+
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -123,16 +124,20 @@ else:
 # longer (portal/database.py switches them).
 DATABASE_TIMEOUTS = {
     "web": (env.int("DATABASE_STATEMENT_TIMEOUT", 10), env.int("DATABASE_LOCK_TIMEOUT", 3)),
-    "background": (env.int("DATABASE_WORKER_STATEMENT_TIMEOUT", 300),
-                   env.int("DATABASE_WORKER_LOCK_TIMEOUT", 60)),
+    "background": (
+        env.int("DATABASE_WORKER_STATEMENT_TIMEOUT", 300),
+        env.int("DATABASE_WORKER_LOCK_TIMEOUT", 60),
+    ),
 }
 if "postgresql" in DATABASES["default"]["ENGINE"]:
     from portal.database import postgres_options
 
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = postgres_options(
-        statement_seconds=DATABASE_TIMEOUTS["web"][0], lock_seconds=DATABASE_TIMEOUTS["web"][1],
-        existing=_options.get("options", ""))
+        statement_seconds=DATABASE_TIMEOUTS["web"][0],
+        lock_seconds=DATABASE_TIMEOUTS["web"][1],
+        existing=_options.get("options", ""),
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -147,21 +152,29 @@ def cache_settings(url: str, *, timeout_seconds: float = 1.0) -> dict[str, Any]:
     config = django_cache_url.parse(url)
     if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
         config["BACKEND"] = "portal.cache.FailSoftRedisCache"
-        config.setdefault("OPTIONS", {}).update({
-            "socket_connect_timeout": timeout_seconds, "socket_timeout": timeout_seconds,
-        })
+        config.setdefault("OPTIONS", {}).update(
+            {
+                "socket_connect_timeout": timeout_seconds,
+                "socket_timeout": timeout_seconds,
+            }
+        )
     return config
 
 
 # The cache holds the submission rate limits: with several web processes it must be shared,
 # so production sets CACHE_URL=redis://host:6379/1. The default lives in one process.
-CACHES = {"default": cache_settings(env.str("CACHE_URL", "locmem://"),
-                                    timeout_seconds=env.float("CACHE_TIMEOUT_SECONDS", 1.0))}
+CACHES = {
+    "default": cache_settings(
+        env.str("CACHE_URL", "locmem://"), timeout_seconds=env.float("CACHE_TIMEOUT_SECONDS", 1.0)
+    )
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -8,6 +8,7 @@ portal (the registry, the dashboard's list, the agenda, the open data) is sent b
 the apostrophe back off with `spreadsheet_value`, so a file exported and imported again is
 unchanged.
 """
+
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -56,8 +57,9 @@ def spreadsheet_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
     return safe
 
 
-def spreadsheet_response(dataset: tablib.Dataset, *, file_format: str, filename: str,
-                         bom: bool = True) -> HttpResponse:
+def spreadsheet_response(
+    dataset: tablib.Dataset, *, file_format: str, filename: str, bom: bool = True
+) -> HttpResponse:
     """A download of the rows as `filename`.csv or .xlsx, every cell (headers too) made safe.
 
     A CSV starts with a byte order mark, without which Excel reads UTF-8 as another encoding,
@@ -75,7 +77,10 @@ def spreadsheet_response(dataset: tablib.Dataset, *, file_format: str, filename:
 
 def spreadsheet_value(value: Any) -> Any:
     """Read a cell of an imported file: the apostrophe `spreadsheet_cell` added comes off."""
-    if isinstance(value, str) and value.startswith(GUARD) \
-            and spreadsheet_cell(value[len(GUARD):]) == value:
-        return value[len(GUARD):]
+    if (
+        isinstance(value, str)
+        and value.startswith(GUARD)
+        and spreadsheet_cell(value[len(GUARD) :]) == value
+    ):
+        return value[len(GUARD) :]
     return value

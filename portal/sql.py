@@ -5,6 +5,7 @@ and `triage.referrals.registry_activity`).
 Portable between SQLite and PostgreSQL. Only quoted names from the models' metadata go into the
 text; every value is a query parameter.
 """
+
 from collections.abc import Sequence
 from typing import Any
 

@@ -1,4 +1,5 @@
 """Who on the staff is told of what, and in which language their notices are written."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -23,8 +24,13 @@ def staff_language(user: User | None = None) -> str:
 def coordinator_recipients() -> list[str]:
     """The coordinator's address (COORDINATOR_EMAIL) and every active coordinator's own email."""
     emails = [settings.COORDINATOR_EMAIL] if settings.COORDINATOR_EMAIL else []
-    users = (get_user_model().objects.filter(is_active=True, groups__name=Role.COORDINATOR.value)
-             .exclude(email="").order_by("pk").values_list("email", flat=True))
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.COORDINATOR.value)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
     for email in users:
         if email.lower() not in {known.lower() for known in emails}:
             emails.append(email)

@@ -8,6 +8,7 @@ current second factor (a verified session) or an administrator's reset; both are
 the admin's history of the user and the user is told by mail. No GET writes to the database:
 the secret of a pending authenticator lives in the session until a code from it is posted.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -59,6 +60,7 @@ METHOD_EMAIL = "email"
 
 # --- Rules
 
+
 def two_factor_needed(user: User | AnonymousUser) -> bool:
     """Tell whether this user must pass a second factor before seeing staff pages."""
     return settings.STAFF_2FA_REQUIRED and has_role(user, *TWO_FACTOR_ROLES)
@@ -71,14 +73,19 @@ def session_verified(user: User | AnonymousUser) -> bool:
 
 def email_code_allowed(user: User) -> bool:
     """Tell whether this user may receive login codes by email instead of using an app."""
-    return (bool(user.email) and has_role(user, *EMAIL_CODE_ROLES)
-            and not has_role(user, *COMMITTEE_ROLES))
+    return (
+        bool(user.email)
+        and has_role(user, *EMAIL_CODE_ROLES)
+        and not has_role(user, *COMMITTEE_ROLES)
+    )
 
 
 def primary_devices(user: User) -> list[TOTPDevice | EmailDevice]:
     """The user's confirmed authenticators and email devices (backup codes not included)."""
-    return [*TOTPDevice.objects.filter(user=user, confirmed=True),
-            *EmailDevice.objects.filter(user=user, confirmed=True)]
+    return [
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *EmailDevice.objects.filter(user=user, confirmed=True),
+    ]
 
 
 def setup_allowed(user: User) -> bool:
@@ -88,11 +95,13 @@ def setup_allowed(user: User) -> bool:
 
 # --- Writes
 
+
 @transaction.atomic
 def backup_codes_renew(user: User) -> list[str]:
     """Replace the user's backup codes with new ones and return them (shown only once)."""
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="backup",
-                                                           defaults={"confirmed": True})
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="backup", defaults={"confirmed": True}
+    )
     device.token_set.all().delete()
     codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
@@ -103,18 +112,27 @@ def _notify_changed(*, user: User, language: str, by_administrator: bool) -> Non
     if not user.email:
         return
     message_enqueue(
-        kind=MessageKind.NOTICE, recipient=user.email, template="two_factor_changed",
-        context={"name": user.get_full_name() or user.get_username(),
-                 "by_administrator": by_administrator, "when": timezone.now()},
-        language=language, idempotency_key=f"two-factor-changed:{user.pk}:{uuid.uuid4().hex}",
+        kind=MessageKind.NOTICE,
+        recipient=user.email,
+        template="two_factor_changed",
+        context={
+            "name": user.get_full_name() or user.get_username(),
+            "by_administrator": by_administrator,
+            "when": timezone.now(),
+        },
+        language=language,
+        idempotency_key=f"two-factor-changed:{user.pk}:{uuid.uuid4().hex}",
     )
 
 
 def _record(*, actor: User, user: User, text: str) -> None:
     """Write the change into the admin's history of the user (who and when)."""
     LogEntry.objects.log_actions(
-        user_id=actor.pk, queryset=get_user_model().objects.filter(pk=user.pk),
-        action_flag=CHANGE, change_message=text, single_object=True,
+        user_id=actor.pk,
+        queryset=get_user_model().objects.filter(pk=user.pk),
+        action_flag=CHANGE,
+        change_message=text,
+        single_object=True,
     )
 
 
@@ -135,8 +153,11 @@ def second_factor_confirm(
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     if replaced:
-        _record(actor=user, user=user,
-                text="Two-step login replaced by the user (verified with the old one).")
+        _record(
+            actor=user,
+            user=user,
+            text="Two-step login replaced by the user (verified with the old one).",
+        )
         _notify_changed(user=user, language=language, by_administrator=False)
         return None
     if StaticToken.objects.filter(device__user=user).exists():
@@ -166,9 +187,12 @@ def email_code_send(*, device: EmailDevice, language: str) -> bool:
         device.cooldown_set(commit=False)
         device.generate_token(valid_secs=validity, commit=True)
         message_enqueue(
-            kind=MessageKind.NOTICE, recipient=device.email or device.user.email,
-            template="login_code", context={"code": device.token, "minutes": validity // 60},
-            language=language, idempotency_key=f"login-code:{device.pk}:{uuid.uuid4().hex}",
+            kind=MessageKind.NOTICE,
+            recipient=device.email or device.user.email,
+            template="login_code",
+            context={"code": device.token, "minutes": validity // 60},
+            language=language,
+            idempotency_key=f"login-code:{device.pk}:{uuid.uuid4().hex}",
         )
     return True
 
@@ -187,8 +211,7 @@ def _pending_totp_device(user: User, key: str) -> TOTPDevice:
     """The row that counts wrong codes for a pending authenticator: made on the first POST."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        return TOTPDevice.objects.create(user=user, name="authenticator", key=key,
-                                         confirmed=False)
+        return TOTPDevice.objects.create(user=user, name="authenticator", key=key, confirmed=False)
     if device.key != key:
         device.key = key
         device.save(update_fields=["key"])
@@ -197,11 +220,15 @@ def _pending_totp_device(user: User, key: str) -> TOTPDevice:
 
 # --- Views
 
+
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=gettext_lazy("Code"), max_length=16, required=False,
-        help_text=gettext_lazy("The six digits from your authenticator app or your email, "
-                               "or a backup code."),
+        label=gettext_lazy("Code"),
+        max_length=16,
+        required=False,
+        help_text=gettext_lazy(
+            "The six digits from your authenticator app or your email, or a backup code."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -215,8 +242,10 @@ class CodeForm(forms.Form):
 class MethodForm(forms.Form):
     method = forms.ChoiceField(
         label=gettext_lazy("How do you want to confirm it is you?"),
-        choices=[(METHOD_TOTP, gettext_lazy("With an authenticator app on my phone")),
-                 (METHOD_EMAIL, gettext_lazy("With a code sent to my email address"))],
+        choices=[
+            (METHOD_TOTP, gettext_lazy("With an authenticator app on my phone")),
+            (METHOD_EMAIL, gettext_lazy("With a code sent to my email address")),
+        ],
         widget=forms.RadioSelect,
     )
 
@@ -234,11 +263,13 @@ def _language() -> str:
 
 def second_factor_required(view: View) -> View:
     """Let through only a session that passed its second factor, when the user needs one."""
+
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if two_factor_needed(request.user) and not session_verified(request.user):
             return redirect(f"{reverse('two_factor_verify')}?next={quote(request.get_full_path())}")
         return view(request, *args, **kwargs)
+
     return login_required(wrapped)
 
 
@@ -258,19 +289,27 @@ def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
                 otp_login(request, device)
                 return redirect(_next_url(request))
             form.add_error("code", _("That code is wrong or has already been used."))
-    return render(request, "registration/two_factor_verify.html",
-                  {"form": form, "next": _next_url(request), "email_device": email_device})
+    return render(
+        request,
+        "registration/two_factor_verify.html",
+        {"form": form, "next": _next_url(request), "email_device": email_device},
+    )
 
 
 def _send_and_tell(request: AuthenticatedHttpRequest, device: EmailDevice) -> bool:
     if email_code_send(device=device, language=_language()):
-        messages.success(request, _("We have sent a code to %(email)s. It works for "
-                                    "%(minutes)d minutes.")
-                         % {"email": device.email or request.user.email,
-                            "minutes": settings.OTP_EMAIL_TOKEN_VALIDITY // 60})
+        messages.success(
+            request,
+            _("We have sent a code to %(email)s. It works for %(minutes)d minutes.")
+            % {
+                "email": device.email or request.user.email,
+                "minutes": settings.OTP_EMAIL_TOKEN_VALIDITY // 60,
+            },
+        )
         return True
-    messages.error(request, _("A code was sent less than a minute ago. Wait a moment and "
-                              "ask for a new one."))
+    messages.error(
+        request, _("A code was sent less than a minute ago. Wait a moment and ask for a new one.")
+    )
     return False
 
 
@@ -278,36 +317,44 @@ def _send_and_tell(request: AuthenticatedHttpRequest, device: EmailDevice) -> bo
 def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not setup_allowed(user):
-        return render(request, "registration/two_factor_setup_refused.html",
-                      {"next": _next_url(request)}, status=403)
+        return render(
+            request,
+            "registration/two_factor_setup_refused.html",
+            {"next": _next_url(request)},
+            status=403,
+        )
     replacing = bool(primary_devices(user))
     context = {"next": _next_url(request), "replacing": replacing}
     method = request.POST.get("method") or request.GET.get("method")
     if email_code_allowed(user) and method not in (METHOD_TOTP, METHOD_EMAIL):
-        return render(request, "registration/two_factor_choose.html",
-                      {**context, "method_form": MethodForm(initial={"method": METHOD_TOTP})})
+        return render(
+            request,
+            "registration/two_factor_choose.html",
+            {**context, "method_form": MethodForm(initial={"method": METHOD_TOTP})},
+        )
     if method == METHOD_EMAIL and email_code_allowed(user):
         return _setup_email(request, context)
     return _setup_totp(request, context, can_choose=email_code_allowed(user))
 
 
-def _confirmed(request: AuthenticatedHttpRequest, device: TOTPDevice | EmailDevice
-               ) -> HttpResponse:
+def _confirmed(request: AuthenticatedHttpRequest, device: TOTPDevice | EmailDevice) -> HttpResponse:
     request.session.pop(SESSION_PENDING_KEY, None)
     replacing = bool(primary_devices(request.user))
     codes = second_factor_confirm(user=request.user, device=device, language=_language())
     otp_login(request, device)
     if replacing:
-        messages.success(request, _("Your two-step login is changed. We have sent you an "
-                                    "email about it."))
+        messages.success(
+            request, _("Your two-step login is changed. We have sent you an email about it.")
+        )
     if codes is None:
         return redirect(_next_url(request))
     request.session[SESSION_NEW_CODES] = codes
     return redirect(f"{reverse('two_factor_backup_codes')}?next={_next_url(request)}")
 
 
-def _setup_totp(request: AuthenticatedHttpRequest, context: dict[str, Any], *,
-                can_choose: bool) -> HttpResponse:
+def _setup_totp(
+    request: AuthenticatedHttpRequest, context: dict[str, Any], *, can_choose: bool
+) -> HttpResponse:
     key = pending_totp_key(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -316,12 +363,13 @@ def _setup_totp(request: AuthenticatedHttpRequest, context: dict[str, Any], *,
             return _confirmed(request, device)
         form.add_error("code", _("That code is wrong. Check the time on your phone and try again."))
     device = TOTPDevice(user=request.user, name="authenticator", key=key)
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#000",
-                                                                  light="#fff")
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
     secret = device.config_url.split("secret=")[1].split("&")[0]
-    return render(request, "registration/two_factor_setup.html",
-                  {**context, "form": form, "qr_svg": qr_svg, "secret": secret,
-                   "can_choose": can_choose})
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {**context, "form": form, "qr_svg": qr_svg, "secret": secret, "can_choose": can_choose},
+    )
 
 
 def _setup_email(request: AuthenticatedHttpRequest, context: dict[str, Any]) -> HttpResponse:
@@ -338,8 +386,11 @@ def _setup_email(request: AuthenticatedHttpRequest, context: dict[str, Any]) -> 
             if pending.verify_token(form.cleaned_data["code"]):
                 return _confirmed(request, pending)
             form.add_error("code", _("That code is wrong or too old. Ask for a new one."))
-    return render(request, "registration/two_factor_setup_email.html",
-                  {**context, "form": form, "sent": pending is not None, "email": user.email})
+    return render(
+        request,
+        "registration/two_factor_setup_email.html",
+        {**context, "form": form, "sent": pending is not None, "email": user.email},
+    )
 
 
 @second_factor_required
@@ -348,8 +399,11 @@ def backup_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.session[SESSION_NEW_CODES] = backup_codes_renew(request.user)
         return redirect(reverse("two_factor_backup_codes"))
     codes = request.session.pop(SESSION_NEW_CODES, None)
-    return render(request, "registration/two_factor_backup_codes.html",
-                  {"codes": codes, "next": _next_url(request)})
+    return render(
+        request,
+        "registration/two_factor_backup_codes.html",
+        {"codes": codes, "next": _next_url(request)},
+    )
 
 
 urlpatterns = [

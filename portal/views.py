@@ -27,12 +27,16 @@ def after_login(request: HttpRequest) -> HttpResponse:
 
 
 def privacy_notice(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/privacy_notice.html", {
-        "version": PRIVACY_TEXT_VERSION,
-        "controller": settings.PRIVACY_CONTROLLER,
-        "contact_email": settings.PRIVACY_CONTACT_EMAIL,
-        "retention_months": settings.IDEA_RETENTION_MONTHS,
-    })
+    return render(
+        request,
+        "portal/privacy_notice.html",
+        {
+            "version": PRIVACY_TEXT_VERSION,
+            "controller": settings.PRIVACY_CONTROLLER,
+            "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+            "retention_months": settings.IDEA_RETENTION_MONTHS,
+        },
+    )
 
 
 REPORT_RATE_GROUP = "portal.accessibility_report"
@@ -42,19 +46,24 @@ REPORT_RATE_GROUP = "portal.accessibility_report"
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     form = AccessibilityReportForm(request.POST or None)
     context = {"form": form, "contact_email": settings.PRIVACY_CONTACT_EMAIL}
-    if request.method == "POST" and rate_used_up(request, group=REPORT_RATE_GROUP,
-                                                 rate_setting="ACCESSIBILITY_REPORT_RATE"):
+    if request.method == "POST" and rate_used_up(
+        request, group=REPORT_RATE_GROUP, rate_setting="ACCESSIBILITY_REPORT_RATE"
+    ):
         context["page_problem"] = _(
             "Many reports have been sent from your connection in a short time. Please wait an "
-            "hour and try again. What you wrote is kept below.")
+            "hour and try again. What you wrote is kept below."
+        )
         return render(request, "portal/accessibility_statement.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         if not form.cleaned_data["website"]:
-            accessibility_report_send(page=form.cleaned_data["page"],
-                                      description=form.cleaned_data["description"],
-                                      email=form.cleaned_data["email"])
+            accessibility_report_send(
+                page=form.cleaned_data["page"],
+                description=form.cleaned_data["description"],
+                email=form.cleaned_data["email"],
+            )
         rate_count(request, group=REPORT_RATE_GROUP, rate_setting="ACCESSIBILITY_REPORT_RATE")
-        messages.success(request, _("Thank you. We have received your report and will look "
-                                    "into it."))
+        messages.success(
+            request, _("Thank you. We have received your report and will look into it.")
+        )
         return redirect("accessibility_statement")
     return render(request, "portal/accessibility_statement.html", context)

@@ -1,4 +1,5 @@
 """factory_boy factories for every model the tests build; traits set an idea's status."""
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -64,8 +65,9 @@ class IdeaFactory(factory.django.DjangoModelFactory):
     consent_version = "2026-11"
     consent_given_at = factory.LazyFunction(timezone.now)
     # A real derived token (ideas/tokens.py), so that mails about the idea can link back.
-    tracking_token_hash = factory.LazyAttribute(lambda idea: hash_token(
-        derive_tracking_token(idea.tracking_salt)))
+    tracking_token_hash = factory.LazyAttribute(
+        lambda idea: hash_token(derive_tracking_token(idea.tracking_salt))
+    )
     tracking_salt = factory.Sequence(lambda n: f"factory-salt-{n}")
 
     class Params:
@@ -123,11 +125,17 @@ class ReferralFactory(factory.django.DjangoModelFactory):
         """Its history, as `idea_refer` and `referral_transition` would have written it."""
         from triage.models import ReferralEvent
 
-        ReferralEvent.objects.create(referral=self, to_state="sent", actor_label="factory",
-                                     created_at=self.created_at)
+        ReferralEvent.objects.create(
+            referral=self, to_state="sent", actor_label="factory", created_at=self.created_at
+        )
         if self.state != "sent":
-            ReferralEvent.objects.create(referral=self, from_state="sent", to_state=self.state,
-                                         actor_label="factory", created_at=self.created_at)
+            ReferralEvent.objects.create(
+                referral=self,
+                from_state="sent",
+                to_state=self.state,
+                actor_label="factory",
+                created_at=self.created_at,
+            )
 
 
 # -- triage: criteria, reviews, conflicts, notes ------------------------------------------------
@@ -162,8 +170,9 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     member = factory.SubFactory(UserFactory)
 
     class Params:
-        submitted = factory.Trait(submitted_at=factory.LazyFunction(timezone.now),
-                                  recommendation="refer")
+        submitted = factory.Trait(
+            submitted_at=factory.LazyFunction(timezone.now), recommendation="refer"
+        )
 
 
 class ScoreFactory(factory.django.DjangoModelFactory):

@@ -4,6 +4,7 @@ The portal defaults to debug off (production), so the suite turns demo mode on e
 Tests of the production configuration run manage.py in a subprocess with their own environment
 (tests/test_settings.py) or switch the settings they need (tests/test_security.py).
 """
+
 import os
 
 os.environ.setdefault("DJANGO_DEBUG", "true")

@@ -5,6 +5,7 @@ must either check roles with `portal.roles.role_required` (or live in the admin)
 PUBLIC_ROUTES / TOKEN_ROUTES below with a reason. URL keyword arguments are filled from
 KWARG_VALUES by their name; a route with a new keyword name fails until one is added there.
 """
+
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,8 +114,11 @@ class Route:
 
     def url(self, values: dict[str, str]) -> str:
         """Fill the route string with values: path() converters and regex named groups alike."""
-        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)],
-                     re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], self.route))
+        url = re.sub(
+            r"<(?:\w+:)?(\w+)>",
+            lambda m: values[m.group(1)],
+            re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], self.route),
+        )
         return "/" + url.replace("^", "").replace("$", "").replace("\\", "")
 
 
@@ -201,9 +205,7 @@ def test_a_protected_route_turns_away_anonymous_users_and_wrong_roles(client, ro
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "route", [r for r in PROTECTED if r.required_roles], ids=lambda r: r.key
-)
+@pytest.mark.parametrize("route", [r for r in PROTECTED if r.required_roles], ids=lambda r: r.key)
 def test_a_protected_route_lets_in_a_user_with_the_right_role(client, route):
     """Guards the test itself: the URLs it builds reach the view, so a 403 above means a check."""
     url = _fill(route)

@@ -1,4 +1,5 @@
 """Password reset by email and password change, driven through the pages and the outbox."""
+
 import re
 from urllib.parse import urlsplit
 
@@ -17,8 +18,9 @@ NEW_PASSWORD = "ett-helt-nytt-lösenord-2026"
 
 
 def _ask_for_reset(client: Client, email: str, language: str = "sv"):
-    return client.post(reverse("password_reset"), {"email": email},
-                       HTTP_ACCEPT_LANGUAGE=language, follow=True)
+    return client.post(
+        reverse("password_reset"), {"email": email}, HTTP_ACCEPT_LANGUAGE=language, follow=True
+    )
 
 
 def _reset_path(message: Message) -> str:
@@ -74,13 +76,15 @@ def test_the_reset_link_sets_a_new_password_once_and_the_owner_is_told(client):
     _ask_for_reset(client, user.email)
     reset_path = _reset_path(Message.objects.get(recipient=user.email))
     form_url = client.get(reset_path)["Location"]
-    response = client.post(form_url, {"new_password1": NEW_PASSWORD,
-                                      "new_password2": NEW_PASSWORD}, follow=True)
+    response = client.post(
+        form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
     assert "Ditt lösenord är ändrat" in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
-    told = Message.objects.get(recipient=user.email,
-                               subject="Ditt lösenord i Idélotsen har ändrats")
+    told = Message.objects.get(
+        recipient=user.email, subject="Ditt lösenord i Idélotsen har ändrats"
+    )
     assert "Lösenordet till ditt konto i Idélotsen ändrades" in told.body_text
 
     again = Client().get(reset_path, follow=True).content.decode()
@@ -91,22 +95,30 @@ def test_a_weak_new_password_is_refused_next_to_the_field(client):
     user = UserFactory()
     _ask_for_reset(client, user.email)
     form_url = client.get(_reset_path(Message.objects.get(recipient=user.email)))["Location"]
-    page = client.post(form_url, {"new_password1": "kort", "new_password2": "kort"}) \
-        .content.decode()
+    page = client.post(
+        form_url, {"new_password1": "kort", "new_password2": "kort"}
+    ).content.decode()
     assert 'href="#id_new_password2"' in page and 'aria-invalid="true"' in page
 
 
 def test_a_logged_in_user_changes_the_password_and_is_told_by_mail(client):
     user = UserFactory(roles=[Role.OUTREACH_STAFF])
     client.force_login(user)
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-    }, follow=True)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        follow=True,
+    )
     assert "Ditt lösenord är ändrat" in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
-    assert Message.objects.filter(recipient=user.email,
-                                  subject="Ditt lösenord i Idélotsen har ändrats").exists()
+    assert Message.objects.filter(
+        recipient=user.email, subject="Ditt lösenord i Idélotsen har ändrats"
+    ).exists()
 
 
 def test_changing_the_password_needs_the_second_factor_when_it_is_required(client, settings):
@@ -114,9 +126,14 @@ def test_changing_the_password_needs_the_second_factor_when_it_is_required(clien
     user = UserFactory(roles=[Role.COMMITTEE_MEMBER])
     TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-    })
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
     assert response["Location"].startswith(reverse("two_factor_verify"))
     user.refresh_from_db()
     assert user.check_password(PASSWORD)

@@ -4,6 +4,7 @@ The cache points at a Redis port nobody listens on, so every call to it fails th
 when Redis is stopped (tests/services/test_outages.py stops and starts a real one). The
 fail-soft backend (portal/cache.py) answers from this process's memory instead.
 """
+
 import logging
 import socket
 
@@ -45,8 +46,7 @@ def test_with_redis_down_the_form_the_submission_and_the_dashboard_answer(
     assert 'name="title"' in form.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("ideas:submit"),
-                               valid_form(title="Bybuss under avbrottet"))
+        response = client.post(reverse("ideas:submit"), valid_form(title="Bybuss under avbrottet"))
 
     assert response.status_code == 302
     assert Idea.objects.get().title == "Bybuss under avbrottet"

@@ -1,4 +1,5 @@
 """Every route refuses a POST without a CSRF token, and no GET changes anything."""
+
 from pathlib import Path
 
 import pytest
@@ -30,16 +31,23 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 # Writes a GET may make that change nothing the user sees: the session, the login lockout log.
 ALLOWED_TABLES = ("django_session", "axes_")
 # The project's own apps that hold models (an app added later is covered without an edit).
-PROJECT_APPS = sorted(config.label for config in apps.get_app_configs()
-                      if Path(config.path).is_relative_to(settings.BASE_DIR)
-                      and ".venv" not in Path(config.path).parts and config.models)
+PROJECT_APPS = sorted(
+    config.label
+    for config in apps.get_app_configs()
+    if Path(config.path).is_relative_to(settings.BASE_DIR)
+    and ".venv" not in Path(config.path).parts
+    and config.models
+)
 
 
 def data_writes(queries) -> list[str]:
     """The captured statements that write to a table other than the allowed ones."""
-    return [q["sql"] for q in queries
-            if q["sql"].lstrip().upper().startswith(WRITES)
-            and not any(table in q["sql"] for table in ALLOWED_TABLES)]
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(WRITES)
+        and not any(table in q["sql"] for table in ALLOWED_TABLES)
+    ]
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.key)
@@ -69,4 +77,5 @@ def test_the_check_covers_models_of_every_app(app_label):
         caught = data_writes(queries.captured_queries)
         assert len(caught) == 1 and model._meta.db_table in caught[0], (
             f"a write to {model._meta.label} is not caught by the check: "
-            f"{[q['sql'] for q in queries.captured_queries]}")
+            f"{[q['sql'] for q in queries.captured_queries]}"
+        )

@@ -1,5 +1,6 @@
 """Every refusal a service raises is a DomainError with a message for the person, and the views
 catch that one class, never a database error the person would read as a server's words."""
+
 import ast
 import importlib
 import inspect
@@ -24,9 +25,14 @@ def _modules():
 
 
 def _exceptions_defined_in_the_apps() -> set[type]:
-    return {value for module in _modules() for value in vars(module).values()
-            if inspect.isclass(value) and issubclass(value, Exception)
-            and value.__module__ == module.__name__}
+    return {
+        value
+        for module in _modules()
+        for value in vars(module).values()
+        if inspect.isclass(value)
+        and issubclass(value, Exception)
+        and value.__module__ == module.__name__
+    }
 
 
 def test_every_exception_the_apps_define_is_a_domain_error():

@@ -1,5 +1,6 @@
 """Erasure reaches everywhere: afterwards no text column of any table holds the email, phone,
 name or organisation."""
+
 import re
 
 import pytest
@@ -52,10 +53,14 @@ def test_erasing_from_the_tracking_page_leaves_the_email_and_phone_nowhere(
     partner = PartnerFactory()
     with django_capture_on_commit_callbacks(execute=True):
         submitted = idea_submit(
-            title="Samlingslokal i byn", description="Vi behöver en lokal.",
+            title="Samlingslokal i byn",
+            description="Vi behöver en lokal.",
             municipality=Municipality.objects.get(code="1885"),
-            themes=list(Theme.objects.all()[:1]), submitter_email=EMAIL,
-            submitter_phone=PHONE, submitter_name=NAME, organisation_name=ORGANISATION,
+            themes=list(Theme.objects.all()[:1]),
+            submitter_email=EMAIL,
+            submitter_phone=PHONE,
+            submitter_name=NAME,
+            organisation_name=ORGANISATION,
             share_contact_with_partners=True,
         )
         idea = submitted.idea
@@ -63,9 +68,12 @@ def test_erasing_from_the_tracking_page_leaves_the_email_and_phone_nowhere(
             idea_transition(idea=idea, to=step, actor=coordinator)
         idea_ask_question(idea=idea, question="Hur många bor i byn?", actor=coordinator)
         idea_transition(idea=idea, to=workflow.Status.IN_REVIEW, actor=coordinator)
-        idea_refer(idea=Idea.objects.get(pk=idea.pk), partners=[partner],
-                   note_to_partners="Kan ni hjälpa?",
-                   actor=coordinator)
+        idea_refer(
+            idea=Idea.objects.get(pk=idea.pk),
+            partners=[partner],
+            note_to_partners="Kan ni hjälpa?",
+            actor=coordinator,
+        )
     assert any(PHONE in message.body for message in mail.outbox)  # the partner got it, with consent
     assert rows_holding(EMAIL) and rows_holding(PHONE) and rows_holding(ORGANISATION)
 
@@ -96,8 +104,7 @@ def test_after_erasure_a_resend_from_the_outbox_is_refused_and_nothing_is_sent(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = committee_client.post(reverse("outbox:resend", args=[receipt.pk]),
-                                         follow=True)
+        response = committee_client.post(reverse("outbox:resend", args=[receipt.pk]), follow=True)
 
     page = response.content.decode()
     refusal = "Meddelandet kan inte skickas igen: mottagaren har raderat sina personuppgifter."
@@ -118,8 +125,13 @@ def test_a_message_whose_recipient_was_erased_is_failed_when_a_worker_picks_it_u
     from portal.outbox import services
 
     message = Message.objects.create(
-        kind=MessageKind.RECEIPT, recipient="", subject="Kvitto", body_text="Hej",
-        message_id="<erased@idelotsen.local>", idempotency_key="receipt:erased")
+        kind=MessageKind.RECEIPT,
+        recipient="",
+        subject="Kvitto",
+        body_text="Hej",
+        message_id="<erased@idelotsen.local>",
+        idempotency_key="receipt:erased",
+    )
 
     assert services.message_send(message.pk).outcome == "failed"
 
@@ -139,10 +151,14 @@ def test_erasing_an_owner_whose_name_html_escapes_leaves_no_form_of_it_in_any_me
     coordinator = UserFactory(roles=[Role.COORDINATOR])
     with django_capture_on_commit_callbacks(execute=True):
         submitted = idea_submit(
-            title="Bybuss till Öby", description="Vi behöver en buss.",
+            title="Bybuss till Öby",
+            description="Vi behöver en buss.",
             municipality=Municipality.objects.get(code="1885"),
-            themes=list(Theme.objects.all()[:1]), submitter_email=email, submitter_phone=phone,
-            submitter_name=name, organisation_name=organisation,
+            themes=list(Theme.objects.all()[:1]),
+            submitter_email=email,
+            submitter_phone=phone,
+            submitter_name=name,
+            organisation_name=organisation,
             share_contact_with_partners=True,
         )
         idea = submitted.idea
@@ -150,8 +166,12 @@ def test_erasing_an_owner_whose_name_html_escapes_leaves_no_form_of_it_in_any_me
             idea_transition(idea=idea, to=step, actor=coordinator)
         idea_ask_question(idea=idea, question="Hur många åker?", actor=coordinator)
         idea_transition(idea=idea, to=workflow.Status.IN_REVIEW, actor=coordinator)
-        idea_refer(idea=Idea.objects.get(pk=idea.pk), partners=[PartnerFactory()],
-                   note_to_partners="Kan ni hjälpa?", actor=coordinator)
+        idea_refer(
+            idea=Idea.objects.get(pk=idea.pk),
+            partners=[PartnerFactory()],
+            note_to_partners="Kan ni hjälpa?",
+            actor=coordinator,
+        )
     forms = {value: {value, escape(value)} for value in (name, organisation, email, phone)}
     html = " ".join(Message.objects.values_list("body_html", flat=True))
     assert escape(name) in html and escape(organisation) in html  # the HTML holds them escaped

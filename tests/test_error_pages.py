@@ -1,5 +1,6 @@
 """The server error page: the portal's own, static, in the visitor's language, with whom to
 write to; and it needs neither the database nor the context processors."""
+
 import pytest
 from django.conf import settings as django_settings
 from django.test import RequestFactory

@@ -1,4 +1,5 @@
 """A form's error that belongs to no single field is shown once, in the error summary."""
+
 import pytest
 from django.urls import reverse
 

@@ -4,6 +4,7 @@ rendered as HTML, never a header split, never half a change stored.
 The forms are found by reading the pages the way a browser does, so a form someone adds is
 fuzzed too. Each form gets its own test; hypothesis picks a field and a hostile value.
 """
+
 import os
 from urllib.parse import urlsplit
 
@@ -48,15 +49,30 @@ hostile_text = st.one_of(
     st.sampled_from(HOSTILE),
     st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=300),
 )
-TEXT_KINDS = {"text", "email", "tel", "url", "number", "date", "search", "textarea", "select",
-              "checkbox", "radio", "hidden"}
+TEXT_KINDS = {
+    "text",
+    "email",
+    "tel",
+    "url",
+    "number",
+    "date",
+    "search",
+    "textarea",
+    "select",
+    "checkbox",
+    "radio",
+    "hidden",
+}
 SKIP_FIELDS = {"csrfmiddlewaretoken"}
 EXAMPLES_PER_PAGE = int(os.environ.get("FUZZ_EXAMPLES_PER_PAGE", "100"))
 
 
 def row_counts() -> dict[str, int]:
-    return {model._meta.label: model._base_manager.count() for model in apps.get_models()
-            if model._meta.app_label in {"ideas", "partners", "triage", "outbox"}}
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"ideas", "partners", "triage", "outbox"}
+    }
 
 
 def page_forms(client: Client, url: str) -> list[dict]:
@@ -78,8 +94,11 @@ def page_forms(client: Client, url: str) -> list[dict]:
                 kind = "select"
             name = attrs.get("name")
             if name and name not in SKIP_FIELDS and kind in TEXT_KINDS:
-                default = attrs.get("value", "") if kind in {"hidden", "checkbox", "radio"} \
+                default = (
+                    attrs.get("value", "")
+                    if kind in {"hidden", "checkbox", "radio"}
                     else _text_for(attrs, kind)
+                )
                 if kind == "select":
                     options = [o["value"] for o in field["options"] if o["value"]]
                     default = options[0] if options else ""
@@ -89,8 +108,9 @@ def page_forms(client: Client, url: str) -> list[dict]:
                     default = started_ago(60)
                 fields.append((name, default))
         if fields:
-            forms.append({"action": action, "fields": fields,
-                          "multipart": "multipart" in form["enctype"]})
+            forms.append(
+                {"action": action, "fields": fields, "multipart": "multipart" in form["enctype"]}
+            )
     return forms
 
 
@@ -131,8 +151,12 @@ def test_every_form_survives_hostile_input(key, who):
     if not forms:
         return  # a page without a form: its GET was checked above
 
-    @settings(max_examples=EXAMPLES_PER_PAGE, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES_PER_PAGE,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(data=st.data())
     def fuzz(data):
         form = data.draw(st.sampled_from(forms))
@@ -143,8 +167,9 @@ def test_every_form_survives_hostile_input(key, who):
         before = row_counts()
         response = client.post(form["action"], payload)
         assert_safe(response)
-        if response.status_code == 200 and (b'aria-invalid="true"' in response.content
-                                            or b'id="error-summary"' in response.content):
+        if response.status_code == 200 and (
+            b'aria-invalid="true"' in response.content or b'id="error-summary"' in response.content
+        ):
             assert row_counts() == before, f"an invalid {name!r} still changed data"
         if response.status_code in (301, 302):
             assert_safe(client.get(response["Location"]))
@@ -155,9 +180,23 @@ def test_every_form_survives_hostile_input(key, who):
 
 # The fields of the idea form a resident types or chooses, each fuzzed in a form otherwise
 # filled in well (tests.ideas.conftest.valid_form) and sent as a person would.
-IDEA_FIELDS = ("title", "need", "description", "beneficiaries", "municipality", "place",
-               "themes", "stage", "support_wanted", "submitter_name", "submitter_email",
-               "submitter_phone", "organisation_name", "organisation_kind", "language")
+IDEA_FIELDS = (
+    "title",
+    "need",
+    "description",
+    "beneficiaries",
+    "municipality",
+    "place",
+    "themes",
+    "stage",
+    "support_wanted",
+    "submitter_name",
+    "submitter_email",
+    "submitter_phone",
+    "organisation_name",
+    "organisation_kind",
+    "language",
+)
 
 
 @pytest.mark.django_db
@@ -166,8 +205,12 @@ def test_the_idea_form_stores_each_valid_example_and_explains_each_invalid_one()
     client = Client()
     outcome = {"stored": 0, "refused": 0}
 
-    @settings(max_examples=EXAMPLES_PER_PAGE, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES_PER_PAGE,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(name=st.sampled_from(IDEA_FIELDS), value=hostile_text)
     def fuzz(name, value):
         payload = valid_form(started=started_ago(60))
@@ -205,6 +248,10 @@ def test_the_idea_form_stores_each_valid_example_and_explains_each_invalid_one()
 def test_a_body_that_is_not_utf8_gets_no_server_error(key):
     route = next(r for r in ROUTES if r.key == key)
     client = Client()
-    response = client.generic("POST", _fill(route), b"title=\xff\xfe\xfd&description=\xc3\x28",
-                              content_type="application/x-www-form-urlencoded")
+    response = client.generic(
+        "POST",
+        _fill(route),
+        b"title=\xff\xfe\xfd&description=\xc3\x28",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code < 500

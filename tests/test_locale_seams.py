@@ -1,4 +1,5 @@
 """The words and dates each reader sees are the portal's own, in the reader's language."""
+
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -22,8 +23,12 @@ def choose_language(client, code: str) -> None:
 
 def _tracking_page(client, language: str) -> str:
     submitted = services.idea_submit(
-        title="Bybuss", description="En buss.", municipality=municipality("1885"),
-        themes=[Theme.objects.first()], submitter_email="bo@example.org", language=language,
+        title="Bybuss",
+        description="En buss.",
+        municipality=municipality("1885"),
+        themes=[Theme.objects.first()],
+        submitter_email="bo@example.org",
+        language=language,
     )
     choose_language(client, language)
     return client.get(reverse("ideas:track", args=[submitted.tracking_token])).content.decode()
@@ -51,15 +56,18 @@ def test_the_sort_menu_says_which_way_it_sorts_in_english(committee_client):
     assert "descending" not in page and "Inskickad" not in page
 
 
-@pytest.mark.parametrize(("language", "county", "absent"), [
-    ("sv", "Hela Örebro län", "Whole Örebro County"),
-    ("en", "Whole Örebro County", "Hela Örebro län"),
-    ("ar", "محافظة أوربرو كلها", "Hela Örebro län"),
-])
+@pytest.mark.parametrize(
+    ("language", "county", "absent"),
+    [
+        ("sv", "Hela Örebro län", "Whole Örebro County"),
+        ("en", "Whole Örebro County", "Hela Örebro län"),
+        ("ar", "محافظة أوربرو كلها", "Hela Örebro län"),
+    ],
+)
 def test_the_whole_county_is_named_in_the_readers_language(client, language, county, absent):
     choose_language(client, language)
     page = client.get(reverse("ideas:submit")).content.decode()
-    options = page[page.index('name="municipality"'):].split("</select>")[0]
+    options = page[page.index('name="municipality"') :].split("</select>")[0]
     assert f">{county}</option>" in options
     assert absent not in options
 
@@ -80,7 +88,7 @@ def test_swedish_dates_read_year_month_day(committee_client):
 
 def test_the_arabic_history_heading_is_the_portals_word_not_the_admins(client):
     page = _tracking_page(client, "ar")
-    assert "<h2 class=\"h5\">السجل</h2>" in page
+    assert '<h2 class="h5">السجل</h2>' in page
     assert "تاريخ" not in page
 
 

@@ -1,5 +1,6 @@
 """Data migrations are frozen: they carry the values and logic they need and read no live code,
 so that changing the apps later never changes what an old migration does."""
+
 import ast
 from pathlib import Path
 
@@ -7,9 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PACKAGES = {"portal", "ideas", "partners", "triage"}
-MIGRATIONS = sorted(
-    path for path in ROOT.glob("**/migrations/0*.py") if ".venv" not in path.parts
-)
+MIGRATIONS = sorted(path for path in ROOT.glob("**/migrations/0*.py") if ".venv" not in path.parts)
 
 
 def imported_modules(tree: ast.AST) -> set[str]:
@@ -23,16 +22,21 @@ def imported_modules(tree: ast.AST) -> set[str]:
 
 
 def runs_python(tree: ast.AST) -> bool:
-    return any(isinstance(node, ast.Attribute) and node.attr == "RunPython"
-               for node in ast.walk(tree))
+    return any(
+        isinstance(node, ast.Attribute) and node.attr == "RunPython" for node in ast.walk(tree)
+    )
 
 
-@pytest.mark.parametrize("path", [p for p in MIGRATIONS if runs_python(ast.parse(p.read_text()))],
-                         ids=lambda path: f"{path.parent.parent.name}/{path.stem}")
+@pytest.mark.parametrize(
+    "path",
+    [p for p in MIGRATIONS if runs_python(ast.parse(p.read_text()))],
+    ids=lambda path: f"{path.parent.parent.name}/{path.stem}",
+)
 def test_a_data_migration_imports_nothing_from_the_apps(path):
     tree = ast.parse(path.read_text())
-    from_apps = sorted(module for module in imported_modules(tree)
-                       if module.split(".")[0] in PROJECT_PACKAGES)
+    from_apps = sorted(
+        module for module in imported_modules(tree) if module.split(".")[0] in PROJECT_PACKAGES
+    )
     assert from_apps == []
 
 

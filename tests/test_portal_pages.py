@@ -28,10 +28,15 @@ def test_an_accessibility_problem_reaches_the_coordinator(
     client, settings, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accessibility_statement"), {
-            "page": "/idea/new/", "description": "Fokus syns inte på knappen.",
-            "email": "besok@example.org",
-        }, follow=True)
+        response = client.post(
+            reverse("accessibility_statement"),
+            {
+                "page": "/idea/new/",
+                "description": "Fokus syns inte på knappen.",
+                "email": "besok@example.org",
+            },
+            follow=True,
+        )
     assert response.status_code == 200
     message = Message.objects.get(kind=MessageKind.NOTICE)
     assert message.recipient == settings.COORDINATOR_EMAIL
@@ -46,23 +51,31 @@ def test_an_empty_report_is_explained_next_to_the_field(client):
 
 
 def test_a_report_from_a_bot_filling_the_hidden_field_is_dropped(client):
-    client.post(reverse("accessibility_statement"),
-                {"description": "spam", "website": "http://spam.example"})
+    client.post(
+        reverse("accessibility_statement"),
+        {"description": "spam", "website": "http://spam.example"},
+    )
     assert not Message.objects.exists()
 
 
-@pytest.mark.parametrize(("role", "landing"), [
-    ("committee_member", "/triage/"),
-    ("coordinator", "/triage/"),
-    ("outreach_staff", "/intake/"),
-    ("partner_contact", "/partner/"),
-])
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        ("committee_member", "/triage/"),
+        ("coordinator", "/triage/"),
+        ("outreach_staff", "/intake/"),
+        ("partner_contact", "/partner/"),
+    ],
+)
 def test_each_role_lands_on_its_own_page_after_logging_in(client, role, landing):
     from tests.factories import UserFactory
 
     user = UserFactory(roles=[role])
-    response = client.post(reverse("login"), {"username": user.username,
-                                              "password": "a-long-test-password"}, follow=True)
+    response = client.post(
+        reverse("login"),
+        {"username": user.username, "password": "a-long-test-password"},
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == landing
     assert response.status_code == 200
 
@@ -73,13 +86,16 @@ def test_accessibility_reports_are_limited_per_address_and_the_text_is_kept(
     settings.ACCESSIBILITY_REPORT_RATE = "3/h"
     for n in range(3):
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("accessibility_statement"),
-                                   {"description": f"Rapport {n}"}, follow=True)
+            response = client.post(
+                reverse("accessibility_statement"), {"description": f"Rapport {n}"}, follow=True
+            )
         assert "Tack! Vi har tagit emot" in response.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accessibility_statement"), {
-            "page": "/idea/new/", "description": "Knappen går inte att nå med tangentbordet."})
+        response = client.post(
+            reverse("accessibility_statement"),
+            {"page": "/idea/new/", "description": "Knappen går inte att nå med tangentbordet."},
+        )
 
     assert response.status_code == 429
     page = response.content.decode()
@@ -90,6 +106,9 @@ def test_accessibility_reports_are_limited_per_address_and_the_text_is_kept(
     assert Message.objects.filter(kind=MessageKind.NOTICE).count() == 3
     assert len(mail.outbox) == 3
     # Another address is not affected.
-    other = client.post(reverse("accessibility_statement"), {"description": "Från en annan"},
-                        REMOTE_ADDR="192.0.2.7")
+    other = client.post(
+        reverse("accessibility_statement"),
+        {"description": "Från en annan"},
+        REMOTE_ADDR="192.0.2.7",
+    )
     assert other.status_code == 302

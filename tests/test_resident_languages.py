@@ -1,4 +1,5 @@
 """The resident's pages and emails in Arabic (right to left) and in easy-to-read Swedish."""
+
 import html
 import os
 import re
@@ -38,10 +39,17 @@ RESIDENT_FILES = [
 ]
 # The texts rewritten in easy-to-read Swedish (the form's help texts are found on the form).
 EASY_FILES = [r"templates/ideas/home\.html", r"templates/portal/privacy_notice\.html"]
-SUBMISSION_PAGE_FILES = [r"templates/base\.html", r"templates/ideas/idea_submit\.html",
-                         r"ideas/forms\.py", r"templates/includes/_error_summary\.html"]
-TRACKING_PAGE_FILES = [r"templates/base\.html", r"templates/ideas/idea_track\.html",
-                       r"ideas/workflow\.py"]
+SUBMISSION_PAGE_FILES = [
+    r"templates/base\.html",
+    r"templates/ideas/idea_submit\.html",
+    r"ideas/forms\.py",
+    r"templates/includes/_error_summary\.html",
+]
+TRACKING_PAGE_FILES = [
+    r"templates/base\.html",
+    r"templates/ideas/idea_track\.html",
+    r"ideas/workflow\.py",
+]
 
 
 def matches(path: str, patterns: list[str]) -> bool:
@@ -55,21 +63,31 @@ def extracted(tmp_path_factory) -> list[polib.POEntry]:
         pytest.skip(NO_XGETTEXT)
     work = tmp_path_factory.mktemp("sources")
     for name in SOURCE_DIRS:
-        shutil.copytree(ROOT / name, work / name,
-                        ignore=shutil.ignore_patterns("locale", "__pycache__", "migrations"))
+        shutil.copytree(
+            ROOT / name,
+            work / name,
+            ignore=shutil.ignore_patterns("locale", "__pycache__", "migrations"),
+        )
     shutil.copy(ROOT / "manage.py", work / "manage.py")
     (work / "locale").mkdir()
-    subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "ar"],
-                   cwd=work, check=True, capture_output=True, timeout=300,
-                   # The copy holds the portal's settings, in demo mode.
-                   env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings",
-                        "DJANGO_DEBUG": "true"})
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "ar"],
+        cwd=work,
+        check=True,
+        capture_output=True,
+        timeout=300,
+        # The copy holds the portal's settings, in demo mode.
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_DEBUG": "true"},
+    )
     return list(polib.pofile(str(work / "locale/ar/LC_MESSAGES/django.po")))
 
 
 def msgids_from(entries: list[polib.POEntry], patterns: list[str]) -> set[str]:
-    return {entry.msgid for entry in entries
-            if any(matches(path, patterns) for path, _line in entry.occurrences)}
+    return {
+        entry.msgid
+        for entry in entries
+        if any(matches(path, patterns) for path, _line in entry.occurrences)
+    }
 
 
 def translated(language: str) -> dict[str, polib.POEntry]:
@@ -86,15 +104,17 @@ def translated(language: str) -> dict[str, polib.POEntry]:
 
 def help_texts_of_the_submission_form() -> set[str]:
     with translation.override("en"):  # no English catalogue: the source strings themselves
-        return {str(field.help_text) for field in IdeaSubmitForm.base_fields.values()
-                if field.help_text}
+        return {
+            str(field.help_text) for field in IdeaSubmitForm.base_fields.values() if field.help_text
+        }
 
 
 def english_left_on(page: str, msgids: set[str]) -> list[str]:
     """Source strings of at least three words that appear untranslated on the page."""
     text = html.unescape(page)
-    return sorted(msgid for msgid in msgids
-                  if len(msgid.split()) >= 3 and "%(" not in msgid and msgid in text)
+    return sorted(
+        msgid for msgid in msgids if len(msgid.split()) >= 3 and "%(" not in msgid and msgid in text
+    )
 
 
 # --- The catalogues
@@ -131,10 +151,14 @@ def test_the_compiled_catalogues_match_their_sources():
         for po_path in ROOT.glob(f"*/locale/{language}/LC_MESSAGES/django.po"):
             mo_path = po_path.with_suffix(".mo")
             assert mo_path.exists(), f"{mo_path} missing: run msgfmt"
-            source = {(e.msgid, e.msgstr) for e in polib.pofile(str(po_path))
-                      if e.translated() and not e.msgid_plural}
-            compiled = {(e.msgid, e.msgstr) for e in polib.mofile(str(mo_path))
-                        if not e.msgid_plural}
+            source = {
+                (e.msgid, e.msgstr)
+                for e in polib.pofile(str(po_path))
+                if e.translated() and not e.msgid_plural
+            }
+            compiled = {
+                (e.msgid, e.msgstr) for e in polib.mofile(str(mo_path)) if not e.msgid_plural
+            }
             assert source <= compiled, f"{mo_path} is older than {po_path}: recompile it"
 
 
@@ -144,8 +168,10 @@ def test_every_theme_and_kind_of_support_has_an_arabic_name():
 
     assert set(THEMES_AR) == {slug for slug, *_names in reference_data.THEMES}
     assert set(SUPPORT_KINDS_AR) == {slug for slug, *_names in reference_data.SUPPORT_KINDS}
-    assert all(re.search(r"[\u0600-\u06ff]", name)
-               for name in (*THEMES_AR.values(), *SUPPORT_KINDS_AR.values()))
+    assert all(
+        re.search(r"[\u0600-\u06ff]", name)
+        for name in (*THEMES_AR.values(), *SUPPORT_KINDS_AR.values())
+    )
 
 
 # --- The pages and emails
@@ -179,8 +205,9 @@ def test_the_submission_form_in_arabic_is_right_to_left_with_nothing_left_in_eng
 
 @pytest.mark.django_db
 def test_the_form_errors_in_arabic_come_in_arabic(arabic_client, extracted):
-    response = arabic_client.post(reverse("ideas:submit"),
-                                  valid_form(title="", consent="", submitter_email="anna@"))
+    response = arabic_client.post(
+        reverse("ideas:submit"), valid_form(title="", consent="", submitter_email="anna@")
+    )
 
     page = response.content.decode()
     assert '<html lang="ar" dir="rtl">' in page
@@ -196,15 +223,17 @@ def test_an_idea_sent_in_arabic_keeps_its_language_and_its_receipt_is_arabic(
     arabic_client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = arabic_client.post(reverse("ideas:submit"), valid_form(language="ar"),
-                                      follow=True)
+        response = arabic_client.post(
+            reverse("ideas:submit"), valid_form(language="ar"), follow=True
+        )
 
     idea = Idea.objects.get()
     assert idea.language == "ar"
     page = response.content.decode()
     assert '<html lang="ar" dir="rtl">' in page
-    assert re.search(rf'<[^>]+dir="ltr"[^>]*>\s*{idea.reference}\s*<', page), \
+    assert re.search(rf'<[^>]+dir="ltr"[^>]*>\s*{idea.reference}\s*<', page), (
         "the reference number is not kept left to right"
+    )
     receipt = mail.outbox[0]
     assert receipt.subject == f"وصلتنا فكرتك ({idea.reference})"
     assert "شكرًا على فكرتك" in receipt.body

@@ -1,4 +1,5 @@
 """Headers, cookies, sessions and login lockout, checked through the test client."""
+
 import re
 import time
 from datetime import timedelta
@@ -48,8 +49,12 @@ def test_security_headers_are_on_every_kind_of_response(client, production):
         response = responses[status]
         assert response.status_code == status
         csp = response["Content-Security-Policy"]
-        for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
-                          "script-src 'self'"):
+        for directive in (
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "script-src 'self'",
+        ):
             assert directive in csp, (status, csp)
         assert "unsafe-inline" not in csp
         assert response["Strict-Transport-Security"].startswith("max-age=31536000")
@@ -67,8 +72,9 @@ def test_plain_http_is_redirected_to_https_in_production(client, production):
 
 def test_cookies_are_secure_httponly_and_samesite_in_production(client, production):
     user = UserFactory(roles=[Role.COORDINATOR])
-    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD},
-                           secure=True)
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": PASSWORD}, secure=True
+    )
     session = response.cookies[django_settings.SESSION_COOKIE_NAME]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
     csrf = client.get(reverse("ideas:submit"), secure=True).cookies.get("csrftoken")
@@ -138,8 +144,9 @@ def test_logging_out_and_deactivation_end_the_session(client):
 
 
 def _login(client: Client, username: str, password: str, address: str):
-    return client.post(reverse("login"), {"username": username, "password": password},
-                       REMOTE_ADDR=address)
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
 
 
 @pytest.mark.axes
@@ -181,8 +188,7 @@ def test_a_forged_forwarded_for_header_does_not_change_the_address_without_a_pro
     settings.BEHIND_PROXY = False
     assert security.client_ip(request) == "203.0.113.5"
     settings.BEHIND_PROXY = True
-    request = rf.get("/", REMOTE_ADDR="10.0.0.2",
-                     HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.77")
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.77")
     assert security.client_ip(request) == "203.0.113.77"
 
 
@@ -240,13 +246,22 @@ def test_a_password_reset_lifts_the_account_lock(client):
     assert _login(Client(), user.username, PASSWORD, "198.51.100.7").status_code == 429
 
     client.post(reverse("password_reset"), {"email": user.email})
-    link = re.search(r"https?://\S+/accounts/password/reset/\S+/\S+/",
-                     Message.objects.get(recipient=user.email).body_text).group(0)
+    link = re.search(
+        r"https?://\S+/accounts/password/reset/\S+/\S+/",
+        Message.objects.get(recipient=user.email).body_text,
+    ).group(0)
     form_url = client.get(urlsplit(link).path)["Location"]
-    response = client.post(form_url, {"new_password1": "ett-helt-nytt-lösenord-2026",
-                                      "new_password2": "ett-helt-nytt-lösenord-2026"})
+    response = client.post(
+        form_url,
+        {
+            "new_password1": "ett-helt-nytt-lösenord-2026",
+            "new_password2": "ett-helt-nytt-lösenord-2026",
+        },
+    )
     assert response["Location"] == reverse("password_reset_complete")
 
     home = Client()
-    assert _login(home, user.username, "ett-helt-nytt-lösenord-2026", "198.51.100.7") \
-        .status_code == 302
+    assert (
+        _login(home, user.username, "ett-helt-nytt-lösenord-2026", "198.51.100.7").status_code
+        == 302
+    )

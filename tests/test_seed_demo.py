@@ -22,8 +22,15 @@ def test_demo_data_covers_the_county_and_can_be_loaded_twice(settings):
     assert whole_county or covered == county
     assert set(Theme.objects.filter(partners__isnull=False)) == set(Theme.objects.all())
     assert set(SupportKind.objects.filter(partners__isnull=False)) == set(SupportKind.objects.all())
-    for username in ["samordnare", "ledamot1", "ledamot2", "ledamot3", "uppsok", "partner",
-                     "admin"]:
+    for username in [
+        "samordnare",
+        "ledamot1",
+        "ledamot2",
+        "ledamot3",
+        "uppsok",
+        "partner",
+        "admin",
+    ]:
         assert authenticate(username=username, password=settings.DEMO_PASSWORD)
 
 

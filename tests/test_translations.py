@@ -1,4 +1,5 @@
 """Every interface string has a Swedish translation, and the compiled catalogues are current."""
+
 import os
 import shutil
 import subprocess
@@ -34,20 +35,29 @@ def translated_msgids(language: str) -> dict[str, str]:
 def extracted_msgids(tmp_path: Path) -> set[str]:
     """Run makemessages on a copy of the sources, so the real catalogues stay as they are."""
     for name in SOURCE_DIRS:
-        shutil.copytree(ROOT / name, tmp_path / name,
-                        ignore=shutil.ignore_patterns("locale", "__pycache__", "migrations"))
+        shutil.copytree(
+            ROOT / name,
+            tmp_path / name,
+            ignore=shutil.ignore_patterns("locale", "__pycache__", "migrations"),
+        )
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     (tmp_path / "locale").mkdir()
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "sv", "--no-location"],
-        cwd=tmp_path, check=True, capture_output=True, timeout=300, env=DEMO_ENV,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env=DEMO_ENV,
     )
     extracted = polib.pofile(str(tmp_path / "locale/sv/LC_MESSAGES/django.po"))
     return {entry.msgid for entry in extracted}
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None,
-                    reason="GNU gettext (xgettext) not installed: catalogues not compared")
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None,
+    reason="GNU gettext (xgettext) not installed: catalogues not compared",
+)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_interface_string_is_translated(tmp_path, language):
     missing = sorted(extracted_msgids(tmp_path) - set(translated_msgids(language)))
@@ -59,7 +69,10 @@ def test_compiled_catalogues_match_their_sources(language):
     for po_path in catalogue_paths(language):
         mo_path = po_path.with_suffix(".mo")
         assert mo_path.exists(), f"{mo_path} missing: run msgfmt"
-        source = {(e.msgid, e.msgstr) for e in polib.pofile(str(po_path))
-                  if e.translated() and not e.msgid_plural}
+        source = {
+            (e.msgid, e.msgstr)
+            for e in polib.pofile(str(po_path))
+            if e.translated() and not e.msgid_plural
+        }
         compiled = {(e.msgid, e.msgstr) for e in polib.mofile(str(mo_path)) if not e.msgid_plural}
         assert source <= compiled, f"{mo_path} is older than {po_path}: recompile it"

@@ -1,4 +1,5 @@
 """Two-step login for every staff account: set-up, replacement, reset, codes by email."""
+
 import base64
 import re
 
@@ -60,8 +61,11 @@ def test_setting_up_the_authenticator_opens_the_dashboard_and_shows_backup_codes
     page = client.get(reverse("two_factor_setup")).content.decode()
     assert "<svg" in page
 
-    response = client.post(reverse("two_factor_setup"),
-                           {"method": "totp", "code": code_for(secret_on(page))}, follow=True)
+    response = client.post(
+        reverse("two_factor_setup"),
+        {"method": "totp", "code": code_for(secret_on(page))},
+        follow=True,
+    )
 
     codes = re.findall(r"<li>(\d{8})</li>", response.content.decode())
     assert len(codes) == 10
@@ -117,6 +121,7 @@ def test_the_django_admin_also_needs_the_second_factor(client):
 
 # --- The attack: a stolen password must not replace the member's authenticator
 
+
 def _member_with_authenticator():
     member = UserFactory(roles=[Role.COMMITTEE_MEMBER])
     device = TOTPDevice.objects.create(user=member, name="phone", confirmed=True)
@@ -143,14 +148,16 @@ def test_a_code_from_a_fresh_secret_does_not_let_a_password_alone_in(client):
     log_in(client, member)
     fresh_secret = base64.b32encode(b"0123456789abcdefghij").decode()
 
-    response = client.post(reverse("two_factor_setup"),
-                           {"method": "totp", "code": code_for(fresh_secret)})
+    response = client.post(
+        reverse("two_factor_setup"), {"method": "totp", "code": code_for(fresh_secret)}
+    )
 
     assert response.status_code == 403
     assert client.get(reverse("triage:dashboard")).status_code == 302
     assert list(TOTPDevice.objects.filter(user=member)) == [device]
-    assert sorted(StaticToken.objects.filter(device__user=member)
-                  .values_list("token", flat=True)) == sorted(victim_codes)
+    assert sorted(
+        StaticToken.objects.filter(device__user=member).values_list("token", flat=True)
+    ) == sorted(victim_codes)
     assert not Message.objects.exists()
 
 
@@ -159,8 +166,9 @@ def test_backup_codes_are_renewed_only_after_the_second_factor(client):
     log_in(client, member)
     response = client.post(reverse("two_factor_backup_codes"))
     assert response["Location"].startswith(reverse("two_factor_verify"))
-    assert sorted(StaticToken.objects.filter(device__user=member)
-                  .values_list("token", flat=True)) == sorted(victim_codes)
+    assert sorted(
+        StaticToken.objects.filter(device__user=member).values_list("token", flat=True)
+    ) == sorted(victim_codes)
 
 
 def test_a_verified_member_replaces_the_authenticator_and_is_told_by_mail(client):
@@ -170,8 +178,11 @@ def test_a_verified_member_replaces_the_authenticator_and_is_told_by_mail(client
 
     page = client.get(reverse("two_factor_setup")).content.decode()
     assert "Byt din tvåstegsinloggning" in page
-    response = client.post(reverse("two_factor_setup"),
-                           {"method": "totp", "code": code_for(secret_on(page))}, follow=True)
+    response = client.post(
+        reverse("two_factor_setup"),
+        {"method": "totp", "code": code_for(secret_on(page))},
+        follow=True,
+    )
 
     assert "Din tvåstegsinloggning är ändrad" in response.content.decode()
     new_device = TOTPDevice.objects.get(user=member)
@@ -190,8 +201,10 @@ def test_an_administrator_resets_a_lost_second_factor_which_is_recorded_and_mail
     admin = django_user_model.objects.get(username="admin")
     member, _device, _codes = _member_with_authenticator()
 
-    response = admin_client.post(reverse("admin:auth_user_changelist"),
-                                 {"action": "reset_two_factor", "_selected_action": [member.pk]})
+    response = admin_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "reset_two_factor", "_selected_action": [member.pk]},
+    )
 
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=member).exists()
@@ -203,6 +216,7 @@ def test_an_administrator_resets_a_lost_second_factor_which_is_recorded_and_mail
 
 
 # --- Outreach staff and partner contacts
+
 
 @pytest.mark.parametrize("role", [Role.OUTREACH_STAFF, Role.PARTNER_CONTACT])
 def test_outreach_staff_and_partner_contacts_need_a_second_factor_too(client, role):
@@ -228,8 +242,9 @@ def test_a_partner_contact_chooses_email_codes_sent_through_the_outbox(client):
     code = re.search(r"(\d{6})", mail.body_text).group(1)
     assert client.get(reverse("partner_portal:referral_list")).status_code == 302
 
-    response = client.post(reverse("two_factor_setup"), {"method": "email", "code": code},
-                           follow=True)
+    response = client.post(
+        reverse("two_factor_setup"), {"method": "email", "code": code}, follow=True
+    )
     assert len(re.findall(r"<li>(\d{8})</li>", response.content.decode())) == 10
     assert client.get(reverse("partner_portal:referral_list")).status_code == 200
 

@@ -1,4 +1,5 @@
 """The portal's URLs plus one view that fails, to check headers on a server error."""
+
 from django.urls import path
 
 from portal.urls import handler500  # noqa: F401 - the portal's own server error page

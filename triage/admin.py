@@ -1,4 +1,5 @@
 """The admin of the triage app's models, registered by each sub-package's admin module."""
+
 from triage.referrals import admin as referrals_admin
 from triage.review import admin as review_admin
 

@@ -1,5 +1,6 @@
 """The triage app's models, where Django looks for them; each lives in its sub-package (Django
 gives them the app label `triage` all the same)."""
+
 from triage.referrals.models import (
     AnswerKind,
     Referral,
@@ -23,7 +24,21 @@ from triage.review.models import (
 )
 
 __all__ = [
-    "AnswerKind", "ConflictDeclaration", "ConflictDeclarationQuerySet", "Criterion", "IdeaLink",
-    "Membership", "Note", "Recommendation", "Referral", "ReferralAnswer", "ReferralEvent",
-    "ReferralState", "Review", "ReviewAssignment", "Score", "SupportProgress", "SupportReport",
+    "AnswerKind",
+    "ConflictDeclaration",
+    "ConflictDeclarationQuerySet",
+    "Criterion",
+    "IdeaLink",
+    "Membership",
+    "Note",
+    "Recommendation",
+    "Referral",
+    "ReferralAnswer",
+    "ReferralEvent",
+    "ReferralState",
+    "Review",
+    "ReviewAssignment",
+    "Score",
+    "SupportProgress",
+    "SupportReport",
 ]

@@ -1,5 +1,6 @@
 """The tasks Celery finds (it autodiscovers `triage.tasks`); each lives beside its work, under
 the name it had here."""
+
 from triage.insights.tasks import send_weekly_digest
 from triage.referrals.tasks import send_referral_reminders
 

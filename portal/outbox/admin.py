@@ -22,8 +22,9 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ["recipient", "subject", "message_id"]
     # The bodies stay out of view: a receipt carries the resident's private tracking link.
     exclude = ["body_text", "body_html"]
-    readonly_fields = [f.name for f in Message._meta.fields
-                       if f.name not in ("body_text", "body_html")]
+    readonly_fields = [
+        f.name for f in Message._meta.fields if f.name not in ("body_text", "body_html")
+    ]
     actions = ["resend"]
 
     # Every mail is written by message_enqueue in the transaction of the change that causes
@@ -44,6 +45,13 @@ class MessageAdmin(admin.ModelAdmin):
             except DomainError:
                 continue
             count += 1
-        self.message_user(request, ngettext(
-            "%(count)d message is queued again.", "%(count)d messages are queued again.", count,
-        ) % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message is queued again.",
+                "%(count)d messages are queued again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,4 +1,5 @@
 """Reads of the outbox."""
+
 import re
 from urllib.parse import urlsplit
 
@@ -21,8 +22,9 @@ def messages_for_committee(*, state: str | None = None) -> QuerySet[Message]:
 
 def messages_about(obj: Model) -> QuerySet[Message]:
     """The messages stored as being about `obj` (the `about` of `message_enqueue`)."""
-    return Message.objects.filter(content_type=ContentType.objects.get_for_model(obj),
-                                  object_id=obj.pk)
+    return Message.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    )
 
 
 def messages_to(address: str) -> QuerySet[Message]:
@@ -53,7 +55,7 @@ def hide_private_links(text: str) -> str:
     def replace(match: re.Match) -> str:
         path = urlsplit(match.group(0)).path
         if prefix and path.startswith(prefix + "/"):
-            path = path[len(prefix):]
+            path = path[len(prefix) :]
         try:
             found = resolve(path)
         except Resolver404:

@@ -1,4 +1,5 @@
 """Writing mail to the outbox and sending it. Every email of the portal goes through here."""
+
 import logging
 import random
 import smtplib
@@ -153,8 +154,9 @@ def queue_send(message_id: int, *, countdown: int | None = None) -> bool:
     try:
         current_app.tasks[SEND_TASK].apply_async((message_id,), countdown=countdown)
     except Exception:  # the row is safe in the database; the sweep requeues it
-        logger.warning("Could not queue message %s; the sweep will retry", message_id,
-                       exc_info=True)
+        logger.warning(
+            "Could not queue message %s; the sweep will retry", message_id, exc_info=True
+        )
         return False
     return True
 
@@ -197,8 +199,9 @@ def message_deliver(message: Message) -> Delivery:
     exponential backoff, until OUTBOX_MAX_ATTEMPTS; a permanent one marks it failed at once.
     """
     if not message.recipient:  # erased after it was queued: there is nobody to send it to
-        Message.objects.filter(pk=message.pk).update(state=MessageState.FAILED,
-                                                     last_error=ERASED_RECIPIENT)
+        Message.objects.filter(pk=message.pk).update(
+            state=MessageState.FAILED, last_error=ERASED_RECIPIENT
+        )
         return Delivery("failed")
     email = EmailMultiAlternatives(
         subject=single_line(message.subject),
@@ -219,16 +222,18 @@ def message_deliver(message: Message) -> Delivery:
         if is_temporary(error) and message.attempts < settings.OUTBOX_MAX_ATTEMPTS:
             delay = retry_delay(message.attempts)
             Message.objects.filter(pk=message.pk, state=MessageState.SENDING).update(
-                state=MessageState.QUEUED, last_error=reason,
+                state=MessageState.QUEUED,
+                last_error=reason,
                 next_attempt_at=timezone.now() + timedelta(seconds=delay),
             )
-            logger.info("Message %s: temporary failure (%s); retry in %ss",
-                        message.pk, reason, delay)
+            logger.info(
+                "Message %s: temporary failure (%s); retry in %ss", message.pk, reason, delay
+            )
             return Delivery("retry", retry_in=delay)
-        Message.objects.filter(pk=message.pk).update(state=MessageState.FAILED,
-                                                     last_error=reason)
-        logger.warning("Message %s failed after %s attempts: %s",
-                       message.pk, message.attempts, reason)
+        Message.objects.filter(pk=message.pk).update(state=MessageState.FAILED, last_error=reason)
+        logger.warning(
+            "Message %s failed after %s attempts: %s", message.pk, message.attempts, reason
+        )
         return Delivery("failed")
     Message.objects.filter(pk=message.pk).update(
         state=MessageState.SENT, sent_at=timezone.now(), last_error=""
@@ -254,15 +259,24 @@ def message_resend(*, message: Message, again_if_sent: bool = False) -> None:
     """
     states = RESENDABLE_STATES if again_if_sent else (MessageState.FAILED,)
     resent = (
-        Message.objects.filter(pk=message.pk, state__in=states).exclude(recipient="")
-        .update(state=MessageState.QUEUED, attempts=0, last_error="", claimed_at=None,
-                next_attempt_at=timezone.now())
+        Message.objects.filter(pk=message.pk, state__in=states)
+        .exclude(recipient="")
+        .update(
+            state=MessageState.QUEUED,
+            attempts=0,
+            last_error="",
+            claimed_at=None,
+            next_attempt_at=timezone.now(),
+        )
     )
     if not resent:
-        if Message.objects.filter(pk=message.pk, recipient="").update(
-                last_error=ERASED_RECIPIENT):
-            raise ResendRefused(_("This message cannot be sent again: its recipient has "
-                                  "erased their personal data."))
+        if Message.objects.filter(pk=message.pk, recipient="").update(last_error=ERASED_RECIPIENT):
+            raise ResendRefused(
+                _(
+                    "This message cannot be sent again: its recipient has "
+                    "erased their personal data."
+                )
+            )
         raise ResendRefused(_("Only failed or sent messages can be sent again."))
     transaction.on_commit(lambda: queue_send(message.pk))
 
@@ -276,33 +290,47 @@ def outbox_sweep(*, limit: int = 1000) -> int:
     now = timezone.now()
     # A message whose every attempt stopped its worker (or ran out of time) is given up.
     Message.objects.filter(
-        state=MessageState.SENDING, claimed_at__lt=now - settings.OUTBOX_SENDING_LEASE,
+        state=MessageState.SENDING,
+        claimed_at__lt=now - settings.OUTBOX_SENDING_LEASE,
         attempts__gte=settings.OUTBOX_MAX_ATTEMPTS,
-    ).update(state=MessageState.FAILED,
-             last_error="Given up: the sending worker stopped on every attempt.")
+    ).update(
+        state=MessageState.FAILED,
+        last_error="Given up: the sending worker stopped on every attempt.",
+    )
     stuck = list(
-        Message.objects.filter(state=MessageState.SENDING,
-                               claimed_at__lt=now - settings.OUTBOX_SENDING_LEASE)
-        .order_by("claimed_at").values_list("pk", flat=True)[:limit]
+        Message.objects.filter(
+            state=MessageState.SENDING, claimed_at__lt=now - settings.OUTBOX_SENDING_LEASE
+        )
+        .order_by("claimed_at")
+        .values_list("pk", flat=True)[:limit]
     )
     if stuck:
         Message.objects.filter(
-            pk__in=stuck, state=MessageState.SENDING,
+            pk__in=stuck,
+            state=MessageState.SENDING,
             claimed_at__lt=now - settings.OUTBOX_SENDING_LEASE,
-        ).update(state=MessageState.QUEUED, next_attempt_at=now - settings.OUTBOX_SWEEP_AFTER,
-                 last_error="The sending worker stopped; sent again.")
+        ).update(
+            state=MessageState.QUEUED,
+            next_attempt_at=now - settings.OUTBOX_SWEEP_AFTER,
+            last_error="The sending worker stopped; sent again.",
+        )
     overdue = list(
-        Message.objects.filter(state=MessageState.QUEUED,
-                               next_attempt_at__lte=now - settings.OUTBOX_SWEEP_AFTER)
-        .order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+        Message.objects.filter(
+            state=MessageState.QUEUED, next_attempt_at__lte=now - settings.OUTBOX_SWEEP_AFTER
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
     )
     # Mark them due now, so that the next sweep waits OUTBOX_SWEEP_AFTER again.
     Message.objects.filter(pk__in=overdue, state=MessageState.QUEUED).update(next_attempt_at=now)
     for message_id in overdue:
         queue_send(message_id)
     if overdue:
-        logger.info("Outbox sweep queued %s messages again (%s were stuck sending)",
-                    len(overdue), len(stuck))
+        logger.info(
+            "Outbox sweep queued %s messages again (%s were stuck sending)",
+            len(overdue),
+            len(stuck),
+        )
     return len(overdue)
 
 

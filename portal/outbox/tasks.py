@@ -1,11 +1,17 @@
 """Celery tasks of the outbox: thin wrappers around portal.outbox.services."""
+
 from celery import Task, shared_task
 
 from portal.outbox import services
 
 
-@shared_task(name=services.SEND_TASK, bind=True, acks_late=True, reject_on_worker_lost=True,
-             ignore_result=True)
+@shared_task(
+    name=services.SEND_TASK,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
 def send_message(self: Task, message_id: int) -> str:
     """Send one outbox message; safe to run twice. A temporary failure schedules the next try.
 

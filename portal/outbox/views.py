@@ -23,27 +23,41 @@ def message_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.messages_for_committee(state=state), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "outbox/message_list.html", {
-        "page": page, "state": state, "filter_form": MessageFilterForm(initial={"state": state}),
-        "resendable": (MessageState.FAILED,),
-    })
+    return render(
+        request,
+        "outbox/message_list.html",
+        {
+            "page": page,
+            "state": state,
+            "filter_form": MessageFilterForm(initial={"state": state}),
+            "resendable": (MessageState.FAILED,),
+        },
+    )
 
 
 @role_required(*COMMITTEE_ROLES)
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(Message, pk=pk)
-    return render(request, "outbox/message_detail.html", {
-        "message": message, "text": selectors.hide_private_links(message.body_text),
-        "asks_before_resend": message.state == MessageState.SENT,
-    })
+    return render(
+        request,
+        "outbox/message_detail.html",
+        {
+            "message": message,
+            "text": selectors.hide_private_links(message.body_text),
+            "asks_before_resend": message.state == MessageState.SENT,
+        },
+    )
 
 
 @require_POST
 @role_required(*COMMITTEE_ROLES)
 def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(Message, pk=pk)
-    if message.state == MessageState.SENT and message.recipient \
-            and request.POST.get("again") != "yes":
+    if (
+        message.state == MessageState.SENT
+        and message.recipient
+        and request.POST.get("again") != "yes"
+    ):
         # It reached its recipient once: the message's page asks before it goes again.
         return redirect("outbox:detail", pk=message.pk)
     try:
@@ -51,8 +65,10 @@ def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, _("The message to %(recipient)s is queued again.")
-                         % {"recipient": message.recipient})
+        messages.success(
+            request,
+            _("The message to %(recipient)s is queued again.") % {"recipient": message.recipient},
+        )
     url = reverse("outbox:list")
     state = _state(request.POST.get("state"))
     return redirect(f"{url}?state={state}" if state else url)

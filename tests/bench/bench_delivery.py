@@ -5,6 +5,7 @@ Needs a Redis server (BENCH_REDIS_URL, default redis://127.0.0.1:6379/10; only t
 is emptied). Without one the rows say so. The worker reads the bench database; the messages
 it sends are removed afterwards, so the database is left as it was found.
 """
+
 import logging
 import os
 import smtplib
@@ -40,16 +41,23 @@ def messages_create(run_id: str) -> list[int]:
     from portal.outbox.models import Message, MessageKind
 
     rows = [
-        Message(kind=MessageKind.REFERRAL, recipient=f"kontakt{n}@partner.example.org",
-                subject=f"En idé till er: Fiber till byarna runt Ramsberg (IL-2026-{n:04d})",
-                body_text=BODY.format(n=n), body_html="",
-                message_id=f"<bench-{run_id}-{n}@idelotsen.bench>",
-                idempotency_key=f"bench-delivery:{run_id}:{n}")
+        Message(
+            kind=MessageKind.REFERRAL,
+            recipient=f"kontakt{n}@partner.example.org",
+            subject=f"En idé till er: Fiber till byarna runt Ramsberg (IL-2026-{n:04d})",
+            body_text=BODY.format(n=n),
+            body_html="",
+            message_id=f"<bench-{run_id}-{n}@idelotsen.bench>",
+            idempotency_key=f"bench-delivery:{run_id}:{n}",
+        )
         for n in range(COUNT)
     ]
     Message.objects.bulk_create(rows, batch_size=500)
-    return list(Message.objects.filter(idempotency_key__startswith=f"bench-delivery:{run_id}:")
-                .order_by("pk").values_list("pk", flat=True))
+    return list(
+        Message.objects.filter(idempotency_key__startswith=f"bench-delivery:{run_id}:")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def through_worker(ids: list[int], handler, port: int, log: Path) -> float:
@@ -59,16 +67,21 @@ def through_worker(ids: list[int], handler, port: int, log: Path) -> float:
     from tests.services.conftest import Worker, purge
 
     purge(REDIS_URL)
-    worker = Worker(broker=REDIS_URL, log=log, concurrency=1,
-                    env={"EMAIL_URL": f"smtp://127.0.0.1:{port}", "LOG_LEVEL": "WARNING"})
+    worker = Worker(
+        broker=REDIS_URL,
+        log=log,
+        concurrency=1,
+        env={"EMAIL_URL": f"smtp://127.0.0.1:{port}", "LOG_LEVEL": "WARNING"},
+    )
     worker.start(timeout=90)
     client = Celery("bench", broker=REDIS_URL)
     try:
         started = time.perf_counter()
         with client.producer_or_acquire() as producer:
             for message_id in ids:
-                client.send_task("portal.outbox.tasks.send_message", args=[message_id],
-                                 producer=producer)
+                client.send_task(
+                    "portal.outbox.tasks.send_message", args=[message_id], producer=producer
+                )
         deadline = time.monotonic() + TIMEOUT_SECONDS
         while handler.count() < len(ids) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -87,9 +100,13 @@ def through_smtplib(ids: list[int], port: int) -> float:
 
     payloads = []
     for message in Message.objects.filter(pk__in=ids).order_by("pk"):
-        email = EmailMultiAlternatives(message.subject, message.body_text,
-                                       settings.DEFAULT_FROM_EMAIL, [message.recipient],
-                                       headers={"Message-ID": message.message_id})
+        email = EmailMultiAlternatives(
+            message.subject,
+            message.body_text,
+            settings.DEFAULT_FROM_EMAIL,
+            [message.recipient],
+            headers={"Message-ID": message.message_id},
+        )
         payloads.append((message.recipient, email.message().as_bytes(linesep="\r\n")))
     started = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
@@ -106,8 +123,15 @@ def run() -> list[dict]:
 
     problem = redis_reachable(REDIS_URL)
     if problem:
-        return [{"name": f"delivery: no Redis at {REDIS_URL}", "value": None, "unit": "",
-                 "target": "", "passed": None}]
+        return [
+            {
+                "name": f"delivery: no Redis at {REDIS_URL}",
+                "value": None,
+                "unit": "",
+                "target": "",
+                "passed": None,
+            }
+        ]
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     run_id = uuid.uuid4().hex[:8]
     handler = RecordingHandler()
@@ -128,15 +152,39 @@ def run() -> list[dict]:
     worker_rate = delivered / worker_seconds if worker_seconds else 0.0
     loop_rate = len(ids) / loop_seconds if loop_seconds else 0.0
     return [
-        {"name": f"{len(ids)} referral mails via Redis and 1 worker", "value": worker_rate,
-         "unit": "mails/s", "target": "", "passed": None},
-        {"name": "the same mails by a plain smtplib loop", "value": loop_rate,
-         "unit": "mails/s", "target": "", "passed": None},
-        {"name": "worker rate as a share of the smtplib loop",
-         "value": worker_rate / loop_rate if loop_rate else 0.0, "unit": "×", "target": "",
-         "passed": None},
-        {"name": "mails delivered by the worker", "value": delivered, "unit": "mails",
-         "target": f"= {len(ids)}", "passed": delivered == len(ids)},
-        {"name": "duplicates", "value": duplicates, "unit": "mails", "target": "= 0",
-         "passed": duplicates == 0},
+        {
+            "name": f"{len(ids)} referral mails via Redis and 1 worker",
+            "value": worker_rate,
+            "unit": "mails/s",
+            "target": "",
+            "passed": None,
+        },
+        {
+            "name": "the same mails by a plain smtplib loop",
+            "value": loop_rate,
+            "unit": "mails/s",
+            "target": "",
+            "passed": None,
+        },
+        {
+            "name": "worker rate as a share of the smtplib loop",
+            "value": worker_rate / loop_rate if loop_rate else 0.0,
+            "unit": "×",
+            "target": "",
+            "passed": None,
+        },
+        {
+            "name": "mails delivered by the worker",
+            "value": delivered,
+            "unit": "mails",
+            "target": f"= {len(ids)}",
+            "passed": delivered == len(ids),
+        },
+        {
+            "name": "duplicates",
+            "value": duplicates,
+            "unit": "mails",
+            "target": "= 0",
+            "passed": duplicates == 0,
+        },
     ]

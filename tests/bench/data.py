@@ -3,6 +3,7 @@
 Runs inside a configured Django (tests.bench.settings). Bulk creation skips the submission
 service on purpose: 10,000 ideas go in with a handful of bulk INSERTs, in seconds.
 """
+
 import random
 import secrets
 from dataclasses import dataclass
@@ -30,14 +31,38 @@ from ideas.workflow import Status
 BATCH = 1000
 # Most ideas in a real inbox are early in the workflow; the rest spread over the later states.
 STATUS_WEIGHTS = {
-    Status.RECEIVED: 20, Status.SCREENING: 12, Status.IN_REVIEW: 15,
-    Status.NEEDS_INFORMATION: 5, Status.REFERRED: 12, Status.DECLINED: 8, Status.ON_HOLD: 4,
-    Status.IN_SUPPORT: 8, Status.CLOSED: 12, Status.WITHDRAWN: 4,
+    Status.RECEIVED: 20,
+    Status.SCREENING: 12,
+    Status.IN_REVIEW: 15,
+    Status.NEEDS_INFORMATION: 5,
+    Status.REFERRED: 12,
+    Status.DECLINED: 8,
+    Status.ON_HOLD: 4,
+    Status.IN_SUPPORT: 8,
+    Status.CLOSED: 12,
+    Status.WITHDRAWN: 4,
 }
 WORDS = (
-    "fiber", "bygdegård", "buss", "affär", "språkcafé", "ungdomsgård", "solceller", "matkasse",
-    "bibliotek", "skola", "förening", "träffpunkt", "odling", "cykel", "laddstolpe", "hemtjänst",
-    "kultur", "idrott", "natur", "turism",
+    "fiber",
+    "bygdegård",
+    "buss",
+    "affär",
+    "språkcafé",
+    "ungdomsgård",
+    "solceller",
+    "matkasse",
+    "bibliotek",
+    "skola",
+    "förening",
+    "träffpunkt",
+    "odling",
+    "cykel",
+    "laddstolpe",
+    "hemtjänst",
+    "kultur",
+    "idrott",
+    "natur",
+    "turism",
 )
 
 
@@ -66,8 +91,9 @@ def ideas_bulk_create(target_count: int, *, seed: int = 20261127) -> BenchIdea |
     statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
     now = timezone.now()
     # Spread over the last two years, oldest first, so each year's numbers rise with time.
-    moments = sorted(now - timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
-                     for _ in range(missing))
+    moments = sorted(
+        now - timedelta(minutes=rng.randrange(2 * 365 * 24 * 60)) for _ in range(missing)
+    )
     with transaction.atomic():
         counters = {
             year: last for year, last in ReferenceCounter.objects.values_list("year", "last")
@@ -81,33 +107,38 @@ def ideas_bulk_create(target_count: int, *, seed: int = 20261127) -> BenchIdea |
             if index == len(moments) - 1:
                 sample_token = token
             words = rng.sample(WORDS, 3)
-            ideas.append(Idea(
-                reference=f"IL-{year}-{counters[year]:04d}",
-                title=f"{words[0].capitalize()} och {words[1]} i bygden {index}",
-                need=f"Behov kring {words[2]}.",
-                description=f"En idé om {words[0]}, {words[1]} och {words[2]}. " * 4,
-                municipality=rng.choice(municipalities),
-                place=f"By {index % 97}",
-                is_rural=rng.random() < 0.6,
-                stage=rng.choice(Stage.values),
-                submitter_name=f"Bänk Invånare {index}",
-                submitter_email=f"bank{index}@example.org",
-                organisation_kind=rng.choice(OrganisationKind.values),
-                consent_version=PRIVACY_TEXT_VERSION,
-                consent_given_at=created_at,
-                share_contact_with_partners=rng.random() < 0.5,
-                channel=rng.choice(Channel.values),
-                status=rng.choices(statuses, weights)[0],
-                tracking_token_hash=hash_token(token),
-                created_at=created_at,
-            ))
+            ideas.append(
+                Idea(
+                    reference=f"IL-{year}-{counters[year]:04d}",
+                    title=f"{words[0].capitalize()} och {words[1]} i bygden {index}",
+                    need=f"Behov kring {words[2]}.",
+                    description=f"En idé om {words[0]}, {words[1]} och {words[2]}. " * 4,
+                    municipality=rng.choice(municipalities),
+                    place=f"By {index % 97}",
+                    is_rural=rng.random() < 0.6,
+                    stage=rng.choice(Stage.values),
+                    submitter_name=f"Bänk Invånare {index}",
+                    submitter_email=f"bank{index}@example.org",
+                    organisation_kind=rng.choice(OrganisationKind.values),
+                    consent_version=PRIVACY_TEXT_VERSION,
+                    consent_given_at=created_at,
+                    share_contact_with_partners=rng.random() < 0.5,
+                    channel=rng.choice(Channel.values),
+                    status=rng.choices(statuses, weights)[0],
+                    tracking_token_hash=hash_token(token),
+                    created_at=created_at,
+                )
+            )
         Idea.objects.bulk_create(ideas, batch_size=BATCH)
         for year, last in counters.items():
             ReferenceCounter.objects.update_or_create(year=year, defaults={"last": last})
         # bulk_create fills primary keys on PostgreSQL and SQLite 3.35+; read them back anyway
         # so the through rows never depend on that.
-        ids = dict(Idea.objects.filter(reference__in=[i.reference for i in ideas])
-                   .values_list("reference", "pk"))
+        ids = dict(
+            Idea.objects.filter(reference__in=[i.reference for i in ideas]).values_list(
+                "reference", "pk"
+            )
+        )
         theme_rows, support_rows, events = [], [], []
         for idea in ideas:
             pk = ids[idea.reference]
@@ -117,12 +148,23 @@ def ideas_bulk_create(target_count: int, *, seed: int = 20261127) -> BenchIdea |
                 support_rows.append(
                     Idea.support_wanted.through(idea_id=pk, supportkind_id=support.pk)
                 )
-            events.append(IdeaEvent(idea_id=pk, to_status=Status.RECEIVED,
-                                    actor_label="resident", created_at=idea.created_at))
+            events.append(
+                IdeaEvent(
+                    idea_id=pk,
+                    to_status=Status.RECEIVED,
+                    actor_label="resident",
+                    created_at=idea.created_at,
+                )
+            )
             if idea.status != Status.RECEIVED:
-                events.append(IdeaEvent(idea_id=pk, from_status=Status.RECEIVED,
-                                        to_status=idea.status,
-                                        created_at=idea.created_at + timedelta(days=2)))
+                events.append(
+                    IdeaEvent(
+                        idea_id=pk,
+                        from_status=Status.RECEIVED,
+                        to_status=idea.status,
+                        created_at=idea.created_at + timedelta(days=2),
+                    )
+                )
         Idea.themes.through.objects.bulk_create(theme_rows, batch_size=BATCH)
         Idea.support_wanted.through.objects.bulk_create(support_rows, batch_size=BATCH)
         IdeaEvent.objects.bulk_create(events, batch_size=BATCH)
@@ -134,8 +176,11 @@ def latest_reference_of(status: str) -> str | None:
     newest = Idea.objects.filter(status=status).aggregate(Max("created_at"))["created_at__max"]
     if newest is None:
         return None
-    return Idea.objects.filter(status=status, created_at=newest).values_list(
-        "reference", flat=True).first()
+    return (
+        Idea.objects.filter(status=status, created_at=newest)
+        .values_list("reference", flat=True)
+        .first()
+    )
 
 
 def backup_codes_create(username: str, count: int) -> list[str]:
@@ -154,7 +199,8 @@ def backup_codes_create(username: str, count: int) -> list[str]:
     if user is None:
         return []
     device, _created = StaticDevice.objects.get_or_create(
-        user=user, name="bench", defaults={"confirmed": True})
+        user=user, name="bench", defaults={"confirmed": True}
+    )
     codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(count)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes

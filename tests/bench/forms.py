@@ -2,6 +2,7 @@
 
 Plain standard library, no Locust, so the test suite can import it.
 """
+
 import re
 import secrets
 from html.parser import HTMLParser
@@ -18,8 +19,21 @@ ERROR_TEXT = re.compile(
     r'<[^>]+class="[^"]*(?:alert-danger|invalid-feedback|errorlist)[^"]*"[^>]*>(.*?)</(?:div|ul)>',
     re.DOTALL,
 )
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class SetupFailed(Exception):
@@ -49,19 +63,29 @@ class FormParser(HTMLParser):
             or bool(HIDDEN_CLASS.search(attrs.get("class", "")))
         )
         if tag == "form":
-            self._form = {"method": attrs.get("method", "get").lower(),
-                          "action": attrs.get("action", ""), "fields": [],
-                          "enctype": attrs.get("enctype", "application/x-www-form-urlencoded")}
+            self._form = {
+                "method": attrs.get("method", "get").lower(),
+                "action": attrs.get("action", ""),
+                "fields": [],
+                "enctype": attrs.get("enctype", "application/x-www-form-urlencoded"),
+            }
             self.forms.append(self._form)
         elif self._form is not None and tag in {"input", "textarea", "select", "button"}:
-            field = {"tag": tag, "attrs": attrs, "hidden_from_people": self._hidden() or hides,
-                     "options": []}
+            field = {
+                "tag": tag,
+                "attrs": attrs,
+                "hidden_from_people": self._hidden() or hides,
+                "options": [],
+            }
             self._form["fields"].append(field)
             if tag == "select":
                 self._select = field
         elif tag == "option" and self._select is not None:
-            self._option = {"value": attrs.get("value"), "selected": "selected" in attrs,
-                            "text": ""}
+            self._option = {
+                "value": attrs.get("value"),
+                "selected": "selected" in attrs,
+                "text": "",
+            }
             self._select["options"].append(self._option)
         if tag not in VOID:
             self._stack.append((tag, hides))
@@ -96,8 +120,10 @@ def _text_for(attrs: dict, kind: str) -> str:
     elif kind == "date":
         value = "2026-12-01"
     elif kind == "textarea":
-        value = ("Vi vill starta en mötesplats i den gamla skolan där byborna kan ses, "
-                 "laga mat tillsammans och hjälpa varandra med vardagens frågor. ") * 2
+        value = (
+            "Vi vill starta en mötesplats i den gamla skolan där byborna kan ses, "
+            "laga mat tillsammans och hjälpa varandra med vardagens frågor. "
+        ) * 2
     else:
         value = "Mötesplats i gamla skolan"
     if attrs.get("maxlength", "").isdigit():
@@ -113,8 +139,9 @@ def form_body(html: str, path: str) -> tuple[bytes, str]:
     boundary = "----idelotsen-bench-" + secrets.token_hex(8)
     parts = []
     for name, value in pairs:
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                     f"{value}\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        )
     parts.append(f"--{boundary}--\r\n")
     return "".join(parts).encode(), f"multipart/form-data; boundary={boundary}"
 
@@ -127,7 +154,8 @@ def form_payload(html: str, path: str) -> tuple[list[tuple[str, str]], str]:
     parser = FormParser()
     parser.feed(html)
     candidates = [
-        form for form in parser.forms
+        form
+        for form in parser.forms
         if form["method"] == "post" and urlsplit(form["action"]).path in ("", path)
     ]
     if not candidates:
@@ -158,8 +186,10 @@ def form_payload(html: str, path: str) -> tuple[list[tuple[str, str]], str]:
         if kind in {"checkbox", "radio"}:
             pairs.append((name, attrs.get("value", "on")))
         elif tag == "select":
-            values = [(o["value"] if o["value"] is not None else o["text"].strip(), o["selected"])
-                      for o in field["options"]]
+            values = [
+                (o["value"] if o["value"] is not None else o["text"].strip(), o["selected"])
+                for o in field["options"]
+            ]
             values = [(value, selected) for value, selected in values if value.strip()]
             first = values[0][0] if values else None
             chosen = next((value for value, selected in values if selected), first)

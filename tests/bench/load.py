@@ -12,6 +12,7 @@ log in or fetch the form first, then run a warm-up whose figures are thrown away
 measured part. RESULTS gets one row per target name (targets with the same name are merged).
 A page that answers anything but the expected status counts as an error; nothing here raises.
 """
+
 import locust  # noqa: F401, I001  (first: it monkey-patches the standard library with gevent)
 
 import json
@@ -59,16 +60,25 @@ class BenchUser(FastHttpUser):
         if page.status_code != 200 or not token:
             raise SetupFailed(f"login page answered HTTP {page.status_code}")
         answer = self.client.post(
-            path, name="setup: log in", allow_redirects=False,
-            data=urlencode({"username": self.login["username"],
-                            "password": self.login["password"],
-                            "csrfmiddlewaretoken": token.group(1)}),
-            headers={"Content-Type": "application/x-www-form-urlencoded",
-                     "Referer": self.host + path},
+            path,
+            name="setup: log in",
+            allow_redirects=False,
+            data=urlencode(
+                {
+                    "username": self.login["username"],
+                    "password": self.login["password"],
+                    "csrfmiddlewaretoken": token.group(1),
+                }
+            ),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": self.host + path,
+            },
         )
         if answer.status_code != 302:
-            raise SetupFailed(f"log in as {self.login['username']} failed "
-                              f"(HTTP {answer.status_code})")
+            raise SetupFailed(
+                f"log in as {self.login['username']} failed (HTTP {answer.status_code})"
+            )
         self._second_factor()
 
     def _second_factor(self) -> None:
@@ -83,20 +93,27 @@ class BenchUser(FastHttpUser):
         page = self.client.get(step_path, name="setup: second factor", allow_redirects=False)
         codes = self.login.get("backup_codes") or []
         if page.status_code != 200 or not codes:
-            raise SetupFailed(f"{path} sends a logged-in user to {step.path} "
-                              f"(HTTP {page.status_code}), and the bench has no code for it")
+            raise SetupFailed(
+                f"{path} sends a logged-in user to {step.path} "
+                f"(HTTP {page.status_code}), and the bench has no code for it"
+            )
         pairs, _enctype = form_payload(page.text or "", step.path)
         code = codes.pop()
         pairs = [(name, code if name in CODE_FIELDS else value) for name, value in pairs]
         answer = self.client.post(
-            step_path, name="setup: second factor", allow_redirects=False,
+            step_path,
+            name="setup: second factor",
+            allow_redirects=False,
             data=urlencode(pairs),
-            headers={"Content-Type": "application/x-www-form-urlencoded",
-                     "Referer": self.host + step_path},
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": self.host + step_path,
+            },
         )
         if answer.status_code != 302:
-            raise SetupFailed(f"the second factor at {step.path} failed "
-                              f"(HTTP {answer.status_code})")
+            raise SetupFailed(
+                f"the second factor at {step.path} failed (HTTP {answer.status_code})"
+            )
 
     def _fetch_form(self) -> None:
         path = self.target["path"]
@@ -109,8 +126,9 @@ class BenchUser(FastHttpUser):
     def hit(self) -> None:
         name, path = self.target["name"], self.target["path"]
         if self.target["kind"] == "get":
-            with self.client.get(path, name=name, allow_redirects=False,
-                                 catch_response=True) as response:
+            with self.client.get(
+                path, name=name, allow_redirects=False, catch_response=True
+            ) as response:
                 if response.status_code != 200:
                     response.failure(f"HTTP {response.status_code}")
             return
@@ -125,7 +143,11 @@ class BenchUser(FastHttpUser):
             payload = self.payload
         body, content_type = payload
         with self.client.post(
-            path, name=name, data=body, allow_redirects=False, catch_response=True,
+            path,
+            name=name,
+            data=body,
+            allow_redirects=False,
+            catch_response=True,
             headers={"Content-Type": content_type, "Referer": self.host + path},
         ) as response:
             if response.status_code in (302, 303):
@@ -154,9 +176,14 @@ def percentile(times: Counter, fraction: float) -> float | None:
 def run_target(config: dict, target: dict) -> dict:
     shared = {"ready": 0, "setup_errors": Counter()}
     user_class = type(
-        "User_" + re.sub(r"\W", "_", target["name"]), (BenchUser,),
-        {"host": config["host"], "target": target, "login": config.get("login", {}),
-         "shared": shared},
+        "User_" + re.sub(r"\W", "_", target["name"]),
+        (BenchUser,),
+        {
+            "host": config["host"],
+            "target": target,
+            "login": config.get("login", {}),
+            "shared": shared,
+        },
     )
     environment = Environment(user_classes=[user_class], host=config["host"])
     runner = environment.create_local_runner()
@@ -173,10 +200,14 @@ def run_target(config: dict, target: dict) -> dict:
     method = "GET" if target["kind"] == "get" else "POST"
     entry = environment.stats.get(target["name"], method)
     row = {
-        "name": target["name"], "seconds": elapsed, "requests": entry.num_requests,
-        "failures": entry.num_failures, "times": Counter(entry.response_times),
-        "errors": Counter({str(e.error)[:160]: e.occurrences
-                           for e in environment.stats.errors.values()}),
+        "name": target["name"],
+        "seconds": elapsed,
+        "requests": entry.num_requests,
+        "failures": entry.num_failures,
+        "times": Counter(entry.response_times),
+        "errors": Counter(
+            {str(e.error)[:160]: e.occurrences for e in environment.stats.errors.values()}
+        ),
         "setup_errors": shared["setup_errors"],
     }
     runner.quit()
@@ -231,9 +262,15 @@ def main(config_path: str, results_path: str) -> int:
         try:
             row = run_target(config, target)
         except Exception as error:  # noqa: BLE001 - keep measuring the other targets
-            row = {"name": target["name"], "seconds": 0.0, "requests": 0, "failures": 0,
-                   "times": Counter(), "errors": Counter({f"load tool: {error!r}"[:160]: 1}),
-                   "setup_errors": Counter()}
+            row = {
+                "name": target["name"],
+                "seconds": 0.0,
+                "requests": 0,
+                "failures": 0,
+                "times": Counter(),
+                "errors": Counter({f"load tool: {error!r}"[:160]: 1}),
+                "setup_errors": Counter(),
+            }
         by_name.setdefault(target["name"], []).append(row)
         print(f"{row['requests']} requests, {row['failures']} errors", file=sys.stderr)
     results = [summarise(merge(rows)) for rows in by_name.values()]

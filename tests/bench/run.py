@@ -29,6 +29,7 @@ database (demo data and the bulk ideas in place). Each row it returns has the ke
 text, or "" when the issue only asks for the figure) and `passed` (True, False, or None when
 there is no target). A module that raises is reported as a failed row; the others still run.
 """
+
 import contextlib
 import importlib.util
 import json
@@ -80,9 +81,11 @@ class Config:
     duration: float = float(os.environ.get("BENCH_DURATION", "10"))
     warmup: float = float(os.environ.get("BENCH_WARMUP", "3"))
     database_url: str = os.environ.get("BENCH_DATABASE_URL", "")
-    only: list[str] = field(default_factory=lambda: [
-        name.strip() for name in os.environ.get("BENCH_TARGETS", "").split(",") if name.strip()
-    ])
+    only: list[str] = field(
+        default_factory=lambda: [
+            name.strip() for name in os.environ.get("BENCH_TARGETS", "").split(",") if name.strip()
+        ]
+    )
     strict: bool = os.environ.get("BENCH_STRICT", "") not in ("", "0", "false")
 
 
@@ -113,8 +116,10 @@ def postgres_recreate(url: str) -> None:
     """Drop and create the bench database; refuse any database not named for benching."""
     name = urlsplit(url).path.lstrip("/")
     if "bench" not in name:
-        raise SystemExit(f"BENCH_DATABASE_URL must name a database with 'bench' in it "
-                         f"(it is dropped and made again), not {name!r}.")
+        raise SystemExit(
+            f"BENCH_DATABASE_URL must name a database with 'bench' in it "
+            f"(it is dropped and made again), not {name!r}."
+        )
     database_recreate(url, name)
 
 
@@ -138,20 +143,22 @@ def environment_prepare(config: Config, tmp: Path, port: int) -> None:
     database_url = config.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     for name in ("EMAIL_URL", "CELERY_BROKER_URL", "DJANGO_CSRF_TRUSTED_ORIGINS"):
         os.environ.pop(name, None)
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": database_url,
-        "BENCH_TMPDIR": str(tmp),
-        "MEDIA_ROOT": str(tmp / "media"),
-        "EMAIL_FILE_PATH": str(tmp / "mail"),
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": database_url,
+            "BENCH_TMPDIR": str(tmp),
+            "MEDIA_ROOT": str(tmp / "media"),
+            "EMAIL_FILE_PATH": str(tmp / "mail"),
+            "SITE_URL": f"http://127.0.0.1:{port}",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
 
 
 def database_prepare(config: Config) -> dict:
@@ -178,8 +185,7 @@ def database_prepare(config: Config) -> dict:
     except Exception as error:  # noqa: BLE001 - the pages that need it will show errors
         say(f"  ! demo data failed to load: {error!r}")
     bench_idea = ideas_bulk_create(config.ideas)
-    say(f"  {Idea.objects.count()} ideas in the database "
-        f"({time.perf_counter() - started:.1f} s)")
+    say(f"  {Idea.objects.count()} ideas in the database ({time.perf_counter() - started:.1f} s)")
     return {
         "backup_codes": backup_codes_create(STAFF_USERNAME, BACKUP_CODES),
         "password": settings.DEMO_PASSWORD,
@@ -202,8 +208,13 @@ def targets_build(data: dict) -> tuple[list[dict], list[str]]:
         ("form page", "get", "ideas:submit", {}, False),
         ("tracking page", "get", "ideas:track", {"token": data["tracking_token"]}, False),
         ("dashboard", "get", "triage:dashboard", {}, True),
-        ("idea triage page", "get", "triage:idea_detail",
-         {"reference": data["triage_reference"]}, True),
+        (
+            "idea triage page",
+            "get",
+            "triage:idea_detail",
+            {"reference": data["triage_reference"]},
+            True,
+        ),
         ("statistics", "get", "triage:statistics", {}, True),
         ("submission", "submit", "ideas:submit", {}, False),
     ]
@@ -242,22 +253,39 @@ class Server:
 
     def start(self) -> None:
         command = [
-            sys.executable, "-m", "gunicorn", "portal.wsgi:application",
-            "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-            "--worker-class", "sync", "--timeout", "30", "--graceful-timeout", "5",
-            "--error-logfile", str(self.log_path), "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
+            "--error-logfile",
+            str(self.log_path),
+            "--log-level",
+            "warning",
             "--no-control-socket",
         ]
-        self.process = subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True,
-                                        stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            command, cwd=BASE_DIR, start_new_session=True, stdin=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n"
-                                   + self.log_tail())
-            with contextlib.suppress(OSError), urllib.request.urlopen(
-                self.url + "/bench/bare/", timeout=2
-            ) as answer:
+                raise RuntimeError(
+                    f"gunicorn exited with {self.process.returncode}:\n" + self.log_tail()
+                )
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(self.url + "/bench/bare/", timeout=2) as answer,
+            ):
                 if answer.status == 200:
                     return
             time.sleep(0.3)
@@ -282,19 +310,32 @@ class Server:
             return "(no gunicorn log)"
 
 
-def load_run(config: Config, server: Server, targets: list[dict], data: dict,
-             tmp: Path) -> list[dict]:
+def load_run(
+    config: Config, server: Server, targets: list[dict], data: dict, tmp: Path
+) -> list[dict]:
     plan = {
-        "host": server.url, "users": config.users, "warmup": config.warmup,
-        "duration": config.duration, "targets": targets,
-        "login": {"path": data["login_path"], "username": STAFF_USERNAME,
-                  "password": data["password"], "backup_codes": data["backup_codes"]},
+        "host": server.url,
+        "users": config.users,
+        "warmup": config.warmup,
+        "duration": config.duration,
+        "targets": targets,
+        "login": {
+            "path": data["login_path"],
+            "username": STAFF_USERNAME,
+            "password": data["password"],
+            "backup_codes": data["backup_codes"],
+        },
     }
     plan_path, results_path = tmp / "plan.json", tmp / "results.json"
     plan_path.write_text(json.dumps(plan))
     limit = len(targets) * (config.warmup + config.duration + 40) + 60
-    subprocess.run([sys.executable, "-m", "tests.bench.load", str(plan_path), str(results_path)],
-                   cwd=BASE_DIR, check=True, timeout=limit, stdin=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "tests.bench.load", str(plan_path), str(results_path)],
+        cwd=BASE_DIR,
+        check=True,
+        timeout=limit,
+        stdin=subprocess.DEVNULL,
+    )
     return json.loads(results_path.read_text())
 
 
@@ -322,8 +363,9 @@ def checks_evaluate(rows: list[dict], idea_count: int, measured: set[str]) -> li
                 detail += f", {row['errors']} errors"
         if check.target == "dashboard" and idea_count < 10_000 and passed is not None:
             detail += f", only {idea_count} ideas"
-        results.append({"check": check.issue, "target": check.target, "passed": passed,
-                        "detail": detail})
+        results.append(
+            {"check": check.issue, "target": check.target, "passed": passed, "detail": detail}
+        )
     return results
 
 
@@ -332,23 +374,28 @@ def number(value, digits: int = 0) -> str:
 
 
 def http_table_print(rows: list[dict]) -> None:
-    say(f"{'target':<18} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'errors':>7} "
-        f"{'× bare':>7}")
+    say(f"{'target':<18} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'errors':>7} {'× bare':>7}")
     say("-" * 63)
     for row in rows:
         ratio = "—" if row["ratio"] is None else f"{row['ratio']:.2f}×"
-        say(f"{row['name']:<18} {number(row['rps'], 1):>8} {number(row['median_ms']):>10} "
-            f"{number(row['p95_ms']):>8} {row['errors']:>7} {ratio:>7}")
+        say(
+            f"{row['name']:<18} {number(row['rps'], 1):>8} {number(row['median_ms']):>10} "
+            f"{number(row['p95_ms']):>8} {row['errors']:>7} {ratio:>7}"
+        )
     bare = next((row for row in rows if row["name"] == "bare view"), None)
     if bare and len(bare.get("segments_rps", [])) > 1:
-        say(f"  (bare view measured first and last: "
-            f"{' and '.join(number(v, 1) for v in bare['segments_rps'])} req/s)")
+        say(
+            f"  (bare view measured first and last: "
+            f"{' and '.join(number(v, 1) for v in bare['segments_rps'])} req/s)"
+        )
     for row in rows:
         if row["error_sample"]:
             say(f"  ! {row['name']}: {row['error_sample']}")
         if row["setup_errors"]:
-            say(f"  ! {row['name']}: {row['setup_errors']} users failed to start: "
-                f"{row['setup_error_sample']}")
+            say(
+                f"  ! {row['name']}: {row['setup_errors']} users failed to start: "
+                f"{row['setup_error_sample']}"
+            )
 
 
 def module_benches_run(only: list[str], folder: Path = BENCH_DIR) -> list[dict]:
@@ -362,13 +409,27 @@ def module_benches_run(only: list[str], folder: Path = BENCH_DIR) -> list[dict]:
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
             for row in module.run():
-                rows.append({"module": path.stem, "name": str(row["name"]),
-                             "value": row["value"], "unit": str(row.get("unit", "")),
-                             "target": str(row.get("target", "")),
-                             "passed": row.get("passed")})
+                rows.append(
+                    {
+                        "module": path.stem,
+                        "name": str(row["name"]),
+                        "value": row["value"],
+                        "unit": str(row.get("unit", "")),
+                        "target": str(row.get("target", "")),
+                        "passed": row.get("passed"),
+                    }
+                )
         except Exception as error:  # noqa: BLE001 - one broken bench must not hide the others
-            rows.append({"module": path.stem, "name": f"{path.stem} failed: {error!r}"[:100],
-                         "value": None, "unit": "", "target": "", "passed": False})
+            rows.append(
+                {
+                    "module": path.stem,
+                    "name": f"{path.stem} failed: {error!r}"[:100],
+                    "value": None,
+                    "unit": "",
+                    "target": "",
+                    "passed": False,
+                }
+            )
     return rows
 
 
@@ -377,11 +438,14 @@ def module_table_print(rows: list[dict]) -> None:
     say("-" * 90)
     for row in rows:
         value = row["value"]
-        shown = "—" if value is None else (
-            f"{value:.2f}" if isinstance(value, float) else str(value))
+        shown = (
+            "—" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value))
+        )
         verdict = {True: "PASS", False: "FAIL", None: ""}[row["passed"]]
-        say(f"{row['name'][:48]:<48} {shown:>10} {row['unit'][:8]:<8} "
-            f"{row['target'][:14]:<14} {verdict}")
+        say(
+            f"{row['name'][:48]:<48} {shown:>10} {row['unit'][:8]:<8} "
+            f"{row['target'][:14]:<14} {verdict}"
+        )
 
 
 def main() -> int:
@@ -394,8 +458,10 @@ def main() -> int:
     try:
         started = time.perf_counter()
         environment_prepare(config, tmp, port)
-        say(f"Preparing the database ({'PostgreSQL' if config.database_url else 'SQLite'}, "
-            f"{config.ideas} ideas)")
+        say(
+            f"Preparing the database ({'PostgreSQL' if config.database_url else 'SQLite'}, "
+            f"{config.ideas} ideas)"
+        )
         data = database_prepare(config)
         targets, skipped = targets_build(data)
         if config.only:
@@ -406,8 +472,10 @@ def main() -> int:
         connections.close_all()
         say(f"Starting gunicorn: {config.workers} sync workers on {server.url}")
         server.start()
-        say(f"Measuring with Locust: {config.users} users, no wait, {config.warmup:g} s warm-up "
-            f"and {config.duration:g} s per target")
+        say(
+            f"Measuring with Locust: {config.users} users, no wait, {config.warmup:g} s warm-up "
+            f"and {config.duration:g} s per target"
+        )
         rows = load_run(config, server, targets, data, tmp)
         paths = {target["name"]: target["path"] for target in targets}
         for row in rows:
@@ -421,9 +489,11 @@ def main() -> int:
         module_rows = module_benches_run(config.only)
 
         say()
-        say(f"Idélotsen bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {data['vendor']}, "
+        say(
+            f"Idélotsen bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {data['vendor']}, "
             f"{data['idea_count']} ideas, gunicorn {config.workers} sync workers, "
-            f"{config.users} Locust users, {os.cpu_count()} CPUs shared with the load tool")
+            f"{config.users} Locust users, {os.cpu_count()} CPUs shared with the load tool"
+        )
         say()
         http_table_print(rows)
         for note in skipped:
@@ -445,12 +515,16 @@ def main() -> int:
         report = {
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "setup": {
-                "database": data["vendor"], "ideas": data["idea_count"],
+                "database": data["vendor"],
+                "ideas": data["idea_count"],
                 "server": f"gunicorn {version('gunicorn')}, {config.workers} sync workers",
                 "load_tool": f"locust {version('locust')} (FastHttpUser)",
-                "users": config.users, "warmup_s": config.warmup,
-                "duration_s": config.duration, "cpus": os.cpu_count(),
-                "python": platform.python_version(), "django": version("Django"),
+                "users": config.users,
+                "warmup_s": config.warmup,
+                "duration_s": config.duration,
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "django": version("Django"),
             },
             "bare_rps": bare_rps,
             "http": rows,
@@ -458,11 +532,13 @@ def main() -> int:
             "checks": checks,
             "benches": module_rows,
         }
-        (RESULTS_DIR / "latest.json").write_text(json.dumps(report, indent=2,
-                                                            ensure_ascii=False) + "\n")
+        (RESULTS_DIR / "latest.json").write_text(
+            json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        )
         say(f"Results written to {(RESULTS_DIR / 'latest.json').relative_to(BASE_DIR)}")
         missed = [c for c in checks if c["passed"] is False] + [
-            r for r in module_rows if r["passed"] is False]
+            r for r in module_rows if r["passed"] is False
+        ]
         return 1 if config.strict and missed else 0
     except KeyboardInterrupt:
         say("\nInterrupted.")

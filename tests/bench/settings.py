@@ -3,6 +3,7 @@
 Everything comes from portal.settings (read from the environment the bench runner sets: debug
 off, a secret key, the bench database). Only what a load test on plain HTTP needs changes here.
 """
+
 import os
 
 from portal.settings import *  # noqa: F403

@@ -1,4 +1,5 @@
 """The plumbing of `make bench`: its data, its bare view, its form filling and its verdicts."""
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +46,8 @@ def test_backup_codes_pass_the_coordinators_second_factor(coordinator):
 
 @pytest.mark.django_db
 def test_the_bare_view_answers_without_touching_the_database(
-        client, settings, django_assert_num_queries):
+    client, settings, django_assert_num_queries
+):
     settings.ROOT_URLCONF = "tests.bench.urls"
 
     with django_assert_num_queries(0):
@@ -76,15 +78,19 @@ def test_the_filled_in_form_is_a_valid_submission_with_the_honeypot_left_empty(c
 
 
 def test_error_text_reads_the_error_summary():
-    html = ('<div class="alert alert-danger" id="error-summary"><h2>Fix:</h2><ul>'
-            '<li><a href="#id_title">Title: This field is required.</a></li></ul></div>')
+    html = (
+        '<div class="alert alert-danger" id="error-summary"><h2>Fix:</h2><ul>'
+        '<li><a href="#id_title">Title: This field is required.</a></li></ul></div>'
+    )
 
     assert error_text(html) == "Title: This field is required."
 
 
 def test_a_page_below_its_share_of_the_bare_view_fails_and_a_page_left_out_is_skipped():
-    rows = [{"name": "bare view", "rps": 1000.0, "errors": 0},
-            {"name": "form page", "rps": 400.0, "errors": 0}]
+    rows = [
+        {"name": "bare view", "rps": 1000.0, "errors": 0},
+        {"name": "form page", "rps": 400.0, "errors": 0},
+    ]
     ratios_add(rows)
 
     checks = {c["target"]: c for c in checks_evaluate(rows, 10_000, {"form page"})}
@@ -95,8 +101,10 @@ def test_a_page_below_its_share_of_the_bare_view_fails_and_a_page_left_out_is_sk
 
 
 def test_a_page_with_errors_fails_even_when_fast():
-    rows = [{"name": "bare view", "rps": 1000.0, "errors": 0},
-            {"name": "dashboard", "rps": 900.0, "errors": 3}]
+    rows = [
+        {"name": "bare view", "rps": 1000.0, "errors": 0},
+        {"name": "dashboard", "rps": 900.0, "errors": 3},
+    ]
     ratios_add(rows)
 
     checks = {c["target"]: c for c in checks_evaluate(rows, 10_000, {"dashboard"})}
@@ -107,11 +115,14 @@ def test_a_page_with_errors_fails_even_when_fast():
 def test_module_benches_report_their_rows_and_a_broken_module_as_a_failed_row(tmp_path):
     (tmp_path / "bench_good.py").write_text(
         "def run():\n    return [{'name': 'speed', 'value': 1.5, 'unit': 'ms',"
-        " 'target': '< 5', 'passed': True}]\n")
+        " 'target': '< 5', 'passed': True}]\n"
+    )
     (tmp_path / "bench_broken.py").write_text("def run():\n    raise ValueError('no')\n")
 
     rows = module_benches_run([], folder=tmp_path)
 
     assert [(r["module"], r["passed"]) for r in rows] == [
-        ("bench_broken", False), ("bench_good", True)]
+        ("bench_broken", False),
+        ("bench_good", True),
+    ]
     assert rows[1]["value"] == 1.5

@@ -1,4 +1,5 @@
 """The portal's URLs plus a bare view: the floor every page's throughput is compared with."""
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 

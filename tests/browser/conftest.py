@@ -8,6 +8,7 @@ no element or at several; a page that loaded without being checked fails the tes
 last page of a test is checked when the test ends. `tab_to` walks with the Tab key and fails on
 an element that shows no focus indicator. `portal_without_js` does the same with JavaScript off.
 """
+
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,8 +21,13 @@ from axe_playwright_python.sync_playwright import Axe
 CHROMIUM = shutil.which("chromium")
 SKIP_REASON = "no Chromium found: browser tests skipped; install the chromium package"
 LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
@@ -41,7 +47,9 @@ def pytest_collection_modifyitems(config, items):
 def pytest_terminal_summary(terminalreporter):
     """Say plainly at the end of the run whether the browser tests ran, and with what."""
     collected = [
-        report for reports in terminalreporter.stats.values() for report in reports
+        report
+        for reports in terminalreporter.stats.values()
+        for report in reports
         if getattr(report, "nodeid", "").startswith("tests/browser/")
     ]
     if not collected:

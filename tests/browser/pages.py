@@ -1,4 +1,5 @@
 """What a person does on the portal's pages, found by field name and id, never by visible text."""
+
 import re
 
 from ideas.models import Municipality, Theme
@@ -26,8 +27,9 @@ def check_if_present(page, selector: str) -> None:
         field.first.check()
 
 
-def fill_idea_form(page, *, municipality_code: str = "1863", theme_slug: str = "local-development",
-                   **overrides) -> dict:
+def fill_idea_form(
+    page, *, municipality_code: str = "1863", theme_slug: str = "local-development", **overrides
+) -> dict:
     """Fill the submission form the way a resident does; return what was typed."""
     data = {**IDEA, **overrides}
     for name, value in data.items():

@@ -2,6 +2,7 @@
 
 Every page the tests land on is checked with axe-core by the `portal` fixture.
 """
+
 from django.urls import reverse
 
 from ideas import services
@@ -92,8 +93,9 @@ def test_the_error_summary_in_arabic_lists_the_mistakes_right_to_left(portal):
     heading = page.locator("#error-summary-title")
     heading_box, summary_box = heading.bounding_box(), summary.bounding_box()
     # The heading starts at the right edge of the summary.
-    assert (summary_box["x"] + summary_box["width"]) - (heading_box["x"] + heading_box["width"]) \
-        < 40
+    assert (summary_box["x"] + summary_box["width"]) - (
+        heading_box["x"] + heading_box["width"]
+    ) < 40
     assert "هذا الحقل مطلوب." in summary.inner_text()  # "This field is required."
     # The links follow the order of the fields, and what was typed is kept.
     targets = summary.locator("a").evaluate_all("links => links.map(a => a.hash.slice(1))")
@@ -104,9 +106,11 @@ def test_the_error_summary_in_arabic_lists_the_mistakes_right_to_left(portal):
 
 def test_the_tracking_page_in_arabic_is_right_to_left(portal):
     submitted = services.idea_submit(
-        title="مكان للقاء في المدرسة القديمة", description="بيت للأنشطة لكل أهل القرية.",
+        title="مكان للقاء في المدرسة القديمة",
+        description="بيت للأنشطة لكل أهل القرية.",
         municipality=Municipality.objects.get(code="1863"),
-        themes=[Theme.objects.get(slug="integration")], submitter_email="a@example.org",
+        themes=[Theme.objects.get(slug="integration")],
+        submitter_email="a@example.org",
         language="ar",
     )
     page = portal.page

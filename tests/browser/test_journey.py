@@ -7,6 +7,7 @@ partner opens the link in its mail and accepts. Every page any of them lands on 
 axe-core, and the resident's pages are read for their language and direction. The partner page
 shows only what the resident allowed: this resident did not agree to share contact details.
 """
+
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,12 +23,18 @@ from tests.journeys.conftest import ANSWER_LINK, WRITES, Mail, expected_public_l
 
 OWNER_EMAIL = "owner@example.org"
 OWNER_PHONE = "070-123 45 67"
-QUESTION = {"en": "Where in the village would it stop, and who could drive the bus?",
-            "ar": "أين ستكون نقطة اللقاء في القرية، ومن يملك المكان اليوم؟"}
-ANSWER = {"en": "Outside the grocery store; two retired drivers have offered to help.",
-          "ar": "في مكتبة القرية، والبلدية وافقت على إعارتها مجانا."}
-MESSAGE_ON_REFERRAL = {"en": "We have sent your idea to an association that can help.",
-                       "ar": "أرسلنا فكرتك إلى جمعية يمكنها مساعدتك."}
+QUESTION = {
+    "en": "Where in the village would it stop, and who could drive the bus?",
+    "ar": "أين ستكون نقطة اللقاء في القرية، ومن يملك المكان اليوم؟",
+}
+ANSWER = {
+    "en": "Outside the grocery store; two retired drivers have offered to help.",
+    "ar": "في مكتبة القرية، والبلدية وافقت على إعارتها مجانا.",
+}
+MESSAGE_ON_REFERRAL = {
+    "en": "We have sent your idea to an association that can help.",
+    "ar": "أرسلنا فكرتك إلى جمعية يمكنها مساعدتك.",
+}
 INTERNAL_NOTE = "Intern anteckning: svag budget, hör med kommunen först"
 NOTE_TO_PARTNERS = "Till partnerna: kan ni hjälpa till med en ansökan om bygdemedel?"
 MEANT_FOR_OTHERS = (INTERNAL_NOTE, NOTE_TO_PARTNERS)
@@ -70,8 +77,9 @@ def never_shows(page, *texts: str) -> None:
         assert text not in content, f"{page.url} shows “{text}”"
 
 
-def move(staff, reference: str, to: str, *, message_to_owner: str = "",
-         internal_note: str = "") -> None:
+def move(
+    staff, reference: str, to: str, *, message_to_owner: str = "", internal_note: str = ""
+) -> None:
     """The coordinator's one move control: the target, a message to the owner, a note."""
     staff.visit(f"/triage/ideas/{reference}/")
     form = staff.page.locator(f"main form[action$='/ideas/{reference}/move/']")
@@ -88,27 +96,41 @@ def move(staff, reference: str, to: str, *, message_to_owner: str = "",
 
 @pytest.mark.parametrize("locale", ["en-GB", "ar"])
 def test_a_resident_in_their_language_goes_from_submission_to_a_referral(
-        portal, staff_portal, partner_portal, locale, coordinator):
+    portal, staff_portal, partner_portal, locale, coordinator
+):
     language = locale.split("-")[0]
     writes = WRITES[language]
     partner = PartnerFactory(name="Byalaget Ramsberg", contacts=0)
     partner_user = UserFactory(username="partner", roles=[Role.PARTNER_CONTACT])
-    PartnerContact.objects.create(partner=partner, name="Kim Kontakt", email=partner_user.email,
-                                  role="Idéansvarig", user=partner_user)
+    PartnerContact.objects.create(
+        partner=partner,
+        name="Kim Kontakt",
+        email=partner_user.email,
+        role="Idéansvarig",
+        user=partner_user,
+    )
     resident = portal.page
 
     # The resident sends the idea from the public form, in their own language.
     portal.visit("/idea/new/")
     reads_in(resident, language)
-    for name, value in (("title", writes["title"]), ("need", writes["need"]),
-                        ("description", writes["description"]),
-                        ("submitter_name", writes["name"]), ("submitter_email", OWNER_EMAIL),
-                        ("submitter_phone", OWNER_PHONE)):
+    for name, value in (
+        ("title", writes["title"]),
+        ("need", writes["need"]),
+        ("description", writes["description"]),
+        ("submitter_name", writes["name"]),
+        ("submitter_email", OWNER_EMAIL),
+        ("submitter_phone", OWNER_PHONE),
+    ):
         resident.locator(f"main form [name={name}]").fill(value)
     resident.locator("main form select[name=municipality]").select_option(
-        str(Municipality.objects.get(code="1885").pk))
-    resident.locator("main form input[name=themes][value='{}']".format(
-        Theme.objects.get(slug="local-development").pk)).check()
+        str(Municipality.objects.get(code="1885").pk)
+    )
+    resident.locator(
+        "main form input[name=themes][value='{}']".format(
+            Theme.objects.get(slug="local-development").pk
+        )
+    ).check()
     resident.locator("main form input[name=organisation_kind][value=private_person]").check()
     resident.locator(f"main form input[name=language][value={language}]").check()
     resident.locator("main form input[name=consent]").check()
@@ -124,8 +146,13 @@ def test_a_resident_in_their_language_goes_from_submission_to_a_referral(
     staff_portal.login(coordinator)
     move(staff_portal, reference, "screening")
     move(staff_portal, reference, "in_review")
-    move(staff_portal, reference, "needs_information", message_to_owner=QUESTION[language],
-         internal_note=INTERNAL_NOTE)
+    move(
+        staff_portal,
+        reference,
+        "needs_information",
+        message_to_owner=QUESTION[language],
+        internal_note=INTERNAL_NOTE,
+    )
 
     # The resident reads the question from the link in its mail, and answers.
     question_mail = last_mail_to(OWNER_EMAIL)
@@ -154,10 +181,15 @@ def test_a_resident_in_their_language_goes_from_submission_to_a_referral(
     answer_path = urlsplit(ANSWER_LINK.findall(referral_mail.text)[-1]).path
     partner_page = partner_portal.visit(answer_path)
     assert NOTE_TO_PARTNERS in partner_page.content()
-    never_shows(partner_page, INTERNAL_NOTE, writes["name"], OWNER_EMAIL, OWNER_PHONE,
-                MESSAGE_ON_REFERRAL[language])
-    partner_portal.submit("main form:has(input[name=answer][value=accept]) "
-                          "button[type=submit]")
+    never_shows(
+        partner_page,
+        INTERNAL_NOTE,
+        writes["name"],
+        OWNER_EMAIL,
+        OWNER_PHONE,
+        MESSAGE_ON_REFERRAL[language],
+    )
+    partner_portal.submit("main form:has(input[name=answer][value=accept]) button[type=submit]")
 
     # The partner's own pages, logged in: still only what the resident allowed.
     partner_portal.login(partner_user)

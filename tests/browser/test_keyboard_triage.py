@@ -1,4 +1,5 @@
 """The committee triages with the keyboard only: log in, open an idea, move it, refer it."""
+
 from django.core import mail
 
 from ideas import workflow

@@ -1,4 +1,5 @@
 """Every page a resident or a staff member reaches passes axe-core, in Swedish and in English."""
+
 import pytest
 from django.urls import reverse
 
@@ -16,14 +17,19 @@ from tests.factories import (
 
 PUBLIC_PAGES = ["home", "ideas:submit", "login", "privacy_notice", "accessibility_statement"]
 STAFF_PAGES = [
-    "triage:dashboard", "triage:meeting", "triage:statistics", "triage:criterion_list",
-    "outbox:list", "partners:list", "partners:weights",
+    "triage:dashboard",
+    "triage:meeting",
+    "triage:statistics",
+    "triage:criterion_list",
+    "outbox:list",
+    "partners:list",
+    "partners:weights",
 ]
 
 
 def test_the_accessibility_check_fails_on_a_page_that_breaks_wcag(portal, live_server):
     broken = (
-        '<!doctype html><html><head><title>Broken</title></head><body><main>'
+        "<!doctype html><html><head><title>Broken</title></head><body><main>"
         '<img src="/static/none.png"><input type="text">'
         '<p style="color:#aaa;background:#fff">Faint</p></main></body></html>'
     )
@@ -44,7 +50,7 @@ def test_the_check_fails_on_labels_and_links_that_point_at_the_wrong_element(por
         '<!doctype html><html lang="sv"><head><title>Trassel</title></head><body><main>'
         '<h1>Trassel</h1><a href="#nowhere">Till felet</a>'
         '<label for="name">Namn</label><input id="name"><input id="name" aria-label="Namn 2">'
-        '</main></body></html>'
+        "</main></body></html>"
     )
     portal.page.route(
         f"{live_server.url}/tangled/",
@@ -69,9 +75,11 @@ def test_public_pages_pass_axe_in_both_languages(portal, locale):
     for name in PUBLIC_PAGES:
         portal.visit(reverse(name))
     submitted = idea_services.idea_submit(
-        title="Bybuss till Ramsberg", description="En buss som går två gånger om dagen.",
+        title="Bybuss till Ramsberg",
+        description="En buss som går två gånger om dagen.",
         municipality=Municipality.objects.get(code="1885"),
-        themes=[Theme.objects.get(slug="local-development")], submitter_email="a@example.org",
+        themes=[Theme.objects.get(slug="local-development")],
+        submitter_email="a@example.org",
     )
     portal.visit(reverse("ideas:track", args=[submitted.tracking_token]))
 

@@ -1,4 +1,5 @@
 """A partner answers a referral from the link in its mail, with JavaScript off."""
+
 from urllib.parse import urlparse
 
 from tests.factories import PartnerFactory, ReferralFactory

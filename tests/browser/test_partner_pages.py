@@ -1,5 +1,6 @@
 """The partner's pages pass axe-core: the answer page (with errors), a dead link, the thank-you
 page, and the logged-in list and detail."""
+
 from urllib.parse import urlparse
 
 from django.urls import reverse
@@ -18,7 +19,8 @@ def test_the_answer_page_and_its_ends_pass_axe(portal_without_js):
     portal.visit(link)
     portal.submit("main form:has(input[name=answer][value=question]) button[type=submit]")
     portal.page.locator("main form:has(input[name=answer][value=question]) textarea").fill(
-        "Finns det en förening bakom idén?")
+        "Finns det en förening bakom idén?"
+    )
     portal.submit("main form:has(input[name=answer][value=question]) button[type=submit]")
     assert reverse("partner_portal:answered") in portal.page.url
     portal.visit(link, expect_status=410)
@@ -28,8 +30,9 @@ def test_the_answer_page_and_its_ends_pass_axe(portal_without_js):
 def test_the_partner_list_and_detail_pass_axe(portal):
     SupportKindFactory(name_sv="Lokaler", name_en="Premises")
     partner = PartnerFactory(name="Leader Bergslagen")
-    accepted = ReferralFactory(partner=partner, state=ReferralState.ACCEPTED,
-                               idea__title="Bybuss i Tiveden")
+    accepted = ReferralFactory(
+        partner=partner, state=ReferralState.ACCEPTED, idea__title="Bybuss i Tiveden"
+    )
     waiting = ReferralFactory(partner=partner, idea__title="Fiber till byn")
     user = UserFactory(username="leader", roles=[Role.PARTNER_CONTACT])
     contact = partner.contacts.get()

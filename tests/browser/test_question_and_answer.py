@@ -1,6 +1,7 @@
 """The conversation in a real browser: an English and an Arabic resident submit an idea, the
 coordinator (working in Swedish) asks a question, the resident reads the mail and opens its
 link, answers, and the coordinator reads the answer beside the question."""
+
 import re
 
 import pytest
@@ -15,14 +16,22 @@ from tests.browser.pages import SEND_IDEA, fill_idea_form, reference_on_page
 QUESTION = "Var ska bussen stanna?"
 # What each resident reads, in their own language; the Swedish words must not reach them.
 RESIDENT = {
-    "en": {"locale": "en-GB", "answer": "Outside the grocery store.",
-           "question_heading": "A question from the committee",
-           "how_to_answer": "How to answer", "greeting": "Hello Sam,",
-           "thanks": "Thank you for your answer."},
-    "ar": {"locale": "ar", "answer": "أمام متجر البقالة.",
-           "question_heading": "سؤال من اللجنة",
-           "how_to_answer": "طريقة الإجابة", "greeting": "مرحبًا Sam،",
-           "thanks": "شكرًا على جوابك."},
+    "en": {
+        "locale": "en-GB",
+        "answer": "Outside the grocery store.",
+        "question_heading": "A question from the committee",
+        "how_to_answer": "How to answer",
+        "greeting": "Hello Sam,",
+        "thanks": "Thank you for your answer.",
+    },
+    "ar": {
+        "locale": "ar",
+        "answer": "أمام متجر البقالة.",
+        "question_heading": "سؤال من اللجنة",
+        "how_to_answer": "طريقة الإجابة",
+        "greeting": "مرحبًا Sam،",
+        "thanks": "شكرًا على جوابك.",
+    },
 }
 SWEDISH = ["Vi har en fråga till dig", "Så svarar du", "Hej Sam"]
 LINK = re.compile(r"(https?://\S+/track/[^/\s]+/)")
@@ -37,8 +46,9 @@ def test_a_resident_answers_the_committees_question_from_the_mail_and_the_commit
     resident_page = portal.page
 
     # The resident submits, in their own language.
-    resident_page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME,
-                                        "value": language, "url": live_server.url}])
+    resident_page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
     portal.visit(reverse("ideas:submit"))
     fill_idea_form(resident_page, submitter_email="sam@example.org", submitter_name="Sam")
     resident_page.locator(f"main form input[name=language][value={language}]").check()
@@ -61,8 +71,7 @@ def test_a_resident_answers_the_committees_question_from_the_mail_and_the_commit
         assert Idea.objects.get(pk=idea.pk).status == workflow.Status.NEEDS_INFORMATION
 
         # The resident reads the mail: their language, their name, how to answer, the link.
-        mail = Message.objects.filter(recipient="sam@example.org",
-                                      kind=MessageKind.QUESTION).get()
+        mail = Message.objects.filter(recipient="sam@example.org", kind=MessageKind.QUESTION).get()
         assert mail.language == language
         for text in (words["greeting"], words["how_to_answer"], QUESTION):
             assert text in mail.body_text
@@ -76,8 +85,7 @@ def test_a_resident_answers_the_committees_question_from_the_mail_and_the_commit
         assert track.locator("html").get_attribute("lang") == language
         assert words["question_heading"] in track.locator("main").inner_text()
         assert QUESTION in track.locator("#question").inner_text()
-        track.locator("main form[action$='/answer/'] textarea[name=answer]").fill(
-            words["answer"])
+        track.locator("main form[action$='/answer/'] textarea[name=answer]").fill(words["answer"])
         portal.submit("main form[action$='/answer/'] button[type=submit]")
         assert words["thanks"] in track.locator("body").inner_text()
         assert Idea.objects.get(pk=idea.pk).status == workflow.Status.IN_REVIEW
@@ -86,13 +94,18 @@ def test_a_resident_answers_the_committees_question_from_the_mail_and_the_commit
         idea_page = staff.visit(reverse("triage:idea_detail", args=[idea.reference]))
         question = idea_page.locator("section[aria-labelledby=questions-heading] .question")
         assert QUESTION in question.inner_text() and words["answer"] in question.inner_text()
-        assert words["answer"] in idea_page.locator(
-            "section[aria-labelledby=history-heading]").inner_text()
-        notice = Message.objects.get(recipient=settings.COORDINATOR_EMAIL,
-                                     idempotency_key__startswith="question-answered:")
+        assert (
+            words["answer"]
+            in idea_page.locator("section[aria-labelledby=history-heading]").inner_text()
+        )
+        notice = Message.objects.get(
+            recipient=settings.COORDINATOR_EMAIL, idempotency_key__startswith="question-answered:"
+        )
         assert words["answer"] in notice.body_text and notice.language == "sv"
         dashboard = staff.visit(reverse("triage:dashboard"))
-        assert "Besvarad, väntar på er" in dashboard.locator(
-            f"tr:has(input[value='{idea.reference}'])").inner_text()
+        assert (
+            "Besvarad, väntar på er"
+            in dashboard.locator(f"tr:has(input[value='{idea.reference}'])").inner_text()
+        )
     finally:
         staff_context.close()

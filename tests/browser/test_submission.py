@@ -1,4 +1,5 @@
 """Submitting an idea by keyboard only, with mistakes, and with JavaScript turned off."""
+
 from ideas.models import Idea, Municipality, Theme
 from tests.browser.pages import IDEA, SEND_IDEA, fill_idea_form, reference_on_page
 

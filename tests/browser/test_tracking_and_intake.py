@@ -1,4 +1,5 @@
 """Following an idea with its private link, and assisted intake at an outreach event."""
+
 import datetime
 
 from django.urls import reverse
@@ -12,9 +13,11 @@ ANSWER = "Skolan ägs av kommunen och står tom sedan 2019."
 
 def _submitted(**extra) -> services.SubmittedIdea:
     return services.idea_submit(
-        title="Mötesplats i gamla skolan", description="Ett allaktivitetshus för byn.",
+        title="Mötesplats i gamla skolan",
+        description="Ett allaktivitetshus för byn.",
         municipality=Municipality.objects.get(code="1863"),
-        themes=[Theme.objects.get(slug="local-development")], submitter_email="a@example.org",
+        themes=[Theme.objects.get(slug="local-development")],
+        submitter_email="a@example.org",
         **extra,
     )
 
@@ -24,8 +27,9 @@ def test_a_resident_answers_a_question_and_withdraws_the_idea_with_javascript_of
 ):
     portal = portal_without_js
     submitted = _submitted()
-    idea = services.idea_transition(idea=submitted.idea, to=workflow.Status.SCREENING,
-                                    actor=coordinator)
+    idea = services.idea_transition(
+        idea=submitted.idea, to=workflow.Status.SCREENING, actor=coordinator
+    )
     services.idea_ask_question(idea=idea, question="Vem äger skolan i dag?", actor=coordinator)
     track = reverse("ideas:track", args=[submitted.tracking_token])
     page = portal.visit(track)
@@ -64,7 +68,8 @@ def test_outreach_staff_register_an_idea_at_a_caravan_stop(portal, outreach_staf
     page.locator(f"{event} [name=name]").fill("Karavanen vid Ica i Grythyttan")
     page.locator(f"{event} input[name=kind][value={EventKind.CARAVAN_TOUR}]").check()
     page.locator(f"{event} select[name=municipality]").select_option(
-        str(Municipality.objects.get(code="1863").pk))
+        str(Municipality.objects.get(code="1863").pk)
+    )
     page.locator(f"{event} [name=place]").fill("Utanför affären")
     page.locator(f"{event} [name=date]").fill(datetime.date.today().isoformat())
     portal.submit(f"{event} button[name=create]")

@@ -3,6 +3,7 @@
 Lives in tests/browser to use its harness (headless Chromium, axe-core WCAG 2.1 A/AA on each
 page); belongs to the triage pages.
 """
+
 from ideas import workflow
 from portal.roles import Role
 from tests.factories import (
@@ -20,8 +21,9 @@ def test_a_member_triages_from_the_dashboard_to_a_submitted_review(portal, commi
     partner = PartnerFactory(name="Byalaget Ramsberg")
     MembershipFactory(member=committee_member, partner=partner)
     fresh = IdeaFactory(title="Bybuss till affären")
-    idea = IdeaFactory(title="Fiber till Ramsberg", in_review=True,
-                       organisation_name="Byalaget Ramsberg")
+    idea = IdeaFactory(
+        title="Fiber till Ramsberg", in_review=True, organisation_name="Byalaget Ramsberg"
+    )
     other = IdeaFactory(title="Fiber till byn", in_review=True)
     ReviewAssignmentFactory(idea=other, member=committee_member)
     ReviewFactory(idea=other, submitted=True, comment="Bra")

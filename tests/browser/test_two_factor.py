@@ -1,4 +1,5 @@
 """Two-step login for the committee, in a real browser: set up, a wrong code, backup codes."""
+
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 

@@ -1,4 +1,5 @@
 """The whole path in a real browser: a resident's idea reaches a partner's inbox."""
+
 from django.core import mail
 
 from ideas import workflow

@@ -65,6 +65,8 @@ def event(db):
     from tests.factories import municipality
 
     return OutreachEvent.objects.create(
-        name="Karavanen i Kopparberg", kind="caravan_tour", municipality=municipality("1864"),
+        name="Karavanen i Kopparberg",
+        kind="caravan_tour",
+        municipality=municipality("1864"),
         place="Utanför Ica",
     )

@@ -1,4 +1,5 @@
 """Attachments: checked by content, kept out of public paths, downloaded only by the committee."""
+
 import re
 
 import pytest
@@ -24,12 +25,16 @@ def submit_with(client, *files):
 
 
 def test_pdf_png_and_jpeg_are_stored_with_the_idea_by_their_content(client, settings):
-    submit_with(client, upload("plan.pdf", PDF), upload("karta.png", PNG),
-                upload("foto.jpeg", JPEG))
+    submit_with(
+        client, upload("plan.pdf", PDF), upload("karta.png", PNG), upload("foto.jpeg", JPEG)
+    )
     idea = Idea.objects.get()
     stored = {a.original_name: a for a in idea.attachments.all()}
     assert {a.content_type for a in stored.values()} == {
-        "application/pdf", "image/png", "image/jpeg"}
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+    }
     for attachment in stored.values():
         assert attachment.file.path.startswith(str(settings.MEDIA_ROOT))
         assert attachment.pk.hex in attachment.file.name
@@ -37,8 +42,7 @@ def test_pdf_png_and_jpeg_are_stored_with_the_idea_by_their_content(client, sett
 
 
 def test_a_file_is_judged_by_its_content_not_its_name(client):
-    response = submit_with(client, upload("virus.pdf", b"MZ\x90\x00 not a pdf",
-                                          "application/pdf"))
+    response = submit_with(client, upload("virus.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"))
     assert Idea.objects.count() == 0
     page = response.content.decode()
     assert 'href="#id_attachments"' in page

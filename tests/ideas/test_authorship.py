@@ -1,6 +1,7 @@
 """Proof of authorship: the receipt (page, mail, printed receipt) and the tracking page carry the
 time of submission and the fingerprint of the idea as sent; what was sent is never overwritten,
 and the owner can always see it."""
+
 import hashlib
 import json
 import re
@@ -26,10 +27,16 @@ pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 FINGERPRINT = re.compile(r"\b[0-9a-f]{64}\b")
-TIME_LABEL = {"sv": "Inskickad (svensk tid)", "en": "Time of submission (Swedish time)",
-              "ar": "وقت الإرسال (بتوقيت السويد)"}
-PROOF_TITLE = {"sv": "Bevis på att idén är din", "en": "Proof that the idea is yours",
-               "ar": "إثبات أن الفكرة فكرتك"}
+TIME_LABEL = {
+    "sv": "Inskickad (svensk tid)",
+    "en": "Time of submission (Swedish time)",
+    "ar": "وقت الإرسال (بتوقيت السويد)",
+}
+PROOF_TITLE = {
+    "sv": "Bevis på att idén är din",
+    "en": "Proof that the idea is yours",
+    "ar": "إثبات أن الفكرة فكرتك",
+}
 
 
 def shown_time(idea: Idea, language: str) -> str:
@@ -41,10 +48,22 @@ def shown_time(idea: Idea, language: str) -> str:
 
 def json_string(text: str) -> str:
     """A JSON string as the documented form writes it (not through the json module)."""
-    escapes = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-               "\b": "\\b", "\f": "\\f"}
-    return '"' + "".join(escapes.get(char, f"\\u{ord(char):04x}" if ord(char) < 0x20 else char)
-                         for char in text) + '"'
+    escapes = {
+        '"': '\\"',
+        "\\": "\\\\",
+        "\n": "\\n",
+        "\r": "\\r",
+        "\t": "\\t",
+        "\b": "\\b",
+        "\f": "\\f",
+    }
+    return (
+        '"'
+        + "".join(
+            escapes.get(char, f"\\u{ord(char):04x}" if ord(char) < 0x20 else char) for char in text
+        )
+        + '"'
+    )
 
 
 def json_list(items: list[str]) -> str:
@@ -58,9 +77,17 @@ def test_the_fingerprint_is_the_sha256_of_the_form_its_docstring_documents():
     title, need = 'Byns "hus" \\ Ödeshög', "Ingen plats.\r\nInga bussar."
     description = "Ett hus för alla — مرحبا\tvälkomna."
     submitted = services.idea_submit(
-        title=title, need=need, description=description, beneficiaries="",
-        municipality=municipality("1885"), place="Ramsberg", is_rural=True, stage="started",
-        themes=themes, support_wanted=support, submitter_name="Märta O'Hara-Öberg",
+        title=title,
+        need=need,
+        description=description,
+        beneficiaries="",
+        municipality=municipality("1885"),
+        place="Ramsberg",
+        is_rural=True,
+        stage="started",
+        themes=themes,
+        support_wanted=support,
+        submitter_name="Märta O'Hara-Öberg",
         submitter_email="marta@example.org",
         attachments=[services.Attachment(upload=png, name="karta.png", content_type="image/png")],
     )
@@ -102,7 +129,8 @@ def test_the_fingerprint_covers_every_field_of_the_idea_form_that_says_what_the_
     assert set(authorship.CONTENT_FIELDS) | set(authorship.OWNER_FIELDS) == set(IDEA_FIELDS)
     assert not set(authorship.CONTENT_FIELDS) & set(authorship.OWNER_FIELDS)
     assert list(authorship.CONTENT_FIELDS) == [
-        name for name in IDEA_FIELDS if name in authorship.CONTENT_FIELDS]
+        name for name in IDEA_FIELDS if name in authorship.CONTENT_FIELDS
+    ]
 
 
 @pytest.mark.parametrize("language", ["sv", "en", "ar"])
@@ -111,8 +139,9 @@ def test_the_receipt_page_the_receipt_mail_and_the_tracking_page_carry_the_same_
 ):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
     with django_capture_on_commit_callbacks(execute=True):
-        receipt_page = client.post(reverse("ideas:submit"), valid_form(language=language),
-                                   follow=True).content.decode()
+        receipt_page = client.post(
+            reverse("ideas:submit"), valid_form(language=language), follow=True
+        ).content.decode()
 
     idea = Idea.objects.get()
     original = IdeaVersion.objects.get(idea=idea, number=1)
@@ -135,7 +164,7 @@ def test_the_receipt_page_the_receipt_mail_and_the_tracking_page_carry_the_same_
 
     token = re.search(r"/track/([\w-]+)/", sent.body).group(1)
     tracking = client.get(reverse("ideas:track", kwargs={"token": token})).content.decode()
-    proof = tracking[tracking.index('id="proof"'):]
+    proof = tracking[tracking.index('id="proof"') :]
     assert PROOF_TITLE[language] in proof
     assert FINGERPRINT.findall(tracking) == [fingerprint]
     assert at in proof and TIME_LABEL[language] in proof
@@ -150,11 +179,12 @@ def test_the_printed_outreach_receipt_carries_the_proof_in_the_residents_languag
     staff_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv"
     staff_client.post(reverse("ideas:intake"), {"choose": "1", "event": event.pk})
 
-    page = staff_client.post(reverse("ideas:intake_new"), fast_form(language="ar"),
-                             follow=True).content.decode()
+    page = staff_client.post(
+        reverse("ideas:intake_new"), fast_form(language="ar"), follow=True
+    ).content.decode()
 
     idea = Idea.objects.get()
-    receipt = page[page.index('class="receipt"'):page.index("Registrera nästa idé")]
+    receipt = page[page.index('class="receipt"') : page.index("Registrera nästa idé")]
     assert FINGERPRINT.findall(receipt) == [idea.versions.get(number=1).fingerprint]
     assert TIME_LABEL["ar"] in receipt and shown_time(idea, "ar") in receipt
     assert TIME_LABEL["sv"] not in receipt
@@ -165,12 +195,17 @@ def admin_edit(client, idea: Idea, **changes) -> None:
     url = reverse("admin:ideas_idea_change", args=[idea.pk])
     form = client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
-    data.update({
-        "themes": [theme.pk for theme in idea.themes.all()],
-        "support_wanted": [kind.pk for kind in idea.support_wanted.all()],
-        **{f"{prefix}-{key}": value for prefix in ("events", "questions", "attachments")
-           for key, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))},
-    })
+    data.update(
+        {
+            "themes": [theme.pk for theme in idea.themes.all()],
+            "support_wanted": [kind.pk for kind in idea.support_wanted.all()],
+            **{
+                f"{prefix}-{key}": value
+                for prefix in ("events", "questions", "attachments")
+                for key, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))
+            },
+        }
+    )
     data["events-TOTAL_FORMS"] = data["events-INITIAL_FORMS"] = idea.events.count()
     for index, event in enumerate(idea.events.all()):
         data[f"events-{index}-id"] = event.pk
@@ -191,9 +226,13 @@ def test_an_admins_edit_is_a_new_version_and_the_owner_still_sees_the_original(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         submitted = services.idea_submit(
-            title="Bybuss till Ramsberg", description="En buss två gånger i veckan.",
-            municipality=municipality("1885"), themes=[Theme.objects.first()],
-            submitter_email="bo@example.org", language="en")
+            title="Bybuss till Ramsberg",
+            description="En buss två gånger i veckan.",
+            municipality=municipality("1885"),
+            themes=[Theme.objects.first()],
+            submitter_email="bo@example.org",
+            language="en",
+        )
     idea = submitted.idea
     receipt_fingerprint = FINGERPRINT.search(mail.outbox[0].body).group(0)
 
@@ -224,12 +263,14 @@ def test_an_admins_edit_is_a_new_version_and_the_owner_still_sees_the_original(
     assert hashlib.sha256(canonical.encode("utf-8")).hexdigest() == receipt_fingerprint
 
 
-def test_an_admins_edit_of_the_owners_details_only_leaves_the_versions_as_they_are(
-    admin_client
-):
+def test_an_admins_edit_of_the_owners_details_only_leaves_the_versions_as_they_are(admin_client):
     submitted = services.idea_submit(
-        title="Bybuss", description="En buss.", municipality=municipality("1885"),
-        themes=[Theme.objects.first()], submitter_email="bo@example.org")
+        title="Bybuss",
+        description="En buss.",
+        municipality=municipality("1885"),
+        themes=[Theme.objects.first()],
+        submitter_email="bo@example.org",
+    )
 
     admin_edit(admin_client, submitted.idea, submitter_email="ny@example.org")
 
@@ -237,7 +278,7 @@ def test_an_admins_edit_of_the_owners_details_only_leaves_the_versions_as_they_a
 
 
 def test_an_idea_sent_before_versions_were_kept_shows_no_proof_and_gets_no_false_original(
-    admin_client
+    admin_client,
 ):
     idea = IdeaFactory(title="Gammal idé")
     token = idea.new_tracking_token()
@@ -247,17 +288,24 @@ def test_an_idea_sent_before_versions_were_kept_shows_no_proof_and_gets_no_false
 
     assert not idea.versions.exists()
     owner = admin_client.__class__()
-    assert 'id="proof"' not in owner.get(
-        reverse("ideas:track", kwargs={"token": token})).content.decode()
+    assert (
+        'id="proof"'
+        not in owner.get(reverse("ideas:track", kwargs={"token": token})).content.decode()
+    )
     assert owner.get(reverse("ideas:original", kwargs={"token": token})).status_code == 404
 
 
 def test_erasure_keeps_the_proof_and_no_version_holds_the_owners_details(client):
     submitted = services.idea_submit(
-        title="Laddstolpe", description="En laddstolpe vid bygdegården.",
-        municipality=municipality("1864"), themes=[Theme.objects.first()],
-        submitter_name="Märta O'Hara-Öberg", submitter_email="marta@example.org",
-        submitter_phone="070-123 45 67", organisation_name="Byalaget Öberg")
+        title="Laddstolpe",
+        description="En laddstolpe vid bygdegården.",
+        municipality=municipality("1864"),
+        themes=[Theme.objects.first()],
+        submitter_name="Märta O'Hara-Öberg",
+        submitter_email="marta@example.org",
+        submitter_phone="070-123 45 67",
+        organisation_name="Byalaget Öberg",
+    )
     fingerprint = submitted.original.fingerprint
 
     services.idea_erase_personal_data(idea=submitted.idea)
@@ -274,12 +322,15 @@ def test_erasure_keeps_the_proof_and_no_version_holds_the_owners_details(client)
 def test_the_owners_data_download_holds_the_versions_and_the_files_fingerprints(client):
     png = SimpleUploadedFile("karta.png", PNG, content_type="image/png")
     submitted = services.idea_submit(
-        title="Karta", description="En karta.", municipality=municipality("1864"),
-        themes=[Theme.objects.first()], submitter_email="bo@example.org",
-        attachments=[services.Attachment(upload=png, name="karta.png", content_type="image/png")])
+        title="Karta",
+        description="En karta.",
+        municipality=municipality("1864"),
+        themes=[Theme.objects.first()],
+        submitter_email="bo@example.org",
+        attachments=[services.Attachment(upload=png, name="karta.png", content_type="image/png")],
+    )
 
-    response = client.post(reverse("ideas:my_data",
-                                   kwargs={"token": submitted.tracking_token}))
+    response = client.post(reverse("ideas:my_data", kwargs={"token": submitted.tracking_token}))
 
     data = json.loads(response.content)
     (version,) = data["versions"]

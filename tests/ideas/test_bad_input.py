@@ -1,4 +1,5 @@
 """Bad input and abuse: clear messages in the page, never a server error."""
+
 import re
 
 import pytest
@@ -31,9 +32,15 @@ def test_every_error_is_next_to_its_field_and_linked_from_the_summary(client):
 def test_everything_typed_stays_filled_in_after_an_error(client):
     response = client.post(SUBMIT, valid_form(consent="", submitter_phone="070-111 22 33"))
     page = response.content.decode()
-    for typed in ("Mötesplats i gamla skolan", "Byn saknar en plats", "Grythyttan",
-                  "Anna Andersson", "anna@example.org", "070-111 22 33",
-                  "Grythyttans byalag"):
+    for typed in (
+        "Mötesplats i gamla skolan",
+        "Byn saknar en plats",
+        "Grythyttan",
+        "Anna Andersson",
+        "anna@example.org",
+        "070-111 22 33",
+        "Grythyttans byalag",
+    ):
         assert typed in page, typed
     assert re.search(r'value="local_development_group"[^>]*checked', page)
 
@@ -46,15 +53,17 @@ def test_errors_are_in_english_for_an_english_visitor(client):
 
 def test_html_in_every_field_is_shown_as_text_on_the_error_page(client):
     evil = "<img src=x onerror=alert(1)>"
-    page = client.post(SUBMIT, valid_form(need=evil, submitter_name=evil, consent="")
-                       ).content.decode()
+    page = client.post(
+        SUBMIT, valid_form(need=evil, submitter_name=evil, consent="")
+    ).content.decode()
     assert evil not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
 def test_a_name_with_line_breaks_is_kept_on_one_line(client):
-    client.post(SUBMIT, valid_form(submitter_name="Anna\r\nBcc: x@example.org",
-                                   organisation_name="Lag\nX"))
+    client.post(
+        SUBMIT, valid_form(submitter_name="Anna\r\nBcc: x@example.org", organisation_name="Lag\nX")
+    )
     idea = Idea.objects.get()
     assert idea.submitter_name == "Anna Bcc: x@example.org"
     assert "\n" not in idea.organisation_name
@@ -69,7 +78,8 @@ def test_a_nul_byte_gets_a_message_next_to_the_field(client):
 
 def test_invalid_utf8_gets_a_clear_message_and_no_server_error(client):
     body = "&".join(
-        f"{key}={value}" for key, value in [
+        f"{key}={value}"
+        for key, value in [
             ("title", "Bra%20id%C3%A9"),
             ("description", "Trasig%20text%20%FF%FE%20h%C3%A4r"),
         ]
@@ -114,8 +124,9 @@ def test_a_normal_post_without_a_csrf_token_is_still_refused():
 
 
 def test_an_oversized_upload_gets_a_message_next_to_the_field(client):
-    big = SimpleUploadedFile("stor.pdf", b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024),
-                             content_type="application/pdf")
+    big = SimpleUploadedFile(
+        "stor.pdf", b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024), content_type="application/pdf"
+    )
     response = client.post(SUBMIT, {**valid_form(), "attachments": [big]})
     page = response.content.decode()
     assert response.status_code == 200

@@ -1,4 +1,5 @@
 """Save and continue later: a draft link sent by email reopens the form filled in."""
+
 import re
 from datetime import timedelta
 
@@ -21,9 +22,7 @@ def save_draft(client, **overrides):
     return client.post(SUBMIT, data)
 
 
-def test_saving_a_draft_mails_a_link_through_the_outbox(
-    client, django_capture_on_commit_callbacks
-):
+def test_saving_a_draft_mails_a_link_through_the_outbox(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = save_draft(client, description="", themes=None)
     assert response.status_code == 200

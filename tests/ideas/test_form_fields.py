@@ -1,5 +1,6 @@
 """The idea form, the service and the draft share one list of fields, and the form's limits and
 the messages that name them come from the model and the constants."""
+
 import inspect
 
 import pytest
@@ -16,12 +17,14 @@ pytestmark = pytest.mark.django_db
 
 def test_every_field_of_the_idea_form_is_a_field_of_the_idea_with_the_models_limit():
     assert tuple(IdeaDetailsForm.base_fields) == IDEA_FIELDS
-    texts = [name for name in IDEA_FIELDS if hasattr(IdeaDetailsForm.base_fields[name],
-                                                      "max_length")]
+    texts = [
+        name for name in IDEA_FIELDS if hasattr(IdeaDetailsForm.base_fields[name], "max_length")
+    ]
     assert "title" in texts and "description" in texts and "submitter_phone" in texts
     for name in texts:
-        assert (IdeaDetailsForm.base_fields[name].max_length
-                == Idea._meta.get_field(name).max_length), name
+        assert (
+            IdeaDetailsForm.base_fields[name].max_length == Idea._meta.get_field(name).max_length
+        ), name
 
 
 def test_both_forms_offer_every_field_of_the_list():
@@ -41,7 +44,8 @@ def test_the_cleaned_files_are_the_records_the_service_stores():
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["attachments"] == [
-        services.Attachment(upload=pdf, name="plan .pdf", content_type="application/pdf")]
+        services.Attachment(upload=pdf, name="plan .pdf", content_type="application/pdf")
+    ]
     assert not hasattr(pdf, "checked_name")
 
 

@@ -1,4 +1,5 @@
 """Assisted intake: outreach staff register ideas at a county meeting or on the caravan tour."""
+
 import re
 
 import pytest
@@ -37,10 +38,17 @@ def test_staff_choose_an_event_once_and_it_is_kept(staff_client, event):
 
 
 def test_staff_can_add_a_new_event_on_the_spot(staff_client):
-    staff_client.post(reverse("ideas:intake"), {
-        "create": "1", "name": "Länsträff i Nora", "kind": "county_meeting",
-        "municipality": municipality("1884").pk, "place": "Folkets hus", "date": "2026-11-28",
-    })
+    staff_client.post(
+        reverse("ideas:intake"),
+        {
+            "create": "1",
+            "name": "Länsträff i Nora",
+            "kind": "county_meeting",
+            "municipality": municipality("1884").pk,
+            "place": "Folkets hus",
+            "date": "2026-11-28",
+        },
+    )
     event = OutreachEvent.objects.get()
     assert event.kind == "county_meeting"
     assert staff_client.session["ideas.outreach_event"] == event.pk

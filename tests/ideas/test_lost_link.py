@@ -1,4 +1,5 @@
 """A resident who lost the tracking link has a new one mailed to the address the idea came from."""
+
 import re
 
 import pytest
@@ -16,8 +17,12 @@ SAME_ANSWER = "Om en idé har skickats från {email} har vi nu mejlat en ny län
 
 def _submit(email: str, language: str = "sv", title: str = "Bybuss"):
     return services.idea_submit(
-        title=title, description="En buss.", municipality=municipality("1885"),
-        themes=[Theme.objects.first()], submitter_email=email, language=language,
+        title=title,
+        description="En buss.",
+        municipality=municipality("1885"),
+        themes=[Theme.objects.first()],
+        submitter_email=email,
+        language=language,
     )
 
 

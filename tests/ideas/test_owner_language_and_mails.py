@@ -1,5 +1,6 @@
 """The owner's language, always, and every mail to the owner says what happened, what to do and
 links back: whoever acts, in whichever language their own pages are."""
+
 import re
 
 import pytest
@@ -25,15 +26,22 @@ SWEDISH_NEXT_STEP = "Du behöver inte göra något nu"
 # The owner's words for the same statuses, from the catalogues.
 READING = {"en": "Your idea is being read", "ar": "نحن نقرأ فكرتك", "sv": SWEDISH_READING}
 GREETING = {"en": "Hello Bo Berg,", "ar": "مرحبًا Bo Berg،", "sv": "Hej Bo Berg!"}
-NEXT_STEP = {"en": "You need not do anything now", "ar": "لا تحتاج إلى فعل أي شيء الآن",
-             "sv": SWEDISH_NEXT_STEP}
+NEXT_STEP = {
+    "en": "You need not do anything now",
+    "ar": "لا تحتاج إلى فعل أي شيء الآن",
+    "sv": SWEDISH_NEXT_STEP,
+}
 
 
 def submit(language: str, **fields) -> services.SubmittedIdea:
     return services.idea_submit(
-        title="Laddstolpe vid bygdegården", description="En laddstolpe för elbilar.",
-        municipality=municipality("1864"), themes=[Theme.objects.first()],
-        submitter_email="bo@example.org", submitter_name="Bo Berg", language=language,
+        title="Laddstolpe vid bygdegården",
+        description="En laddstolpe för elbilar.",
+        municipality=municipality("1864"),
+        themes=[Theme.objects.first()],
+        submitter_email="bo@example.org",
+        submitter_name="Bo Berg",
+        language=language,
         **fields,
     )
 
@@ -67,8 +75,9 @@ def test_a_swedish_staff_members_move_mails_the_status_in_the_owners_language(
     staff = swedish_staff(client, coordinator)
     assert "Idéhantering" in staff.get(reverse("triage:dashboard")).content.decode()
 
-    staff.post(reverse("triage:idea_move", args=[idea.reference]),
-               {"to": workflow.Status.SCREENING})
+    staff.post(
+        reverse("triage:idea_move", args=[idea.reference]), {"to": workflow.Status.SCREENING}
+    )
 
     mail = last_mail_to("bo@example.org", MessageKind.STATUS_CHANGE)
     assert mail.language == language
@@ -87,11 +96,15 @@ def test_every_mail_to_the_owner_greets_them_says_what_to_do_and_links_to_the_id
     services.idea_transition(idea=idea, to=workflow.Status.SCREENING, actor=coordinator)
     services.idea_ask_question(idea=idea, question="Var ska stolpen stå?", actor=coordinator)
     services.idea_answer_question(idea=idea, answer="Vid bygdegården.")
-    [referral] = idea_refer(idea=Idea.objects.get(pk=idea.pk),
-                            partners=[PartnerFactory(name="Byalaget")],
-                            note_to_partners="Intern: de har el", actor=coordinator)
-    referral_answer(referral=referral, kind=AnswerKind.ACCEPT,
-                    contact=referral.partner.contacts.get())
+    [referral] = idea_refer(
+        idea=Idea.objects.get(pk=idea.pk),
+        partners=[PartnerFactory(name="Byalaget")],
+        note_to_partners="Intern: de har el",
+        actor=coordinator,
+    )
+    referral_answer(
+        referral=referral, kind=AnswerKind.ACCEPT, contact=referral.partner.contacts.get()
+    )
     services.idea_withdraw(idea=Idea.objects.get(pk=idea.pk), reason="")
 
     mails = list(Message.objects.filter(recipient="bo@example.org").order_by("pk"))
@@ -112,7 +125,7 @@ def test_every_mail_to_the_owner_greets_them_says_what_to_do_and_links_to_the_id
 
 
 def test_the_link_in_a_later_mail_opens_the_idea_on_a_new_device_in_the_owners_language(
-    coordinator
+    coordinator,
 ):
     idea = submit("ar").idea
     services.idea_transition(idea=idea, to=workflow.Status.SCREENING, actor=coordinator)
@@ -131,8 +144,7 @@ def test_the_link_in_a_later_mail_opens_the_idea_on_a_new_device_in_the_owners_l
 
 def test_the_answer_message_after_the_post_is_in_the_owners_language(coordinator):
     submitted = submit("en")
-    services.idea_transition(idea=submitted.idea, to=workflow.Status.SCREENING,
-                             actor=coordinator)
+    services.idea_transition(idea=submitted.idea, to=workflow.Status.SCREENING, actor=coordinator)
     services.idea_ask_question(idea=submitted.idea, question="Where?", actor=coordinator)
     swedish_device = Client(HTTP_ACCEPT_LANGUAGE="sv")
     answer_url = reverse("ideas:answer", kwargs={"token": submitted.tracking_token})
@@ -148,8 +160,9 @@ def test_a_wrong_tracking_link_gets_the_request_language_a_right_one_the_ideas(c
     submitted = submit("en")
     swedish_device = Client(HTTP_ACCEPT_LANGUAGE="sv")
     # Downloading the data is a POST; a GET finds the idea and is refused in English.
-    withdraw_page = swedish_device.get(reverse("ideas:withdraw",
-                                               kwargs={"token": submitted.tracking_token}))
+    withdraw_page = swedish_device.get(
+        reverse("ideas:withdraw", kwargs={"token": submitted.tracking_token})
+    )
     assert '<html lang="en"' in withdraw_page.content.decode()
     # A token that finds no idea: the request's own language, there is no idea to ask.
     missing = swedish_device.get(reverse("ideas:track", kwargs={"token": "nothing-here"}))
@@ -179,18 +192,18 @@ def test_the_tracking_token_is_stored_only_as_a_hash_and_derived_with_the_secret
     assert idea.tracking_token == ""
     # A rotated key kept as a fallback still gives the link.
     settings.SECRET_KEY_FALLBACKS = [
-        "demo-only-secret-key-never-use-in-production-0123456789-abcdefghij"]
+        "demo-only-secret-key-never-use-in-production-0123456789-abcdefghij"
+    ]
     assert idea.tracking_token == submitted.tracking_token
 
 
 def test_the_printed_receipt_is_in_the_residents_language_not_the_staffs(staff_client, event):
     staff_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv"
     staff_client.post(reverse("ideas:intake"), {"choose": "1", "event": event.pk})
-    response = staff_client.post(reverse("ideas:intake_new"), fast_form(language="ar"),
-                                 follow=True)
+    response = staff_client.post(reverse("ideas:intake_new"), fast_form(language="ar"), follow=True)
 
     page = response.content.decode()
-    receipt = page[page.index('class="receipt"'):page.index("Registrera nästa idé")]
+    receipt = page[page.index('class="receipt"') : page.index("Registrera nästa idé")]
     assert 'lang="ar"' in receipt and 'dir="rtl"' in receipt
     assert "إيصال فكرتك" in receipt and "امسح الرمز" in receipt
     assert "Kvitto på din idé" not in receipt
@@ -199,8 +212,9 @@ def test_the_printed_receipt_is_in_the_residents_language_not_the_staffs(staff_c
 
 
 def test_a_draft_link_opens_the_form_in_the_drafts_language(client):
-    draft, token = services.draft_save(data={"title": ["Bokbuss"]}, email="bo@example.org",
-                                       language="en")
+    draft, token = services.draft_save(
+        data={"title": ["Bokbuss"]}, email="bo@example.org", language="en"
+    )
     new_device = Client(HTTP_ACCEPT_LANGUAGE="sv")
 
     page = new_device.get(reverse("ideas:draft", kwargs={"token": token}), follow=True)
@@ -211,17 +225,15 @@ def test_a_draft_link_opens_the_form_in_the_drafts_language(client):
     assert "Välkommen tillbaka" not in text
 
 
-def test_a_refused_form_behind_a_residents_link_is_explained_in_the_ideas_language(
-    coordinator
-):
+def test_a_refused_form_behind_a_residents_link_is_explained_in_the_ideas_language(coordinator):
     submitted = submit("en")
-    services.idea_transition(idea=submitted.idea, to=workflow.Status.SCREENING,
-                             actor=coordinator)
+    services.idea_transition(idea=submitted.idea, to=workflow.Status.SCREENING, actor=coordinator)
     services.idea_ask_question(idea=submitted.idea, question="Where?", actor=coordinator)
     # A Swedish phone whose form lost its CSRF token (an old tab, say).
     swedish_device = Client(HTTP_ACCEPT_LANGUAGE="sv", enforce_csrf_checks=True)
     response = swedish_device.post(
-        reverse("ideas:answer", kwargs={"token": submitted.tracking_token}), {"answer": "Here"})
+        reverse("ideas:answer", kwargs={"token": submitted.tracking_token}), {"answer": "Here"}
+    )
 
     page = response.content.decode()
     assert response.status_code == 403
@@ -238,8 +250,9 @@ def test_after_a_new_link_is_mailed_later_mails_carry_the_new_link_and_the_old_o
     services.idea_tracking_links_resend(email="bo@example.org")
     new_link = tracking_path(last_mail_to("bo@example.org", MessageKind.NOTICE))
 
-    services.idea_transition(idea=Idea.objects.get(pk=idea.pk), to=workflow.Status.SCREENING,
-                             actor=coordinator)
+    services.idea_transition(
+        idea=Idea.objects.get(pk=idea.pk), to=workflow.Status.SCREENING, actor=coordinator
+    )
 
     assert tracking_path(last_mail_to("bo@example.org", MessageKind.STATUS_CHANGE)) == new_link
     assert client.get(new_link).status_code == 200

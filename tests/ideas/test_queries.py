@@ -1,4 +1,5 @@
 """The form page and a submission take a fixed number of queries, however much data there is."""
+
 import pytest
 from django.urls import reverse
 
@@ -57,16 +58,23 @@ def test_the_tracking_page_takes_the_same_queries_however_long_the_history(
     from tests.factories import municipality
 
     submitted = services.idea_submit(
-        title="Idé", description="Text.", municipality=municipality(),
-        themes=[Theme.objects.first()], submitter_email="a@example.org",
+        title="Idé",
+        description="Text.",
+        municipality=municipality(),
+        themes=[Theme.objects.first()],
+        submitter_email="a@example.org",
     )
     path = reverse("ideas:track", kwargs={"token": submitted.tracking_token})
     # the idea, its history, its answered questions, the partners that got it (triage's
     # hook), its files, its original version
     with django_assert_num_queries(6):
         client.get(path)
-    for to in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW, workflow.Status.ON_HOLD,
-               workflow.Status.IN_REVIEW):
+    for to in (
+        workflow.Status.SCREENING,
+        workflow.Status.IN_REVIEW,
+        workflow.Status.ON_HOLD,
+        workflow.Status.IN_REVIEW,
+    ):
         services.idea_transition(idea=submitted.idea, to=to, actor=coordinator)
     with django_assert_num_queries(6):
         client.get(path)

@@ -1,4 +1,5 @@
 """The committee's search on every database: the document the database keeps follows the idea."""
+
 import pytest
 
 from ideas.models import Idea
@@ -14,8 +15,13 @@ def found(text: str) -> set[str]:
 
 
 def test_every_word_is_looked_for_in_all_the_idea_texts():
-    IdeaFactory(title="Samlingslokal", need="Ingen plats att ses.", place="Ramsberg",
-                beneficiaries="Pensionärer", organisation_name="Byalaget")
+    IdeaFactory(
+        title="Samlingslokal",
+        need="Ingen plats att ses.",
+        place="Ramsberg",
+        beneficiaries="Pensionärer",
+        organisation_name="Byalaget",
+    )
     IdeaFactory(title="Fiber", description="Bredband till Ramsberg.")
 
     assert found("ramsberg") == {"Samlingslokal", "Fiber"}

@@ -84,8 +84,7 @@ def test_a_title_with_line_breaks_never_splits_a_mail_header(
     client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("ideas:submit"),
-                    valid_form(title="Idé\r\nBcc: victim@example.org"))
+        client.post(reverse("ideas:submit"), valid_form(title="Idé\r\nBcc: victim@example.org"))
     message = mail.outbox[0].message()
     assert message["Bcc"] is None
     assert "\n" not in Idea.objects.get().title
@@ -110,10 +109,27 @@ def test_the_form_asks_for_everything_in_fieldsets_with_legends_and_never_an_ide
     client,
 ):
     page = client.get(reverse("ideas:submit")).content.decode()
-    for name in ("title", "need", "description", "beneficiaries", "municipality", "place",
-                 "is_rural", "themes", "stage", "support_wanted", "submitter_name",
-                 "submitter_email", "submitter_phone", "organisation_name", "organisation_kind",
-                 "language", "consent", "share_contact_with_partners", "attachments"):
+    for name in (
+        "title",
+        "need",
+        "description",
+        "beneficiaries",
+        "municipality",
+        "place",
+        "is_rural",
+        "themes",
+        "stage",
+        "support_wanted",
+        "submitter_name",
+        "submitter_email",
+        "submitter_phone",
+        "organisation_name",
+        "organisation_kind",
+        "language",
+        "consent",
+        "share_contact_with_partners",
+        "attachments",
+    ):
         assert f'name="{name}"' in page, name
     assert page.count("<fieldset") >= 6
     assert page.count("<legend") >= 6
@@ -126,9 +142,12 @@ def test_the_form_asks_for_everything_in_fieldsets_with_legends_and_never_an_ide
 def test_every_answer_of_the_full_form_is_stored_with_the_consent_version_and_time(client):
     from ideas.models import PRIVACY_TEXT_VERSION, SupportKind
 
-    client.post(reverse("ideas:submit"), valid_form(share_contact_with_partners="on",
-                                                    submitter_phone="070-123 45 67",
-                                                    language="en"))
+    client.post(
+        reverse("ideas:submit"),
+        valid_form(
+            share_contact_with_partners="on", submitter_phone="070-123 45 67", language="en"
+        ),
+    )
 
     idea = Idea.objects.get()
     assert idea.need.startswith("Byn saknar")
@@ -158,7 +177,8 @@ def test_sharing_contact_details_is_a_separate_choice_that_defaults_to_no(client
 def test_a_phone_number_alone_is_enough_and_no_receipt_is_mailed(client):
     response = client.post(
         reverse("ideas:submit"),
-        valid_form(submitter_email="", submitter_phone="+46 70 123 45 67"), follow=True,
+        valid_form(submitter_email="", submitter_phone="+46 70 123 45 67"),
+        follow=True,
     )
     idea = Idea.objects.get()
     assert idea.submitter_email == ""
@@ -167,8 +187,9 @@ def test_a_phone_number_alone_is_enough_and_no_receipt_is_mailed(client):
 
 
 def test_without_email_or_phone_the_resident_is_asked_for_one_next_to_the_field(client):
-    response = client.post(reverse("ideas:submit"),
-                           valid_form(submitter_email="", submitter_phone=""))
+    response = client.post(
+        reverse("ideas:submit"), valid_form(submitter_email="", submitter_phone="")
+    )
     page = response.content.decode()
     assert Idea.objects.count() == 0
     assert 'href="#id_submitter_email"' in page

@@ -1,4 +1,5 @@
 """Following an idea with the private link: status, history, questions, withdrawal, my data."""
+
 import json
 from datetime import timedelta
 
@@ -20,10 +21,14 @@ def submitted(db):
     from tests.factories import municipality
 
     return services.idea_submit(
-        title="Laddstolpe vid bygdegården", description="En laddstolpe för elbilar.",
-        municipality=municipality("1864"), themes=[Theme.objects.first()],
-        submitter_email="bo@example.org", submitter_name="Bo Berg",
-        submitter_phone="070-999 88 77", organisation_name="Bygdegårdsföreningen Berga",
+        title="Laddstolpe vid bygdegården",
+        description="En laddstolpe för elbilar.",
+        municipality=municipality("1864"),
+        themes=[Theme.objects.first()],
+        submitter_email="bo@example.org",
+        submitter_name="Bo Berg",
+        submitter_phone="070-999 88 77",
+        organisation_name="Bygdegårdsföreningen Berga",
     )
 
 
@@ -31,10 +36,20 @@ def url(name: str, submitted) -> str:
     return reverse(f"ideas:{name}", kwargs={"token": submitted.tracking_token})
 
 
-def move(idea: Idea, to: workflow.Status, coordinator, message_to_owner: str = "",
-         internal_note: str = "") -> None:
-    services.idea_transition(idea=idea, to=to, actor=coordinator,
-                             message_to_owner=message_to_owner, internal_note=internal_note)
+def move(
+    idea: Idea,
+    to: workflow.Status,
+    coordinator,
+    message_to_owner: str = "",
+    internal_note: str = "",
+) -> None:
+    services.idea_transition(
+        idea=idea,
+        to=to,
+        actor=coordinator,
+        message_to_owner=message_to_owner,
+        internal_note=internal_note,
+    )
 
 
 def test_the_tracking_page_shows_the_public_status_and_history(client, submitted, coordinator):
@@ -57,10 +72,18 @@ def test_internal_moves_and_staff_notes_stay_out_of_the_public_history(
     move(idea, workflow.Status.SCREENING, coordinator, internal_note="Intern: ring Kim först")
     move(idea, workflow.Status.IN_REVIEW, coordinator, message_to_owner="Nu bedömer vi idén.")
     partner = PartnerFactory()
-    [referral] = idea_refer(idea=idea, partners=[partner], actor=coordinator,
-                            note_to_partners="Till partnern: kolla bygglovet")
-    referral_answer(referral=referral, kind="decline", text="Partnern tackade nej",
-                    contact=partner.contacts.get())
+    [referral] = idea_refer(
+        idea=idea,
+        partners=[partner],
+        actor=coordinator,
+        note_to_partners="Till partnern: kolla bygglovet",
+    )
+    referral_answer(
+        referral=referral,
+        kind="decline",
+        text="Partnern tackade nej",
+        contact=partner.contacts.get(),
+    )
     idea.refresh_from_db()
     assert idea.status == workflow.Status.IN_REVIEW
     page = client.get(url("track", submitted)).content.decode()
@@ -83,7 +106,8 @@ def test_the_committee_asks_a_question_and_the_resident_is_mailed(submitted, coo
     assert question_mails.get().recipient == "bo@example.org"
     # One mail for the question, not a second status mail beside it.
     assert not Message.objects.filter(
-        kind=MessageKind.STATUS_CHANGE, body_text__contains="Hur många").exists()
+        kind=MessageKind.STATUS_CHANGE, body_text__contains="Hur många"
+    ).exists()
 
 
 def test_the_resident_answers_the_question_and_the_idea_goes_back_to_review(
@@ -105,11 +129,14 @@ def test_the_resident_answers_the_question_and_the_idea_goes_back_to_review(
     assert 'name="answer"' not in client.get(url("track", submitted)).content.decode()
 
 
-@pytest.mark.parametrize(("language", "heading", "answered"), [
-    ("sv", "Dina svar till arbetsutskottet", "Du svarade"),
-    ("en", "Your answers to the committee", "You answered"),
-    ("ar", "إجاباتك على اللجنة", "أجبت"),
-])
+@pytest.mark.parametrize(
+    ("language", "heading", "answered"),
+    [
+        ("sv", "Dina svar till arbetsutskottet", "Du svarade"),
+        ("en", "Your answers to the committee", "You answered"),
+        ("ar", "إجاباتك على اللجنة", "أجبت"),
+    ],
+)
 def test_after_answering_the_resident_reads_the_question_and_their_own_answer(
     submitted, coordinator, language, heading, answered
 ):
@@ -123,7 +150,7 @@ def test_after_answering_the_resident_reads_the_question_and_their_own_answer(
 
     page = resident.get(url("track", submitted)).content.decode()
     assert f'<html lang="{language}"' in page
-    answers = page[page.index('id="answers"'):page.index("</ul>", page.index('id="answers"'))]
+    answers = page[page.index('id="answers"') : page.index("</ul>", page.index('id="answers"'))]
     assert heading in page and answered in answers
     assert "Hur många bor i byn?" in answers
     assert "Ungefär 300 &lt;b&gt;personer&lt;/b&gt;." in answers
@@ -183,7 +210,8 @@ def test_my_data_downloads_everything_stored_about_me_as_json(client, submitted,
     assert data["consent"]["privacy_text_version"] == PRIVACY_TEXT_VERSION
     assert data["questions"][0]["question"] == "Var?"
     assert {mail["subject"] for mail in data["emails"]} >= {
-        Message.objects.get(kind=MessageKind.RECEIPT).subject}
+        Message.objects.get(kind=MessageKind.RECEIPT).subject
+    }
 
 
 def test_erasing_my_data_anonymises_the_idea_and_its_mails_but_keeps_the_idea(
@@ -193,7 +221,7 @@ def test_erasing_my_data_anonymises_the_idea_and_its_mails_but_keeps_the_idea(
     move(idea, workflow.Status.SCREENING, coordinator)
     queued = Message.objects.filter(recipient="bo@example.org")
     assert queued.exists()
-    assert "method=\"post\"" in client.get(url("erase", submitted)).content.decode()
+    assert 'method="post"' in client.get(url("erase", submitted)).content.decode()
     assert Idea.objects.get().submitter_email == "bo@example.org"  # GET changed nothing
     assert Idea.objects.get().organisation_name == "Bygdegårdsföreningen Berga"
 
@@ -201,14 +229,22 @@ def test_erasing_my_data_anonymises_the_idea_and_its_mails_but_keeps_the_idea(
 
     idea.refresh_from_db()
     assert idea.anonymised_at is not None
-    assert (idea.submitter_name, idea.submitter_email, idea.submitter_phone,
-            idea.organisation_name) == ("", "", "", "")
+    assert (
+        idea.submitter_name,
+        idea.submitter_email,
+        idea.submitter_phone,
+        idea.organisation_name,
+    ) == ("", "", "", "")
     assert idea.title == "Laddstolpe vid bygdegården"
     assert idea.description == "En laddstolpe för elbilar."
     assert not Message.objects.filter(recipient="bo@example.org").exists()
     for message in Message.objects.all():
-        for personal in ("bo@example.org", "Bo Berg", "070-999 88 77",
-                         "Bygdegårdsföreningen Berga"):
+        for personal in (
+            "bo@example.org",
+            "Bo Berg",
+            "070-999 88 77",
+            "Bygdegårdsföreningen Berga",
+        ):
             assert personal not in message.body_text + message.body_html + message.subject
     assert client.get(url("track", submitted)).status_code == 200
 
@@ -224,9 +260,15 @@ def test_erasing_leaves_other_ideas_mails_alone(submitted):
     other = IdeaFactory(submitter_email="bo@example.org")
     from portal.outbox.services import message_enqueue
 
-    message_enqueue(kind=MessageKind.RECEIPT, recipient="bo@example.org", template="receipt",
-                    context={"idea": other, "tracking_url": "x"}, language="sv",
-                    idempotency_key="other", about=other)
+    message_enqueue(
+        kind=MessageKind.RECEIPT,
+        recipient="bo@example.org",
+        template="receipt",
+        context={"idea": other, "tracking_url": "x"},
+        language="sv",
+        idempotency_key="other",
+        about=other,
+    )
     services.idea_erase_personal_data(idea=submitted.idea)
     assert Message.objects.get(idempotency_key="other").recipient == "bo@example.org"
 
@@ -248,8 +290,12 @@ def test_a_question_asked_by_a_plain_status_move_can_be_answered_too(
     client, submitted, coordinator
 ):
     move(submitted.idea, workflow.Status.SCREENING, coordinator)
-    move(submitted.idea, workflow.Status.NEEDS_INFORMATION, coordinator,
-         message_to_owner="Vilken by?")
+    move(
+        submitted.idea,
+        workflow.Status.NEEDS_INFORMATION,
+        coordinator,
+        message_to_owner="Vilken by?",
+    )
     page = client.get(url("track", submitted)).content.decode()
     assert "Vilken by?" in page and 'name="answer"' in page
 
@@ -261,8 +307,9 @@ def test_a_question_asked_by_a_plain_status_move_can_be_answered_too(
     assert (answered.question, answered.answer) == ("Vilken by?", "Ställdalen.")
 
 
-def test_a_too_large_answer_gets_a_message_not_an_error_page(client, submitted, coordinator,
-                                                            settings):
+def test_a_too_large_answer_gets_a_message_not_an_error_page(
+    client, submitted, coordinator, settings
+):
     move(submitted.idea, workflow.Status.SCREENING, coordinator)
     services.idea_ask_question(idea=submitted.idea, question="Var?", actor=coordinator)
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
@@ -274,8 +321,9 @@ def test_a_too_large_answer_gets_a_message_not_an_error_page(client, submitted, 
 
 
 def test_only_the_coordinator_asks_questions(submitted, committee_member):
-    services.idea_transition(idea=submitted.idea, to=workflow.Status.SCREENING,
-                             actor=committee_member)
+    services.idea_transition(
+        idea=submitted.idea, to=workflow.Status.SCREENING, actor=committee_member
+    )
     with pytest.raises(workflow.TransitionNotAllowed):
         services.idea_ask_question(idea=submitted.idea, question="Var?", actor=committee_member)
     assert not IdeaQuestion.objects.exists()
@@ -293,8 +341,10 @@ def test_my_data_gives_a_question_the_time_it_was_asked_not_the_time_it_was_answ
     move_url = reverse("triage:idea_move", args=[idea.reference])
     staff.post(move_url, {"to": workflow.Status.SCREENING})
     question = "Vilka dagar skulle bussen gå?"
-    staff.post(move_url, {"to": workflow.Status.NEEDS_INFORMATION, "note": question,
-                          "message_to_owner": question})
+    staff.post(
+        move_url,
+        {"to": workflow.Status.NEEDS_INFORMATION, "note": question, "message_to_owner": question},
+    )
     idea.refresh_from_db()
     assert idea.status == workflow.Status.NEEDS_INFORMATION
     asked = idea.events.get(to_status=workflow.Status.NEEDS_INFORMATION)
@@ -320,8 +370,10 @@ def test_the_private_pages_carry_the_portals_one_cache_header_and_no_other(
     cache header of its own, which the middleware would overwrite anyway."""
     from tests.ideas.test_intake import fast_form
 
-    responses = {name: client.get(url(name, submitted))
-                 for name in ("track", "original", "withdraw", "erase")}
+    responses = {
+        name: client.get(url(name, submitted))
+        for name in ("track", "original", "withdraw", "erase")
+    }
     responses["my_data"] = client.post(url("my_data", submitted))
     responses["answer"] = client.post(url("answer", submitted), {"answer": ""})
     responses["lost_link"] = client.get(reverse("ideas:lost_link"))

@@ -2,6 +2,7 @@
 
 A changed permission fails the test named after the move (e.g. `in_review->declined`).
 """
+
 import pytest
 
 from ideas import workflow
@@ -47,8 +48,9 @@ IDEA_TABLE = {
 @pytest.fixture
 def actors(db):
     """One actor of each kind: a user per staff role, the resident and the system."""
-    users = {role: UserFactory(roles=[Role(role)]) for role in (MEMBER, COORD, ADMIN, PARTNER,
-                                                                  OUTREACH)}
+    users = {
+        role: UserFactory(roles=[Role(role)]) for role in (MEMBER, COORD, ADMIN, PARTNER, OUTREACH)
+    }
     return {**users, RES: RESIDENT, SYS: SYSTEM}
 
 
@@ -57,14 +59,18 @@ def test_the_table_has_exactly_the_moves_written_here():
     assert len(workflow.TRANSITIONS) == len(IDEA_TABLE)
 
 
-@pytest.mark.parametrize(("move", "row"), IDEA_TABLE.items(),
-                         ids=[f"{a}->{b}" for a, b in IDEA_TABLE])
+@pytest.mark.parametrize(
+    ("move", "row"), IDEA_TABLE.items(), ids=[f"{a}->{b}" for a, b in IDEA_TABLE]
+)
 def test_each_move_is_allowed_to_exactly_these_actors(move, row, actors):
     allowed, tell, needs_reason, via_referral = row
     transition = workflow.find(*move)
     assert transition is not None
     assert (transition.tell_resident, transition.needs_reason, transition.via_referral) == (
-        tell, needs_reason, via_referral)
+        tell,
+        needs_reason,
+        via_referral,
+    )
     assert {name for name, actor in actors.items() if workflow.may(transition, actor)} == allowed
 
 

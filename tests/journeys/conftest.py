@@ -10,6 +10,7 @@ a text rendered in the actor's language instead of the reader's shows.
 Nothing here knows what the pages should say: the tests assert that. The fixture fails a step
 only when the step itself could not be made (the form refused it), and says why.
 """
+
 import html
 import re
 from dataclasses import dataclass, field
@@ -38,18 +39,27 @@ STAFF_LANGUAGE = "sv"  # the committee and the partner contacts work in Swedish
 
 # What a resident writes, in the language they write in.
 WRITES = {
-    "sv": {"title": "Mötesplats i gamla skolan i Ramsberg",
-           "need": "Byn saknar en plats att träffas på sedan affären stängde.",
-           "description": "Vi vill göra om skolan till ett allaktivitetshus för hela byn.",
-           "name": "Anna Andersson", "organisation": "Ramsbergs byalag"},
-    "en": {"title": "A book bus for the villages",
-           "need": "The library is forty kilometres away and there is no bus on Sundays.",
-           "description": "A small bus with books that stops in each village every other week.",
-           "name": "Grace Okafor", "organisation": "Friends of the Village Library"},
-    "ar": {"title": "مكان لقاء للعائلات الجديدة",
-           "need": "العائلات الجديدة في القرية لا تعرف أحدا ولا تجد مكانا للقاء.",
-           "description": "نريد مقهى لغويا أسبوعيا في المكتبة حيث يلتقي الجيران ويتعلمون معا.",
-           "name": "ليلى حسن", "organisation": "جمعية الجيران في كوملا"},
+    "sv": {
+        "title": "Mötesplats i gamla skolan i Ramsberg",
+        "need": "Byn saknar en plats att träffas på sedan affären stängde.",
+        "description": "Vi vill göra om skolan till ett allaktivitetshus för hela byn.",
+        "name": "Anna Andersson",
+        "organisation": "Ramsbergs byalag",
+    },
+    "en": {
+        "title": "A book bus for the villages",
+        "need": "The library is forty kilometres away and there is no bus on Sundays.",
+        "description": "A small bus with books that stops in each village every other week.",
+        "name": "Grace Okafor",
+        "organisation": "Friends of the Village Library",
+    },
+    "ar": {
+        "title": "مكان لقاء للعائلات الجديدة",
+        "need": "العائلات الجديدة في القرية لا تعرف أحدا ولا تجد مكانا للقاء.",
+        "description": "نريد مقهى لغويا أسبوعيا في المكتبة حيث يلتقي الجيران ويتعلمون معا.",
+        "name": "ليلى حسن",
+        "organisation": "جمعية الجيران في كوملا",
+    },
 }
 
 TRACK_PATH = re.compile(r"^/track/[^/]+/$")
@@ -62,6 +72,7 @@ class StepFailed(AssertionError):
 
 
 # --- what a person reads ------------------------------------------------------------------------
+
 
 class _TextParser(HTMLParser):
     """The text a person reads on a page: no tags, no scripts or styles, entities decoded."""
@@ -114,9 +125,14 @@ class Page:
         markup = response.content.decode()
         parser = _TextParser()
         parser.feed(markup)
-        return cls(url=response.request["PATH_INFO"], status=response.status_code, html=markup,
-                   text=" ".join(" ".join(parser.parts).split()), lang=parser.lang,
-                   dir=parser.dir)
+        return cls(
+            url=response.request["PATH_INFO"],
+            status=response.status_code,
+            html=markup,
+            text=" ".join(" ".join(parser.parts).split()),
+            lang=parser.lang,
+            dir=parser.dir,
+        )
 
     def __contains__(self, text: str) -> bool:
         """Whether the text is anywhere a person could read it (text or HTML, escaped or not)."""
@@ -137,22 +153,35 @@ class Mail:
 
     @classmethod
     def of(cls, message: Message) -> "Mail":
-        return cls(recipient=message.recipient, kind=message.kind, language=message.language,
-                   subject=message.subject, text=message.body_text, html=message.body_html,
-                   message=message)
+        return cls(
+            recipient=message.recipient,
+            kind=message.kind,
+            language=message.language,
+            subject=message.subject,
+            text=message.body_text,
+            html=message.body_html,
+            message=message,
+        )
 
     def __contains__(self, text: str) -> bool:
         """Whether the text is anywhere in the mail: subject, plain text or HTML part."""
-        return (text in self.subject or text in self.text or text in self.html
-                or html.escape(text) in self.html or text in visible_text(self.html))
+        return (
+            text in self.subject
+            or text in self.text
+            or text in self.html
+            or html.escape(text) in self.html
+            or text in visible_text(self.html)
+        )
 
     def links(self) -> list[str]:
         """The portal's links in the plain text, in order."""
-        return [url.rstrip(".,)") for url in URL.findall(self.text)
-                if url.startswith(settings.SITE_URL)]
+        return [
+            url.rstrip(".,)") for url in URL.findall(self.text) if url.startswith(settings.SITE_URL)
+        ]
 
 
 # --- the people -----------------------------------------------------------------------------
+
 
 @dataclass
 class Owner:
@@ -227,8 +256,12 @@ def owner_labels(language: str) -> dict[str, str]:
 def swedish_words_for_owners() -> list[str]:
     """Swedish texts that must never reach an owner who chose another language."""
     with translation.override("sv"):
-        return [*owner_labels("sv").values(), str(translation.gettext("Best regards,")),
-                "Vänliga hälsningar", "Hej!"]
+        return [
+            *owner_labels("sv").values(),
+            str(translation.gettext("Best regards,")),
+            "Vänliga hälsningar",
+            "Hej!",
+        ]
 
 
 def expected_public_label(status: str, language: str) -> str:
@@ -236,6 +269,7 @@ def expected_public_label(status: str, language: str) -> str:
 
 
 # --- the journey ----------------------------------------------------------------------------
+
 
 class Journey:
     def __init__(self, *, capture, coordinator, outreach_staff, committee_member):
@@ -270,31 +304,57 @@ class Journey:
     def _refused(response, what: str) -> StepFailed:
         shown = [str(m) for m in get_messages(response.wsgi_request)]
         page = Page.of(response) if response.content else None
-        errors = re.findall(r'class="[^"]*(?:invalid-feedback|alert-danger|errorlist)[^"]*"[^>]*>'
-                            r"(.*?)</", page.html, re.DOTALL) if page else []
+        errors = (
+            re.findall(
+                r'class="[^"]*(?:invalid-feedback|alert-danger|errorlist)[^"]*"[^>]*>'
+                r"(.*?)</",
+                page.html,
+                re.DOTALL,
+            )
+            if page
+            else []
+        )
         return StepFailed(
             f"{what}: HTTP {response.status_code}; messages {shown}; errors "
-            f"{[visible_text(e) for e in errors]}")
+            f"{[visible_text(e) for e in errors]}"
+        )
 
     def _moved(self, idea: JourneyIdea, response, to: str, what: str) -> None:
         if response.status_code != 302 or idea.status != to:
             raise self._refused(response, f"{what} (idea is {idea.status}, expected {to})")
 
     # -- the resident -------------------------------------------------------------------------
-    def resident_submits(self, *, language: str = "sv", kind: str = "private",
-                         shares_contact: bool = False, email: str | None = None,
-                         phone: str = "070-123 45 67", **overrides) -> JourneyIdea:
+    def resident_submits(
+        self,
+        *,
+        language: str = "sv",
+        kind: str = "private",
+        shares_contact: bool = False,
+        email: str | None = None,
+        phone: str = "070-123 45 67",
+        **overrides,
+    ) -> JourneyIdea:
         """A resident fills in the public form (read from its page) and sends it."""
         writes = WRITES[language]
-        owner = Owner(name=writes["name"], email=email or f"owner-{language}-{kind}@example.org",
-                      phone=phone, organisation=writes["organisation"] if kind == "association"
-                      else "")
+        owner = Owner(
+            name=writes["name"],
+            email=email or f"owner-{language}-{kind}@example.org",
+            phone=phone,
+            organisation=writes["organisation"] if kind == "association" else "",
+        )
         client = Client(HTTP_ACCEPT_LANGUAGE=language)
         path = reverse("ideas:submit")
         page = client.get(path)
         assert page.status_code == 200, f"the idea form: HTTP {page.status_code}"
-        data = self._filled(page.content.decode(), path, writes=writes, owner=owner,
-                            language=language, kind=kind, shares_contact=shares_contact)
+        data = self._filled(
+            page.content.decode(),
+            path,
+            writes=writes,
+            owner=owner,
+            language=language,
+            kind=kind,
+            shares_contact=shares_contact,
+        )
         data["started"] = started_ago(60)  # the resident took a minute to write
         data.update(overrides)
         response = self._act(lambda: client.post(path, data))
@@ -304,30 +364,55 @@ class Journey:
         match = re.search(r"https?://[^\s\"'<>]+/track/[^\s\"'<>/]+/", received.html)
         assert match, "the page after sending shows no tracking link"
         reference = re.search(r"IL-\d{4}-\d{4}", received.text).group(0)
-        idea = JourneyIdea(reference=reference, language=language, owner=owner, kind=kind,
-                           shares_contact=shares_contact, title=writes["title"],
-                           tracking_url=match.group(0))
+        idea = JourneyIdea(
+            reference=reference,
+            language=language,
+            owner=owner,
+            kind=kind,
+            shares_contact=shares_contact,
+            title=writes["title"],
+            tracking_url=match.group(0),
+        )
         self._residents[reference] = client
         return idea
 
-    def outreach_registers(self, *, language: str = "sv", kind: str = "private",
-                           shares_contact: bool = False, email: str | None = None,
-                           phone: str = "070-765 43 21") -> JourneyIdea:
+    def outreach_registers(
+        self,
+        *,
+        language: str = "sv",
+        kind: str = "private",
+        shares_contact: bool = False,
+        email: str | None = None,
+        phone: str = "070-765 43 21",
+    ) -> JourneyIdea:
         """Outreach staff write the idea down with the resident at a caravan stop."""
         writes = WRITES[language]
-        owner = Owner(name=writes["name"], email=email or f"outreach-{language}-{kind}@example.org",
-                      phone=phone, organisation=writes["organisation"] if kind == "association"
-                      else "")
+        owner = Owner(
+            name=writes["name"],
+            email=email or f"outreach-{language}-{kind}@example.org",
+            phone=phone,
+            organisation=writes["organisation"] if kind == "association" else "",
+        )
         event = OutreachEvent.objects.create(
-            name="Karavanen i Kopparberg", kind="caravan_tour",
-            municipality=municipality("1864"), place="Utanför Ica")
+            name="Karavanen i Kopparberg",
+            kind="caravan_tour",
+            municipality=municipality("1864"),
+            place="Utanför Ica",
+        )
         chosen = self.outreach.post(reverse("ideas:intake"), {"choose": "1", "event": event.pk})
         assert chosen.status_code == 302, f"choosing the event: HTTP {chosen.status_code}"
         path = reverse("ideas:intake_new")
         page = self.outreach.get(path)
         assert page.status_code == 200, f"the intake form: HTTP {page.status_code}"
-        data = self._filled(page.content.decode(), path, writes=writes, owner=owner,
-                            language=language, kind=kind, shares_contact=shares_contact)
+        data = self._filled(
+            page.content.decode(),
+            path,
+            writes=writes,
+            owner=owner,
+            language=language,
+            kind=kind,
+            shares_contact=shares_contact,
+        )
         data["consent_confirmed"] = "on"
         response = self._act(lambda: self.outreach.post(path, data))
         if response.status_code != 302:
@@ -337,30 +422,52 @@ class Journey:
         assert match, "the printed receipt shows no tracking link"
         reference = re.search(r"IL-\d{4}-\d{4}", receipt.text).group(0)
         self.last_printed_receipt = receipt
-        return JourneyIdea(reference=reference, language=language, owner=owner, kind=kind,
-                           shares_contact=shares_contact, title=writes["title"],
-                           tracking_url=match.group(0), registered_by_outreach=True)
+        return JourneyIdea(
+            reference=reference,
+            language=language,
+            owner=owner,
+            kind=kind,
+            shares_contact=shares_contact,
+            title=writes["title"],
+            tracking_url=match.group(0),
+            registered_by_outreach=True,
+        )
 
     @staticmethod
-    def _filled(markup: str, path: str, *, writes: dict, owner: Owner, language: str, kind: str,
-                shares_contact: bool) -> dict:
+    def _filled(
+        markup: str,
+        path: str,
+        *,
+        writes: dict,
+        owner: Owner,
+        language: str,
+        kind: str,
+        shares_contact: bool,
+    ) -> dict:
         """The page's own form as a person fills it in: honeypots empty, own words typed."""
         pairs, _enctype = form_payload(markup, path)
         data: dict[str, list[str]] = {}
         for name, value in pairs:
             data.setdefault(name, []).append(value)
         municipality_pk = str(municipality("1885").pk)  # Lindesberg
-        data.update({
-            "title": [writes["title"]], "need": [writes["need"]],
-            "description": [writes["description"]], "beneficiaries": [""],
-            "municipality": [municipality_pk], "place": [""],
-            "themes": [str(Theme.objects.get(slug="local-development").pk)],
-            "support_wanted": [str(SupportKind.objects.order_by("pk").first().pk)],
-            "submitter_name": [owner.name], "submitter_email": [owner.email],
-            "submitter_phone": [owner.phone], "organisation_name": [owner.organisation],
-            "organisation_kind": ["association" if kind == "association" else "private_person"],
-            "language": [language],
-        })
+        data.update(
+            {
+                "title": [writes["title"]],
+                "need": [writes["need"]],
+                "description": [writes["description"]],
+                "beneficiaries": [""],
+                "municipality": [municipality_pk],
+                "place": [""],
+                "themes": [str(Theme.objects.get(slug="local-development").pk)],
+                "support_wanted": [str(SupportKind.objects.order_by("pk").first().pk)],
+                "submitter_name": [owner.name],
+                "submitter_email": [owner.email],
+                "submitter_phone": [owner.phone],
+                "organisation_name": [owner.organisation],
+                "organisation_kind": ["association" if kind == "association" else "private_person"],
+                "language": [language],
+            }
+        )
         for box in ("share_contact_with_partners", "is_rural"):
             data.pop(box, None)
         if shares_contact:
@@ -421,8 +528,7 @@ class Journey:
 
     # -- the committee ------------------------------------------------------------------------
     def coordinator_page(self, idea: JourneyIdea, *, client: Client | None = None) -> Page:
-        response = (client or self.staff).get(
-            reverse("triage:idea_detail", args=[idea.reference]))
+        response = (client or self.staff).get(reverse("triage:idea_detail", args=[idea.reference]))
         assert response.status_code == 200, f"the idea's page: HTTP {response.status_code}"
         return Page.of(response)
 
@@ -439,17 +545,23 @@ class Journey:
         assert response.status_code == 200, f"the dashboard: HTTP {response.status_code}"
         return Page.of(response)
 
-    def coordinator_tries_to_move(self, idea: JourneyIdea, to: str, *,
-                                  message_to_owner: str = "", internal_note: str = ""):
+    def coordinator_tries_to_move(
+        self, idea: JourneyIdea, to: str, *, message_to_owner: str = "", internal_note: str = ""
+    ):
         """Post the move form; give back the response, moved or not."""
-        return self._act(lambda: self.staff.post(
-            reverse("triage:idea_move", args=[idea.reference]),
-            {"to": to, "message_to_owner": message_to_owner, "internal_note": internal_note}))
+        return self._act(
+            lambda: self.staff.post(
+                reverse("triage:idea_move", args=[idea.reference]),
+                {"to": to, "message_to_owner": message_to_owner, "internal_note": internal_note},
+            )
+        )
 
-    def coordinator_moves(self, idea: JourneyIdea, to: str, *, message_to_owner: str = "",
-                          internal_note: str = "") -> None:
+    def coordinator_moves(
+        self, idea: JourneyIdea, to: str, *, message_to_owner: str = "", internal_note: str = ""
+    ) -> None:
         response = self.coordinator_tries_to_move(
-            idea, to, message_to_owner=message_to_owner, internal_note=internal_note)
+            idea, to, message_to_owner=message_to_owner, internal_note=internal_note
+        )
         self._moved(idea, response, to, f"the coordinator's move to {to}")
 
     def coordinator_screens(self, idea: JourneyIdea) -> None:
@@ -457,29 +569,52 @@ class Journey:
         self.coordinator_moves(idea, workflow.Status.SCREENING)
         self.coordinator_moves(idea, workflow.Status.IN_REVIEW)
 
-    def coordinator_asks(self, idea: JourneyIdea, *, message_to_owner: str,
-                         internal_note: str = "") -> None:
-        self.coordinator_moves(idea, workflow.Status.NEEDS_INFORMATION,
-                               message_to_owner=message_to_owner, internal_note=internal_note)
+    def coordinator_asks(
+        self, idea: JourneyIdea, *, message_to_owner: str, internal_note: str = ""
+    ) -> None:
+        self.coordinator_moves(
+            idea,
+            workflow.Status.NEEDS_INFORMATION,
+            message_to_owner=message_to_owner,
+            internal_note=internal_note,
+        )
 
     def coordinator_assigns(self, idea: JourneyIdea, *members) -> None:
-        response = self._act(lambda: self.staff.post(
-            reverse("triage:idea_assign", args=[idea.reference]),
-            {"reviewers": [member.pk for member in members]}))
+        response = self._act(
+            lambda: self.staff.post(
+                reverse("triage:idea_assign", args=[idea.reference]),
+                {"reviewers": [member.pk for member in members]},
+            )
+        )
         assert response.status_code == 302, f"assigning reviewers: HTTP {response.status_code}"
 
-    def coordinator_refers(self, idea: JourneyIdea, partners: list[PartnerSide], *,
-                           note_to_partners: str, message_to_owner: str = "") -> None:
-        response = self._act(lambda: self.staff.post(
-            reverse("triage:idea_refer", args=[idea.reference]),
-            {"partners": [side.partner.pk for side in partners],
-             "note_to_partners": note_to_partners, "message_to_owner": message_to_owner}))
+    def coordinator_refers(
+        self,
+        idea: JourneyIdea,
+        partners: list[PartnerSide],
+        *,
+        note_to_partners: str,
+        message_to_owner: str = "",
+    ) -> None:
+        response = self._act(
+            lambda: self.staff.post(
+                reverse("triage:idea_refer", args=[idea.reference]),
+                {
+                    "partners": [side.partner.pk for side in partners],
+                    "note_to_partners": note_to_partners,
+                    "message_to_owner": message_to_owner,
+                },
+            )
+        )
         self._moved(idea, response, workflow.Status.REFERRED, "the coordinator's referral")
 
     def member_writes_note(self, idea: JourneyIdea, body: str) -> None:
         """A committee member writes in the idea's discussion: for the committee only."""
-        response = self._act(lambda: self.member.post(
-            reverse("triage:idea_note", args=[idea.reference]), {"body": body}))
+        response = self._act(
+            lambda: self.member.post(
+                reverse("triage:idea_note", args=[idea.reference]), {"body": body}
+            )
+        )
         assert response.status_code == 302, f"the committee's note: HTTP {response.status_code}"
 
     def member_submits_review(self, idea: JourneyIdea) -> None:
@@ -487,28 +622,40 @@ class Journey:
         payload = {"recommendation": Recommendation.values[0], "comment": "", "submit": "1"}
         for criterion in active_criteria():
             payload[f"score_{criterion.pk}"] = "4"
-        response = self._act(lambda: self.member.post(
-            reverse("triage:idea_review", args=[idea.reference]), payload))
+        response = self._act(
+            lambda: self.member.post(reverse("triage:idea_review", args=[idea.reference]), payload)
+        )
         assert response.status_code == 302, f"submitting the review: HTTP {response.status_code}"
 
     def member_declares_conflict(self, idea: JourneyIdea, reason: str) -> None:
-        response = self._act(lambda: self.member.post(
-            reverse("triage:idea_conflict", args=[idea.reference]), {"reason": reason}))
+        response = self._act(
+            lambda: self.member.post(
+                reverse("triage:idea_conflict", args=[idea.reference]), {"reason": reason}
+            )
+        )
         assert response.status_code == 302, f"declaring a conflict: HTTP {response.status_code}"
 
     # -- the partners -------------------------------------------------------------------------
-    def partner(self, name: str = "Byalaget Ramsberg", *, username: str | None = None
-                ) -> PartnerSide:
+    def partner(
+        self, name: str = "Byalaget Ramsberg", *, username: str | None = None
+    ) -> PartnerSide:
         """A partner organisation whose one contact gets the referrals and also logs in."""
         number = len(self._partners) + 1
-        user = UserFactory(username=username or f"partner{number}",
-                           roles=[Role.PARTNER_CONTACT])
+        user = UserFactory(username=username or f"partner{number}", roles=[Role.PARTNER_CONTACT])
         partner = PartnerFactory(name=name, slug=f"journey-partner-{number}", contacts=0)
         contact = PartnerContact.objects.create(
-            partner=partner, name=f"Kim Kontakt {number}", email=user.email,
-            role="Idéansvarig", user=user)
-        side = PartnerSide(partner=partner, contact=contact, user=user,
-                           client=self._client(STAFF_LANGUAGE, user=user))
+            partner=partner,
+            name=f"Kim Kontakt {number}",
+            email=user.email,
+            role="Idéansvarig",
+            user=user,
+        )
+        side = PartnerSide(
+            partner=partner,
+            contact=contact,
+            user=user,
+            client=self._client(STAFF_LANGUAGE, user=user),
+        )
         self._partners.append(side)
         return side
 
@@ -518,8 +665,9 @@ class Journey:
         assert about, f"{side.email} got no mail about {idea.reference}"
         return about[-1]
 
-    def partner_answer_page_from_mail(self, side: PartnerSide, idea: JourneyIdea,
-                                      mail: Mail | None = None) -> Page:
+    def partner_answer_page_from_mail(
+        self, side: PartnerSide, idea: JourneyIdea, mail: Mail | None = None
+    ) -> Page:
         """The partner opens the answer link of their mail (not logged in)."""
         mail = mail or self.referral_mail(side, idea)
         links = ANSWER_LINK.findall(mail.text)
@@ -527,8 +675,9 @@ class Journey:
         response = Client(HTTP_ACCEPT_LANGUAGE=STAFF_LANGUAGE).get(urlsplit(links[-1]).path)
         return Page.of(response)
 
-    def partner_answers_from_mail(self, side: PartnerSide, idea: JourneyIdea, *,
-                                  answer: str = "accept", text: str = "") -> Page:
+    def partner_answers_from_mail(
+        self, side: PartnerSide, idea: JourneyIdea, *, answer: str = "accept", text: str = ""
+    ) -> Page:
         """The partner opens the link from the mail and presses accept, decline or question."""
         mail = self.referral_mail(side, idea)
         links = ANSWER_LINK.findall(mail.text)
@@ -537,8 +686,7 @@ class Journey:
         client = Client(HTTP_ACCEPT_LANGUAGE=STAFF_LANGUAGE)
         page = client.get(path)
         assert page.status_code == 200, f"the answer page: HTTP {page.status_code}"
-        response = self._act(lambda: client.post(
-            path, {"answer": answer, f"{answer}-text": text}))
+        response = self._act(lambda: client.post(path, {"answer": answer, f"{answer}-text": text}))
         if response.status_code != 302:
             raise self._refused(response, f"the partner's answer ({answer}) was not accepted")
         return Page.of(client.get(response["Location"]))
@@ -548,8 +696,9 @@ class Journey:
 
     def partner_page(self, side: PartnerSide, idea: JourneyIdea) -> Page:
         """The logged-in partner contact's page of the referral."""
-        response = side.client.get(reverse("partner_portal:referral_detail",
-                                           args=[self._referral(side, idea).pk]))
+        response = side.client.get(
+            reverse("partner_portal:referral_detail", args=[self._referral(side, idea).pk])
+        )
         assert response.status_code == 200, f"the partner's page: HTTP {response.status_code}"
         return Page.of(response)
 
@@ -558,14 +707,21 @@ class Journey:
         assert response.status_code == 200, f"the partner's list: HTTP {response.status_code}"
         return Page.of(response)
 
-    def partner_reports(self, side: PartnerSide, idea: JourneyIdea, *, text: str,
-                        finished: bool = True) -> None:
+    def partner_reports(
+        self, side: PartnerSide, idea: JourneyIdea, *, text: str, finished: bool = True
+    ) -> None:
         """The partner reports on its page the support given: under way, or finished."""
         referral = self._referral(side, idea)
-        response = self._act(lambda: side.client.post(
-            reverse("partner_portal:referral_support", args=[referral.pk]),
-            {"kind": SupportKind.objects.order_by("pk").first().pk, "text": text,
-             "progress": "finished" if finished else "under_way"}))
+        response = self._act(
+            lambda: side.client.post(
+                reverse("partner_portal:referral_support", args=[referral.pk]),
+                {
+                    "kind": SupportKind.objects.order_by("pk").first().pk,
+                    "text": text,
+                    "progress": "finished" if finished else "under_way",
+                },
+            )
+        )
         if response.status_code != 302:
             raise self._refused(response, "the partner's support report was not accepted")
 
@@ -573,8 +729,12 @@ class Journey:
     def mails_to(self, who) -> list[Mail]:
         """Every mail stored for the address, oldest first."""
         address = _address(who)
-        return [Mail.of(message) for message in
-                Message.objects.filter(recipient__iexact=address).order_by("created_at", "pk")]
+        return [
+            Mail.of(message)
+            for message in Message.objects.filter(recipient__iexact=address).order_by(
+                "created_at", "pk"
+            )
+        ]
 
     def last_mail_to(self, who) -> Mail:
         mails = self.mails_to(who)
@@ -593,9 +753,14 @@ class Journey:
 
 
 @pytest.fixture
-def journey(db, settings, coordinator, outreach_staff, committee_member,
-            django_capture_on_commit_callbacks) -> Journey:
+def journey(
+    db, settings, coordinator, outreach_staff, committee_member, django_capture_on_commit_callbacks
+) -> Journey:
     settings.IDEAS_SUBMIT_RATE = "1000/h"
     settings.COORDINATOR_EMAIL = coordinator.email
-    return Journey(capture=django_capture_on_commit_callbacks, coordinator=coordinator,
-                   outreach_staff=outreach_staff, committee_member=committee_member)
+    return Journey(
+        capture=django_capture_on_commit_callbacks,
+        coordinator=coordinator,
+        outreach_staff=outreach_staff,
+        committee_member=committee_member,
+    )

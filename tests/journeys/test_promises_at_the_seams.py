@@ -4,6 +4,7 @@ The loop itself is in test_round_the_loop.py; these are the turns off it: a plai
 claims a referral, a partner's question, a decline, a member with a conflict of interest, the
 labels that say who reads a text, the fingerprint in the receipt.
 """
+
 import re
 
 from django.urls import reverse
@@ -38,19 +39,28 @@ def test_an_idea_is_referred_only_when_a_partner_really_got_it(journey):
     idea = answered(journey, ENGLISH_PRIVATE)
     since = journey.mark()
 
-    journey.coordinator_tries_to_move(idea, S.REFERRED,
-                                      message_to_owner="It went to partners who can help.")
+    journey.coordinator_tries_to_move(
+        idea, S.REFERRED, message_to_owner="It went to partners who can help."
+    )
 
     assert idea.status == S.IN_REVIEW, "a plain move marked the idea referred"
-    told = [m for m in journey.new_mails_to(idea.owner, since)
-            if expected_public_label(S.REFERRED, idea.language) in m]
+    told = [
+        m
+        for m in journey.new_mails_to(idea.owner, since)
+        if expected_public_label(S.REFERRED, idea.language) in m
+    ]
     assert not told, "the owner was told the idea went to partners when none got it"
     page = journey.coordinator_page(idea)
     move_forms = re.findall(
         r'<form[^>]+action="{}".*?</form>'.format(
-            re.escape(reverse("triage:idea_move", args=[idea.reference]))), page.html, re.DOTALL)
-    assert not any(f'value="{S.REFERRED}"' in form for form in move_forms), \
+            re.escape(reverse("triage:idea_move", args=[idea.reference]))
+        ),
+        page.html,
+        re.DOTALL,
+    )
+    assert not any(f'value="{S.REFERRED}"' in form for form in move_forms), (
         "the move control offers “referred” without a referral"
+    )
 
     partner = journey.partner()
     journey.coordinator_refers(idea, [partner], note_to_partners=NOTE_TO_PARTNERS)
@@ -71,16 +81,24 @@ def test_the_move_control_is_one_form_whose_text_fields_say_who_reads_them(journ
         field = re.search(rf'<textarea[^>]*name="{name}"[^>]*>', move_forms[0])
         assert field, f"the move form has no “{name}” text field"
         field_id = re.search(r'id="([^"]+)"', field.group(0)).group(1)
-        label = re.search(rf'<label[^>]*for="{field_id}"[^>]*>(.*?)</label>', move_forms[0],
-                          re.DOTALL)
+        label = re.search(
+            rf'<label[^>]*for="{field_id}"[^>]*>(.*?)</label>', move_forms[0], re.DOTALL
+        )
         assert label, f"“{name}” has no label"
         help_ids = re.search(r'aria-describedby="([^"]+)"', field.group(0))
-        helps = [re.search(rf'id="{h}"[^>]*>(.*?)</', move_forms[0], re.DOTALL)
-                 for h in (help_ids.group(1).split() if help_ids else [])]
+        helps = [
+            re.search(rf'id="{h}"[^>]*>(.*?)</', move_forms[0], re.DOTALL)
+            for h in (help_ids.group(1).split() if help_ids else [])
+        ]
         described[name] = " ".join([label.group(1), *(h.group(1) for h in helps if h)])
     assert described["message_to_owner"] != described["internal_note"]
-    refer = re.search(r'<form[^>]+action="{}".*?</form>'.format(
-        re.escape(reverse("triage:idea_refer", args=[idea.reference]))), page.html, re.DOTALL)
+    refer = re.search(
+        r'<form[^>]+action="{}".*?</form>'.format(
+            re.escape(reverse("triage:idea_refer", args=[idea.reference]))
+        ),
+        page.html,
+        re.DOTALL,
+    )
     assert refer, "no referral form on the idea's page"
     for name in ("note_to_partners", "message_to_owner"):
         assert f'name="{name}"' in refer.group(0), f"the referral form has no “{name}”"
@@ -96,8 +114,9 @@ def test_a_partners_question_reaches_the_committee_with_a_way_to_reply(journey):
     notices = [m for m in journey.new_mails_to(journey.coordinator, since) if idea.reference in m]
     assert notices and PARTNER_QUESTION in notices[-1]
     reply_to = getattr(notices[-1].message, "reply_to", "")
-    assert partner.email in notices[-1] or partner.email in str(reply_to), \
+    assert partner.email in notices[-1] or partner.email in str(reply_to), (
         "the coordinator's notice gives no way to reply to the partner"
+    )
     fresh = [m for m in journey.new_mails_to(partner, since) if idea.reference in m]
     assert fresh, "the partner got no new link to answer the referral with later"
     assert journey.partner_answer_page_from_mail(partner, idea, fresh[-1]).status == 200
@@ -133,17 +152,21 @@ def test_a_member_with_a_conflict_is_left_out_of_everything_that_counts_reviews(
 
     journey.member_declares_conflict(idea, "Jag sitter i byalagets styrelse.")
 
-    assert "0/1" in row_of(journey.dashboard(), idea.reference), \
+    assert "0/1" in row_of(journey.dashboard(), idea.reference), (
         "the member with a conflict is still counted as a missing reviewer"
+    )
     not_scored = journey.dashboard(client=journey.member, query="?not_scored_by_me=on")
-    assert idea.reference not in not_scored, \
+    assert idea.reference not in not_scored, (
         "the idea is listed as “not scored by me” to a member who may not score it"
+    )
     with translation.override("sv"):
         wait_for_own_review = translation.gettext(
-            "The others' scores are shown once you have submitted your own review.")
+            "The others' scores are shown once you have submitted your own review."
+        )
     page = journey.member_page(idea)
-    assert wait_for_own_review not in page, \
+    assert wait_for_own_review not in page, (
         "the member with a conflict is told to wait for their own review"
+    )
 
 
 def test_the_receipt_carries_a_fingerprint_of_the_submitted_text(journey):

@@ -8,6 +8,7 @@ Each stage is its own test that walks there from the start, so that a broken pro
 stage it breaks at. At every stage the tests read what each person sees, page and mail, and
 check that text meant for somebody else is absent.
 """
+
 import re
 from dataclasses import dataclass
 
@@ -74,19 +75,23 @@ ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
 
 # --- walking there ------------------------------------------------------------------------------
 
+
 def submitted(journey, resident: Resident):
     if resident.by_outreach:
-        return journey.outreach_registers(language=resident.language, kind=resident.kind,
-                                          shares_contact=resident.shares_contact)
-    return journey.resident_submits(language=resident.language, kind=resident.kind,
-                                    shares_contact=resident.shares_contact)
+        return journey.outreach_registers(
+            language=resident.language, kind=resident.kind, shares_contact=resident.shares_contact
+        )
+    return journey.resident_submits(
+        language=resident.language, kind=resident.kind, shares_contact=resident.shares_contact
+    )
 
 
 def asked(journey, resident: Resident):
     idea = submitted(journey, resident)
     journey.coordinator_screens(idea)
-    journey.coordinator_asks(idea, message_to_owner=QUESTION[idea.language],
-                             internal_note=INTERNAL_NOTE)
+    journey.coordinator_asks(
+        idea, message_to_owner=QUESTION[idea.language], internal_note=INTERNAL_NOTE
+    )
     return idea
 
 
@@ -104,8 +109,12 @@ def referred(journey, resident: Resident, *, after_a_question: bool = True):
         journey.coordinator_screens(idea)
     journey.member_writes_note(idea, COMMITTEE_NOTE)
     partner = journey.partner("Byalaget Ramsberg")
-    journey.coordinator_refers(idea, [partner], note_to_partners=NOTE_TO_PARTNERS,
-                               message_to_owner=MESSAGE_ON_REFERRAL[idea.language])
+    journey.coordinator_refers(
+        idea,
+        [partner],
+        note_to_partners=NOTE_TO_PARTNERS,
+        message_to_owner=MESSAGE_ON_REFERRAL[idea.language],
+    )
     return idea, partner
 
 
@@ -116,6 +125,7 @@ def accepted(journey, resident: Resident):
 
 
 # --- what the owner reads -------------------------------------------------------------------------
+
 
 def assert_for_the_owner(journey, idea, mail, *, status: str | None = None) -> None:
     """A mail to the owner: their language, what happened, a link back to their idea."""
@@ -152,8 +162,12 @@ def assert_receipt_in_the_owners_language(idea, page) -> None:
     """The printed intake receipt is the staff member's page (their menus, their language),
     with the receipt itself, the part the resident takes home, marked up and written in the
     resident's language."""
-    section = re.search(r'<div class="receipt" lang="([^"]*)" dir="([^"]*)">(.*?)'
-                        r'<div class="no-print', page.html, re.S)
+    section = re.search(
+        r'<div class="receipt" lang="([^"]*)" dir="([^"]*)">(.*?)'
+        r'<div class="no-print',
+        page.html,
+        re.S,
+    )
     assert section, f"the page {page.url} has no receipt section"
     lang, direction, markup = section.groups()
     assert lang == idea.language, f"the receipt section is lang={lang!r}"
@@ -164,8 +178,9 @@ def assert_receipt_in_the_owners_language(idea, page) -> None:
     for language in {idea.language, "sv"}:
         with translation.override(language):
             heading = translation.gettext("Receipt for your idea")
-        assert (heading in text) is (language == idea.language), \
+        assert (heading in text) is (language == idea.language), (
             f"the receipt {'lacks' if language == idea.language else 'shows'} “{heading}”"
+        )
 
 
 def assert_owner_never_reads_notes(page) -> None:
@@ -175,9 +190,9 @@ def assert_owner_never_reads_notes(page) -> None:
 
 # --- the stages ----------------------------------------------------------------------------------
 
+
 @each_resident
-def test_the_owner_gets_a_receipt_in_their_language_with_the_link_to_the_idea(
-        journey, resident):
+def test_the_owner_gets_a_receipt_in_their_language_with_the_link_to_the_idea(journey, resident):
     idea = submitted(journey, resident)
 
     mail = journey.last_mail_to(idea.owner)
@@ -196,7 +211,8 @@ def test_the_owner_gets_a_receipt_in_their_language_with_the_link_to_the_idea(
 
 @pytest.mark.parametrize("resident", [r for r in RESIDENTS if r.language != "sv"], ids=str)
 def test_the_link_in_a_mail_opens_the_idea_in_the_owners_language_on_any_computer(
-        journey, resident):
+    journey, resident
+):
     idea = submitted(journey, resident)
 
     page = journey.follow_link(journey.last_mail_to(idea.owner), language="sv")
@@ -249,8 +265,9 @@ def test_the_committee_reads_the_answer_beside_the_question_and_is_told(journey,
     question_at = staff.html.find(QUESTION[idea.language])
     answer_at = staff.html.find(ANSWER[idea.language])
     assert answer_at != -1, "the committee's page does not show the owner's answer"
-    assert 0 <= question_at < answer_at <= question_at + 2000, \
+    assert 0 <= question_at < answer_at <= question_at + 2000, (
         "the answer is not shown beside its question"
+    )
     for reader in (journey.coordinator, journey.committee_member):
         notices = [m for m in journey.new_mails_to(reader, since) if idea.reference in m]
         assert notices, f"{reader.get_username()} was not told of the answer"
@@ -279,12 +296,12 @@ def test_the_partner_learns_of_the_owner_only_what_the_owner_allowed(journey, re
     }
     for where, seen in pages.items():
         assert NOTE_TO_PARTNERS in seen, f"the {where} lacks the note to the partners"
-        for meant_for_others in (INTERNAL_NOTE, COMMITTEE_NOTE,
-                                 MESSAGE_ON_REFERRAL[idea.language]):
+        for meant_for_others in (INTERNAL_NOTE, COMMITTEE_NOTE, MESSAGE_ON_REFERRAL[idea.language]):
             assert meant_for_others not in seen, f"the {where} shows “{meant_for_others}”"
         for detail in (owner.name, owner.email, owner.phone):
             assert (detail in seen) is resident.shares_contact, (
-                f"the {where} {'lacks' if resident.shares_contact else 'shows'} “{detail}”")
+                f"the {where} {'lacks' if resident.shares_contact else 'shows'} “{detail}”"
+            )
         if owner.organisation:
             assert owner.organisation in seen, f"the {where} does not say whose idea it is"
 
@@ -320,8 +337,7 @@ def test_the_owner_sees_in_their_language_that_the_partner_said_yes(journey, res
     assert owner_label_of_referral("accepted", idea.language) in page
     assert_owner_never_reads_notes(page)
     assert_page_in_the_owners_language(idea, page)
-    notices = [m for m in journey.new_mails_to(journey.coordinator, since)
-               if idea.reference in m]
+    notices = [m for m in journey.new_mails_to(journey.coordinator, since) if idea.reference in m]
     assert notices and PARTNER_TO_COMMITTEE in notices[-1]
 
 

@@ -12,6 +12,7 @@ the inbox, filtered views, ideas, the statistics page. After PLAN["seconds"] no 
 starts; the rounds under way finish (bounded), so every submission the server stored has been
 counted here. Every unexpected answer is a Locust failure. Requests go to PLAN["host"] only.
 """
+
 import locust  # noqa: F401, I001  (first: it monkey-patches the standard library with gevent)
 
 import json
@@ -41,8 +42,10 @@ def form_encode(pairs: list[tuple[str, str]], enctype: str) -> tuple[bytes, str]
     if enctype.lower() != "multipart/form-data":
         return urlencode(pairs).encode(), "application/x-www-form-urlencoded"
     boundary = "----idelotsen-load-" + secrets.token_hex(8)
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
-             for name, value in pairs]
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in pairs
+    ]
     parts.append(f"--{boundary}--\r\n")
     return "".join(parts).encode(), f"multipart/form-data; boundary={boundary}"
 
@@ -73,15 +76,20 @@ class LoadUser(FastHttpUser):
     def failure(self, name: str, error: Exception | str, method: str = "SETUP") -> None:
         """Count a step that is not one request (a login, a broken page) as a failure."""
         self.environment.events.request.fire(
-            request_type=method, name=name, response_time=0, response_length=0,
+            request_type=method,
+            name=name,
+            response_time=0,
+            response_length=0,
             exception=error if isinstance(error, Exception) else SetupFailed(error),
-            context={}, response=None,
+            context={},
+            response=None,
         )
 
     def get_page(self, path: str, name: str):
         """GET a page that must answer 200; returns the response or None."""
-        with self.client.get(path, name=name, allow_redirects=False,
-                             catch_response=True) as response:
+        with self.client.get(
+            path, name=name, allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code != 200:
                 where = response.headers.get("location", "") if response.headers else ""
                 response.failure(f"HTTP {response.status_code}" + (f" to {where}" if where else ""))
@@ -116,20 +124,27 @@ class Resident(LoadUser):
         body, content_type = form_encode(pairs, enctype)
         self.shared["posted"] += 1
         with self.client.post(
-            path, name="submission", data=body, allow_redirects=False, catch_response=True,
+            path,
+            name="submission",
+            data=body,
+            allow_redirects=False,
+            catch_response=True,
             headers={"Content-Type": content_type, "Referer": self.host + path},
         ) as answer:
             location = (answer.headers or {}).get("location") or ""
-            if answer.status_code in (302, 303) and urlsplit(location).path == \
-                    self.plan["paths"]["submitted"]:
+            if (
+                answer.status_code in (302, 303)
+                and urlsplit(location).path == self.plan["paths"]["submitted"]
+            ):
                 self.shared["submitted"].append(email)
             elif answer.status_code == 200:
                 reason = error_text(answer.text or "") or "no error text found"
                 answer.failure(f"form came back invalid: {reason}")
                 return
             else:
-                answer.failure(f"HTTP {answer.status_code}" + (f" to {location}" if location
-                                                               else ""))
+                answer.failure(
+                    f"HTTP {answer.status_code}" + (f" to {location}" if location else "")
+                )
                 return
         self.get_page(self.plan["paths"]["submitted"], "thank-you page")
 
@@ -151,9 +166,12 @@ class Member(LoadUser):
         accounts = self.plan["accounts"]
         account = accounts[self.shared["members_started"] % len(accounts)]
         self.shared["members_started"] += 1
-        self.login = {"path": self.plan["login"]["path"], "username": account["username"],
-                      "password": self.plan["login"]["password"],
-                      "backup_codes": account["backup_codes"]}
+        self.login = {
+            "path": self.plan["login"]["path"],
+            "username": account["username"],
+            "password": self.plan["login"]["password"],
+            "backup_codes": account["backup_codes"],
+        }
         self.target = {"path": self.plan["paths"]["dashboard"]}
         try:
             self._log_in()
@@ -182,16 +200,17 @@ class Member(LoadUser):
             page = self._page(self.plan["paths"]["dashboard"], "dashboard")
             if page is not None:
                 self._remember_ideas(page.text or "")
+
         self.round(work)
 
     @task(3)
     def filtered_list(self) -> None:
         def work():
             query = random.choice(self.plan["filters"])
-            page = self._page(f"{self.plan['paths']['dashboard']}?{query}",
-                              "dashboard (filtered)")
+            page = self._page(f"{self.plan['paths']['dashboard']}?{query}", "dashboard (filtered)")
             if page is not None:
                 self._remember_ideas(page.text or "")
+
         self.round(work)
 
     @task(4)
@@ -202,6 +221,7 @@ class Member(LoadUser):
                 return
             reference = random.choice(references)
             self._page(f"{self.plan['paths']['idea_prefix']}{reference}/", "idea page")
+
         self.round(work)
 
     @task(1)
@@ -209,23 +229,29 @@ class Member(LoadUser):
         def work():
             if self.plan["paths"].get("statistics"):
                 self._page(self.plan["paths"]["statistics"], "statistics")
+
         self.round(work)
 
 
 def stats_rows(environment: Environment, seconds: float) -> list[dict]:
     rows = []
-    for (name, method), entry in sorted(environment.stats.entries.items(),
-                                        key=lambda item: (item[0][0], item[0][1])):
+    for (name, method), entry in sorted(
+        environment.stats.entries.items(), key=lambda item: (item[0][0], item[0][1])
+    ):
         if not entry.num_requests:
             continue
-        rows.append({
-            "name": name, "method": method, "requests": entry.num_requests,
-            "failures": entry.num_failures,
-            "median_ms": entry.median_response_time,
-            "p95_ms": entry.get_response_time_percentile(0.95),
-            "max_ms": round(entry.max_response_time or 0),
-            "rps": round(entry.num_requests / seconds, 2) if seconds else 0.0,
-        })
+        rows.append(
+            {
+                "name": name,
+                "method": method,
+                "requests": entry.num_requests,
+                "failures": entry.num_failures,
+                "median_ms": entry.median_response_time,
+                "p95_ms": entry.get_response_time_percentile(0.95),
+                "max_ms": round(entry.max_response_time or 0),
+                "rps": round(entry.num_requests / seconds, 2) if seconds else 0.0,
+            }
+        )
     return rows
 
 
@@ -234,8 +260,9 @@ def run(plan: dict) -> dict:
     common = {"host": plan["host"], "plan": plan, "shared": shared}
     classes = []
     if plan["residents"]:
-        classes.append(type("ResidentUser", (Resident,),
-                            {**common, "fixed_count": plan["residents"]}))
+        classes.append(
+            type("ResidentUser", (Resident,), {**common, "fixed_count": plan["residents"]})
+        )
     if plan["members"]:
         classes.append(type("MemberUser", (Member,), {**common, "fixed_count": plan["members"]}))
     environment = Environment(user_classes=classes, host=plan["host"])
@@ -249,9 +276,13 @@ def run(plan: dict) -> dict:
         if time.monotonic() >= next_progress:
             next_progress += PROGRESS_EVERY
             total = environment.stats.total
-            print(f"  {time.monotonic() - started:4.0f} s: {runner.user_count} users, "
-                  f"{total.num_requests} requests, {total.num_failures} failures, "
-                  f"{len(shared['submitted'])} ideas submitted", file=sys.stderr, flush=True)
+            print(
+                f"  {time.monotonic() - started:4.0f} s: {runner.user_count} users, "
+                f"{total.num_requests} requests, {total.num_failures} failures, "
+                f"{len(shared['submitted'])} ideas submitted",
+                file=sys.stderr,
+                flush=True,
+            )
     shared["stopping"] = True
     finish_by = time.monotonic() + FINISH_TIMEOUT
     while shared["busy"] and time.monotonic() < finish_by:
@@ -259,9 +290,15 @@ def run(plan: dict) -> dict:
     elapsed = time.monotonic() - started
     unfinished = shared["busy"]
     runner.quit()
-    errors = [{"name": error.name, "method": error.method, "error": str(error.error)[:300],
-               "occurrences": error.occurrences}
-              for error in environment.stats.errors.values()]
+    errors = [
+        {
+            "name": error.name,
+            "method": error.method,
+            "error": str(error.error)[:300],
+            "occurrences": error.occurrences,
+        }
+        for error in environment.stats.errors.values()
+    ]
     return {
         "seconds": round(elapsed, 1),
         "rows": stats_rows(environment, elapsed),

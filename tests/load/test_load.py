@@ -1,4 +1,5 @@
 """The verdicts of `make load`: what counts as stored, delivered, duplicated and failed."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -21,18 +22,29 @@ B = f"resident-b@{EMAIL_DOMAIN}"
 
 def results(submitted=(A, B), failures=0, unfinished=0) -> dict:
     return {
-        "submitted": list(submitted), "posted": len(submitted), "total_failures": failures,
-        "total_requests": 40, "unfinished_rounds": unfinished,
-        "errors": [{"name": "submission", "method": "POST", "error": "HTTP 500",
-                    "occurrences": failures}] if failures else [],
+        "submitted": list(submitted),
+        "posted": len(submitted),
+        "total_failures": failures,
+        "total_requests": 40,
+        "unfinished_rounds": unfinished,
+        "errors": [
+            {"name": "submission", "method": "POST", "error": "HTTP 500", "occurrences": failures}
+        ]
+        if failures
+        else [],
         "rows": [{"name": "dashboard", "method": "GET", "requests": 5, "failures": 0}],
     }
 
 
 def stored(emails=(A, B), receipts=None, pending=0, failed=0) -> Stored:
-    return Stored(load_emails=list(emails),
-                  receipts_by_recipient={A: 1, B: 1} if receipts is None else receipts,
-                  pending=pending, failed_messages=failed, other_mails=0, drain_seconds=1.0)
+    return Stored(
+        load_emails=list(emails),
+        receipts_by_recipient={A: 1, B: 1} if receipts is None else receipts,
+        pending=pending,
+        failed_messages=failed,
+        other_mails=0,
+        drain_seconds=1.0,
+    )
 
 
 def verdicts(run: dict, held: Stored) -> dict[str, bool]:
@@ -86,11 +98,14 @@ def test_a_run_without_any_submission_does_not_pass_as_all_stored():
     assert outcome["the residents submitted ideas"] is False
 
 
-@pytest.mark.parametrize("url", [
-    "postgres://postgres@127.0.0.1:5432/idelotsen",
-    "postgres://postgres@127.0.0.1:5432/idelotsen_bench",
-    "sqlite:////tmp/idelotsen_load.sqlite3",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgres://postgres@127.0.0.1:5432/idelotsen",
+        "postgres://postgres@127.0.0.1:5432/idelotsen_bench",
+        "sqlite:////tmp/idelotsen_load.sqlite3",
+    ],
+)
 def test_a_database_not_named_for_load_tests_is_never_dropped(url):
     with pytest.raises(SystemExit):
         database_name_checked(url)
@@ -103,8 +118,10 @@ def test_a_redis_url_without_its_own_database_number_is_never_emptied(url):
 
 
 def test_the_default_database_and_redis_database_are_accepted():
-    assert database_name_checked("postgres://postgres@127.0.0.1:5432/idelotsen_load") \
+    assert (
+        database_name_checked("postgres://postgres@127.0.0.1:5432/idelotsen_load")
         == "idelotsen_load"
+    )
     assert redis_db_checked("redis://127.0.0.1:6379/13") == 13
 
 
@@ -112,10 +129,20 @@ def test_the_default_database_and_redis_database_are_accepted():
 def test_mails_are_counted_per_load_recipient_and_other_mail_apart():
     IdeaFactory(submitter_email=A)
     IdeaFactory(submitter_email="someone@example.org")
-    Message.objects.create(kind=MessageKind.RECEIPT, recipient=B, subject="s", body_text="t",
-                           message_id="<1@x>", idempotency_key="k1", state=MessageState.FAILED)
-    mails = [SimpleNamespace(recipients=[A]), SimpleNamespace(recipients=[A.upper()]),
-             SimpleNamespace(recipients=["samordnare@example.org"])]
+    Message.objects.create(
+        kind=MessageKind.RECEIPT,
+        recipient=B,
+        subject="s",
+        body_text="t",
+        message_id="<1@x>",
+        idempotency_key="k1",
+        state=MessageState.FAILED,
+    )
+    mails = [
+        SimpleNamespace(recipients=[A]),
+        SimpleNamespace(recipients=[A.upper()]),
+        SimpleNamespace(recipients=["samordnare@example.org"]),
+    ]
 
     held = stored_collect(SimpleNamespace(mails=lambda: mails), pending=0, drain_seconds=2.0)
 

@@ -1,4 +1,5 @@
 """A mail backend for tests that fails on command, then behaves like Django's locmem backend."""
+
 from django.core.mail.backends.locmem import EmailBackend
 
 

@@ -1,5 +1,6 @@
 """What the outbox offers the other apps: the messages about an object, to an address or naming
 a text, and the redaction of given values from stored messages."""
+
 import ast
 import inspect
 
@@ -16,6 +17,7 @@ from tests.factories import IdeaFactory
 from tests.outbox.test_outbox import make_message, state_of
 
 pytestmark = pytest.mark.django_db
+
 
 def just(message: Message) -> QuerySet[Message]:
     return Message.objects.filter(pk=message.pk)
@@ -54,13 +56,15 @@ def test_the_messages_mentioning_a_text_hold_it_in_the_subject_or_the_text():
 
 def test_redacting_replaces_each_value_and_its_html_escape_in_subject_text_and_html():
     message = make_message(
-        subject=f"Hej {NAME}", body_text=f"{ORGANISATION}, tel 070-555 12 34",
+        subject=f"Hej {NAME}",
+        body_text=f"{ORGANISATION}, tel 070-555 12 34",
         body_html=f"<p>{escape(ORGANISATION)}: {escape(NAME)}, 070-555 12 34</p>",
     )
     untouched = make_message(subject="Något annat")
 
-    changed = messages_redact(messages=just(message),
-                              values=[NAME, ORGANISATION, "070-555 12 34", ""])
+    changed = messages_redact(
+        messages=just(message), values=[NAME, ORGANISATION, "070-555 12 34", ""]
+    )
 
     assert changed == 1
     message = state_of(message)
@@ -76,8 +80,9 @@ def test_redacting_an_address_forgets_the_recipient_and_stops_mail_not_sent_yet(
     sent = make_message(recipient="marta@example.org", state=MessageState.SENT)
     replying = make_message(recipient="samordnare@example.org", reply_to="marta@example.org")
 
-    messages_redact(messages=messages_to("marta@example.org") | just(replying),
-                    values=["marta@example.org"])
+    messages_redact(
+        messages=messages_to("marta@example.org") | just(replying), values=["marta@example.org"]
+    )
 
     queued, sent, replying = state_of(queued), state_of(sent), state_of(replying)
     assert queued.recipient == "" and queued.state == MessageState.FAILED
@@ -90,7 +95,11 @@ def test_redacting_an_address_forgets_the_recipient_and_stops_mail_not_sent_yet(
 def test_the_services_queue_the_send_task_by_its_name_without_importing_the_tasks():
     tree = ast.parse(inspect.getsource(services))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-                 for alias in node.names}
+    imported |= {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
     assert "portal.outbox.tasks" not in imported
     assert celery_app.tasks[services.SEND_TASK] is tasks.send_message._get_current_object()

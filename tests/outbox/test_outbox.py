@@ -1,4 +1,5 @@
 """The outbox on the embedded defaults: claim, failures, backoff, sweep and resend."""
+
 import smtplib
 import uuid
 from datetime import timedelta
@@ -75,13 +76,16 @@ def test_the_mail_keeps_the_message_id_of_its_row():
     assert mail.outbox[0].message()["Message-ID"] == message.message_id
 
 
-@pytest.mark.parametrize("error", [
-    smtplib.SMTPDataError(451, b"4.3.0 Try again later"),
-    smtplib.SMTPRecipientsRefused({"kontakt@partner.example.org": (450, b"Mailbox busy")}),
-    smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
-    ConnectionRefusedError(111, "Connection refused"),
-    TimeoutError("timed out"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        smtplib.SMTPDataError(451, b"4.3.0 Try again later"),
+        smtplib.SMTPRecipientsRefused({"kontakt@partner.example.org": (450, b"Mailbox busy")}),
+        smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+        ConnectionRefusedError(111, "Connection refused"),
+        TimeoutError("timed out"),
+    ],
+)
 def test_a_temporary_failure_puts_the_message_back_to_wait_for_a_later_try(scripted_mail, error):
     message = make_message()
     scripted_mail.errors = [error]
@@ -115,11 +119,14 @@ def test_a_temporary_failure_then_success_delivers_the_mail_once(scripted_mail):
     assert message.last_error == ""
 
 
-@pytest.mark.parametrize("error", [
-    smtplib.SMTPDataError(550, b"5.7.1 Rejected"),
-    smtplib.SMTPRecipientsRefused({"kontakt@partner.example.org": (550, b"No such user")}),
-    smtplib.SMTPSenderRefused(553, b"Sender refused", "idelotsen@example.org"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        smtplib.SMTPDataError(550, b"5.7.1 Rejected"),
+        smtplib.SMTPRecipientsRefused({"kontakt@partner.example.org": (550, b"No such user")}),
+        smtplib.SMTPSenderRefused(553, b"Sender refused", "idelotsen@example.org"),
+    ],
+)
 def test_a_permanent_failure_marks_the_message_failed_at_once(scripted_mail, error):
     message = make_message()
     scripted_mail.errors = [error]
@@ -134,9 +141,7 @@ def test_a_permanent_failure_marks_the_message_failed_at_once(scripted_mail, err
     assert scripted_mail.attempts == 1
 
 
-def test_an_unexpected_error_marks_the_message_failed_instead_of_leaving_it_sending(
-    scripted_mail
-):
+def test_an_unexpected_error_marks_the_message_failed_instead_of_leaving_it_sending(scripted_mail):
     message = make_message()
     scripted_mail.errors = [ValueError("a bug while building the mail")]
 
@@ -177,8 +182,11 @@ def test_retries_back_off_exponentially_with_jitter_over_more_than_a_day(monkeyp
 
 def test_the_task_schedules_the_next_try_after_a_temporary_failure(scripted_mail, monkeypatch):
     queued = []
-    monkeypatch.setattr(services, "queue_send",
-                        lambda message_id, countdown=None: queued.append((message_id, countdown)))
+    monkeypatch.setattr(
+        services,
+        "queue_send",
+        lambda message_id, countdown=None: queued.append((message_id, countdown)),
+    )
     message = make_message()
     scripted_mail.errors = [smtplib.SMTPDataError(451, b"Try again later")]
 
@@ -226,8 +234,9 @@ def overdue(minutes: int = 5):
 
 def test_the_sweep_requeues_overdue_and_stuck_messages_only(monkeypatch):
     queued = []
-    monkeypatch.setattr(services, "queue_send",
-                        lambda message_id, countdown=None: queued.append(message_id))
+    monkeypatch.setattr(
+        services, "queue_send", lambda message_id, countdown=None: queued.append(message_id)
+    )
     never_queued = make_message(next_attempt_at=overdue())
     fresh = make_message()
     waiting_for_retry = make_message(next_attempt_at=timezone.now() + timedelta(minutes=30))
@@ -247,8 +256,9 @@ def test_the_sweep_requeues_overdue_and_stuck_messages_only(monkeypatch):
 
 
 def test_the_sweep_gives_up_a_message_that_stopped_its_worker_on_every_attempt(settings):
-    message = make_message(state=MessageState.SENDING, claimed_at=overdue(60),
-                           attempts=settings.OUTBOX_MAX_ATTEMPTS)
+    message = make_message(
+        state=MessageState.SENDING, claimed_at=overdue(60), attempts=settings.OUTBOX_MAX_ATTEMPTS
+    )
 
     assert services.outbox_sweep() == 0
 
@@ -292,8 +302,10 @@ def test_a_resend_keeps_the_message_id(django_capture_on_commit_callbacks):
 
 def test_a_message_being_sent_cannot_be_resent(django_capture_on_commit_callbacks):
     message = make_message(state=MessageState.SENDING, claimed_at=timezone.now())
-    with (django_capture_on_commit_callbacks(execute=True) as callbacks,
-          pytest.raises(services.ResendRefused)):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(services.ResendRefused),
+    ):
         services.message_resend(message=message)
     assert callbacks == []
     assert state_of(message).state == MessageState.SENDING
@@ -301,15 +313,17 @@ def test_a_message_being_sent_cannot_be_resent(django_capture_on_commit_callback
 
 def enqueue_receipt(idea) -> Message:
     return services.message_enqueue(
-        kind=MessageKind.RECEIPT, recipient=idea.submitter_email, template="receipt",
+        kind=MessageKind.RECEIPT,
+        recipient=idea.submitter_email,
+        template="receipt",
         context={"idea": idea, "tracking_url": "https://idelotsen.example.org/track/x/"},
-        language="sv", idempotency_key=f"receipt:{idea.reference}", about=idea,
+        language="sv",
+        idempotency_key=f"receipt:{idea.reference}",
+        about=idea,
     )
 
 
-def test_the_same_idempotency_key_never_makes_a_second_message(
-    django_capture_on_commit_callbacks
-):
+def test_the_same_idempotency_key_never_makes_a_second_message(django_capture_on_commit_callbacks):
     idea = IdeaFactory()
     with django_capture_on_commit_callbacks(execute=True):
         first = enqueue_receipt(idea)
@@ -320,7 +334,7 @@ def test_the_same_idempotency_key_never_makes_a_second_message(
 
 
 def test_a_transaction_that_rolls_back_after_queuing_sends_nothing(
-    django_capture_on_commit_callbacks
+    django_capture_on_commit_callbacks,
 ):
     idea = IdeaFactory()
 

@@ -1,5 +1,6 @@
 """Mail subjects and text bodies are plain text: a title's quotes, ampersands and angle brackets
 arrive as typed, never as HTML entities; the HTML part still escapes them."""
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -28,9 +29,14 @@ def test_a_title_with_quotes_ampersand_and_brackets_reaches_the_partner_as_typed
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("triage:idea_refer", args=[idea.reference]), {
-            "partners": [partner.pk], "note": "Kan ni hjälpa?",
-            "note_to_partners": "Kan ni hjälpa?"})
+        response = client.post(
+            reverse("triage:idea_refer", args=[idea.reference]),
+            {
+                "partners": [partner.pk],
+                "note": "Kan ni hjälpa?",
+                "note_to_partners": "Kan ni hjälpa?",
+            },
+        )
     assert response.status_code == 302
 
     referral = next(m for m in mail.outbox if m.to == [partner.contacts.get().email])

@@ -1,4 +1,5 @@
 """The committee's outbox page: every message with its state, a filter, and resend."""
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -73,8 +74,10 @@ def test_other_roles_can_neither_read_nor_resend(client, role):
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client):
     message = make_message(state=MessageState.FAILED)
-    for response in (client.get(reverse("outbox:list")),
-                     client.post(reverse("outbox:resend", args=[message.pk]))):
+    for response in (
+        client.get(reverse("outbox:list")),
+        client.post(reverse("outbox:resend", args=[message.pk])),
+    ):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
     assert state_of(message).state == MessageState.FAILED
@@ -92,8 +95,10 @@ def test_an_administrator_can_resend_from_the_admin(client, django_capture_on_co
     being_sent = make_message(state=MessageState.SENDING)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:outbox_message_changelist"), {
-            "action": "resend", "_selected_action": [failed.pk, being_sent.pk]})
+        response = client.post(
+            reverse("admin:outbox_message_changelist"),
+            {"action": "resend", "_selected_action": [failed.pk, being_sent.pk]},
+        )
 
     assert response.status_code == 302
     assert state_of(failed).state == MessageState.SENT
@@ -105,9 +110,15 @@ def test_the_page_links_keep_the_state_filter(committee_client):
     from portal.outbox.models import Message, MessageState
 
     Message.objects.bulk_create(
-        Message(kind="receipt", recipient=f"r{n}@example.org", subject="s", body_text="t",
-                message_id=f"<page-{n}@x>", idempotency_key=f"page-{n}",
-                state=MessageState.FAILED)
+        Message(
+            kind="receipt",
+            recipient=f"r{n}@example.org",
+            subject="s",
+            body_text="t",
+            message_id=f"<page-{n}@x>",
+            idempotency_key=f"page-{n}",
+            state=MessageState.FAILED,
+        )
         for n in range(60)
     )
     page = committee_client.get(reverse("outbox:list"), {"state": "failed"}).content.decode()
@@ -142,10 +153,15 @@ def test_a_sent_message_goes_again_only_after_the_page_asked(
 
 def test_a_message_can_be_opened_and_its_private_links_are_not_shown(committee_client):
     message = make_message(
-        kind="receipt", subject="Tack för din idé", state=MessageState.SENT,
-        body_text=("Hej Bo!\nFölj din idé här: http://127.0.0.1:8000/track/hemlig-token-123/\n"
-                   "Svara partnern: http://127.0.0.1:8000/referral/answer/signerad:token/\n"
-                   "Läs mer: http://127.0.0.1:8000/privacy/"))
+        kind="receipt",
+        subject="Tack för din idé",
+        state=MessageState.SENT,
+        body_text=(
+            "Hej Bo!\nFölj din idé här: http://127.0.0.1:8000/track/hemlig-token-123/\n"
+            "Svara partnern: http://127.0.0.1:8000/referral/answer/signerad:token/\n"
+            "Läs mer: http://127.0.0.1:8000/privacy/"
+        ),
+    )
     list_page = committee_client.get(reverse("outbox:list")).content.decode()
     assert reverse("outbox:detail", args=[message.pk]) in list_page
 

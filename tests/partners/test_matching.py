@@ -1,4 +1,5 @@
 """The matching function: plain data in, ranked partners with reasons out (no database)."""
+
 import dataclasses
 
 from django.utils import translation
@@ -32,9 +33,13 @@ def ideas(draw) -> IdeaProfile:
     themes = draw(st.frozensets(st.sampled_from(THEMES), min_size=1, max_size=4))
     supports = draw(st.frozensets(st.sampled_from(SUPPORTS), max_size=3))
     return IdeaProfile(
-        themes=themes, support_wanted=supports, municipality_id=place,
-        municipality_name=f"Place {place}", is_whole_county=whole_county,
-        from_civil_society=draw(st.booleans()), language=draw(st.sampled_from(["sv", "en"])),
+        themes=themes,
+        support_wanted=supports,
+        municipality_id=place,
+        municipality_name=f"Place {place}",
+        is_whole_county=whole_county,
+        from_civil_society=draw(st.booleans()),
+        language=draw(st.sampled_from(["sv", "en"])),
         theme_names={t: f"Theme {t}" for t in THEMES},
         support_names={s: f"Support {s}" for s in SUPPORTS},
     )
@@ -52,10 +57,13 @@ def partners(draw, pk: int | None = None) -> PartnerProfile:
         municipalities=draw(st.frozensets(st.sampled_from(PLACES), max_size=2)),
         covers_whole_county=draw(st.booleans()),
         is_civil_society=draw(st.booleans()),
-        languages=tuple(draw(st.lists(st.sampled_from(["sv", "en", "ar"]), max_size=3,
-                                      unique=True))),
-        capacity=capacity, open_referrals=draw(st.integers(0, 10)),
-        similar_accepted=draw(st.integers(0, answered)), similar_answered=answered,
+        languages=tuple(
+            draw(st.lists(st.sampled_from(["sv", "en", "ar"]), max_size=3, unique=True))
+        ),
+        capacity=capacity,
+        open_referrals=draw(st.integers(0, 10)),
+        similar_accepted=draw(st.integers(0, answered)),
+        similar_answered=answered,
     )
 
 
@@ -97,8 +105,9 @@ def test_a_full_partner_never_ranks_above_an_otherwise_identical_one_with_room(
     idea, partner, weights, room
 ):
     full = dataclasses.replace(partner, id=1, capacity=room, open_referrals=room)
-    with_room = dataclasses.replace(partner, id=2, capacity=room,
-                                    open_referrals=room - 1 - (room - 1) // 2)
+    with_room = dataclasses.replace(
+        partner, id=2, capacity=room, open_referrals=room - 1 - (room - 1) // 2
+    )
     for candidates in ([full, with_room], [with_room, full]):
         ranked = rank_partners(idea, candidates, weights)
         assert order(ranked) == [2, 1]
@@ -140,30 +149,50 @@ def test_every_reason_shown_is_a_real_overlap_and_the_reasons_add_up_to_the_scor
 
 def _idea(**changes) -> IdeaProfile:
     base = IdeaProfile(
-        themes=frozenset({1, 2}), support_wanted=frozenset({3}), municipality_id=1863,
-        municipality_name="Hällefors", is_whole_county=False, from_civil_society=True,
-        language="sv", theme_names={1: "Broadband", 2: "Housing"}, support_names={3: "Premises"},
+        themes=frozenset({1, 2}),
+        support_wanted=frozenset({3}),
+        municipality_id=1863,
+        municipality_name="Hällefors",
+        is_whole_county=False,
+        from_civil_society=True,
+        language="sv",
+        theme_names={1: "Broadband", 2: "Housing"},
+        support_names={3: "Premises"},
     )
     return dataclasses.replace(base, **changes)
 
 
 def test_the_reasons_are_plain_words_in_the_language_of_the_page():
-    partner = PartnerProfile(id=1, name="Byalaget", themes=frozenset({1}),
-                             support_kinds=frozenset({3}), municipalities=frozenset({1863}),
-                             is_civil_society=True, languages=("sv",), capacity=5,
-                             open_referrals=2, similar_accepted=1, similar_answered=2)
+    partner = PartnerProfile(
+        id=1,
+        name="Byalaget",
+        themes=frozenset({1}),
+        support_kinds=frozenset({3}),
+        municipalities=frozenset({1863}),
+        is_civil_society=True,
+        languages=("sv",),
+        capacity=5,
+        open_referrals=2,
+        similar_accepted=1,
+        similar_answered=2,
+    )
     [match] = rank_partners(_idea(), [partner], Weights())
     with translation.override("en"):
         texts = [reason.text for reason in match.reasons]
-    assert texts == ["works with broadband", "offers premises", "covers Hällefors",
-                     "civil-society organisation", "can help in Swedish", "3 of 5 places free",
-                     "accepted 1 of 2 similar ideas"]
+    assert texts == [
+        "works with broadband",
+        "offers premises",
+        "covers Hällefors",
+        "civil-society organisation",
+        "can help in Swedish",
+        "3 of 5 places free",
+        "accepted 1 of 2 similar ideas",
+    ]
     assert 0 < match.percent <= 100
 
 
 def test_a_partner_at_capacity_is_kept_in_the_list_but_marked():
-    full = PartnerProfile(id=1, name="Full", themes=frozenset({1, 2}), capacity=2,
-                          open_referrals=3)
+    full = PartnerProfile(id=1, name="Full", themes=frozenset({1, 2}), capacity=2, open_referrals=3)
     ranked = rank_partners(_idea(), [full], Weights())
     assert ranked[0].at_capacity
     assert all(reason.factor != "capacity" for reason in ranked[0].reasons)
@@ -171,8 +200,9 @@ def test_a_partner_at_capacity_is_kept_in_the_list_but_marked():
 
 def test_a_factor_with_weight_zero_neither_counts_nor_gives_a_reason():
     partner = PartnerProfile(id=1, name="A", themes=frozenset({1}), capacity=5)
-    weights = Weights(themes=0, support=1, geography=0, civil_society=0, language=0,
-                      capacity=0, acceptance=0)
+    weights = Weights(
+        themes=0, support=1, geography=0, civil_society=0, language=0, capacity=0, acceptance=0
+    )
     [match] = rank_partners(_idea(), [partner], weights)
     assert match.score == 0
     assert match.reasons == ()

@@ -33,11 +33,19 @@ def test_the_weights_are_one_row_between_0_and_10():
 
 def _admin_post(partner_data: dict, contacts: list[dict]) -> dict:
     data = {
-        "name": "Nya föreningen", "slug": "nya-foreningen", "kind": "association",
-        "languages": "sv, en", "capacity": "3", "description": "", "website": "",
-        "phone": "", "email": "",
-        "contacts-TOTAL_FORMS": str(len(contacts)), "contacts-INITIAL_FORMS": "0",
-        "contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "1000",
+        "name": "Nya föreningen",
+        "slug": "nya-foreningen",
+        "kind": "association",
+        "languages": "sv, en",
+        "capacity": "3",
+        "description": "",
+        "website": "",
+        "phone": "",
+        "email": "",
+        "contacts-TOTAL_FORMS": str(len(contacts)),
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
         **partner_data,
     }
     for index, contact in enumerate(contacts):

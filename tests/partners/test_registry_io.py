@@ -11,19 +11,44 @@ from tests.factories import PartnerFactory, SupportKindFactory, ThemeFactory, mu
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["slug", "name", "kind", "is_civil_society", "description", "website", "phone",
-          "email", "themes", "support_kinds", "municipalities", "covers_whole_county",
-          "languages", "capacity", "is_active", "contacts"]
+HEADER = [
+    "slug",
+    "name",
+    "kind",
+    "is_civil_society",
+    "description",
+    "website",
+    "phone",
+    "email",
+    "themes",
+    "support_kinds",
+    "municipalities",
+    "covers_whole_county",
+    "languages",
+    "capacity",
+    "is_active",
+    "contacts",
+]
 
 
 def row(**values) -> list:
     base = {
-        "slug": "fiberforeningen", "name": "Fiberföreningen Kopparberg",
-        "kind": "local_development_group", "is_civil_society": "ja", "description": "Fiber",
-        "website": "https://fiber.example.org", "phone": "0580-123 45", "email": "",
-        "themes": "bb", "support_kinds": "premises", "municipalities": "1864",
-        "covers_whole_county": "nej", "languages": "sv, en", "capacity": "4",
-        "is_active": "ja", "contacts": "Kim Kontakt | kim@fiber.example.org | Ordförande | ja",
+        "slug": "fiberforeningen",
+        "name": "Fiberföreningen Kopparberg",
+        "kind": "local_development_group",
+        "is_civil_society": "ja",
+        "description": "Fiber",
+        "website": "https://fiber.example.org",
+        "phone": "0580-123 45",
+        "email": "",
+        "themes": "bb",
+        "support_kinds": "premises",
+        "municipalities": "1864",
+        "covers_whole_county": "nej",
+        "languages": "sv, en",
+        "capacity": "4",
+        "is_active": "ja",
+        "contacts": "Kim Kontakt | kim@fiber.example.org | Ordförande | ja",
     }
     base.update(values)
     return [base[name] for name in HEADER]
@@ -46,7 +71,8 @@ def xlsx_file(rows: list[list]) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     book.save(buffer)
     return SimpleUploadedFile(
-        "partners.xlsx", buffer.getvalue(),
+        "partners.xlsx",
+        buffer.getvalue(),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
@@ -66,8 +92,10 @@ def confirm(client, response):
 
 def test_a_committee_member_cannot_import_or_export(committee_client):
     assert committee_client.get(reverse("partners:import")).status_code == 403
-    assert committee_client.post(reverse("partners:import"),
-                                 {"file": csv_file([row()])}).status_code == 403
+    assert (
+        committee_client.post(reverse("partners:import"), {"file": csv_file([row()])}).status_code
+        == 403
+    )
     assert committee_client.get(reverse("partners:export", args=["xlsx"])).status_code == 403
 
 
@@ -91,7 +119,10 @@ def test_a_csv_import_shows_a_preview_and_changes_nothing_until_confirmed(
     assert [m.code for m in partner.municipalities.all()] == ["1864"]
     contact = partner.contacts.get()
     assert (contact.email, contact.role, contact.receives_referrals) == (
-        "kim@fiber.example.org", "Ordförande", True)
+        "kim@fiber.example.org",
+        "Ordförande",
+        True,
+    )
     assert Partner.objects.count() == 2
 
 
@@ -137,8 +168,7 @@ def test_every_bad_row_is_listed_with_its_reason_and_nothing_is_imported(
     assert not Partner.objects.exists()
 
 
-def test_a_file_that_turns_bad_before_confirmation_imports_nothing(coordinator_client,
-                                                                   vocabulary):
+def test_a_file_that_turns_bad_before_confirmation_imports_nothing(coordinator_client, vocabulary):
     response = preview(coordinator_client, csv_file([row(), row(slug="b", name="Bee")]))
     PartnerFactory(name="Bee")  # the second row's name is now taken
     response = confirm(coordinator_client, response)
@@ -169,8 +199,9 @@ def test_the_export_round_trips_through_the_import(coordinator_client, vocabular
     partner.themes.set([theme])
     partner.support_kinds.set([support])
     partner.municipalities.set([municipality("1880")])
-    PartnerContact.objects.create(partner=partner, name="Två", email="tva@example.org",
-                                  receives_referrals=False)
+    PartnerContact.objects.create(
+        partner=partner, name="Två", email="tva@example.org", receives_referrals=False
+    )
 
     response = coordinator_client.get(reverse("partners:export", args=["csv"]))
     assert response.status_code == 200

@@ -37,8 +37,12 @@ def test_the_profiles_carry_the_registrys_overlaps_and_the_referral_numbers_pass
     other = PartnerFactory(languages=["en"])
     PartnerFactory(is_active=False, contacts=0)
 
-    loaded = {p.id: p for p in partner_profiles(
-        idea_profile(idea), open_referrals={partner.pk: 3}, similar_answers={partner.pk: (1, 2)})}
+    loaded = {
+        p.id: p
+        for p in partner_profiles(
+            idea_profile(idea), open_referrals={partner.pk: 3}, similar_answers={partner.pk: (1, 2)}
+        )
+    }
     assert set(loaded) == {partner.pk, other.pk}
     mine = loaded[partner.pk]
     assert (mine.themes, mine.support_kinds) == ({broadband.pk}, {premises.pk})
@@ -94,7 +98,8 @@ def test_an_idea_in_easy_to_read_swedish_is_met_by_partners_that_speak_swedish()
 
 
 def test_an_idea_page_that_prefetched_the_vocabulary_gets_the_same_profile_without_a_query(
-        django_assert_num_queries):
+    django_assert_num_queries,
+):
     broadband, housing = ThemeFactory(slug="bb"), ThemeFactory(slug="housing")
     premises = SupportKindFactory(slug="premises")
     idea = IdeaFactory(themes=[broadband, housing])
@@ -102,11 +107,17 @@ def test_an_idea_page_that_prefetched_the_vocabulary_gets_the_same_profile_witho
     loaded = Idea.objects.select_related("municipality").get(pk=idea.pk)
     with django_assert_num_queries(2):
         fresh = idea_profile(loaded)
-    prefetched = (Idea.objects.select_related("municipality")
-                  .prefetch_related("themes", "support_wanted").get(pk=idea.pk))
+    prefetched = (
+        Idea.objects.select_related("municipality")
+        .prefetch_related("themes", "support_wanted")
+        .get(pk=idea.pk)
+    )
     with django_assert_num_queries(0):
         profile = idea_profile(prefetched)
     assert profile == fresh
     assert (profile.themes, profile.support_wanted) == ({broadband.pk, housing.pk}, {premises.pk})
-    assert profile.theme_names == fresh.theme_names == {
-        broadband.pk: broadband.name, housing.pk: housing.name}
+    assert (
+        profile.theme_names
+        == fresh.theme_names
+        == {broadband.pk: broadband.name, housing.pk: housing.name}
+    )

@@ -46,11 +46,15 @@ def test_the_list_filters_by_theme_support_municipality_and_kind_from_the_url(
 ):
     broadband, housing = ThemeFactory(slug="bredband"), ThemeFactory(slug="boende")
     premises = SupportKindFactory(slug="lokaler")
-    _with(theme=broadband, support=premises, code="1863", name="Fiberföreningen",
-          kind=PartnerKind.LOCAL_DEVELOPMENT_GROUP)
+    _with(
+        theme=broadband,
+        support=premises,
+        code="1863",
+        name="Fiberföreningen",
+        kind=PartnerKind.LOCAL_DEVELOPMENT_GROUP,
+    )
     _with(theme=housing, code="1880", name="Bostadsrådet", kind=PartnerKind.MUNICIPALITY)
-    _with(theme=broadband, name="Länsnätet", covers_whole_county=True,
-          kind=PartnerKind.REGION)
+    _with(theme=broadband, name="Länsnätet", covers_whole_county=True, kind=PartnerKind.REGION)
 
     def names(**query) -> set[str]:
         response = committee_client.get(reverse("partners:list"), query)
@@ -127,10 +131,18 @@ def test_only_a_coordinator_can_change_the_matching_weights(committee_client):
     assert not MatchingWeights.objects.exists()
 
 
-def test_a_coordinator_changes_the_weights_and_the_suggestions_follow(coordinator_client,
-                                                                       coordinator):
-    values = {"themes": 0, "support": 0, "geography": 10, "civil_society": 0, "language": 0,
-              "capacity": 0, "acceptance": 0}
+def test_a_coordinator_changes_the_weights_and_the_suggestions_follow(
+    coordinator_client, coordinator
+):
+    values = {
+        "themes": 0,
+        "support": 0,
+        "geography": 10,
+        "civil_society": 0,
+        "language": 0,
+        "capacity": 0,
+        "acceptance": 0,
+    }
     response = coordinator_client.post(reverse("partners:weights"), values)
     assert response.status_code == 302
     weights = MatchingWeights.objects.get()
@@ -142,18 +154,31 @@ def test_a_coordinator_changes_the_weights_and_the_suggestions_follow(coordinato
     _with(code="1863", name="Local without the theme")
     page = coordinator_client.get(reverse("triage:idea_detail", args=[idea.reference]))
     suggestions = page.context["suggestions"]
-    assert [s.partner.name for s in suggestions] == ["Local without the theme",
-                                                     "Same theme elsewhere"]
+    assert [s.partner.name for s in suggestions] == [
+        "Local without the theme",
+        "Same theme elsewhere",
+    ]
 
 
-@pytest.mark.parametrize("values, field", [
-    ({"themes": 11}, "themes"),
-    ({"themes": -1}, "themes"),
-    ({"themes": "many"}, "themes"),
-])
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        ({"themes": 11}, "themes"),
+        ({"themes": -1}, "themes"),
+        ({"themes": "many"}, "themes"),
+    ],
+)
 def test_weights_out_of_range_are_refused_next_to_the_field(coordinator_client, values, field):
-    data = {"themes": 5, "support": 4, "geography": 4, "civil_society": 2, "language": 2,
-            "capacity": 2, "acceptance": 1, **values}
+    data = {
+        "themes": 5,
+        "support": 4,
+        "geography": 4,
+        "civil_society": 2,
+        "language": 2,
+        "capacity": 2,
+        "acceptance": 1,
+        **values,
+    }
     response = coordinator_client.post(reverse("partners:weights"), data)
     assert response.status_code == 400
     assert field in response.context["form"].errors
@@ -161,8 +186,9 @@ def test_weights_out_of_range_are_refused_next_to_the_field(coordinator_client, 
 
 
 def test_weights_that_are_all_zero_are_refused(coordinator_client):
-    data = dict.fromkeys(["themes", "support", "geography", "civil_society", "language",
-                          "capacity", "acceptance"], 0)
+    data = dict.fromkeys(
+        ["themes", "support", "geography", "civil_society", "language", "capacity", "acceptance"], 0
+    )
     response = coordinator_client.post(reverse("partners:weights"), data)
     assert response.status_code == 400
     assert response.context["form"].non_field_errors()
@@ -176,8 +202,9 @@ def test_the_idea_page_shows_ranked_suggestions_with_reasons_and_marks_full_part
     _with(theme=broadband, code="1863", name="Fiberföreningen Hällefors", capacity=5)
     full = _with(theme=broadband, code="1863", name="Full förening", capacity=1)
     ReferralFactory(partner=full, state="sent")
-    response = coordinator_client.get(reverse("triage:idea_detail", args=[idea.reference]),
-                                      HTTP_ACCEPT_LANGUAGE="en")
+    response = coordinator_client.get(
+        reverse("triage:idea_detail", args=[idea.reference]), HTTP_ACCEPT_LANGUAGE="en"
+    )
     page = response.content.decode()
     assert page.index("Fiberföreningen Hällefors") < page.index("Full förening")
     assert "works with fibre" in page  # the page is in English, as the browser asked

@@ -5,6 +5,7 @@ Redis (`make test-services`); otherwise they are skipped with a plain reason. Ea
 gets a local SMTP server (aiosmtpd) and a real worker, started as a subprocess that reads the
 pytest-django test database. Tests use committed transactions so the worker sees their rows.
 """
+
 import asyncio
 import contextlib
 import email
@@ -38,11 +39,14 @@ def services_missing() -> str:
     database = os.environ.get("DATABASE_URL", "")
     broker = os.environ.get("CELERY_BROKER_URL", "")
     if not database.startswith(("postgres://", "postgresql://")):
-        return ("needs PostgreSQL and Redis: set DATABASE_URL=postgres://... and "
-                "CELERY_BROKER_URL=redis://..., or run `make test-services`")
+        return (
+            "needs PostgreSQL and Redis: set DATABASE_URL=postgres://... and "
+            "CELERY_BROKER_URL=redis://..., or run `make test-services`"
+        )
     if not broker.startswith("redis://"):
-        return ("needs a Redis broker: set CELERY_BROKER_URL=redis://..., "
-                "or run `make test-services`")
+        return (
+            "needs a Redis broker: set CELERY_BROKER_URL=redis://..., or run `make test-services`"
+        )
     return ""
 
 
@@ -127,15 +131,15 @@ class RecordingHandler:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         if self.delay:
             await asyncio.sleep(self.delay)
-        message = email.message_from_bytes(envelope.original_content or envelope.content,
-                                           policy=email.policy.default)
+        message = email.message_from_bytes(
+            envelope.original_content or envelope.content, policy=email.policy.default
+        )
         with self.lock:
             code = self._replies.pop(0) if self._replies else self._always
             if code is not None:
                 self.refused.append((code, message["Message-ID"]))
                 return SMTP_REPLIES.get(code, f"{code} Refused")
-            self.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos),
-                                              message))
+            self.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
         return SMTP_OK
 
     # Reading helpers for tests.
@@ -153,8 +157,11 @@ class RecordingHandler:
         return {message_id: n for message_id, n in counts.items() if n > 1}
 
     def wait_for(self, count: int, *, timeout: float = 30) -> list[ReceivedMail]:
-        wait_until(lambda: self.count() >= count, timeout=timeout,
-                   message=f"expected {count} mails; got {self.count()}")
+        wait_until(
+            lambda: self.count() >= count,
+            timeout=timeout,
+            message=f"expected {count} mails; got {self.count()}",
+        )
         return self.mails()
 
 
@@ -163,8 +170,7 @@ def smtp_server():
     """A local SMTP server for the module; the `smtp` fixture clears it for every test."""
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
     handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(),
-                            enable_SMTPUTF8=True)
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=True)
     controller.start()
     yield controller
     controller.stop()
@@ -194,10 +200,23 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no", "--dir", str(self.directory),
-             "--logfile", str(self.directory / "redis.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+                "--logfile",
+                str(self.directory / "redis.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
 
         def answers() -> bool:
@@ -229,8 +248,15 @@ def database_url(settings_dict: dict) -> str:
 class Worker:
     """A `celery -A portal worker` subprocess on the test database, logging to a file."""
 
-    def __init__(self, *, broker: str, env: dict[str, str], log: Path, concurrency: int = 1,
-                 beat: bool = False):
+    def __init__(
+        self,
+        *,
+        broker: str,
+        env: dict[str, str],
+        log: Path,
+        concurrency: int = 1,
+        beat: bool = False,
+    ):
         self.broker = broker
         self.env = env
         self.log = log
@@ -242,18 +268,36 @@ class Worker:
     def start(self, *, timeout: float = 45) -> None:
         self.starts += 1
         name = f"h1-test-{os.getpid()}-{self.starts}@%h"
-        command = [sys.executable, "-m", "celery", "-A", "portal", "worker",
-                   "--pool", "prefork", "--concurrency", str(self.concurrency),
-                   "--loglevel", "INFO", "--hostname", name,
-                   "--without-gossip", "--without-mingle", "--without-heartbeat"]
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            str(self.concurrency),
+            "--loglevel",
+            "INFO",
+            "--hostname",
+            name,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
         if self.beat:
             command += ["--beat", "--schedule", str(self.log.with_suffix(".beat"))]
         start_at = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env={**os.environ, **self.env,
-                                        "CELERY_BROKER_URL": self.broker},
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                command,
+                cwd=ROOT,
+                env={**os.environ, **self.env, "CELERY_BROKER_URL": self.broker},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
 
         def ready() -> bool:
@@ -263,8 +307,12 @@ class Worker:
                 log.seek(start_at)
                 return b" ready." in log.read()
 
-        wait_until(ready, timeout=timeout, interval=0.2,
-                   message=f"the worker did not become ready; see {self.log}")
+        wait_until(
+            ready,
+            timeout=timeout,
+            interval=0.2,
+            message=f"the worker did not become ready; see {self.log}",
+        )
 
     def kill(self) -> None:
         """SIGKILL the worker and its pool processes at once, as a crash would."""
@@ -339,6 +387,7 @@ def wait_for_database_clients_to_leave(timeout: float = 10) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
+
         def alone() -> bool:
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "

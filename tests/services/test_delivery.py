@@ -4,6 +4,7 @@ PostgreSQL, Redis, a real `celery worker` process (with beat inside, for the swe
 SMTP server. Leases, sweeps and retry delays are shortened through the environment
 (tests/services/conftest.py FAST_OUTBOX), the code paths are those of production.
 """
+
 import time
 
 import pytest
@@ -18,8 +19,10 @@ from tests.ideas.conftest import valid_form
 from tests.services.conftest import Worker, wait_until
 from triage.referrals.services import idea_refer
 
-pytestmark = [pytest.mark.services,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def refer_ideas(count: int, coordinator) -> list[Message]:
@@ -28,11 +31,13 @@ def refer_ideas(count: int, coordinator) -> list[Message]:
     The ideas have no email address, so the referral mails are the only mails.
     """
     partner = PartnerFactory(name="Byalaget Ramsberg")
-    ideas = [IdeaFactory(in_review=True, submitter_email="", title=f"Idé {n}")
-             for n in range(count)]
+    ideas = [
+        IdeaFactory(in_review=True, submitter_email="", title=f"Idé {n}") for n in range(count)
+    ]
     for idea in ideas:
-        idea_refer(idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa till?",
-                   actor=coordinator)
+        idea_refer(
+            idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa till?", actor=coordinator
+        )
     rows = list(Message.objects.filter(kind=MessageKind.REFERRAL))
     assert len(rows) == count
     return rows
@@ -43,9 +48,13 @@ def queue_receipt(title: str = "Bybuss till affären") -> Message:
     idea = IdeaFactory(title=title)
     with transaction.atomic():
         return services.message_enqueue(
-            kind=MessageKind.RECEIPT, recipient=idea.submitter_email, template="receipt",
+            kind=MessageKind.RECEIPT,
+            recipient=idea.submitter_email,
+            template="receipt",
             context={"idea": idea, "tracking_url": "http://127.0.0.1:8000/track/x/"},
-            language="sv", idempotency_key=f"receipt:{idea.reference}", about=idea,
+            language="sv",
+            idempotency_key=f"receipt:{idea.reference}",
+            about=idea,
         )
 
 
@@ -71,8 +80,10 @@ def test_200_referrals_make_200_mails_and_no_duplicates(coordinator, worker, smt
     assert all(mail.recipients == [rows[0].recipient] for mail in delivered)
     time.sleep(1.5)  # the sweep runs every second: it must not send anything again
     assert smtp.count() == 200
-    print(f"\n200 referrals made in {referred - started:.1f} s; "
-          f"all 200 mails delivered {elapsed:.1f} s after the first")
+    print(
+        f"\n200 referrals made in {referred - started:.1f} s; "
+        f"all 200 mails delivered {elapsed:.1f} s after the first"
+    )
 
 
 def test_a_worker_killed_in_the_middle_of_a_batch_loses_no_mail(coordinator, worker, smtp):
@@ -85,8 +96,11 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_no_mail(coordinator, wor
     assert before_restart < 60
     worker.start()
 
-    wait_until(lambda: all_sent() and smtp.count() >= 60, timeout=60,
-               message=f"not all sent after the restart: {states()}")
+    wait_until(
+        lambda: all_sent() and smtp.count() >= 60,
+        timeout=60,
+        message=f"not all sent after the restart: {states()}",
+    )
     delivered = {mail.message_id for mail in smtp.mails()}
     assert delivered == {row.message_id for row in rows}
     duplicates = smtp.duplicates()
@@ -102,8 +116,11 @@ def test_ideas_submitted_while_redis_is_down_are_mailed_once_it_is_back(
     worker.kill()  # no other worker or beat may sweep these rows meanwhile
     app_broker(private_redis.url)
     outage_worker = Worker(
-        broker=private_redis.url, env={**worker_env, "OUTBOX_SWEEP_AFTER_SECONDS": "2"},
-        log=services_dir / "worker-broker-down.log", concurrency=1, beat=True,
+        broker=private_redis.url,
+        env={**worker_env, "OUTBOX_SWEEP_AFTER_SECONDS": "2"},
+        log=services_dir / "worker-broker-down.log",
+        concurrency=1,
+        beat=True,
     )
     outage_worker.start()
     try:
@@ -111,8 +128,12 @@ def test_ideas_submitted_while_redis_is_down_are_mailed_once_it_is_back(
         timings = []
         for n in range(5):
             started = time.monotonic()
-            response = client.post(reverse("ideas:submit"), valid_form(
-                title=f"Idé under avbrottet {n}", submitter_email=f"boende{n}@example.org"))
+            response = client.post(
+                reverse("ideas:submit"),
+                valid_form(
+                    title=f"Idé under avbrottet {n}", submitter_email=f"boende{n}@example.org"
+                ),
+            )
             timings.append(time.monotonic() - started)
             assert response.status_code == 302
         assert max(timings) < 2.0, timings
@@ -124,7 +145,8 @@ def test_ideas_submitted_while_redis_is_down_are_mailed_once_it_is_back(
         delivered = smtp.wait_for(5, timeout=60)
         wait_until(all_sent, timeout=10, message=f"not all sent: {states()}")
         assert sorted(r for mail in delivered for r in mail.recipients) == [
-            f"boende{n}@example.org" for n in range(5)]
+            f"boende{n}@example.org" for n in range(5)
+        ]
         assert smtp.duplicates() == {}
         print(f"\nsubmissions with Redis down took {min(timings):.3f}–{max(timings):.3f} s")
     finally:
@@ -149,13 +171,15 @@ def test_a_mail_answered_451_three_times_arrives_once(worker, smtp):
     assert delivered[0].recipients == [row.recipient]
 
 
-def test_a_mail_answered_550_is_failed_and_shown_and_never_retried(worker, smtp,
-                                                                    committee_client):
+def test_a_mail_answered_550_is_failed_and_shown_and_never_retried(worker, smtp, committee_client):
     smtp.answer(550)
     row = queue_receipt()
 
-    wait_until(lambda: Message.objects.get(pk=row.pk).state == MessageState.FAILED,
-               timeout=30, message=f"not failed: {states()}")
+    wait_until(
+        lambda: Message.objects.get(pk=row.pk).state == MessageState.FAILED,
+        timeout=30,
+        message=f"not failed: {states()}",
+    )
     time.sleep(2.5)  # longer than a retry delay and two sweeps
 
     row.refresh_from_db()
@@ -177,8 +201,7 @@ def test_a_referral_that_rolls_back_after_queuing_sends_nothing(coordinator, wor
         pass
 
     with pytest.raises(Abort), transaction.atomic():
-        idea_refer(idea=idea, partners=[partner], note_to_partners="Hjälp!",
-                   actor=coordinator)
+        idea_refer(idea=idea, partners=[partner], note_to_partners="Hjälp!", actor=coordinator)
         raise Abort
 
     assert not Message.objects.exists()

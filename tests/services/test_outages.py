@@ -5,6 +5,7 @@ open the form and submit ideas and the committee reads the dashboard, then start
 the receipts go out. PostgreSQL: another connection holds a table lock; the submission answers
 at once with a friendly page that keeps what was typed, and sending again works.
 """
+
 import threading
 import time
 from contextlib import contextmanager
@@ -22,8 +23,10 @@ from portal.settings import cache_settings
 from tests.ideas.conftest import valid_form
 from tests.services.conftest import Worker, wait_for_database_clients_to_leave, wait_until
 
-pytestmark = [pytest.mark.services,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def states() -> dict[str, int]:
@@ -42,13 +45,22 @@ def redis_cache(settings, private_redis):
 
 
 def test_with_redis_stopped_residents_submit_and_their_receipts_go_out_once_it_is_back(
-    client, committee_member, worker_env, services_dir, private_redis, redis_cache, app_broker,
+    client,
+    committee_member,
+    worker_env,
+    services_dir,
+    private_redis,
+    redis_cache,
+    app_broker,
     smtp,
 ):
     app_broker(private_redis.url)
     worker = Worker(
-        broker=private_redis.url, env={**worker_env, "OUTBOX_SWEEP_AFTER_SECONDS": "2"},
-        log=services_dir / "worker-redis-outage.log", concurrency=1, beat=True,
+        broker=private_redis.url,
+        env={**worker_env, "OUTBOX_SWEEP_AFTER_SECONDS": "2"},
+        log=services_dir / "worker-redis-outage.log",
+        concurrency=1,
+        beat=True,
     )
     worker.start()
     committee = Client()
@@ -62,8 +74,12 @@ def test_with_redis_stopped_residents_submit_and_their_receipts_go_out_once_it_i
         for n in range(5):
             started = time.monotonic()
             assert Client().get(reverse("ideas:submit")).status_code == 200
-            response = client.post(reverse("ideas:submit"), valid_form(
-                title=f"Idé under avbrottet {n}", submitter_email=f"boende{n}@example.org"))
+            response = client.post(
+                reverse("ideas:submit"),
+                valid_form(
+                    title=f"Idé under avbrottet {n}", submitter_email=f"boende{n}@example.org"
+                ),
+            )
             assert response.status_code == 302, response.content.decode()[:500]
             assert client.get(response["Location"]).status_code == 200
             timings.append(time.monotonic() - started)
@@ -78,10 +94,14 @@ def test_with_redis_stopped_residents_submit_and_their_receipts_go_out_once_it_i
 
         private_redis.start()
         delivered = smtp.wait_for(5, timeout=60)
-        wait_until(lambda: not Message.objects.exclude(state=MessageState.SENT).exists(),
-                   timeout=10, message=f"not all sent: {states()}")
+        wait_until(
+            lambda: not Message.objects.exclude(state=MessageState.SENT).exists(),
+            timeout=10,
+            message=f"not all sent: {states()}",
+        )
         assert sorted(r for mail in delivered for r in mail.recipients) == [
-            f"boende{n}@example.org" for n in range(5)]
+            f"boende{n}@example.org" for n in range(5)
+        ]
         assert smtp.duplicates() == {}
 
         time.sleep(1.2)  # past RETRY_SECONDS: the next call tries Redis again
@@ -93,8 +113,10 @@ def test_with_redis_stopped_residents_submit_and_their_receipts_go_out_once_it_i
         stored = redis.Redis.from_url(private_redis.url.rsplit("/", 1)[0] + "/1")
         assert any(b"after-the-outage" in key for key in stored.keys("*"))
         stored.close()
-        print(f"\nwith Redis stopped: form, submission and receipt page took "
-              f"{min(timings):.3f}–{max(timings):.3f} s")
+        print(
+            f"\nwith Redis stopped: form, submission and receipt page took "
+            f"{min(timings):.3f}–{max(timings):.3f} s"
+        )
     finally:
         worker.kill()
         wait_for_database_clients_to_leave()  # so that the test database can be dropped
@@ -138,12 +160,16 @@ def timed(call):
 
 
 def test_a_submission_during_a_long_table_lock_keeps_what_was_typed_and_sending_again_works(
-    client, settings,
+    client,
+    settings,
 ):
     lock_seconds = settings.DATABASE_TIMEOUTS["web"][1]
-    typed = valid_form(title="Bybuss när databasen är låst",
-                       description="Varje tisdag till affären i Ramsberg.",
-                       submitter_name="Maja Låst", submitter_email="maja@example.org")
+    typed = valid_form(
+        title="Bybuss när databasen är låst",
+        description="Varje tisdag till affären i Ramsberg.",
+        submitter_name="Maja Låst",
+        submitter_email="maja@example.org",
+    )
     assert client.get(reverse("ideas:submit")).status_code == 200
 
     with table_locked():
@@ -167,12 +193,14 @@ def test_a_submission_during_a_long_table_lock_keeps_what_was_typed_and_sending_
 
 
 def test_any_page_that_waits_too_long_for_a_lock_gets_the_busy_page_in_the_visitors_language(
-    committee_client, settings,
+    committee_client,
+    settings,
 ):
     lock_seconds = settings.DATABASE_TIMEOUTS["web"][1]
     with table_locked():
-        response, elapsed = timed(lambda: committee_client.get(
-            reverse("triage:dashboard"), HTTP_ACCEPT_LANGUAGE="en"))
+        response, elapsed = timed(
+            lambda: committee_client.get(reverse("triage:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+        )
 
     assert response.status_code == 503
     assert response["Retry-After"] == "60"

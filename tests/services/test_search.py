@@ -3,6 +3,7 @@
 Web search syntax, Swedish stemming and ranking exist only on PostgreSQL; the migration path
 is about a database that ran triage 0006 when it still added the column with raw SQL.
 """
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -59,7 +60,9 @@ def test_a_match_in_the_title_ranks_first_on_the_dashboard(committee_client):
     assert found("solceller") == ["Solceller på skolan", "Mötesplats i byn"]
     response = committee_client.get(reverse("triage:dashboard"), {"q": "solceller"})
     assert [idea.title for idea in response.context["page"]] == [
-        "Solceller på skolan", "Mötesplats i byn"]
+        "Solceller på skolan",
+        "Mötesplats i byn",
+    ]
 
 
 def document_column() -> tuple[str, str]:
@@ -67,14 +70,17 @@ def document_column() -> tuple[str, str]:
         cursor.execute(
             "SELECT format_type(atttypid, atttypmod), attgenerated FROM pg_attribute"
             " WHERE attrelid = 'ideas_idea'::regclass AND attname = 'search_document'"
-            " AND NOT attisdropped")
+            " AND NOT attisdropped"
+        )
         return cursor.fetchone()
 
 
 def gin_indexes() -> set[str]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'ideas_idea'"
-                       " AND indexdef LIKE '%USING gin (search_document)%'")
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'ideas_idea'"
+            " AND indexdef LIKE '%USING gin (search_document)%'"
+        )
         return {name for (name,) in cursor.fetchall()}
 
 

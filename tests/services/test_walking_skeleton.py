@@ -2,6 +2,7 @@
 
 PostgreSQL, Redis, a `celery worker` process and a local SMTP server; nothing runs in-process.
 """
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -14,8 +15,10 @@ from tests.ideas.conftest import valid_form
 from tests.services.conftest import wait_until
 from triage.models import Referral
 
-pytestmark = [pytest.mark.services,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_a_resident_idea_reaches_the_partner_by_email_through_a_real_worker(
@@ -25,8 +28,10 @@ def test_a_resident_idea_reaches_the_partner_by_email_through_a_real_worker(
     partner = PartnerFactory(name="Byalaget Ramsberg")
     contact = partner.contacts.get()
 
-    response = client.post(reverse("ideas:submit"),
-                           valid_form(title="Fiber till byn", submitter_email="anna@example.org"))
+    response = client.post(
+        reverse("ideas:submit"),
+        valid_form(title="Fiber till byn", submitter_email="anna@example.org"),
+    )
     assert response.status_code == 302
     idea = Idea.objects.get()
     receipt = smtp.wait_for(1)[0]
@@ -39,9 +44,10 @@ def test_a_resident_idea_reaches_the_partner_by_email_through_a_real_worker(
         client.post(reverse("triage:idea_move", args=[idea.reference]), {"to": status})
     idea.refresh_from_db()
     assert idea.status == workflow.Status.IN_REVIEW
-    response = client.post(reverse("triage:idea_refer", args=[idea.reference]),
-                           {"partners": [partner.pk],
-                            "note_to_partners": "Kan ni ge råd om fiberförening?"})
+    response = client.post(
+        reverse("triage:idea_refer", args=[idea.reference]),
+        {"partners": [partner.pk], "note_to_partners": "Kan ni ge råd om fiberförening?"},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Referral.objects.filter(idea=idea, partner=partner).exists()
 
@@ -54,6 +60,9 @@ def test_a_resident_idea_reaches_the_partner_by_email_through_a_real_worker(
     assert "tillhör den person eller förening" in referral_mail.text
     assert "Fiber till byn" in referral_mail.html
     assert "anna@example.org" not in referral_mail.text  # valid_form gives no consent to share
-    wait_until(lambda: set(Message.objects.values_list("state", flat=True)) == {MessageState.SENT},
-               timeout=10, message="the worker did not mark every message sent")
+    wait_until(
+        lambda: set(Message.objects.values_list("state", flat=True)) == {MessageState.SENT},
+        timeout=10,
+        message="the worker did not mark every message sent",
+    )
     assert smtp.duplicates() == {}

@@ -42,8 +42,7 @@ def test_a_member_is_prompted_when_the_idea_comes_from_their_organisation(
 def test_no_prompt_for_an_idea_from_another_organisation(committee_client, committee_member):
     MembershipFactory(member=committee_member, partner=PartnerFactory(name="Byalaget Ramsberg"))
     theme = ThemeFactory(slug="hembygd")
-    idea = IdeaFactory(in_review=True, organisation_name="Nora hembygdsförening",
-                       themes=[theme])
+    idea = IdeaFactory(in_review=True, organisation_name="Nora hembygdsförening", themes=[theme])
     # Five partners that match better, so that the member's own is not a top suggestion.
     for partner in PartnerFactory.create_batch(5):
         partner.themes.set([theme])
@@ -60,15 +59,19 @@ def test_a_member_is_prompted_when_their_organisation_is_a_top_suggestion(commit
     if suggestions is None:
         pytest.skip("partners.selectors.suggestions_for_idea is not there yet")
     reasons = selectors.conflict_reasons(
-        idea=idea, organisations=selectors.member_organisations(committee_member),
-        suggestions=suggestions)
+        idea=idea,
+        organisations=selectors.member_organisations(committee_member),
+        suggestions=suggestions,
+    )
     assert reasons == [partner]
 
 
 def test_declaring_a_conflict_is_recorded_and_stops_scoring(committee_client, committee_member):
     idea = IdeaFactory(in_review=True)
-    response = committee_client.post(reverse("triage:idea_conflict", args=[idea.reference]),
-                                     {"reason": "Jag sitter i styrelsen."})
+    response = committee_client.post(
+        reverse("triage:idea_conflict", args=[idea.reference]),
+        {"reason": "Jag sitter i styrelsen."},
+    )
     assert response.status_code == 302
     declaration = ConflictDeclaration.objects.get(idea=idea, member=committee_member)
     assert declaration.reason == "Jag sitter i styrelsen."
@@ -98,12 +101,13 @@ def test_a_member_with_a_conflict_is_left_out_of_the_aggregate(coordinator_clien
 
 # -- a declared conflict leaves the member out of everything that counts reviews -------------
 
+
 def _dashboard(client, **query) -> str:
     return client.get(reverse("triage:dashboard"), query).content.decode()
 
 
 def _row(page: str, title: str) -> str:
-    return page[page.index(title):].split("</tr>")[0]
+    return page[page.index(title) :].split("</tr>")[0]
 
 
 def test_a_member_with_a_conflict_is_not_counted_as_a_missing_review_on_the_dashboard(
@@ -195,8 +199,7 @@ def test_the_digest_does_not_ask_a_member_for_a_review_they_stand_aside_from(
     assert f"{conflicted.title}: " not in body
 
 
-def test_a_member_with_a_conflict_reads_why_they_see_no_scores(committee_client,
-                                                             committee_member):
+def test_a_member_with_a_conflict_reads_why_they_see_no_scores(committee_client, committee_member):
     idea = IdeaFactory(in_review=True)
     ReviewFactory(idea=idea, submitted=True, comment="Andras kommentar")
     ConflictDeclarationFactory(idea=idea, member=committee_member)
@@ -224,16 +227,20 @@ def test_a_member_who_scored_and_then_declared_a_conflict_sees_the_conflict_mess
     assert "1 ledamot har poängsatt." in page
 
 
-def test_a_member_withdraws_a_declaration_and_both_stay_on_record(committee_client,
-                                                                committee_member):
+def test_a_member_withdraws_a_declaration_and_both_stay_on_record(
+    committee_client, committee_member
+):
     idea = IdeaFactory(in_review=True)
-    committee_client.post(reverse("triage:idea_conflict", args=[idea.reference]),
-                          {"reason": "Min syster driver föreningen."})
+    committee_client.post(
+        reverse("triage:idea_conflict", args=[idea.reference]),
+        {"reason": "Min syster driver föreningen."},
+    )
     page = _page(committee_client, idea).content.decode()
     assert "Återkalla min jävsanmälan" in page
 
     response = committee_client.post(
-        reverse("triage:idea_conflict_withdraw", args=[idea.reference]), follow=True)
+        reverse("triage:idea_conflict_withdraw", args=[idea.reference]), follow=True
+    )
 
     page = response.content.decode()
     assert "Din jävsanmälan är återkallad. Du kan poängsätta idén igen." in page
@@ -253,7 +260,8 @@ def test_a_member_withdraws_a_declaration_and_both_stay_on_record(committee_clie
 def test_withdrawing_without_a_declaration_says_so(committee_client):
     idea = IdeaFactory(in_review=True)
     response = committee_client.post(
-        reverse("triage:idea_conflict_withdraw", args=[idea.reference]), follow=True)
+        reverse("triage:idea_conflict_withdraw", args=[idea.reference]), follow=True
+    )
     assert "Du har inget anmält jäv för den här idén." in response.content.decode()
     assert not ConflictDeclaration.objects.exists()
 

@@ -1,5 +1,6 @@
 """The committee's question and the resident's answer: where the committee reads the answer,
 who is told, the dashboard's mark, and the reply path to a partner who asks a question."""
+
 import re
 
 import pytest
@@ -35,9 +36,13 @@ WAITING = "Besvarad, väntar på er"
 def asked(coordinator):
     """An English resident's idea in review, with a question from the coordinator."""
     submitted = services.idea_submit(
-        title="Bybuss till Ramsberg", description="En buss två gånger i veckan.",
-        municipality=municipality("1885"), themes=[Theme.objects.first()],
-        submitter_email="sam@example.org", submitter_name="Sam Smith", language="en",
+        title="Bybuss till Ramsberg",
+        description="En buss två gånger i veckan.",
+        municipality=municipality("1885"),
+        themes=[Theme.objects.first()],
+        submitter_email="sam@example.org",
+        submitter_name="Sam Smith",
+        language="en",
     )
     idea = submitted.idea
     for to in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW):
@@ -52,16 +57,18 @@ def staff(user) -> Client:
 
 
 def ask_through_the_page(coordinator, idea) -> None:
-    response = staff(coordinator).post(reverse("triage:idea_move", args=[idea.reference]),
-                                       {"to": workflow.Status.NEEDS_INFORMATION,
-                                        "message_to_owner": QUESTION})
+    response = staff(coordinator).post(
+        reverse("triage:idea_move", args=[idea.reference]),
+        {"to": workflow.Status.NEEDS_INFORMATION, "message_to_owner": QUESTION},
+    )
     assert response.status_code == 302
 
 
 def answer_through_the_tracking_page(submitted) -> None:
     resident = Client(HTTP_ACCEPT_LANGUAGE="en")
-    response = resident.post(reverse("ideas:answer", kwargs={"token": submitted.tracking_token}),
-                             {"answer": ANSWER})
+    response = resident.post(
+        reverse("ideas:answer", kwargs={"token": submitted.tracking_token}), {"answer": ANSWER}
+    )
     assert response.status_code == 302
 
 
@@ -80,12 +87,12 @@ def test_the_answer_shows_on_the_ideas_page_beside_its_question_and_in_the_histo
 
     page = staff(coordinator).get(reverse("triage:idea_detail", args=[idea.reference]))
     text = page.content.decode()
-    section = text[text.index('id="questions-heading"'):]
-    section = section[:section.index("</section>")]
+    section = text[text.index('id="questions-heading"') :]
+    section = section[: section.index("</section>")]
     assert "Frågad av Sara Samordnare" in section
     assert section.index(QUESTION) < section.index("Idébärarens svar") < section.index(ANSWER)
     assert section.count("<time") == 2  # when it was asked, when it was answered
-    history = text[text.index('id="history-heading"'):text.index('id="questions-heading"')]
+    history = text[text.index('id="history-heading"') : text.index('id="questions-heading"')]
     assert ANSWER in history and "Behöver information → Under bedömning" in history
     assert "Inte besvarad än." not in section
 
@@ -128,7 +135,7 @@ def test_the_agenda_shows_the_question_and_the_answer(asked, coordinator, commit
 
     page = staff(committee_member).get(reverse("triage:meeting")).content.decode()
 
-    item = page[page.index(idea.reference):]
+    item = page[page.index(idea.reference) :]
     assert "Frågor till idébäraren" in item
     assert item.index(QUESTION) < item.index(ANSWER)
 
@@ -147,10 +154,12 @@ def test_the_dashboard_marks_an_answered_idea_until_a_staff_member_acts(
     row = _row(member.get(reverse("triage:dashboard")).content.decode(), idea.reference)
     assert WAITING in row
     # A note by a staff member is acting on it: the mark goes.
-    member.post(reverse("triage:idea_note", args=[idea.reference]),
-                {"body": "Jag ringer lanthandeln."})
-    assert WAITING not in _row(member.get(reverse("triage:dashboard")).content.decode(),
-                               idea.reference)
+    member.post(
+        reverse("triage:idea_note", args=[idea.reference]), {"body": "Jag ringer lanthandeln."}
+    )
+    assert WAITING not in _row(
+        member.get(reverse("triage:dashboard")).content.decode(), idea.reference
+    )
 
 
 def test_a_status_move_by_staff_also_clears_the_mark(asked, coordinator):
@@ -158,13 +167,13 @@ def test_a_status_move_by_staff_also_clears_the_mark(asked, coordinator):
     ask_through_the_page(coordinator, idea)
     answer_through_the_tracking_page(asked)
     client = staff(coordinator)
-    assert WAITING in _row(client.get(reverse("triage:dashboard")).content.decode(),
-                           idea.reference)
+    assert WAITING in _row(client.get(reverse("triage:dashboard")).content.decode(), idea.reference)
     # On hold and back in review: the idea is in review again, but a staff member has acted.
     for to in (workflow.Status.ON_HOLD, workflow.Status.IN_REVIEW):
         client.post(reverse("triage:idea_move", args=[idea.reference]), {"to": to})
-    assert WAITING not in _row(client.get(reverse("triage:dashboard")).content.decode(),
-                               idea.reference)
+    assert WAITING not in _row(
+        client.get(reverse("triage:dashboard")).content.decode(), idea.reference
+    )
 
 
 def _row(page: str, reference: str) -> str:
@@ -180,14 +189,17 @@ def test_a_partners_question_reaches_the_coordinator_with_the_partner_as_reply_t
     idea = asked.idea
     partner = PartnerFactory(name="Ramsbergs byalag")
     contact = partner.contacts.get()
-    [referral] = idea_refer(idea=idea, partners=[partner], note_to_partners="Kan ni köra?",
-                            actor=coordinator)
+    [referral] = idea_refer(
+        idea=idea, partners=[partner], note_to_partners="Kan ni köra?", actor=coordinator
+    )
 
-    referral_answer(referral=referral, kind=AnswerKind.QUESTION, text="Finns det en buss?",
-                    contact=contact)
+    referral_answer(
+        referral=referral, kind=AnswerKind.QUESTION, text="Finns det en buss?", contact=contact
+    )
 
-    notice = Message.objects.get(recipient=settings.COORDINATOR_EMAIL,
-                                 idempotency_key__startswith="referral-answer:")
+    notice = Message.objects.get(
+        recipient=settings.COORDINATOR_EMAIL, idempotency_key__startswith="referral-answer:"
+    )
     assert notice.reply_to == contact.email
     assert "Svara på det här mejlet" in notice.body_text
     django_mail.outbox.clear()
@@ -206,10 +218,12 @@ def test_the_coordinator_answers_a_partners_question_from_the_ideas_page(asked, 
     contact = partner.contacts.get()
     contact.language = "en"
     contact.save()
-    [referral] = idea_refer(idea=idea, partners=[partner], note_to_partners="Kan ni köra?",
-                            actor=coordinator)
-    referral_answer(referral=referral, kind=AnswerKind.QUESTION, text="Is there a bus?",
-                    contact=contact)
+    [referral] = idea_refer(
+        idea=idea, partners=[partner], note_to_partners="Kan ni köra?", actor=coordinator
+    )
+    referral_answer(
+        referral=referral, kind=AnswerKind.QUESTION, text="Is there a bus?", contact=contact
+    )
     client = staff(coordinator)
     page = client.get(reverse("triage:idea_detail", args=[idea.reference])).content.decode()
     action = reverse("triage:referral_reply", args=[idea.reference, referral.pk])
@@ -227,14 +241,16 @@ def test_the_coordinator_answers_a_partners_question_from_the_ideas_page(asked, 
     assert "Is there a bus?" in reply.body_text
     assert "/referral/answer/" in reply.body_text  # the partner can still answer
     # Written for the partner: it never goes to the idea's owner.
-    assert not Message.objects.filter(recipient="sam@example.org",
-                                      body_text__contains="bus company").exists()
+    assert not Message.objects.filter(
+        recipient="sam@example.org", body_text__contains="bus company"
+    ).exists()
 
 
 def test_only_the_coordinator_answers_a_partner(asked, coordinator, committee_member):
     idea = asked.idea
-    [referral] = idea_refer(idea=idea, partners=[PartnerFactory()], note_to_partners="Kan ni?",
-                            actor=coordinator)
+    [referral] = idea_refer(
+        idea=idea, partners=[PartnerFactory()], note_to_partners="Kan ni?", actor=coordinator
+    )
     action = reverse("triage:referral_reply", args=[idea.reference, referral.pk])
     assert staff(committee_member).post(action, {"text": "Ja"}).status_code == 403
     # No question asked: nothing to answer.

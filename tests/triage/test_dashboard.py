@@ -22,7 +22,6 @@ from triage.models import ReviewAssignment
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture(autouse=True)
 def _fresh_counts():
     cache.clear()
@@ -32,8 +31,9 @@ def _titles(response) -> set[str]:
     return {idea.title for idea in response.context["page"].object_list}
 
 
-def test_the_inbox_counts_ideas_per_status_and_marks_those_waiting_too_long(committee_client,
-                                                                            settings):
+def test_the_inbox_counts_ideas_per_status_and_marks_those_waiting_too_long(
+    committee_client, settings
+):
     settings.TRIAGE_AGEING_DAYS = 10
     IdeaFactory.create_batch(2)
     old = IdeaFactory(title="Gammal idé", created_at=timezone.now() - timedelta(days=30))
@@ -50,7 +50,7 @@ def test_the_inbox_counts_ideas_per_status_and_marks_those_waiting_too_long(comm
     ageing = [idea.title for idea in response.context["page"] if idea.is_ageing]
     assert ageing == ["Gammal idé"]
     page = response.content.decode()
-    assert page[page.index("Gammal idé"):].split("</tr>")[0].count("Har väntat för länge") == 1
+    assert page[page.index("Gammal idé") :].split("</tr>")[0].count("Har väntat för länge") == 1
     assert "Waiting too long" not in page
 
 
@@ -65,14 +65,29 @@ def test_an_idea_whose_status_changed_recently_is_not_ageing(committee_client):
 def test_the_filters_narrow_the_list_and_stay_in_the_url(committee_client):
     fibre = ThemeFactory(slug="fibre")
     advice = SupportKindFactory(slug="advice")
-    match = IdeaFactory(title="Fiber i Ramsberg", themes=[fibre], is_rural=True,
-                        channel=Channel.CARAVAN_TOUR, municipality=municipality("1885"))
+    match = IdeaFactory(
+        title="Fiber i Ramsberg",
+        themes=[fibre],
+        is_rural=True,
+        channel=Channel.CARAVAN_TOUR,
+        municipality=municipality("1885"),
+    )
     match.support_wanted.set([advice])
     IdeaFactory(title="Annan idé", is_rural=False)
-    IdeaFactory(title="Fel tema", is_rural=True, channel=Channel.CARAVAN_TOUR,
-                municipality=municipality("1885"))
-    query = {"theme": fibre.pk, "rural": "true", "channel": "caravan_tour",
-             "municipality": municipality("1885").pk, "support": advice.pk, "status": "received"}
+    IdeaFactory(
+        title="Fel tema",
+        is_rural=True,
+        channel=Channel.CARAVAN_TOUR,
+        municipality=municipality("1885"),
+    )
+    query = {
+        "theme": fibre.pk,
+        "rural": "true",
+        "channel": "caravan_tour",
+        "municipality": municipality("1885").pk,
+        "support": advice.pk,
+        "status": "received",
+    }
 
     response = committee_client.get(reverse("triage:dashboard"), query)
 
@@ -117,7 +132,8 @@ def test_the_age_filter_shows_only_ideas_waiting_too_long(committee_client):
     IdeaEvent.objects.filter(idea=old).update(created_at=timezone.now() - timedelta(days=60))
     IdeaFactory(title="Ny")
     assert _titles(committee_client.get(reverse("triage:dashboard"), {"age": "ageing"})) == {
-        "Gammal"}
+        "Gammal"
+    }
     assert _titles(committee_client.get(reverse("triage:dashboard"), {"age": "week"})) == {"Ny"}
 
 
@@ -140,10 +156,14 @@ def test_pagination_keeps_the_filters_in_the_links(committee_client):
 def test_batch_moves_selected_ideas_to_screening_through_the_workflow(committee_client):
     received = IdeaFactory()
     in_review = IdeaFactory(in_review=True)
-    response = committee_client.post(reverse("triage:batch"), {
-        "ideas": [received.reference, in_review.reference], "action": "screening",
-        "query": "rural=true",
-    })
+    response = committee_client.post(
+        reverse("triage:batch"),
+        {
+            "ideas": [received.reference, in_review.reference],
+            "action": "screening",
+            "query": "rural=true",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("triage:dashboard") + "?rural=true"
     received.refresh_from_db()
@@ -156,31 +176,41 @@ def test_batch_moves_selected_ideas_to_screening_through_the_workflow(committee_
 def test_the_coordinator_assigns_reviewers_in_a_batch(coordinator_client):
     ideas = IdeaFactory.create_batch(2, in_review=True)
     member = UserFactory(roles=[Role.COMMITTEE_MEMBER])
-    response = coordinator_client.post(reverse("triage:batch"), {
-        "ideas": [idea.reference for idea in ideas], "action": "assign",
-        "reviewers": [member.pk],
-    })
+    response = coordinator_client.post(
+        reverse("triage:batch"),
+        {
+            "ideas": [idea.reference for idea in ideas],
+            "action": "assign",
+            "reviewers": [member.pk],
+        },
+    )
     assert response.status_code == 302
     assert ReviewAssignment.objects.filter(member=member).count() == 2
     # Assigning again adds nothing.
-    coordinator_client.post(reverse("triage:batch"), {
-        "ideas": [idea.reference for idea in ideas], "action": "assign", "reviewers": [member.pk]})
+    coordinator_client.post(
+        reverse("triage:batch"),
+        {"ideas": [idea.reference for idea in ideas], "action": "assign", "reviewers": [member.pk]},
+    )
     assert ReviewAssignment.objects.count() == 2
 
 
 def test_a_committee_member_cannot_assign_reviewers(committee_client):
     idea = IdeaFactory(in_review=True)
     member = UserFactory(roles=[Role.COMMITTEE_MEMBER])
-    response = committee_client.post(reverse("triage:batch"), {
-        "ideas": [idea.reference], "action": "assign", "reviewers": [member.pk]})
+    response = committee_client.post(
+        reverse("triage:batch"),
+        {"ideas": [idea.reference], "action": "assign", "reviewers": [member.pk]},
+    )
     assert response.status_code == 403
     assert not ReviewAssignment.objects.exists()
 
 
 def test_a_batch_redirect_never_leaves_the_dashboard(committee_client):
     idea = IdeaFactory()
-    response = committee_client.post(reverse("triage:batch"), {
-        "ideas": [idea.reference], "action": "screening", "query": "//evil.example.org/"})
+    response = committee_client.post(
+        reverse("triage:batch"),
+        {"ideas": [idea.reference], "action": "screening", "query": "//evil.example.org/"},
+    )
     assert response["Location"].startswith(reverse("triage:dashboard") + "?")
 
 
@@ -206,8 +236,9 @@ def test_the_inbox_counts_follow_a_status_change_at_once(committee_client):
     idea = IdeaFactory()
     first = committee_client.get(reverse("triage:dashboard"))
     assert {c.status: c.total for c in first.context["counts"]}[workflow.Status.RECEIVED] == 1
-    committee_client.post(reverse("triage:batch"), {"ideas": [idea.reference],
-                                                    "action": "screening"})
+    committee_client.post(
+        reverse("triage:batch"), {"ideas": [idea.reference], "action": "screening"}
+    )
     again = committee_client.get(reverse("triage:dashboard"))
     totals = {c.status: c.total for c in again.context["counts"]}
     assert (totals[workflow.Status.RECEIVED], totals[workflow.Status.SCREENING]) == (0, 1)
@@ -215,8 +246,10 @@ def test_the_inbox_counts_follow_a_status_change_at_once(committee_client):
 
 def test_a_reviewer_id_too_large_for_the_database_is_refused_cleanly(coordinator_client):
     idea = IdeaFactory(in_review=True)
-    response = coordinator_client.post(reverse("triage:batch"), {
-        "ideas": [idea.reference], "action": "assign", "reviewers": ["99999999999999999999"]})
+    response = coordinator_client.post(
+        reverse("triage:batch"),
+        {"ideas": [idea.reference], "action": "assign", "reviewers": ["99999999999999999999"]},
+    )
     assert response.status_code == 302
     assert not ReviewAssignment.objects.exists()
 
@@ -233,7 +266,7 @@ def test_the_cached_list_shows_a_change_at_once(committee_client, coordinator):
     assert "Helt ny idé" in committee_client.get(reverse("triage:dashboard")).content.decode()
     idea_transition(idea=idea, to=workflow.Status.SCREENING, actor=coordinator)
     page = committee_client.get(reverse("triage:dashboard")).content.decode()
-    row = page[page.index("Cachad idé"):].split("</tr>")[0]
+    row = page[page.index("Cachad idé") :].split("</tr>")[0]
     assert "Sållning" in row
 
 

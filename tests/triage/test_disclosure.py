@@ -4,6 +4,7 @@ mail, the reminder, the escalation, the answer page behind the link and the part
 Each path is walked for a private person and an association, with and without consent, and
 after erasure; the owner's name, email and phone appear exactly when the owner allowed it.
 """
+
 import re
 from datetime import timedelta
 
@@ -40,20 +41,30 @@ CASES = {
 
 def expected(kind, consent, erased) -> dict[str, bool]:
     contact = consent and not erased
-    return {NAME: contact, EMAIL: contact, PHONE: contact,
-            ASSOCIATION: not erased and kind == OrganisationKind.ASSOCIATION}
+    return {
+        NAME: contact,
+        EMAIL: contact,
+        PHONE: contact,
+        ASSOCIATION: not erased and kind == OrganisationKind.ASSOCIATION,
+    }
 
 
 def referred(coordinator, kind, consent, erased) -> tuple[Idea, Referral, object]:
     idea = IdeaFactory(
-        in_review=True, title="Bybuss i Tiveden", submitter_name=NAME, submitter_email=EMAIL,
-        submitter_phone=PHONE, share_contact_with_partners=consent, organisation_kind=kind,
+        in_review=True,
+        title="Bybuss i Tiveden",
+        submitter_name=NAME,
+        submitter_email=EMAIL,
+        submitter_phone=PHONE,
+        share_contact_with_partners=consent,
+        organisation_kind=kind,
         organisation_name=ASSOCIATION if kind == OrganisationKind.ASSOCIATION else "",
     )
     partner = PartnerFactory()
     contact = partner.contacts.get()
-    [referral] = idea_refer(idea=idea, partners=[partner], note_to_partners="Kan ni köra bussen?",
-                            actor=coordinator)
+    [referral] = idea_refer(
+        idea=idea, partners=[partner], note_to_partners="Kan ni köra bussen?", actor=coordinator
+    )
     if erased:
         idea_erase_personal_data(idea=idea)
     referral = Referral.objects.select_related("idea", "partner").get(pk=referral.pk)
@@ -66,9 +77,7 @@ def assert_shows(text: str, allowed: dict[str, bool], where: str) -> None:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_every_partner_path_shows_the_owner_exactly_as_the_owner_allowed(
-    client, coordinator, case
-):
+def test_every_partner_path_shows_the_owner_exactly_as_the_owner_allowed(client, coordinator, case):
     kind, consent, erased = CASES[case]
     allowed = expected(kind, consent, erased)
     idea, referral, contact = referred(coordinator, kind, consent, erased)
@@ -88,8 +97,11 @@ def test_every_partner_path_shows_the_owner_exactly_as_the_owner_allowed(
     assert escalation.exists()
     # The coordinator's notice says in one line what the partner knows of the owner.
     for notice in escalation:
-        assert_shows(notice.body_text + notice.body_html,
-                     {NAME: allowed[NAME], ASSOCIATION: allowed[ASSOCIATION]}, "escalation")
+        assert_shows(
+            notice.body_text + notice.body_html,
+            {NAME: allowed[NAME], ASSOCIATION: allowed[ASSOCIATION]},
+            "escalation",
+        )
 
     # The answer page behind the reminder's signed link.
     link = LINK.search(reminder.body_text).group(1)
@@ -105,8 +117,11 @@ def test_every_partner_path_shows_the_owner_exactly_as_the_owner_allowed(
     listing = client.get(reverse("partner_portal:referral_list")).content.decode()
     assert "Bybuss i Tiveden" in listing
     # The list says in one line whose idea it is: never an email or a phone number.
-    assert_shows(listing, {NAME: allowed[NAME], ASSOCIATION: allowed[ASSOCIATION],
-                           EMAIL: False, PHONE: False}, "partner list")
+    assert_shows(
+        listing,
+        {NAME: allowed[NAME], ASSOCIATION: allowed[ASSOCIATION], EMAIL: False, PHONE: False},
+        "partner list",
+    )
     detail = client.get(reverse("partner_portal:referral_detail", args=[referral.pk]))
     assert_shows(detail.content.decode(), allowed, "partner page")
 
@@ -115,42 +130,45 @@ def test_the_disclosure_names_the_level_and_a_one_line_owner(coordinator):
     _idea, referral, _contact = referred(coordinator, OrganisationKind.ASSOCIATION, False, False)
     known = what_partner_may_know(referral)
     assert (known.level, known.organisation, known.name, known.email) == (
-        "organisation", ASSOCIATION, "", "")
+        "organisation",
+        ASSOCIATION,
+        "",
+        "",
+    )
     assert known.display == ASSOCIATION
 
-    _idea, referral, _contact = referred(coordinator, OrganisationKind.PRIVATE_PERSON, True,
-                                         False)
+    _idea, referral, _contact = referred(coordinator, OrganisationKind.PRIVATE_PERSON, True, False)
     known = what_partner_may_know(referral)
     assert (known.level, known.name, known.email, known.phone) == ("contact", NAME, EMAIL, PHONE)
 
 
 def test_consent_withdrawn_after_the_referral_hides_the_contact_details(coordinator):
-    idea, referral, _contact = referred(coordinator, OrganisationKind.PRIVATE_PERSON, True,
-                                        False)
+    idea, referral, _contact = referred(coordinator, OrganisationKind.PRIVATE_PERSON, True, False)
     Idea.objects.filter(pk=idea.pk).update(share_contact_with_partners=False)
     referral = Referral.objects.select_related("idea").get(pk=referral.pk)
     assert what_partner_may_know(referral).level == "nothing"
 
 
-@pytest.mark.parametrize(("language", "sentence"), [
-    ("sv", "Partner som får din idé ser namnet, så att de vet vems idén är."),
-    ("en", "Partners who get your idea see this name, so that they know whose idea it is."),
-    ("ar", "يرى الشركاء الذين يتلقون فكرتك هذا الاسم"),
-])
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("sv", "Partner som får din idé ser namnet, så att de vet vems idén är."),
+        ("en", "Partners who get your idea see this name, so that they know whose idea it is."),
+        ("ar", "يرى الشركاء الذين يتلقون فكرتك هذا الاسم"),
+    ],
+)
 def test_the_form_tells_an_association_that_partners_see_its_name(db, language, sentence):
     """The "organisation" level shares the association's name without the sharing consent:
     the form says so next to the field, in the resident's language, before anything is sent."""
     page = Client(headers={"accept-language": language}).get(reverse("ideas:submit"))
     html = page.content.decode()
     assert f'<html lang="{language}"' in html
-    field_help = html[html.index('id="id_organisation_name_helptext"'):][:400]
+    field_help = html[html.index('id="id_organisation_name_helptext"') :][:400]
     assert sentence in field_help
 
 
 @pytest.mark.parametrize("case", [case for case in CASES if not CASES[case][2]])
-def test_erasure_tells_exactly_the_partners_that_got_the_details_to_delete_them(
-    coordinator, case
-):
+def test_erasure_tells_exactly_the_partners_that_got_the_details_to_delete_them(coordinator, case):
     kind, consent, _erased = CASES[case]
     idea, referral, contact = referred(coordinator, kind, consent, erased=False)
     contact.language = "en"
@@ -173,12 +191,12 @@ def test_erasure_tells_exactly_the_partners_that_got_the_details_to_delete_them(
 def test_the_tracking_page_says_who_got_the_idea_what_they_got_and_answered(
     client, coordinator, consent
 ):
-    idea = IdeaFactory(in_review=True, language="en", submitter_name=NAME,
-                       share_contact_with_partners=consent)
+    idea = IdeaFactory(
+        in_review=True, language="en", submitter_name=NAME, share_contact_with_partners=consent
+    )
     token = idea.tracking_token
     partner = PartnerFactory(name="Bygdegården Tiveden")
-    idea_refer(idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa?",
-               actor=coordinator)
+    idea_refer(idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa?", actor=coordinator)
 
     page = client.get(reverse("ideas:track", args=[token]), HTTP_ACCEPT_LANGUAGE="sv")
     text = page.content.decode()
@@ -186,6 +204,8 @@ def test_the_tracking_page_says_who_got_the_idea_what_they_got_and_answered(
     assert "Who has received your idea" in text and "Vilka som har fått din idé" not in text
     assert "Bygdegården Tiveden" in text
     assert "Has your idea and will answer" in text
-    got, did_not = ("They got your name and contact details.",
-                    "They did not get your name or contact details.")
+    got, did_not = (
+        "They got your name and contact details.",
+        "They did not get your name or contact details.",
+    )
     assert (got in text, did_not in text) == (consent, not consent)

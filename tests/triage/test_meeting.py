@@ -24,8 +24,11 @@ def _ready_idea(title: str, values=(4, 2)):
     for value in values:
         member = UserFactory()
         ReviewAssignmentFactory(idea=idea, member=member)
-        ScoreFactory(review=ReviewFactory(idea=idea, member=member, submitted=True),
-                     criterion=criterion, value=value)
+        ScoreFactory(
+            review=ReviewFactory(idea=idea, member=member, submitted=True),
+            criterion=criterion,
+            value=value,
+        )
     return idea
 
 
@@ -55,7 +58,7 @@ def test_the_agenda_page_is_printable(committee_client):
 
 
 def test_the_agenda_exports_as_csv_with_the_scores(coordinator_client):
-    idea = _ready_idea("=HYPERLINK(\"http://evil\")", values=(5, 3))
+    idea = _ready_idea('=HYPERLINK("http://evil")', values=(5, 3))
     response = coordinator_client.get(reverse("triage:meeting_csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")

@@ -40,8 +40,12 @@ def refer(coordinator, *, partners=None, **idea_fields):
     """Refer a new idea the way the coordinator does; return the idea and its referrals."""
     idea = IdeaFactory(in_review=True, **idea_fields)
     partners = partners or [PartnerFactory(name="Byalaget Ramsberg")]
-    referrals = idea_refer(idea=idea, partners=partners,
-                           note_to_partners="Kan ni hjälpa med lokalen?", actor=coordinator)
+    referrals = idea_refer(
+        idea=idea,
+        partners=partners,
+        note_to_partners="Kan ni hjälpa med lokalen?",
+        actor=coordinator,
+    )
     return idea, referrals
 
 
@@ -50,8 +54,11 @@ def link_in(message: Message) -> str:
 
 
 def referral_link(referral: Referral) -> str:
-    message = Message.objects.get(kind=MessageKind.REFERRAL, object_id=referral.pk,
-                                  idempotency_key__startswith=f"referral:{referral.pk}:")
+    message = Message.objects.get(
+        kind=MessageKind.REFERRAL,
+        object_id=referral.pk,
+        idempotency_key__startswith=f"referral:{referral.pk}:",
+    )
     return link_in(message)
 
 
@@ -82,8 +89,9 @@ def test_a_partner_accepts_by_link_and_the_coordinator_and_the_resident_are_told
     client, coordinator
 ):
     idea, [referral] = refer(coordinator)
-    response = client.post(referral_link(referral),
-                           {"answer": "accept", "accept-text": "Vi ringer dem på måndag."})
+    response = client.post(
+        referral_link(referral), {"answer": "accept", "accept-text": "Vi ringer dem på måndag."}
+    )
 
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200
@@ -95,18 +103,26 @@ def test_a_partner_accepts_by_link_and_the_coordinator_and_the_resident_are_told
     notices = Message.objects.filter(kind=MessageKind.NOTICE)
     assert settings.COORDINATOR_EMAIL in {m.recipient for m in notices}
     assert "Vi ringer dem på måndag." in notices.first().body_text
-    assert Message.objects.filter(kind=MessageKind.STATUS_CHANGE,
-                                  recipient=idea.submitter_email,
-                                  idempotency_key__startswith="referral-accepted:").count() == 1
+    assert (
+        Message.objects.filter(
+            kind=MessageKind.STATUS_CHANGE,
+            recipient=idea.submitter_email,
+            idempotency_key__startswith="referral-accepted:",
+        ).count()
+        == 1
+    )
 
 
 def test_the_residents_acceptance_mail_is_in_their_language_and_keeps_the_partners_words_private(
-    coordinator
+    coordinator,
 ):
     idea, [referral] = refer(coordinator, language="en", title="Village bus")
-    referral_answer(referral=referral, kind=AnswerKind.ACCEPT,
-                    text="Internt: vi har ont om pengar i år.",
-                    contact=referral.partner.contacts.get())
+    referral_answer(
+        referral=referral,
+        kind=AnswerKind.ACCEPT,
+        text="Internt: vi har ont om pengar i år.",
+        contact=referral.partner.contacts.get(),
+    )
 
     mail = Message.objects.get(idempotency_key=f"referral-accepted:{referral.pk}:resident")
     assert mail.recipient == idea.submitter_email and mail.language == "en"
@@ -118,8 +134,9 @@ def test_the_residents_acceptance_mail_is_in_their_language_and_keeps_the_partne
 
 def test_the_acceptance_mail_to_a_swedish_resident_is_in_swedish(coordinator):
     idea, [referral] = refer(coordinator, language="sv")
-    referral_answer(referral=referral, kind=AnswerKind.ACCEPT,
-                    contact=referral.partner.contacts.get())
+    referral_answer(
+        referral=referral, kind=AnswerKind.ACCEPT, contact=referral.partner.contacts.get()
+    )
     mail = Message.objects.get(idempotency_key=f"referral-accepted:{referral.pk}:resident")
     assert mail.language == "sv" and "has said yes" not in mail.body_text
 
@@ -142,8 +159,10 @@ def test_a_decline_of_the_last_open_referral_returns_the_idea_to_review_with_the
 ):
     idea, [referral] = refer(coordinator)
     told_resident = Message.objects.filter(recipient=idea.submitter_email).count()
-    response = client.post(referral_link(referral),
-                           {"answer": "decline", "decline-text": "Vi har inga lokaler i Nora."})
+    response = client.post(
+        referral_link(referral),
+        {"answer": "decline", "decline-text": "Vi har inga lokaler i Nora."},
+    )
 
     assert response.status_code == 302
     idea.refresh_from_db()
@@ -171,25 +190,29 @@ def test_a_decline_while_another_referral_is_open_keeps_the_idea_referred(coordi
     idea, referrals = refer(coordinator, partners=[first, second])
     declined = next(r for r in referrals if r.partner == first)
 
-    referral_answer(referral=declined, kind=AnswerKind.DECLINE, text="Inte vårt område.",
-                    contact=first.contacts.get())
+    referral_answer(
+        referral=declined,
+        kind=AnswerKind.DECLINE,
+        text="Inte vårt område.",
+        contact=first.contacts.get(),
+    )
 
     idea.refresh_from_db()
     assert idea.status == workflow.Status.REFERRED
     other = next(r for r in referrals if r.partner == second)
-    referral_answer(referral=other, kind=AnswerKind.DECLINE, text="Ingen tid.",
-                    contact=second.contacts.get())
+    referral_answer(
+        referral=other, kind=AnswerKind.DECLINE, text="Ingen tid.", contact=second.contacts.get()
+    )
     idea.refresh_from_db()
     assert idea.status == workflow.Status.IN_REVIEW
 
 
-def test_a_question_goes_to_the_coordinator_and_the_partner_gets_a_fresh_link(
-    client, coordinator
-):
+def test_a_question_goes_to_the_coordinator_and_the_partner_gets_a_fresh_link(client, coordinator):
     idea, [referral] = refer(coordinator)
     old_link = referral_link(referral)
-    response = client.post(old_link, {"answer": "question",
-                                      "question-text": "Finns det en förening bakom?"})
+    response = client.post(
+        old_link, {"answer": "question", "question-text": "Finns det en förening bakom?"}
+    )
     assert response.status_code == 302
 
     referral.refresh_from_db()
@@ -197,8 +220,9 @@ def test_a_question_goes_to_the_coordinator_and_the_partner_gets_a_fresh_link(
     notice = Message.objects.filter(kind=MessageKind.NOTICE).first()
     assert "Finns det en förening bakom?" in notice.body_text
     assert client.get(old_link).status_code == 410
-    receipt = Message.objects.get(idempotency_key__startswith="referral-answer:",
-                                  idempotency_key__endswith=":contact")
+    receipt = Message.objects.get(
+        idempotency_key__startswith="referral-answer:", idempotency_key__endswith=":contact"
+    )
     fresh = link_in(receipt)
     assert client.get(fresh).status_code == 200
     assert client.post(fresh, {"answer": "accept"}).status_code == 302
@@ -211,8 +235,10 @@ def test_a_used_link_is_refused(client, coordinator):
     link = referral_link(referral)
     assert client.post(link, {"answer": "accept"}).status_code == 302
 
-    for response in (client.get(link), client.post(link, {"answer": "decline",
-                                                          "decline-text": "Ändrat oss."})):
+    for response in (
+        client.get(link),
+        client.post(link, {"answer": "decline", "decline-text": "Ändrat oss."}),
+    ):
         assert response.status_code == 410
         assert "Svarslänken har redan använts" in response.content.decode()
     referral.refresh_from_db()
@@ -223,11 +249,13 @@ def test_a_link_signed_before_another_answer_is_refused_even_if_opened_before_it
     idea, [referral] = refer(coordinator)
     contact = referral.partner.contacts.get()
     token = answer_token(referral=referral, contact=contact)
-    referral_answer(referral=referral, kind=AnswerKind.QUESTION, text="Hur stor är byn?",
-                    contact=contact)
+    referral_answer(
+        referral=referral, kind=AnswerKind.QUESTION, text="Hur stor är byn?", contact=contact
+    )
     with pytest.raises(AnswerLinkUsed):
-        referral_answer(referral=referral, kind=AnswerKind.ACCEPT, contact=contact,
-                        expected_answers=0)
+        referral_answer(
+            referral=referral, kind=AnswerKind.ACCEPT, contact=contact, expected_answers=0
+        )
     response = Client().post(reverse("partner_portal:answer", args=[token]), {"answer": "accept"})
     assert response.status_code == 410
 
@@ -254,8 +282,9 @@ def test_the_link_age_is_a_setting(client, coordinator, settings, monkeypatch):
     three_days_ago = time.time() - timedelta(days=3).total_seconds()
     with monkeypatch.context() as patch:
         patch.setattr(signing.time, "time", lambda: three_days_ago)
-        url = reverse("partner_portal:answer",
-                      args=[answer_token(referral=referral, contact=contact)])
+        url = reverse(
+            "partner_portal:answer", args=[answer_token(referral=referral, contact=contact)]
+        )
     assert client.get(url).status_code == 200
     settings.REFERRAL_LINK_MAX_AGE_DAYS = 2
     assert client.get(url).status_code == 410
@@ -268,10 +297,14 @@ def test_a_forged_link_is_refused(client, coordinator):
     other_contact = PartnerContactFactory()  # of another organisation
     forged = [
         token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB"),  # a changed signature
-        signing.dumps({"r": referral.pk, "c": referral.partner.contacts.get().pk, "n": 0},
-                      salt="another-salt"),
-        signing.dumps({"r": referral.pk, "c": referral.partner.contacts.get().pk, "n": 0},
-                      salt=ANSWER_LINK_SALT, key="not-the-secret-key"),
+        signing.dumps(
+            {"r": referral.pk, "c": referral.partner.contacts.get().pk, "n": 0}, salt="another-salt"
+        ),
+        signing.dumps(
+            {"r": referral.pk, "c": referral.partner.contacts.get().pk, "n": 0},
+            salt=ANSWER_LINK_SALT,
+            key="not-the-secret-key",
+        ),
         answer_token(referral=referral, contact=other_contact),
         signing.dumps({"r": "x"}, salt=ANSWER_LINK_SALT),
         "made-up-token",
@@ -311,12 +344,13 @@ def test_a_partner_contact_sees_only_the_referrals_to_its_organisation(client):
 
     page = client.get(reverse("partner_portal:referral_list")).content.decode()
     assert "Bybuss i Tiveden" in page and "Fiber i Ljusnarsberg" not in page
-    assert client.get(reverse("partner_portal:referral_detail",
-                              args=[mine.pk])).status_code == 200
-    assert client.get(reverse("partner_portal:referral_detail",
-                              args=[theirs.pk])).status_code == 404
-    response = client.post(reverse("partner_portal:referral_answer", args=[theirs.pk]),
-                           {"answer": "accept"})
+    assert client.get(reverse("partner_portal:referral_detail", args=[mine.pk])).status_code == 200
+    assert (
+        client.get(reverse("partner_portal:referral_detail", args=[theirs.pk])).status_code == 404
+    )
+    response = client.post(
+        reverse("partner_portal:referral_answer", args=[theirs.pk]), {"answer": "accept"}
+    )
     assert response.status_code == 404
     response = client.post(reverse("partner_portal:referral_support", args=[theirs.pk]), {})
     assert response.status_code == 404
@@ -329,7 +363,7 @@ def test_the_partner_list_names_each_referrals_state_once(client):
     partner_login(client, waiting.partner)
 
     page = client.get(reverse("partner_portal:referral_list")).content.decode()
-    row = page[page.index("Bybuss i Tiveden"):page.index("</tr>", page.index("Bybuss i Tiveden"))]
+    row = page[page.index("Bybuss i Tiveden") : page.index("</tr>", page.index("Bybuss i Tiveden"))]
     assert row.count("Väntar på ert svar") == 1
     assert 'class="badge text-bg-warning">Väntar på ert svar</span>' in row
 
@@ -339,16 +373,18 @@ def test_a_partner_login_without_an_organisation_sees_no_referrals(client):
     client.force_login(UserFactory(roles=[Role.PARTNER_CONTACT]))
     page = client.get(reverse("partner_portal:referral_list")).content.decode()
     assert "Bybuss i Tiveden" not in page
-    assert client.get(reverse("partner_portal:referral_detail",
-                              args=[referral.pk])).status_code == 404
+    assert (
+        client.get(reverse("partner_portal:referral_detail", args=[referral.pk])).status_code == 404
+    )
 
 
 def test_other_roles_cannot_open_the_partner_pages(client, coordinator):
     referral = ReferralFactory()
     client.force_login(coordinator)
     assert client.get(reverse("partner_portal:referral_list")).status_code == 403
-    assert client.get(reverse("partner_portal:referral_detail",
-                              args=[referral.pk])).status_code == 403
+    assert (
+        client.get(reverse("partner_portal:referral_detail", args=[referral.pk])).status_code == 403
+    )
 
 
 def test_a_logged_in_partner_answers_and_reports_support_until_the_idea_is_closed(
@@ -358,8 +394,9 @@ def test_a_logged_in_partner_answers_and_reports_support_until_the_idea_is_close
     user = partner_login(client, referral.partner)
     detail = reverse("partner_portal:referral_detail", args=[referral.pk])
 
-    response = client.post(reverse("partner_portal:referral_answer", args=[referral.pk]),
-                           {"answer": "accept"})
+    response = client.post(
+        reverse("partner_portal:referral_answer", args=[referral.pk]), {"answer": "accept"}
+    )
     assert response.status_code == 302 and response["Location"] == detail
     referral.refresh_from_db()
     assert referral.state == ReferralState.ACCEPTED
@@ -377,8 +414,9 @@ def test_a_logged_in_partner_answers_and_reports_support_until_the_idea_is_close
     assert response.status_code == 400 and 'id="error-summary"' in response.content.decode()
     assert not SupportReport.objects.exists()
 
-    client.post(support, {"kind": kind.pk, "text": "Vi lånar ut bygdegården.",
-                          "progress": "under_way"})
+    client.post(
+        support, {"kind": kind.pk, "text": "Vi lånar ut bygdegården.", "progress": "under_way"}
+    )
     referral.refresh_from_db()
     assert referral.state == ReferralState.IN_SUPPORT
     idea.refresh_from_db()
@@ -390,12 +428,18 @@ def test_a_logged_in_partner_answers_and_reports_support_until_the_idea_is_close
     assert idea.status == workflow.Status.CLOSED
     assert referral.state == ReferralState.SUPPORT_FINISHED
     assert list(referral.support_reports.values_list("progress", flat=True)) == [
-        "under_way", "finished"]
-    assert IdeaEvent.objects.filter(idea=idea, to_status=workflow.Status.CLOSED,
-                                    actor_label="system").exists()
+        "under_way",
+        "finished",
+    ]
+    assert IdeaEvent.objects.filter(
+        idea=idea, to_status=workflow.Status.CLOSED, actor_label="system"
+    ).exists()
     assert list(referral.events.values_list("to_state", "actor")) == [
-        (ReferralState.SENT, coordinator.pk), (ReferralState.ACCEPTED, user.pk),
-        (ReferralState.IN_SUPPORT, user.pk), (ReferralState.SUPPORT_FINISHED, user.pk)]
+        (ReferralState.SENT, coordinator.pk),
+        (ReferralState.ACCEPTED, user.pk),
+        (ReferralState.IN_SUPPORT, user.pk),
+        (ReferralState.SUPPORT_FINISHED, user.pk),
+    ]
     page = client.get(detail).content.decode()
     assert "Vi lånar ut bygdegården." in page and 'name="answer"' not in page
     staff = Client()
@@ -408,8 +452,10 @@ def test_a_partner_cannot_report_support_before_accepting(client, coordinator):
     idea, [referral] = refer(coordinator)
     partner_login(client, referral.partner)
     kind = SupportKindFactory()
-    response = client.post(reverse("partner_portal:referral_support", args=[referral.pk]),
-                           {"kind": kind.pk, "text": "Vi hjälper.", "progress": "finished"})
+    response = client.post(
+        reverse("partner_portal:referral_support", args=[referral.pk]),
+        {"kind": kind.pk, "text": "Vi hjälper.", "progress": "finished"},
+    )
     assert response.status_code == 400
     idea.refresh_from_db()
     assert idea.status == workflow.Status.REFERRED and not SupportReport.objects.exists()

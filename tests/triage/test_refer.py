@@ -16,8 +16,11 @@ pytestmark = pytest.mark.django_db
 
 def test_anonymous_users_are_sent_to_the_login_page(client):
     idea = IdeaFactory()
-    for url in (reverse("triage:dashboard"), reverse("triage:idea_detail", args=[idea.reference]),
-                reverse("outbox:list")):
+    for url in (
+        reverse("triage:dashboard"),
+        reverse("triage:idea_detail", args=[idea.reference]),
+        reverse("outbox:list"),
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -41,8 +44,10 @@ def test_a_committee_member_sees_new_ideas_in_the_list(committee_client):
 def test_a_committee_member_cannot_refer(committee_client):
     idea = IdeaFactory(in_review=True)
     partner = PartnerFactory()
-    response = committee_client.post(reverse("triage:idea_refer", args=[idea.reference]),
-                                     {"partners": [partner.pk], "note_to_partners": "Hjälp!"})
+    response = committee_client.post(
+        reverse("triage:idea_refer", args=[idea.reference]),
+        {"partners": [partner.pk], "note_to_partners": "Hjälp!"},
+    )
     assert response.status_code == 403
     assert not Referral.objects.exists()
 
@@ -65,8 +70,10 @@ def test_the_coordinator_refers_an_idea_and_the_partner_gets_an_email(
     assert idea.status == workflow.Status.REFERRED
     assert Referral.objects.filter(idea=idea, partner=partner).exists()
     event = IdeaEvent.objects.filter(idea=idea).last()
-    assert (event.from_status, event.to_status) == (workflow.Status.IN_REVIEW,
-                                                     workflow.Status.REFERRED)
+    assert (event.from_status, event.to_status) == (
+        workflow.Status.IN_REVIEW,
+        workflow.Status.REFERRED,
+    )
     referral_mail = next(m for m in mail.outbox if m.to == [contact.email])
     assert "Fiber till byn" in referral_mail.subject
     assert "Kan ni ge råd om fiberförening?" in referral_mail.body
@@ -81,8 +88,9 @@ def test_contact_details_go_to_the_partner_only_with_consent(
     idea = IdeaFactory(in_review=True, share_contact_with_partners=True)
     partner = PartnerFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        idea_refer(idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa?",
-                   actor=coordinator)
+        idea_refer(
+            idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa?", actor=coordinator
+        )
     referral_mail = next(m for m in mail.outbox if m.to == [partner.contacts.get().email])
     assert idea.submitter_email in referral_mail.body
 
@@ -99,9 +107,10 @@ def test_a_referral_that_rolls_back_sends_nothing(coordinator, django_capture_on
         pytest.raises(Abort),
         transaction.atomic(),
     ):
-            idea_refer(idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa?",
-                       actor=coordinator)
-            raise Abort
+        idea_refer(
+            idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa?", actor=coordinator
+        )
+        raise Abort
 
     assert callbacks == []
     assert not Message.objects.exists()
@@ -113,9 +122,10 @@ def test_an_idea_cannot_be_referred_before_it_is_reviewed(coordinator_client):
     idea = IdeaFactory()  # received
     partner = PartnerFactory(name="Byalaget Ramsberg")
     # A complete, valid referral form: only the workflow can refuse it.
-    response = coordinator_client.post(reverse("triage:idea_refer", args=[idea.reference]),
-                                       {"partners": [partner.pk],
-                                        "note_to_partners": "Kan ni hjälpa till?"})
+    response = coordinator_client.post(
+        reverse("triage:idea_refer", args=[idea.reference]),
+        {"partners": [partner.pk], "note_to_partners": "Kan ni hjälpa till?"},
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "En idé kan inte gå från ”Mottagen” till ”Lotsad”." in page
@@ -143,11 +153,13 @@ def test_a_referral_another_coordinator_made_meanwhile_is_named_not_a_server_err
             Referral.objects.create(idea=idea, partner=partner, note="Den andra samordnaren.")
         calls.append(partners)
 
-    monkeypatch.setattr(services, "_refuse_already_referred",
-                        another_coordinator_right_after_the_check)
-    response = coordinator_client.post(reverse("triage:idea_refer", args=[idea.reference]),
-                                       {"partners": [partner.pk],
-                                        "note_to_partners": "Kan ni hjälpa till?"})
+    monkeypatch.setattr(
+        services, "_refuse_already_referred", another_coordinator_right_after_the_check
+    )
+    response = coordinator_client.post(
+        reverse("triage:idea_refer", args=[idea.reference]),
+        {"partners": [partner.pk], "note_to_partners": "Kan ni hjälpa till?"},
+    )
     assert response.status_code == 400
     assert "Redan lotsad till: Byalaget Ramsberg" in response.content.decode()
     assert not Message.objects.exists()
@@ -158,8 +170,7 @@ def test_a_referral_another_coordinator_made_meanwhile_is_named_not_a_server_err
 def test_the_coordinator_moves_an_idea_through_screening_to_review(coordinator_client):
     idea = IdeaFactory()
     for target in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW):
-        coordinator_client.post(reverse("triage:idea_move", args=[idea.reference]),
-                                {"to": target})
+        coordinator_client.post(reverse("triage:idea_move", args=[idea.reference]), {"to": target})
     idea.refresh_from_db()
     assert idea.status == workflow.Status.IN_REVIEW
     assert idea.events.count() == 3
@@ -175,8 +186,9 @@ def test_the_referral_email_says_why_the_partner_was_chosen(
     partner = PartnerFactory()
     partner.themes.set([broadband])
     with django_capture_on_commit_callbacks(execute=True):
-        idea_refer(idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa?",
-                   actor=coordinator)
+        idea_refer(
+            idea=idea, partners=[partner], note_to_partners="Kan ni hjälpa?", actor=coordinator
+        )
     body = next(m for m in mail.outbox if m.to == [partner.contacts.get().email]).body
     assert "Varför vi frågar er:" in body
     assert "fiber och bredband" in body.lower()

@@ -1,5 +1,6 @@
 """The referral table, pinned: every move and who may make it, written out here by hand, and the
 way an idea follows its referrals. A changed permission fails the test named after the move."""
+
 import pytest
 
 from ideas.workflow import Status
@@ -36,10 +37,10 @@ REFERRAL_TABLE = {
 
 @pytest.fixture
 def actors(db):
-    users = {role: UserFactory(roles=[Role(role)])
-             for role in (MEMBER, COORD, ADMIN, PARTNER, OUTREACH)}
-    return {**users, LINK: PartnerLinkActor(contact_id=1, name="Kim"), RES: RESIDENT,
-            SYS: SYSTEM}
+    users = {
+        role: UserFactory(roles=[Role(role)]) for role in (MEMBER, COORD, ADMIN, PARTNER, OUTREACH)
+    }
+    return {**users, LINK: PartnerLinkActor(contact_id=1, name="Kim"), RES: RESIDENT, SYS: SYSTEM}
 
 
 def test_the_table_has_exactly_the_moves_written_here():
@@ -47,14 +48,16 @@ def test_the_table_has_exactly_the_moves_written_here():
     assert len(referral_workflow.MOVES) == len(REFERRAL_TABLE)
 
 
-@pytest.mark.parametrize(("move", "row"), REFERRAL_TABLE.items(),
-                         ids=[f"{a}->{b}" for a, b in REFERRAL_TABLE])
+@pytest.mark.parametrize(
+    ("move", "row"), REFERRAL_TABLE.items(), ids=[f"{a}->{b}" for a, b in REFERRAL_TABLE]
+)
 def test_each_referral_move_is_allowed_to_exactly_these_actors(move, row, actors):
     allowed, needs_reason, tell_owner = row
     found = referral_workflow.find(*move)
     assert (found.needs_reason, found.tell_owner) == (needs_reason, tell_owner)
     assert {name for name, actor in actors.items() if referral_workflow.may(found, actor)} == (
-        allowed)
+        allowed
+    )
 
 
 def test_every_state_has_a_label_for_staff_partner_and_owner():
@@ -98,7 +101,10 @@ IDEA_FOLLOWS = [
 ]
 
 
-@pytest.mark.parametrize(("status", "states", "expected"), IDEA_FOLLOWS,
-                         ids=[f"{s}:{'+'.join(states)}" for s, states, _e in IDEA_FOLLOWS])
+@pytest.mark.parametrize(
+    ("status", "states", "expected"),
+    IDEA_FOLLOWS,
+    ids=[f"{s}:{'+'.join(states)}" for s, states, _e in IDEA_FOLLOWS],
+)
 def test_the_idea_follows_its_referrals(status, states, expected):
     assert referral_workflow.idea_follows(status, states) == expected

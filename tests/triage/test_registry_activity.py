@@ -58,8 +58,11 @@ def test_loading_the_suggestions_takes_as_many_queries_for_50_partners_as_for_5(
 def test_the_profiles_carry_the_overlaps_counts_and_past_answers_of_each_partner():
     broadband, housing = ThemeFactory(slug="bb"), ThemeFactory(slug="housing")
     premises = SupportKindFactory(slug="premises")
-    idea = IdeaFactory(themes=[broadband], municipality=municipality("1863"),
-                       organisation_kind=OrganisationKind.ASSOCIATION)
+    idea = IdeaFactory(
+        themes=[broadband],
+        municipality=municipality("1863"),
+        organisation_kind=OrganisationKind.ASSOCIATION,
+    )
     idea.support_wanted.set([premises])
     partner = PartnerFactory(capacity=4, languages=["sv", "ar"])
     partner.themes.set([broadband, housing])

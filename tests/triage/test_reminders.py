@@ -38,17 +38,18 @@ def test_no_reminder_before_the_seventh_day():
 
 def test_a_reminder_goes_once_after_seven_days_with_a_fresh_link(client):
     partner = PartnerFactory(contacts=2, name="Byalaget Ramsberg")
-    referral = ReferralFactory(partner=partner, created_at=days_ago(7.5),
-                               idea__title="Bybuss i Tiveden")
+    referral = ReferralFactory(
+        partner=partner, created_at=days_ago(7.5), idea__title="Bybuss i Tiveden"
+    )
 
     assert referrals_remind_and_escalate().reminded == 1
     assert referrals_remind_and_escalate().reminded == 0
-    assert send_referral_reminders() == {"reminded": 0, "escalated": 0,
-                                        "expired": 0}
+    assert send_referral_reminders() == {"reminded": 0, "escalated": 0, "expired": 0}
 
     sent = list(reminders())
-    assert sorted(m.recipient for m in sent) == sorted(partner.contacts.values_list("email",
-                                                                                   flat=True))
+    assert sorted(m.recipient for m in sent) == sorted(
+        partner.contacts.values_list("email", flat=True)
+    )
     assert all("Bybuss i Tiveden" in m.body_text and m.object_id == referral.pk for m in sent)
     link = re.search(r"https?://[^/\s]+(/referral/answer/[^/\s]+/)", sent[0].body_text).group(1)
     assert client.get(link).status_code == 200
@@ -64,18 +65,19 @@ def test_an_answered_referral_gets_no_reminder():
 
 
 def test_escalation_goes_once_after_fourteen_days_to_the_coordinator():
-    coordinator = UserFactory(username="ordf", email="ordf@example.org",
-                              roles=[Role.COORDINATOR])
+    coordinator = UserFactory(username="ordf", email="ordf@example.org", roles=[Role.COORDINATOR])
     young = ReferralFactory(created_at=days_ago(13), partner__name="Ung partner")
-    old = ReferralFactory(created_at=days_ago(15), partner__name="Tyst partner",
-                          idea__title="Fiber till byn")
+    old = ReferralFactory(
+        created_at=days_ago(15), partner__name="Tyst partner", idea__title="Fiber till byn"
+    )
 
     for _ in range(3):
         send_referral_reminders()
 
     escalated = list(escalations())
     assert sorted(m.recipient for m in escalated) == sorted(
-        [settings.COORDINATOR_EMAIL, coordinator.email])
+        [settings.COORDINATOR_EMAIL, coordinator.email]
+    )
     assert all(m.object_id == old.pk for m in escalated)
     assert "Tyst partner" in escalated[0].body_text and "Fiber till byn" in escalated[0].body_text
     # Both referrals got exactly one reminder (one contact each); the young one is not escalated.
@@ -96,14 +98,19 @@ def test_an_escalated_referral_is_flagged_on_the_dashboard_and_the_idea_page(coo
     flag = "En partner har inte svarat"
 
     page = coordinator_client.get(reverse("triage:dashboard")).content.decode()
-    rows = {title: row for row in page.split("<tr>") for title in ("Tyst idé", "Färsk idé")
-            if title in row}
+    rows = {
+        title: row
+        for row in page.split("<tr>")
+        for title in ("Tyst idé", "Färsk idé")
+        if title in row
+    }
     assert flag in rows["Tyst idé"]
     assert flag not in rows["Färsk idé"]
     assert "A partner has not answered" not in page
 
     detail = coordinator_client.get(
-        reverse("triage:idea_detail", args=[late.idea.reference])).content.decode()
+        reverse("triage:idea_detail", args=[late.idea.reference])
+    ).content.decode()
     assert "Inget svar: eskalerad" in detail
     assert "No answer: escalated" not in detail
 

@@ -21,8 +21,11 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_criteria_are_loaded_by_the_migration():
     names = list(Criterion.objects.filter(is_active=True).values_list("name", flat=True))
     assert names == [
-        "Samhällsbehov", "Nyhetsvärde", "Genomförbarhet",
-        "Lokal förankring och civilsamhällets ägarskap", "Räckvidd på landsbygden",
+        "Samhällsbehov",
+        "Nyhetsvärde",
+        "Genomförbarhet",
+        "Lokal förankring och civilsamhällets ägarskap",
+        "Räckvidd på landsbygden",
         "Potential för samverkan",
     ]
 
@@ -86,11 +89,13 @@ def test_a_draft_is_saved_without_counting(committee_client, committee_member):
     assert selectors.aggregate([review], set()).count == 0
 
 
-def test_others_scores_are_hidden_until_the_member_has_submitted(committee_client,
-                                                                 committee_member):
+def test_others_scores_are_hidden_until_the_member_has_submitted(
+    committee_client, committee_member
+):
     idea = IdeaFactory(in_review=True)
-    other = ReviewFactory(idea=idea, member=UserFactory(username="annan"), submitted=True,
-                          comment="Hemlig kommentar")
+    other = ReviewFactory(
+        idea=idea, member=UserFactory(username="annan"), submitted=True, comment="Hemlig kommentar"
+    )
     ScoreFactory(review=other, criterion=Criterion.objects.first(), value=5)
 
     before = committee_client.get(reverse("triage:idea_detail", args=[idea.reference]))
@@ -136,8 +141,9 @@ def test_the_page_shows_the_mean_spread_and_how_many_have_scored(coordinator_cli
     criterion = Criterion.objects.first()
     idea = IdeaFactory(in_review=True)
     for value in (2, 4):
-        ScoreFactory(review=ReviewFactory(idea=idea, submitted=True), criterion=criterion,
-                     value=value)
+        ScoreFactory(
+            review=ReviewFactory(idea=idea, submitted=True), criterion=criterion, value=value
+        )
     response = coordinator_client.get(reverse("triage:idea_detail", args=[idea.reference]))
     assert response.context["submitted_count"] == 2
     assert response.context["aggregate"].mean == pytest.approx(3.0)
@@ -147,8 +153,9 @@ def test_the_page_shows_the_mean_spread_and_how_many_have_scored(coordinator_cli
 def test_an_idea_that_is_not_being_reviewed_cannot_be_scored(committee_member):
     idea = IdeaFactory(referred=True)
     with pytest.raises(ReviewError):
-        review_save(idea=idea, member=committee_member, scores={}, recommendation="refer",
-                    submit=True)
+        review_save(
+            idea=idea, member=committee_member, scores={}, recommendation="refer", submit=True
+        )
 
 
 def test_a_member_with_a_declared_conflict_cannot_score(committee_client, committee_member):
@@ -169,21 +176,30 @@ def test_a_partner_contact_cannot_post_a_review(client):
 
 
 def test_the_coordinator_manages_the_criteria(coordinator_client):
-    response = coordinator_client.post(reverse("triage:criterion_list"), {
-        "name": "Hållbarhet", "description": "Miljö", "weight": "2", "order": "70",
-        "is_active": "on"})
+    response = coordinator_client.post(
+        reverse("triage:criterion_list"),
+        {
+            "name": "Hållbarhet",
+            "description": "Miljö",
+            "weight": "2",
+            "order": "70",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     criterion = Criterion.objects.get(name="Hållbarhet")
     response = coordinator_client.post(
         reverse("triage:criterion_edit", args=[criterion.pk]),
-        {"name": "Hållbarhet", "description": "", "weight": "1.5", "order": "70"})
+        {"name": "Hållbarhet", "description": "", "weight": "1.5", "order": "70"},
+    )
     criterion.refresh_from_db()
     assert (criterion.weight, criterion.is_active) == (pytest.approx(1.5), False)
 
 
 def test_a_criterion_needs_a_positive_weight(coordinator_client):
-    response = coordinator_client.post(reverse("triage:criterion_list"), {
-        "name": "Noll", "weight": "0", "order": "1"})
+    response = coordinator_client.post(
+        reverse("triage:criterion_list"), {"name": "Noll", "weight": "0", "order": "1"}
+    )
     assert response.status_code == 400
     assert not Criterion.objects.filter(name="Noll").exists()
 

@@ -21,7 +21,7 @@ def test_statistics_show_ideas_per_municipality_with_a_map_and_a_table(committee
 
     page = committee_client.get(reverse("triage:statistics")).content.decode()
 
-    table = page[page.index('id="municipality-table"'):]
+    table = page[page.index('id="municipality-table"') :]
     assert re.search(r"Örebro</th><td class=\"text-end\">3</td>", table)
     assert re.search(r"Ljusnarsberg</th><td class=\"text-end\">1</td>", table)
     assert '<svg class="tile-map"' in page
@@ -33,7 +33,7 @@ def test_the_quietest_municipalities_are_named_for_the_next_caravan_tour(committ
     for code in busy:
         IdeaFactory(municipality=municipality(code))
     page = committee_client.get(reverse("triage:statistics")).content.decode()
-    quiet = page[page.index('id="quiet-municipalities"'):].split("</ol>")[0]
+    quiet = page[page.index('id="quiet-municipalities"') :].split("</ol>")[0]
     assert {"Askersund", "Nora", "Lindesberg"} == set(re.findall(r"<li>(\w+) \(0\)", quiet))
 
 
@@ -41,14 +41,17 @@ def test_the_period_filter_leaves_out_older_ideas(committee_client):
     IdeaFactory(created_at=timezone.now() - timedelta(days=400))
     IdeaFactory()
     today = timezone.localdate()
-    response = committee_client.get(reverse("triage:statistics"), {
-        "start": (today - timedelta(days=30)).isoformat(), "end": today.isoformat()})
+    response = committee_client.get(
+        reverse("triage:statistics"),
+        {"start": (today - timedelta(days=30)).isoformat(), "end": today.isoformat()},
+    )
     assert re.search(r'id="total-ideas">1<', response.content.decode())
 
 
 def test_an_inverted_period_is_explained_next_to_the_field(committee_client):
-    response = committee_client.get(reverse("triage:statistics"),
-                                    {"start": "2026-05-01", "end": "2026-01-01"})
+    response = committee_client.get(
+        reverse("triage:statistics"), {"start": "2026-05-01", "end": "2026-01-01"}
+    )
     assert 'href="#id_end"' in response.content.decode()
 
 
@@ -56,9 +59,12 @@ def test_median_days_to_referral_is_computed_from_the_history(committee_client):
     now = timezone.now()
     for days in (2, 4, 10):
         idea = IdeaFactory(created_at=now - timedelta(days=20))
-        IdeaEvent.objects.create(idea=idea, from_status=workflow.Status.IN_REVIEW,
-                                 to_status=workflow.Status.REFERRED,
-                                 created_at=now - timedelta(days=20 - days))
+        IdeaEvent.objects.create(
+            idea=idea,
+            from_status=workflow.Status.IN_REVIEW,
+            to_status=workflow.Status.REFERRED,
+            created_at=now - timedelta(days=20 - days),
+        )
     response = committee_client.get(reverse("triage:statistics"))
     assert response.context["summary"]["median_days_to_referral"] == 4.0
 
@@ -89,8 +95,12 @@ def test_other_roles_cannot_see_the_statistics(client, partner_contact):
 def test_the_open_data_export_holds_aggregates_only_and_hides_small_counts(committee_client):
     theme = ThemeFactory(slug="broadband-x")
     for _ in range(3):
-        IdeaFactory(municipality=municipality("1880"), themes=[theme],
-                    submitter_email="secret-person@example.org", title="Hemlig titel")
+        IdeaFactory(
+            municipality=municipality("1880"),
+            themes=[theme],
+            submitter_email="secret-person@example.org",
+            title="Hemlig titel",
+        )
     IdeaFactory(municipality=municipality("1864"), themes=[theme])
 
     response = committee_client.get(reverse("triage:open_data_csv"))

@@ -1,4 +1,5 @@
 """The dashboard's filters, kept in the URL so a view of the list can be shared."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -46,34 +47,58 @@ class AgeChoice:
 
 
 class IdeaFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search",
-                                  widget=forms.TextInput(attrs={"type": "search"}))
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices,
-                                         empty_label=_("All"), widget=FastSelect)
-    theme = django_filters.ModelChoiceFilter(label=_("Theme"), field_name="themes",
-                                             queryset=Theme.objects.all(), empty_label=_("All"),
-                                             widget=FastSelect)
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Status.choices, empty_label=_("All"), widget=FastSelect
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"),
+        field_name="themes",
+        queryset=Theme.objects.all(),
+        empty_label=_("All"),
+        widget=FastSelect,
+    )
     municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"), queryset=Municipality.objects.all(), empty_label=_("All"),
-        widget=FastSelect)
+        label=_("Municipality"),
+        queryset=Municipality.objects.all(),
+        empty_label=_("All"),
+        widget=FastSelect,
+    )
     rural = django_filters.BooleanFilter(
-        label=_("Rural area"), field_name="is_rural",
+        label=_("Rural area"),
+        field_name="is_rural",
         widget=FastSelect(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
     )
-    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices,
-                                          empty_label=_("All"), widget=FastSelect)
+    channel = django_filters.ChoiceFilter(
+        label=_("Channel"), choices=Channel.choices, empty_label=_("All"), widget=FastSelect
+    )
     support = django_filters.ModelChoiceFilter(
-        label=_("Support wanted"), field_name="support_wanted",
-        queryset=SupportKind.objects.all(), empty_label=_("All"), widget=FastSelect)
-    age = django_filters.ChoiceFilter(label=_("Age"), choices=AgeChoice.CHOICES, method="by_age",
-                                      empty_label=_("All"), widget=FastSelect)
+        label=_("Support wanted"),
+        field_name="support_wanted",
+        queryset=SupportKind.objects.all(),
+        empty_label=_("All"),
+        widget=FastSelect,
+    )
+    age = django_filters.ChoiceFilter(
+        label=_("Age"),
+        choices=AgeChoice.CHOICES,
+        method="by_age",
+        empty_label=_("All"),
+        widget=FastSelect,
+    )
     # A ticked box sends "true", so that a shared link reads as what it filters.
     not_scored_by_me = django_filters.BooleanFilter(
-        label=_("Not yet scored by me"), method="by_not_scored",
-        widget=forms.CheckboxInput(attrs={"value": "true"}))
+        label=_("Not yet scored by me"),
+        method="by_not_scored",
+        widget=forms.CheckboxInput(attrs={"value": "true"}),
+    )
     assigned_to_me = django_filters.BooleanFilter(
-        label=_("Assigned to me"), method="by_assigned",
-        widget=forms.CheckboxInput(attrs={"value": "true"}))
+        label=_("Assigned to me"),
+        method="by_assigned",
+        widget=forms.CheckboxInput(attrs={"value": "true"}),
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -100,11 +125,16 @@ class IdeaFilter(django_filters.FilterSet):
             "review_count": _("Reviews (fewest first)"),
             "-reviews": _("Reviews (most first)"),
         },
-        empty_label=_("Newest first"), widget=FastSelect,
+        empty_label=_("Newest first"),
+        widget=FastSelect,
     )
     event = django_filters.ModelChoiceFilter(
-        label=_("Outreach event"), field_name="outreach_event",
-        queryset=OutreachEvent.objects.all(), empty_label=_("All"), widget=FastSelect)
+        label=_("Outreach event"),
+        field_name="outreach_event",
+        queryset=OutreachEvent.objects.all(),
+        empty_label=_("All"),
+        widget=FastSelect,
+    )
 
     class Meta:
         model = Idea
@@ -128,8 +158,11 @@ class IdeaFilter(django_filters.FilterSet):
 
     def by_not_scored(self, queryset: Ideas, name: str, value: bool) -> Ideas:
         # A member who declared a conflict will never score the idea: it is not "to do".
-        return (queryset.filter(scored_by_me=False, conflict_declared_by_me=False) if value
-                else queryset)
+        return (
+            queryset.filter(scored_by_me=False, conflict_declared_by_me=False)
+            if value
+            else queryset
+        )
 
     def by_assigned(self, queryset: Ideas, name: str, value: bool) -> Ideas:
         return queryset.filter(assigned_to_me=True) if value else queryset

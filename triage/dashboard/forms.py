@@ -1,4 +1,5 @@
 """The dashboard's batch form: an action on the ideas ticked in the list."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,14 +18,23 @@ class BatchForm(forms.Form):
     ASSIGN = "assign"
 
     ideas = forms.ModelMultipleChoiceField(
-        label=_("Ideas"), queryset=Idea.objects.all(), to_field_name="reference",
+        label=_("Ideas"),
+        queryset=Idea.objects.all(),
+        to_field_name="reference",
         error_messages={"required": _("Select at least one idea in the list.")},
     )
-    action = forms.ChoiceField(label=_("Action"), widget=FastSelect, choices=[
-        (SCREENING, _("Move to screening")), (ASSIGN, _("Assign reviewers")),
-    ])
+    action = forms.ChoiceField(
+        label=_("Action"),
+        widget=FastSelect,
+        choices=[
+            (SCREENING, _("Move to screening")),
+            (ASSIGN, _("Assign reviewers")),
+        ],
+    )
     reviewers = MemberChoiceField(
-        label=_("Reviewers"), queryset=committee_members(), required=False,
+        label=_("Reviewers"),
+        queryset=committee_members(),
+        required=False,
         widget=FastSelectMultiple(attrs={"size": 4}),
         help_text=_("Only needed when you assign reviewers."),
     )

@@ -1,5 +1,6 @@
 """Reads of the committee's dashboard: the list with what it shows, its counts per status,
 and the keys its cache is kept under (the search is `ideas.search.search_ideas`)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -58,16 +59,21 @@ def ageing_cutoff() -> datetime:
 def _count(queryset: QuerySet[Any]) -> Coalesce:
     """A correlated COUNT(*) that does not multiply the rows of the outer query."""
     return Coalesce(
-        Subquery(queryset.order_by().values("idea").annotate(n=Count("pk")).values("n")[:1],
-                 output_field=IntegerField()),
+        Subquery(
+            queryset.order_by().values("idea").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
         Value(0),
     )
 
 
 def with_waiting_since(queryset: QuerySet[Idea]) -> QuerySet[Idea]:
     """Annotate when the idea last changed status (it has waited since then)."""
-    last_change = (IdeaEvent.objects.filter(idea=OuterRef("pk")).order_by("-created_at")
-                   .values("created_at")[:1])
+    last_change = (
+        IdeaEvent.objects.filter(idea=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
     return queryset.annotate(waiting_since=Coalesce(Subquery(last_change), F("created_at")))
 
 
@@ -77,27 +83,35 @@ def dashboard_ideas(*, user: User) -> QuerySet[Idea]:
     submitted = Review.objects.filter(idea=OuterRef("pk"), submitted_at__isnull=False)
     counted = submitted.exclude(Exists(conflicted_member()))
     assigned = ReviewAssignment.objects.filter(idea=OuterRef("pk")).exclude(
-        Exists(conflicted_member()))
+        Exists(conflicted_member())
+    )
     queryset = with_waiting_since(
-        Idea.objects.select_related("municipality")
-        .only("reference", "title", "status", "is_rural", "created_at", "municipality__name")
+        Idea.objects.select_related("municipality").only(
+            "reference", "title", "status", "is_rural", "created_at", "municipality__name"
+        )
     )
     return queryset.annotate(
         review_count=_count(counted),
         assignment_count=_count(assigned),
         scored_by_me=Exists(submitted.filter(member=user)),
         conflict_declared_by_me=Exists(
-            ConflictDeclaration.objects.active().filter(idea=OuterRef("pk"), member=user)),
+            ConflictDeclaration.objects.active().filter(idea=OuterRef("pk"), member=user)
+        ),
         assigned_to_me=Exists(ReviewAssignment.objects.filter(idea=OuterRef("pk"), member=user)),
         is_ageing=Case(
-            When(status__in=WAITING_FOR_COMMITTEE, waiting_since__lt=ageing_cutoff(),
-                 then=Value(True)),
-            default=Value(False), output_field=BooleanField(),
+            When(
+                status__in=WAITING_FOR_COMMITTEE,
+                waiting_since__lt=ageing_cutoff(),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
         ),
         referral_overdue=Exists(overdue_referrals().filter(idea=OuterRef("pk"))),
         answer_waiting=Case(
             When(status=Status.IN_REVIEW, then=Exists(answers_waiting_for_staff())),
-            default=Value(False), output_field=BooleanField(),
+            default=Value(False),
+            output_field=BooleanField(),
         ),
     )
 
@@ -106,9 +120,11 @@ def answers_waiting_for_staff() -> QuerySet[IdeaQuestion]:
     """The resident's answers (of the outer idea) no staff member has acted on since: no
     status move by staff and no note written after the answer came in."""
     after_answer = {"idea": OuterRef("idea"), "created_at__gte": OuterRef("answered_at")}
-    return (IdeaQuestion.objects.filter(idea=OuterRef("pk"), answered_at__isnull=False)
-            .exclude(Exists(IdeaEvent.objects.filter(actor__isnull=False, **after_answer)))
-            .exclude(Exists(Note.objects.filter(**after_answer))))
+    return (
+        IdeaQuestion.objects.filter(idea=OuterRef("pk"), answered_at__isnull=False)
+        .exclude(Exists(IdeaEvent.objects.filter(actor__isnull=False, **after_answer)))
+        .exclude(Exists(Note.objects.filter(**after_answer)))
+    )
 
 
 # The dashboard's rendered list is kept this long at most; any change it shows renews it sooner.
@@ -125,12 +141,18 @@ def dashboard_cache_key(*, user: User, query: str, language: str, is_coordinator
     """
     # One round trip for all the marks; only table and column names from the models go in.
     parts = [
-        (Idea, "MAX", "id"), (IdeaEvent, "MAX", "id"), (Review, "MAX", "updated_at"),
-        (ReviewAssignment, "MAX", "id"), (ReviewAssignment, "COUNT", "id"),
-        (Referral, "MAX", "id"), (Referral, "MAX", "answered_at"),
-        (ConflictDeclaration, "MAX", "id"), (ConflictDeclaration, "MAX", "withdrawn_at"),
+        (Idea, "MAX", "id"),
+        (IdeaEvent, "MAX", "id"),
+        (Review, "MAX", "updated_at"),
+        (ReviewAssignment, "MAX", "id"),
+        (ReviewAssignment, "COUNT", "id"),
+        (Referral, "MAX", "id"),
+        (Referral, "MAX", "answered_at"),
+        (ConflictDeclaration, "MAX", "id"),
+        (ConflictDeclaration, "MAX", "withdrawn_at"),
         # The "answered, waiting for you" mark: an answer comes in, a note is written.
-        (IdeaQuestion, "MAX", "answered_at"), (Note, "MAX", "id"),
+        (IdeaQuestion, "MAX", "answered_at"),
+        (Note, "MAX", "id"),
     ]
     sql = "SELECT " + ", ".join(
         f"(SELECT {function}({connection.ops.quote_name(column)}) "  # noqa: S608
@@ -151,9 +173,11 @@ def attach_theme_names(ideas: list[Idea]) -> list[Idea]:
     was a quarter of the dashboard's time.
     """
     names: dict[int, list[str]] = {idea.pk: [] for idea in ideas}
-    rows = (Idea.themes.through.objects.filter(idea_id__in=names)
-            .order_by("theme__order", "theme__name_sv")
-            .values_list("idea_id", "theme__name_sv", "theme__name_en", "theme__name_ar"))
+    rows = (
+        Idea.themes.through.objects.filter(idea_id__in=names)
+        .order_by("theme__order", "theme__name_sv")
+        .values_list("idea_id", "theme__name_sv", "theme__name_en", "theme__name_ar")
+    )
     language = (get_language() or "sv")[:2]
     for idea_id, name_sv, name_en, name_ar in rows:
         names[idea_id].append({"en": name_en, "ar": name_ar or name_en}.get(language, name_sv))
@@ -197,9 +221,12 @@ def _status_counts() -> list[StatusCount]:
     rows = (
         with_waiting_since(Idea.objects.order_by())
         .values("status")
-        .annotate(total=Count("pk"),
-                  ageing=Count("pk", filter=Q(status__in=WAITING_FOR_COMMITTEE,
-                                              waiting_since__lt=cutoff)))
+        .annotate(
+            total=Count("pk"),
+            ageing=Count(
+                "pk", filter=Q(status__in=WAITING_FOR_COMMITTEE, waiting_since__lt=cutoff)
+            ),
+        )
     )
     by_status = {row["status"]: (row["total"], row["ageing"]) for row in rows}
     return [StatusCount(status, *by_status.get(status, (0, 0))) for status in Status]

@@ -1,4 +1,5 @@
 """The dashboard's batch actions that are not a single service call."""
+
 from dataclasses import dataclass, field
 
 from ideas import workflow

@@ -1,5 +1,6 @@
 """The committee's dashboard: the list with its filters and counts (cached as rendered), its
 export as CSV or Excel, and the batch actions on ticked ideas."""
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -50,13 +51,17 @@ def _dashboard_parts(request: AuthenticatedHttpRequest) -> dict[str, str]:
         "filtered": filtered,
         "is_coordinator": is_coordinating(request.user),
         "idea_url": reverse("triage:idea_detail", args=[URL_REFERENCE]).removesuffix(
-            URL_REFERENCE + "/"),
+            URL_REFERENCE + "/"
+        ),
     }
-    templates = {"filters_html": "triage/includes/_dashboard_filters.html",
-                 "list_html": "triage/includes/_dashboard_list.html",
-                 "pagination_html": "includes/_pagination.html"}
-    return {name: render_to_string(template, context, request)
-            for name, template in templates.items()}
+    templates = {
+        "filters_html": "triage/includes/_dashboard_filters.html",
+        "list_html": "triage/includes/_dashboard_list.html",
+        "pagination_html": "includes/_pagination.html",
+    }
+    return {
+        name: render_to_string(template, context, request) for name, template in templates.items()
+    }
 
 
 @role_required(*COMMITTEE_ROLES)
@@ -69,8 +74,9 @@ def dashboard_export(request: AuthenticatedHttpRequest, file_format: str) -> Htt
         raise PermissionDenied
     ideas = IdeaFilter(request.GET, queryset=selectors.dashboard_ideas(user=request.user)).qs
     data = idea_export_rows(ideas, include_personal=include_personal)
-    return spreadsheet_response(data, file_format=file_format,
-                                filename=f"idelotsen-ideas-{timezone.localdate():%Y-%m-%d}")
+    return spreadsheet_response(
+        data, file_format=file_format, filename=f"idelotsen-ideas-{timezone.localdate():%Y-%m-%d}"
+    )
 
 
 @role_required(*COMMITTEE_ROLES)
@@ -79,7 +85,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     # rendered parts are kept until something they show changes (selectors.dashboard_cache_key).
     query = request.GET.urlencode()
     key = selectors.dashboard_cache_key(
-        user=request.user, query=query, language=get_language() or "sv",
+        user=request.user,
+        query=query,
+        language=get_language() or "sv",
         is_coordinator=is_coordinating(request.user),
     )
     parts = cache.get(key)
@@ -113,14 +121,18 @@ def dashboard_batch(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.cleaned_data["action"] == BatchForm.SCREENING:
         result = ideas_start_screening(ideas=ideas, actor=request.user)
         if result.done:
-            messages.success(request, _("Moved to screening: %(ideas)s")
-                             % {"ideas": ", ".join(i.reference for i in result.done)})
+            messages.success(
+                request,
+                _("Moved to screening: %(ideas)s")
+                % {"ideas": ", ".join(i.reference for i in result.done)},
+            )
         for idea, reason in result.refused:
             messages.error(request, f"{idea.reference}: {reason}")
     else:
         if not is_coordinating(request.user):
             raise PermissionDenied
-        created = reviewers_assign(ideas=ideas, members=list(form.cleaned_data["reviewers"]),
-                                   actor=request.user)
+        created = reviewers_assign(
+            ideas=ideas, members=list(form.cleaned_data["reviewers"]), actor=request.user
+        )
         messages.success(request, assigned_message(created))
     return back

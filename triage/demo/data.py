@@ -2,6 +2,7 @@
 
 Apart from the business code; `manage.py seed_demo` (triage's management command) loads it.
 """
+
 from itertools import cycle
 
 from django.contrib.auth import get_user_model
@@ -28,8 +29,10 @@ from triage.review.services import review_save, reviewers_assign
 
 # (name, kind, civil society, municipality code or None for the whole county)
 PARTNERS = [
-    *[(f"{name} kommun, näringsliv och utveckling", PartnerKind.MUNICIPALITY, False, code)
-      for code, name, _population in MUNICIPALITIES],
+    *[
+        (f"{name} kommun, näringsliv och utveckling", PartnerKind.MUNICIPALITY, False, code)
+        for code, name, _population in MUNICIPALITIES
+    ],
     ("Region Örebro län, regional utveckling", PartnerKind.REGION, False, None),
     ("Länsstyrelsen, landsbygdsenheten", PartnerKind.STATE_AGENCY, False, None),
     ("Universitetet i Örebro, samverkanskontoret", PartnerKind.UNIVERSITY, False, "1880"),
@@ -62,36 +65,66 @@ PARTNERS = [
 
 # title, municipality code, themes, status, place, the need, the idea, who benefits
 DEMO_IDEAS = [
-    ("Fiber till byarna runt Ramsberg", "1885", ["broadband", "rural-services"],
-     workflow.Status.IN_REVIEW, "Ramsberg",
-     "Tolv byar norr om Ramsberg har fortfarande bara mobilt bredband som ofta slutar fungera.",
-     "Vi vill starta en fiberförening där byborna gräver själva och delar på kostnaden.",
-     "Cirka 180 hushåll, företag på landsbygden och de som vill flytta hit."),
-    ("Språkcafé i biblioteket", "1883", ["integration", "learning"], workflow.Status.RECEIVED,
-     "Karlskoga centrum",
-     "Många som har kommit hit nyligen har få tillfällen att prata svenska utanför skolan.",
-     "Ett språkcafé varje torsdag kväll där frivilliga och nya svenskar fikar och pratar.",
-     "Nyanlända, frivilliga och biblioteket."),
-    ("Bybuss till affären i Fjugesta", "1814", ["transport", "older-people"],
-     workflow.Status.SCREENING, "Fjugesta",
-     "Äldre i byarna runt Fjugesta har svårt att ta sig till affären och vårdcentralen.",
-     "En bybuss två dagar i veckan, körd av frivilliga med bygdegårdens minibuss.",
-     "Äldre och andra utan bil i byarna."),
-    ("Ungdomsgård i gamla skolan", "1863", ["children-youth", "culture-leisure"],
-     workflow.Status.RECEIVED, "Grythyttan",
-     "Ungdomarna i Grythyttan har ingenstans att vara på kvällarna.",
-     "Vi vill öppna gamla skolan som ungdomsgård med musikrum och läxhjälp.",
-     "Ungdomar 12–18 år och deras föräldrar."),
-    ("Gemensam solcellspark för bygden", "18", ["environment", "local-development"],
-     workflow.Status.IN_REVIEW, "",
-     "Elpriserna är höga och bygderna vill själva äga sin energi.",
-     "En solcellspark som ägs av en ekonomisk förening där alla i bygden kan bli medlemmar.",
-     "Hushåll och företag i flera byar i länet."),
-    ("Matkasse från lokala bönder", "1882", ["rural-services", "work-enterprise"],
-     workflow.Status.RECEIVED, "Åmmeberg",
-     "Lantbrukarna runt Åmmeberg säljer mest till grossister och får lite betalt.",
-     "En veckovis matkasse som byborna beställer direkt från gårdarna.",
-     "Lantbrukare och hushåll i kommunen."),
+    (
+        "Fiber till byarna runt Ramsberg",
+        "1885",
+        ["broadband", "rural-services"],
+        workflow.Status.IN_REVIEW,
+        "Ramsberg",
+        "Tolv byar norr om Ramsberg har fortfarande bara mobilt bredband som ofta slutar fungera.",
+        "Vi vill starta en fiberförening där byborna gräver själva och delar på kostnaden.",
+        "Cirka 180 hushåll, företag på landsbygden och de som vill flytta hit.",
+    ),
+    (
+        "Språkcafé i biblioteket",
+        "1883",
+        ["integration", "learning"],
+        workflow.Status.RECEIVED,
+        "Karlskoga centrum",
+        "Många som har kommit hit nyligen har få tillfällen att prata svenska utanför skolan.",
+        "Ett språkcafé varje torsdag kväll där frivilliga och nya svenskar fikar och pratar.",
+        "Nyanlända, frivilliga och biblioteket.",
+    ),
+    (
+        "Bybuss till affären i Fjugesta",
+        "1814",
+        ["transport", "older-people"],
+        workflow.Status.SCREENING,
+        "Fjugesta",
+        "Äldre i byarna runt Fjugesta har svårt att ta sig till affären och vårdcentralen.",
+        "En bybuss två dagar i veckan, körd av frivilliga med bygdegårdens minibuss.",
+        "Äldre och andra utan bil i byarna.",
+    ),
+    (
+        "Ungdomsgård i gamla skolan",
+        "1863",
+        ["children-youth", "culture-leisure"],
+        workflow.Status.RECEIVED,
+        "Grythyttan",
+        "Ungdomarna i Grythyttan har ingenstans att vara på kvällarna.",
+        "Vi vill öppna gamla skolan som ungdomsgård med musikrum och läxhjälp.",
+        "Ungdomar 12–18 år och deras föräldrar.",
+    ),
+    (
+        "Gemensam solcellspark för bygden",
+        "18",
+        ["environment", "local-development"],
+        workflow.Status.IN_REVIEW,
+        "",
+        "Elpriserna är höga och bygderna vill själva äga sin energi.",
+        "En solcellspark som ägs av en ekonomisk förening där alla i bygden kan bli medlemmar.",
+        "Hushåll och företag i flera byar i länet.",
+    ),
+    (
+        "Matkasse från lokala bönder",
+        "1882",
+        ["rural-services", "work-enterprise"],
+        workflow.Status.RECEIVED,
+        "Åmmeberg",
+        "Lantbrukarna runt Åmmeberg säljer mest till grossister och får lite betalt.",
+        "En veckovis matkasse som byborna beställer direkt från gårdarna.",
+        "Lantbrukare och hushåll i kommunen.",
+    ),
 ]
 
 ACCOUNTS = [
@@ -115,7 +148,9 @@ def demo_partners_load() -> list[Partner]:
         partner, created = Partner.objects.get_or_create(
             slug=slugify(name)[:80],
             defaults={
-                "name": name, "kind": kind, "is_civil_society": civil,
+                "name": name,
+                "kind": kind,
+                "is_civil_society": civil,
                 "description": f"{name} stöder idéer från invånare och civilsamhälle.",
                 "covers_whole_county": code is None or by_code[code].is_whole_county,
                 "capacity": 3 + index % 5,
@@ -129,8 +164,10 @@ def demo_partners_load() -> list[Partner]:
             if code and not by_code[code].is_whole_county:
                 partner.municipalities.set([by_code[code]])
             PartnerContact.objects.create(
-                partner=partner, name=f"Kontakt {index + 1}",
-                email=f"kontakt{index + 1}@partner.example.org", role="Idéansvarig",
+                partner=partner,
+                name=f"Kontakt {index + 1}",
+                email=f"kontakt{index + 1}@partner.example.org",
+                role="Idéansvarig",
             )
         partners.append(partner)
     return partners
@@ -143,8 +180,7 @@ def demo_accounts_load(password: str) -> list[tuple[str, str]]:
     for username, first, last, role in ACCOUNTS:
         user, _created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last,
-                      "email": f"{username}@example.org"},
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
         )
         user.set_password(password)
         user.save()
@@ -189,7 +225,7 @@ def demo_ideas_load() -> int:
             place=place,
             municipality=Municipality.objects.get(code=code),
             themes=list(Theme.objects.filter(slug__in=theme_slugs)),
-            support_wanted=list(SupportKind.objects.order_by("order")[index % 3:index % 3 + 2]),
+            support_wanted=list(SupportKind.objects.order_by("order")[index % 3 : index % 3 + 2]),
             submitter_name=f"Demo Invånare {index + 1}",
             submitter_email=f"invanare{index + 1}@example.org",
             share_contact_with_partners=index % 2 == 0,
@@ -206,20 +242,32 @@ def demo_activity_load() -> None:
 
     Runs only together with newly submitted demo ideas, so a second run adds nothing.
     """
-    users = {user.username: user for user in get_user_model().objects.filter(
-        username__in=["samordnare", "ledamot1", "ledamot2", "uppsok", "partner"])}
+    users = {
+        user.username: user
+        for user in get_user_model().objects.filter(
+            username__in=["samordnare", "ledamot1", "ledamot2", "uppsok", "partner"]
+        )
+    }
     coordinator = users["samordnare"]
     fibre = Idea.objects.get(title="Fiber till byarna runt Ramsberg")
     solar = Idea.objects.get(title="Gemensam solcellspark för bygden")
     bus = Idea.objects.get(title="Bybuss till affären i Fjugesta")
 
-    reviewers_assign(ideas=[fibre, solar], members=[users["ledamot1"], users["ledamot2"]],
-                     actor=coordinator)
-    scores = {criterion: (4 if index % 2 else 5, "")
-              for index, criterion in enumerate(Criterion.objects.filter(is_active=True))}
-    review_save(idea=fibre, member=users["ledamot1"], scores=scores,
-                recommendation=Recommendation.REFER, submit=True,
-                comment="Starkt lokalt engagemang; behöver råd om fiberföreningar.")
+    reviewers_assign(
+        ideas=[fibre, solar], members=[users["ledamot1"], users["ledamot2"]], actor=coordinator
+    )
+    scores = {
+        criterion: (4 if index % 2 else 5, "")
+        for index, criterion in enumerate(Criterion.objects.filter(is_active=True))
+    }
+    review_save(
+        idea=fibre,
+        member=users["ledamot1"],
+        scores=scores,
+        recommendation=Recommendation.REFER,
+        submit=True,
+        comment="Starkt lokalt engagemang; behöver råd om fiberföreningar.",
+    )
     # ledamot2 sits in Byalaget Ramsberg: the portal prompts a conflict-of-interest declaration.
     ramsberg = Partner.objects.get(name="Byalaget Ramsberg")
     Membership.objects.get_or_create(member=users["ledamot2"], partner=ramsberg)
@@ -229,16 +277,24 @@ def demo_activity_load() -> None:
     partner_organisation = PartnerContact.objects.get(user=users["partner"]).partner
     cooperative = Partner.objects.get(name="Kooperativ utveckling Örebro")
     referrals = idea_refer(
-        idea=solar, partners=[partner_organisation, cooperative], actor=coordinator,
+        idea=solar,
+        partners=[partner_organisation, cooperative],
+        actor=coordinator,
         note_to_partners="Kan ni ge råd om hur en ekonomisk förening kan äga en solcellspark?",
         message_to_owner="Vi tror att de här organisationerna kan hjälpa er vidare.",
     )
     declining = next(r for r in referrals if r.partner_id == cooperative.pk)
-    referral_answer(referral=declining, kind=AnswerKind.DECLINE,
-                    contact=cooperative.contacts.order_by("pk").first(),
-                    text="Vi har inga rådgivare lediga i vår.")
-    idea_ask_question(idea=bus, actor=coordinator,
-                      question="Hur många i byarna skulle åka med bussen varje vecka?")
+    referral_answer(
+        referral=declining,
+        kind=AnswerKind.DECLINE,
+        contact=cooperative.contacts.order_by("pk").first(),
+        text="Vi har inga rådgivare lediga i vår.",
+    )
+    idea_ask_question(
+        idea=bus,
+        actor=coordinator,
+        question="Hur många i byarna skulle åka med bussen varje vecka?",
+    )
 
     # A resident who writes in English has answered the committee's question: the dashboard
     # marks the idea "answered, waiting for you" and its page shows the answer by the question.
@@ -247,24 +303,32 @@ def demo_activity_load() -> None:
         description="A weekly café where new Swedes and locals practise Swedish together.",
         municipality=Municipality.objects.get(code="1883"),
         themes=list(Theme.objects.filter(slug="integration")),
-        submitter_name="Demo Resident 8", submitter_email="resident8@example.org",
+        submitter_name="Demo Resident 8",
+        submitter_email="resident8@example.org",
         language="en",
     ).idea
     idea_transition(idea=cafe, to=workflow.Status.SCREENING, actor=coordinator)
-    idea_ask_question(idea=cafe, actor=coordinator,
-                      question="Har biblioteket sagt ja till en lokal på kvällstid?")
+    idea_ask_question(
+        idea=cafe, actor=coordinator, question="Har biblioteket sagt ja till en lokal på kvällstid?"
+    )
     idea_answer_question(idea=cafe, answer="Yes, on Thursday evenings from 6 to 8 pm.")
 
     event = outreach_event_create(
-        name="Husvagnsturné: Grythyttan", kind=EventKind.CARAVAN_TOUR,
-        municipality=Municipality.objects.get(code="1863"), place="Utanför affären i Grythyttan",
+        name="Husvagnsturné: Grythyttan",
+        kind=EventKind.CARAVAN_TOUR,
+        municipality=Municipality.objects.get(code="1863"),
+        place="Utanför affären i Grythyttan",
     )
     idea_submit(
         title="Laddstolpe vid bygdegården",
         description="Vi som bor i byn vill kunna ladda elbilen vid bygdegården.",
-        municipality=event.municipality, themes=list(Theme.objects.filter(slug="transport")),
-        submitter_name="Demo Invånare 7", submitter_phone="070-000 00 07",
-        outreach_event=event, registered_by=users["uppsok"], is_rural=True,
+        municipality=event.municipality,
+        themes=list(Theme.objects.filter(slug="transport")),
+        submitter_name="Demo Invånare 7",
+        submitter_phone="070-000 00 07",
+        outreach_event=event,
+        registered_by=users["uppsok"],
+        is_rural=True,
     )
 
 

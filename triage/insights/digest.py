@@ -1,4 +1,5 @@
 """The weekly digest to the committee: what came in, what waits for them, what partners owe."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -29,26 +30,38 @@ LIST_LIMIT = 15
 
 def digest_recipients() -> QuerySet[User]:
     """Active committee members, coordinators and administrators with an email address."""
-    return (get_user_model().objects.filter(is_active=True)
-            .filter(Q(groups__name__in=[role.value for role in COMMITTEE_ROLES])
-                    | Q(is_superuser=True))
-            .exclude(email="").distinct().order_by("pk"))
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name__in=[role.value for role in COMMITTEE_ROLES]) | Q(is_superuser=True))
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def reviews_waiting_for(member: User) -> QuerySet[ReviewAssignment]:
     """The member's assigned reviews not yet submitted; a declared conflict takes one off."""
-    submitted = Review.objects.filter(idea=OuterRef("idea"), member=member,
-                                      submitted_at__isnull=False)
+    submitted = Review.objects.filter(
+        idea=OuterRef("idea"), member=member, submitted_at__isnull=False
+    )
     conflicted = ConflictDeclaration.objects.active().filter(idea=OuterRef("idea"), member=member)
-    return (ReviewAssignment.objects.filter(member=member)
-            .exclude(Exists(submitted)).exclude(Exists(conflicted))
-            .select_related("idea").order_by("assigned_at"))
+    return (
+        ReviewAssignment.objects.filter(member=member)
+        .exclude(Exists(submitted))
+        .exclude(Exists(conflicted))
+        .select_related("idea")
+        .order_by("assigned_at")
+    )
 
 
 def digest_context(member: User, *, since: datetime) -> dict[str, Any]:
     new_ideas = Idea.objects.filter(created_at__gte=since).order_by("-created_at")
-    unanswered = (Referral.objects.filter(state=ReferralState.SENT)
-                  .select_related("idea", "partner").order_by("created_at"))
+    unanswered = (
+        Referral.objects.filter(state=ReferralState.SENT)
+        .select_related("idea", "partner")
+        .order_by("created_at")
+    )
     waiting = reviews_waiting_for(member)
     return {
         "member": member,
@@ -70,12 +83,14 @@ def digest_send_weekly(*, now: datetime | None = None) -> list[Message]:
     messages = []
     for member in digest_recipients():
         with transaction.atomic():
-            messages.append(message_enqueue(
-                kind=MessageKind.DIGEST,
-                recipient=member.email,
-                template="digest",
-                context=digest_context(member, since=since),
-                language="sv",
-                idempotency_key=f"digest:{year}-W{week:02d}:user:{member.pk}",
-            ))
+            messages.append(
+                message_enqueue(
+                    kind=MessageKind.DIGEST,
+                    recipient=member.email,
+                    template="digest",
+                    context=digest_context(member, since=since),
+                    language="sv",
+                    idempotency_key=f"digest:{year}-W{week:02d}:user:{member.pk}",
+                )
+            )
     return messages

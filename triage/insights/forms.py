@@ -9,12 +9,15 @@ from triage.insights.statistics import Period
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     measure = forms.ChoiceField(
-        label=_("Shade the map by"), required=False,
+        label=_("Shade the map by"),
+        required=False,
         choices=[("count", _("number of ideas")), ("per_10k", _("ideas per 10,000 inhabitants"))],
     )
 
@@ -29,5 +32,7 @@ class PeriodForm(forms.Form):
         default = Period.default()
         if not self.is_valid():
             return default
-        return Period(start=self.cleaned_data.get("start") or default.start,
-                      end=self.cleaned_data.get("end") or default.end)
+        return Period(
+            start=self.cleaned_data.get("start") or default.start,
+            end=self.cleaned_data.get("end") or default.end,
+        )

@@ -1,4 +1,5 @@
 """The statistics as open data: aggregates only, nothing about a person."""
+
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 

@@ -3,6 +3,7 @@
 Every figure is one aggregate query, so the page costs the same with 100 or 100,000 ideas. The
 tile map draws these figures (`tilemap.py`); the open data is `open_data.py`.
 """
+
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -30,8 +31,10 @@ class Period:
 
     def bounds(self) -> tuple[datetime, datetime]:
         zone = timezone.get_current_timezone()
-        return (datetime.combine(self.start, time.min, zone),
-                datetime.combine(self.end + timedelta(days=1), time.min, zone))
+        return (
+            datetime.combine(self.start, time.min, zone),
+            datetime.combine(self.end + timedelta(days=1), time.min, zone),
+        )
 
 
 @dataclass(frozen=True)
@@ -50,16 +53,21 @@ def ideas_in(period: Period) -> QuerySet[Idea]:
 def bars(rows: list[tuple[str, float]], *, percent: bool = False) -> list[Bar]:
     top = max((value for _label, value in rows), default=0) or 1
     return [
-        Bar(label=label, value=value, share=value / top,
-            display=f"{value:.0%}" if percent else f"{value:g}")
+        Bar(
+            label=label,
+            value=value,
+            share=value / top,
+            display=f"{value:.0%}" if percent else f"{value:g}",
+        )
         for label, value in rows
     ]
 
 
 def ideas_by_municipality(period: Period) -> list[tuple[Municipality, int, float | None]]:
     """Each municipality with its ideas in the period and the ideas per 10,000 inhabitants."""
-    counts = dict(ideas_in(period).values_list("municipality__code")
-                  .annotate(n=Count("pk")).order_by())
+    counts = dict(
+        ideas_in(period).values_list("municipality__code").annotate(n=Count("pk")).order_by()
+    )
     rows = []
     for municipality in Municipality.objects.order_by("code"):
         count = counts.get(municipality.code, 0)
@@ -82,17 +90,23 @@ def ideas_by_channel(period: Period) -> list[Bar]:
 
 
 def ideas_by_outreach_event(period: Period) -> list[Bar]:
-    rows = (ideas_in(period).exclude(outreach_event=None)
-            .values_list("outreach_event__name", "outreach_event__date")
-            .annotate(n=Count("pk")).order_by("-n", "outreach_event__name")[:20])
+    rows = (
+        ideas_in(period)
+        .exclude(outreach_event=None)
+        .values_list("outreach_event__name", "outreach_event__date")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "outreach_event__name")[:20]
+    )
     return bars([(f"{name} ({day:%Y-%m-%d})", n) for name, day, n in rows])
 
 
 def status_funnel(period: Period) -> list[Bar]:
     """How many of the period's ideas ever reached each stage."""
     reached = dict(
-        IdeaEvent.objects.filter(idea__in=ideas_in(period)).values_list("to_status")
-        .annotate(n=Count("idea", distinct=True)).order_by()
+        IdeaEvent.objects.filter(idea__in=ideas_in(period))
+        .values_list("to_status")
+        .annotate(n=Count("idea", distinct=True))
+        .order_by()
     )
     return bars([(str(status.label), reached.get(status.value, 0)) for status in workflow.Status])
 
@@ -114,9 +128,11 @@ def summary(period: Period) -> dict:
         "total": totals["total"],
         "rural_share": totals["rural"] / totals["total"] if totals["total"] else None,
         "median_days_to_decision": round(statistics.median(to_decision), 1)
-        if to_decision else None,
+        if to_decision
+        else None,
         "median_days_to_referral": round(statistics.median(to_referral), 1)
-        if to_referral else None,
+        if to_referral
+        else None,
     }
 
 
@@ -124,10 +140,16 @@ def partner_figures(period: Period) -> QuerySet[Partner]:
     """Each active partner's open referrals now, and its acceptance rate in the period."""
     start, end = period.bounds()
     in_period = Q(referrals__created_at__gte=start, referrals__created_at__lt=end)
-    return Partner.objects.filter(is_active=True).annotate(
-        open_referrals=Count("referrals", filter=Q(referrals__state__in=Referral.OPEN_STATES)),
-        answered=Count("referrals", filter=in_period
-                       & Q(referrals__state__in=Referral.ANSWERED_STATES)),
-        accepted=Count("referrals", filter=in_period
-                       & Q(referrals__state__in=Referral.ACCEPTED_STATES)),
-    ).order_by("-open_referrals", "name")
+    return (
+        Partner.objects.filter(is_active=True)
+        .annotate(
+            open_referrals=Count("referrals", filter=Q(referrals__state__in=Referral.OPEN_STATES)),
+            answered=Count(
+                "referrals", filter=in_period & Q(referrals__state__in=Referral.ANSWERED_STATES)
+            ),
+            accepted=Count(
+                "referrals", filter=in_period & Q(referrals__state__in=Referral.ACCEPTED_STATES)
+            ),
+        )
+        .order_by("-open_referrals", "name")
+    )

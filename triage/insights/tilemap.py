@@ -1,5 +1,6 @@
 """The tile map of the county on the statistics page: one square per municipality, shaded by
 its ideas. Only geometry and colour here; the figures come from `triage.insights.statistics`."""
+
 from dataclasses import dataclass
 
 from triage.insights.statistics import Period, ideas_by_municipality
@@ -39,23 +40,36 @@ class Tile:
 
 def municipality_tiles(period: Period, *, per_inhabitants: bool) -> list[Tile]:
     """One tile per municipality, shaded by ideas in the period (or per 10,000 inhabitants)."""
-    values = {municipality.code: (municipality, count, per_10k)
-              for municipality, count, per_10k in ideas_by_municipality(period)
-              if municipality.code in TILE_POSITIONS}
-    measure = {code: (per or 0.0) if per_inhabitants else float(count)
-               for code, (_m, count, per) in values.items()}
+    values = {
+        municipality.code: (municipality, count, per_10k)
+        for municipality, count, per_10k in ideas_by_municipality(period)
+        if municipality.code in TILE_POSITIONS
+    }
+    measure = {
+        code: (per or 0.0) if per_inhabitants else float(count)
+        for code, (_m, count, per) in values.items()
+    }
     top = max(measure.values(), default=0) or 1
     tiles = []
     for code, (municipality, count, per_10k) in sorted(values.items()):
-        step = 0 if measure[code] == 0 else min(len(SHADES) - 1,
-                                                1 + int(measure[code] / top * (len(SHADES) - 2)))
+        step = (
+            0
+            if measure[code] == 0
+            else min(len(SHADES) - 1, 1 + int(measure[code] / top * (len(SHADES) - 2)))
+        )
         column, row = TILE_POSITIONS[code]
-        tiles.append(Tile(
-            code=code, name=municipality.name, count=count,
-            per_10k=round(per_10k, 1) if per_10k is not None else None,
-            x=column * (TILE_SIZE + TILE_GAP), y=row * (TILE_SIZE + TILE_GAP),
-            fill=SHADES[step], text_fill="#ffffff" if step >= 3 else "#0b1a33",
-        ))
+        tiles.append(
+            Tile(
+                code=code,
+                name=municipality.name,
+                count=count,
+                per_10k=round(per_10k, 1) if per_10k is not None else None,
+                x=column * (TILE_SIZE + TILE_GAP),
+                y=row * (TILE_SIZE + TILE_GAP),
+                fill=SHADES[step],
+                text_fill="#ffffff" if step >= 3 else "#0b1a33",
+            )
+        )
     return tiles
 
 

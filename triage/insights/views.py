@@ -17,8 +17,12 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
     for row in open_data.open_data_rows(period):
         data.append([row[name] for name in open_data.FIELDS])
     # Open data is read by programs: plain UTF-8, no byte order mark.
-    return spreadsheet_response(data, file_format="csv", bom=False,
-                                filename=f"idelotsen-open-data-{period.start}-{period.end}")
+    return spreadsheet_response(
+        data,
+        file_format="csv",
+        bom=False,
+        filename=f"idelotsen-open-data-{period.start}-{period.end}",
+    )
 
 
 @role_required(*COMMITTEE_ROLES)
@@ -28,21 +32,29 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     per_inhabitants = form.is_valid() and form.cleaned_data.get("measure") == "per_10k"
     tiles = tilemap.municipality_tiles(period, per_inhabitants=per_inhabitants)
     map_width, map_height = tilemap.map_size()
-    return render(request, "triage/statistics.html", {
-        "form": form,
-        "period": period,
-        "per_inhabitants": per_inhabitants,
-        "tiles": tiles,
-        "map_width": map_width,
-        "map_height": map_height,
-        "tile_size": tilemap.TILE_SIZE,
-        "quiet": tilemap.quietest_municipalities(tiles),
-        "summary": statistics.summary(period),
-        "charts": [
-            ("themes", _("Ideas by theme"), statistics.ideas_by_theme(period)),
-            ("channels", _("Ideas by channel"), statistics.ideas_by_channel(period)),
-            ("events", _("Ideas by outreach event"), statistics.ideas_by_outreach_event(period)),
-            ("funnel", _("How far the ideas have come"), statistics.status_funnel(period)),
-        ],
-        "partners": statistics.partner_figures(period),
-    })
+    return render(
+        request,
+        "triage/statistics.html",
+        {
+            "form": form,
+            "period": period,
+            "per_inhabitants": per_inhabitants,
+            "tiles": tiles,
+            "map_width": map_width,
+            "map_height": map_height,
+            "tile_size": tilemap.TILE_SIZE,
+            "quiet": tilemap.quietest_municipalities(tiles),
+            "summary": statistics.summary(period),
+            "charts": [
+                ("themes", _("Ideas by theme"), statistics.ideas_by_theme(period)),
+                ("channels", _("Ideas by channel"), statistics.ideas_by_channel(period)),
+                (
+                    "events",
+                    _("Ideas by outreach event"),
+                    statistics.ideas_by_outreach_event(period),
+                ),
+                ("funnel", _("How far the ideas have come"), statistics.status_funnel(period)),
+            ],
+            "partners": statistics.partner_figures(period),
+        },
+    )

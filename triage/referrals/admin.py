@@ -44,8 +44,14 @@ class ReferralEventInline(admin.TabularInline):
     model = ReferralEvent
     extra = 0
     can_delete = False
-    fields = readonly_fields = ("from_state", "to_state", "actor", "actor_label", "reason",
-                                "created_at")
+    fields = readonly_fields = (
+        "from_state",
+        "to_state",
+        "actor",
+        "actor_label",
+        "reason",
+        "created_at",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
@@ -63,8 +69,16 @@ class ReferralAdmin(admin.ModelAdmin):
     list_display = ["idea", "partner", "state", "created_at"]
     list_filter = ["state"]
     raw_id_fields = ["idea"]
-    readonly_fields = ["idea", "partner", "note", "state", "includes_contact_details",
-                       "created_by", "created_at", "answered_at"]
+    readonly_fields = [
+        "idea",
+        "partner",
+        "note",
+        "state",
+        "includes_contact_details",
+        "created_by",
+        "created_at",
+        "answered_at",
+    ]
     inlines = [ReferralEventInline, ReferralAnswerInline, SupportReportInline]
     actions = ["cancel_referrals"]
 
@@ -72,8 +86,9 @@ class ReferralAdmin(admin.ModelAdmin):
         return False  # made by referring the idea (triage.referrals.services.idea_refer)
 
     @admin.action(description=_("Cancel the selected referrals"))
-    def cancel_referrals(self, request: AuthenticatedHttpRequest,
-                         queryset: QuerySet[Referral]) -> None:
+    def cancel_referrals(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[Referral]
+    ) -> None:
         done = 0
         for referral in queryset:
             try:
@@ -83,6 +98,11 @@ class ReferralAdmin(admin.ModelAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(request, ngettext("%(count)d referral is cancelled.",
-                                                "%(count)d referrals are cancelled.", done)
-                              % {"count": done}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d referral is cancelled.", "%(count)d referrals are cancelled.", done
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )

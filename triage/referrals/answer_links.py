@@ -5,6 +5,7 @@ link was made. Any answer (by any link or by a logged-in contact) raises that nu
 earlier link stops working: a link is good for one answer. Links also expire after
 REFERRAL_LINK_MAX_AGE_DAYS, and work only while the referral waits for an answer.
 """
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,8 +26,10 @@ class AnswerLinkError(DomainError):
     """An answer link that cannot be used; `status` is the HTTP status to show it with."""
 
     status = 404
-    default_message = _("We cannot find a referral for this link. Check that you copied the "
-                        "whole address from the email.")
+    default_message = _(
+        "We cannot find a referral for this link. Check that you copied the "
+        "whole address from the email."
+    )
 
 
 class AnswerLinkExpired(AnswerLinkError):
@@ -36,8 +39,10 @@ class AnswerLinkExpired(AnswerLinkError):
 
 class AnswerLinkUsed(AnswerLinkError):
     status = 410
-    default_message = _("This answer link has already been used, or the referral has been "
-                        "answered. A link works for one answer.")
+    default_message = _(
+        "This answer link has already been used, or the referral has been "
+        "answered. A link works for one answer."
+    )
 
 
 @dataclass(frozen=True)
@@ -55,8 +60,9 @@ def answer_token(*, referral: Referral, contact: PartnerContact, answers: int | 
     """Sign a token for one answer by `contact` to `referral`."""
     if answers is None:
         answers = referral.answers.count()
-    return signing.dumps({"r": referral.pk, "c": contact.pk, "n": answers},
-                         salt=ANSWER_LINK_SALT, compress=True)
+    return signing.dumps(
+        {"r": referral.pk, "c": contact.pk, "n": answers}, salt=ANSWER_LINK_SALT, compress=True
+    )
 
 
 def answer_url(*, referral: Referral, contact: PartnerContact, answers: int | None = None) -> str:
@@ -77,8 +83,11 @@ def answer_link_resolve(token: str) -> AnswerLink:
         referral_id, contact_id, answers = int(data["r"]), int(data["c"]), int(data["n"])
     except (KeyError, TypeError, ValueError) as error:
         raise AnswerLinkError from error
-    referral = (Referral.objects.select_related("idea", "idea__municipality", "partner")
-                .filter(pk=referral_id).first())
+    referral = (
+        Referral.objects.select_related("idea", "idea__municipality", "partner")
+        .filter(pk=referral_id)
+        .first()
+    )
     contact = PartnerContact.objects.filter(pk=contact_id).first()
     if referral is None or contact is None or contact.partner_id != referral.partner_id:
         raise AnswerLinkError

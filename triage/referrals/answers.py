@@ -5,6 +5,7 @@ which writes the referral's event and lets the idea follow its referrals by the 
 write here is atomic and queues its mails in the outbox. The signed links live in
 `triage.referrals.answer_links`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -64,13 +65,19 @@ class AnswerError(DomainError):
     """An answer or report that cannot be recorded, with a message for the partner."""
 
 
-def notify_coordinators(*, template: str, context: dict[str, Any], key: str, about: Referral,
-                        reply_to: str = "") -> None:
+def notify_coordinators(
+    *, template: str, context: dict[str, Any], key: str, about: Referral, reply_to: str = ""
+) -> None:
     for email in coordinator_recipients():
         message_enqueue(
-            kind=MessageKind.NOTICE, recipient=email, template=template, context=context,
-            language=staff_language(), idempotency_key=f"{key}:coordinator:{email}",
-            about=about, reply_to=reply_to,
+            kind=MessageKind.NOTICE,
+            recipient=email,
+            template=template,
+            context=context,
+            language=staff_language(),
+            idempotency_key=f"{key}:coordinator:{email}",
+            about=about,
+            reply_to=reply_to,
         )
 
 
@@ -115,8 +122,9 @@ def referral_answer(
     """
     text = _validate(kind, text)
     actor = _partner_actor(contact=contact, user=user)
-    locked = Referral.objects.select_for_update().select_related("idea", "partner").get(
-        pk=referral.pk)
+    locked = (
+        Referral.objects.select_for_update().select_related("idea", "partner").get(pk=referral.pk)
+    )
     if expected_answers is not None and locked.answers.count() != expected_answers:
         raise AnswerLinkUsed
     if locked.state not in AWAITING_ANSWER:
@@ -127,30 +135,47 @@ def referral_answer(
     answer.full_clean()
     answer.save()
     try:
-        locked = referral_transition(referral=locked, to=NEW_STATE[AnswerKind(kind)],
-                                     actor=actor, reason=text)
+        locked = referral_transition(
+            referral=locked, to=NEW_STATE[AnswerKind(kind)], actor=actor, reason=text
+        )
     except ReferralMoveNotAllowed as error:
         raise AnswerError(str(error)) from error
 
     idea = locked.idea
     idea.refresh_from_db()
-    context = {"referral": locked, "idea": idea, "answer": answer,
-               "who": _who(contact=contact, user=user)}
+    context = {
+        "referral": locked,
+        "idea": idea,
+        "answer": answer,
+        "who": _who(contact=contact, user=user),
+    }
     if kind == AnswerKind.QUESTION and contact is not None:
         fresh = answer_url(referral=locked, contact=contact, answers=locked.answers.count())
         message_enqueue(
-            kind=MessageKind.REFERRAL, recipient=contact.email, template="referral_question",
-            context={"referral": locked, "idea": idea, "contact": contact, "answer": answer,
-                     "answer_url": fresh},
-            language=contact.language, idempotency_key=f"referral-answer:{answer.pk}:contact",
+            kind=MessageKind.REFERRAL,
+            recipient=contact.email,
+            template="referral_question",
+            context={
+                "referral": locked,
+                "idea": idea,
+                "contact": contact,
+                "answer": answer,
+                "answer_url": fresh,
+            },
+            language=contact.language,
+            idempotency_key=f"referral-answer:{answer.pk}:contact",
             about=locked,
         )
     # After the decline's move, so that the mail can say the idea is back in the queue.
     # A partner's question is answered by replying to the notice: it goes to the partner.
     asker = (contact.email if contact is not None else getattr(user, "email", "")) or ""
-    notify_coordinators(template="referral_answered", context=context,
-                        key=f"referral-answer:{answer.pk}", about=locked,
-                        reply_to=asker if kind == AnswerKind.QUESTION else "")
+    notify_coordinators(
+        template="referral_answered",
+        context=context,
+        key=f"referral-answer:{answer.pk}",
+        about=locked,
+        reply_to=asker if kind == AnswerKind.QUESTION else "",
+    )
     referral.state, referral.answered_at = locked.state, locked.answered_at
     return answer
 
@@ -166,29 +191,42 @@ def referral_reply(*, referral: Referral, text: str, actor: User) -> list[Messag
     text = text.strip()
     if not text:
         raise AnswerError(_("Write your answer to the partner."))
-    question = referral.answers.filter(kind=AnswerKind.QUESTION).order_by("-created_at",
-                                                                            "-pk").first()
+    question = (
+        referral.answers.filter(kind=AnswerKind.QUESTION).order_by("-created_at", "-pk").first()
+    )
     if question is None:
         raise AnswerError(_("The partner has not asked a question on this referral."))
-    contacts = ([question.contact] if question.contact is not None and question.contact.email
-                else list(referral_recipients(referral.partner)))
+    contacts = (
+        [question.contact]
+        if question.contact is not None and question.contact.email
+        else list(referral_recipients(referral.partner))
+    )
     answers = referral.answers.count()
     fingerprint = hashlib.sha256(text.encode()).hexdigest()[:16]
     messages = []
     for contact in contacts:
-        messages.append(message_enqueue(
-            kind=MessageKind.REFERRAL, recipient=contact.email, template="referral_reply",
-            context={"referral": referral, "idea": referral.idea, "contact": contact,
-                     "question": question, "text": text,
-                     "owner": what_partner_may_know(referral),
-                     "who": actor.get_full_name() or actor.get_username(),
-                     "answer_url": answer_url(referral=referral, contact=contact,
-                                              answers=answers)
-                     if referral.state in AWAITING_ANSWER else ""},
-            language=contact.language,
-            idempotency_key=f"{REPLY_KEY}:{referral.pk}:{question.pk}:{fingerprint}:{contact.pk}",
-            about=referral,
-        ))
+        messages.append(
+            message_enqueue(
+                kind=MessageKind.REFERRAL,
+                recipient=contact.email,
+                template="referral_reply",
+                context={
+                    "referral": referral,
+                    "idea": referral.idea,
+                    "contact": contact,
+                    "question": question,
+                    "text": text,
+                    "owner": what_partner_may_know(referral),
+                    "who": actor.get_full_name() or actor.get_username(),
+                    "answer_url": answer_url(referral=referral, contact=contact, answers=answers)
+                    if referral.state in AWAITING_ANSWER
+                    else "",
+                },
+                language=contact.language,
+                idempotency_key=f"{REPLY_KEY}:{referral.pk}:{question.pk}:{fingerprint}:{contact.pk}",
+                about=referral,
+            )
+        )
     return messages
 
 
@@ -215,12 +253,14 @@ def support_report(
         raise AnswerError(_("Write in a few words what support you have given."))
     if progress not in SupportProgress.values:
         raise AnswerError(_("Choose whether the support is under way or finished."))
-    locked = Referral.objects.select_for_update().select_related("idea", "partner").get(
-        pk=referral.pk)
+    locked = (
+        Referral.objects.select_for_update().select_related("idea", "partner").get(pk=referral.pk)
+    )
     if locked.state not in (ReferralState.ACCEPTED, ReferralState.IN_SUPPORT):
         raise AnswerError(_("You can report support on a referral you have accepted."))
-    report = SupportReport(referral=locked, kind=kind, text=text, progress=progress,
-                           reported_by=user)
+    report = SupportReport(
+        referral=locked, kind=kind, text=text, progress=progress, reported_by=user
+    )
     report.full_clean()
     report.save()
     target = SUPPORT_STATE[SupportProgress(progress)]
@@ -232,7 +272,8 @@ def support_report(
     notify_coordinators(
         template="support_reported",
         context={"referral": locked, "idea": locked.idea, "report": report},
-        key=f"support-report:{report.pk}", about=locked,
+        key=f"support-report:{report.pk}",
+        about=locked,
     )
     referral.state = locked.state
     return report

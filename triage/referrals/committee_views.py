@@ -1,5 +1,6 @@
 """The committee's side of referrals, on the idea's page: refer the idea to partners, withdraw
 a referral, answer a partner's question. A refused form shows the idea's page again."""
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -22,23 +23,30 @@ def idea_refer_view(request: AuthenticatedHttpRequest, reference: str) -> HttpRe
     form = ReferForm(request.POST, suggestions=partner_suggestions(idea))
     if form.is_valid():
         try:
-            referrals = idea_refer(idea=idea, partners=list(form.cleaned_data["partners"]),
-                                   note_to_partners=form.cleaned_data["note_to_partners"],
-                                   message_to_owner=form.cleaned_data["message_to_owner"],
-                                   actor=request.user)
+            referrals = idea_refer(
+                idea=idea,
+                partners=list(form.cleaned_data["partners"]),
+                note_to_partners=form.cleaned_data["note_to_partners"],
+                message_to_owner=form.cleaned_data["message_to_owner"],
+                actor=request.user,
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Referred to %(partners)s.") % {
-                "partners": ", ".join(r.partner.name for r in referrals)})
+            messages.success(
+                request,
+                _("Referred to %(partners)s.")
+                % {"partners": ", ".join(r.partner.name for r in referrals)},
+            )
             return redirect("triage:idea_detail", reference=idea.reference)
     return idea_page(request, idea, refer_form=form, status=400)
 
 
 @require_POST
 @role_required(*COORDINATING)
-def referral_cancel_view(request: AuthenticatedHttpRequest, reference: str, pk: int
-                         ) -> HttpResponse:
+def referral_cancel_view(
+    request: AuthenticatedHttpRequest, reference: str, pk: int
+) -> HttpResponse:
     idea = get_idea(reference)
     referral = idea.referrals.filter(pk=pk).first()
     if referral is None:
@@ -46,13 +54,16 @@ def referral_cancel_view(request: AuthenticatedHttpRequest, reference: str, pk: 
     form = ReferralCancelForm(request.POST, prefix=f"cancel-{referral.pk}")
     if form.is_valid():
         try:
-            referral_cancel(referral=referral, actor=request.user,
-                            reason=form.cleaned_data["reason"])
+            referral_cancel(
+                referral=referral, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The referral to %(partner)s is withdrawn.")
-                             % {"partner": referral.partner.name})
+            messages.success(
+                request,
+                _("The referral to %(partner)s is withdrawn.") % {"partner": referral.partner.name},
+            )
             return to_idea(idea, "referrals-heading")
     return idea_page(request, idea, cancel_form=form, status=400)
 
@@ -72,7 +83,9 @@ def referral_reply_view(request: AuthenticatedHttpRequest, reference: str, pk: i
         except DomainError as error:
             form.add_error("text", str(error))
         else:
-            messages.success(request, _("Your answer is sent to %(partner)s.")
-                             % {"partner": referral.partner.name})
+            messages.success(
+                request,
+                _("Your answer is sent to %(partner)s.") % {"partner": referral.partner.name},
+            )
             return to_idea(idea, "referrals-heading")
     return idea_page(request, idea, status=400, reply_form=form, reply_referral=referral.pk)

@@ -12,6 +12,7 @@ the submitter reaches a partner without the submitter's consent. The three level
 Every referral mail, reminder, escalation, partner answer page and partner page calls
 `what_partner_may_know`; templates get the `OwnerDisclosure`, never the Idea's personal fields.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -68,8 +69,12 @@ def what_partner_may_know(referral: Referral) -> OwnerDisclosure:
     organisation = idea.organisation_name if is_organisation else ""
     if referral.includes_contact_details and idea.share_contact_with_partners:
         return OwnerDisclosure(
-            level=CONTACT, name=idea.submitter_name, organisation=idea.organisation_name,
-            email=idea.submitter_email, phone=idea.submitter_phone)
+            level=CONTACT,
+            name=idea.submitter_name,
+            organisation=idea.organisation_name,
+            email=idea.submitter_email,
+            phone=idea.submitter_phone,
+        )
     if organisation:
         return OwnerDisclosure(level=ORGANISATION, organisation=organisation)
     return OwnerDisclosure(level=NOTHING)

@@ -1,5 +1,6 @@
 """Forms of referrals: the committee's referral, withdrawal and reply to a partner, and the
 partner's answer page and pages. Input checks only."""
+
 from __future__ import annotations
 
 from typing import Any, cast
@@ -25,24 +26,34 @@ SUGGESTIONS_IN_FORM = 10
 
 class ReferForm(forms.Form):
     partners = PkMultipleChoiceField(
-        label=_("Partners"), queryset=active_partners(), widget=forms.CheckboxSelectMultiple,
+        label=_("Partners"),
+        queryset=active_partners(),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose one or more partner organisations."),
     )
     note_to_partners = forms.CharField(
-        label=_("Note to the partners (only the partners read this)"), max_length=5000,
+        label=_("Note to the partners (only the partners read this)"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("What do you ask of them? They read this in the referral email; the "
-                    "idea's owner never sees it."),
+        help_text=_(
+            "What do you ask of them? They read this in the referral email; the "
+            "idea's owner never sees it."
+        ),
     )
     message_to_owner = forms.CharField(
-        label=_("Message to the idea's owner (optional; the owner reads this in a mail and on "
-                "the tracking page)"),
-        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_(
+            "Message to the idea's owner (optional; the owner reads this in a mail and on "
+            "the tracking page)"
+        ),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The owner's mail names the partners the idea went to in any case."),
     )
 
-    def __init__(self, *args: Any, suggestions: list[Suggestion] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, suggestions: list[Suggestion] | None = None, **kwargs: Any
+    ) -> None:
         """Put the ranked suggestions first, marked as such; any other active partner follows."""
         # The move form on the same page has a message to the owner too: ids of their own.
         kwargs.setdefault("auto_id", "refer_%s")
@@ -53,31 +64,37 @@ class ReferForm(forms.Form):
             field = cast(PkMultipleChoiceField, self.fields["partners"])
             others = active_partners().exclude(pk__in=ranked_ids).values_list("pk", "name")
             field.choices = [
-                (pk, _("%(name)s (suggested, %(percent)s%%)")
-                 % {"name": suggested_partner(s).name, "percent": s.percent})
+                (
+                    pk,
+                    _("%(name)s (suggested, %(percent)s%%)")
+                    % {"name": suggested_partner(s).name, "percent": s.percent},
+                )
                 for pk, s in zip(ranked_ids, top, strict=True)
             ] + list(others)
 
 
 class ReferralCancelForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why (the partner reads this in a mail)"), max_length=2000,
+        label=_("Why (the partner reads this in a mail)"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class PartnerReplyForm(forms.Form):
     text = forms.CharField(
-        label=_("Answer to the partner"), max_length=5000,
+        label=_("Answer to the partner"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The partner's contact reads this by email. The idea's owner does not."))
-
-
+        help_text=_("The partner's contact reads this by email. The idea's owner does not."),
+    )
 
 
 class AcceptForm(forms.Form):
     text = forms.CharField(
-        label=_("A message to the committee (optional)"), required=False, max_length=5000,
+        label=_("A message to the committee (optional)"),
+        required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only the committee reads it."),
     )
@@ -85,7 +102,8 @@ class AcceptForm(forms.Form):
 
 class DeclineForm(forms.Form):
     text = forms.CharField(
-        label=_("Why do you decline?"), max_length=5000,
+        label=_("Why do you decline?"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only the committee reads it. It helps them find another way for the idea."),
         error_messages={"required": _("Write why you decline.")},
@@ -94,7 +112,8 @@ class DeclineForm(forms.Form):
 
 class QuestionForm(forms.Form):
     text = forms.CharField(
-        label=_("Your question to the committee"), max_length=5000,
+        label=_("Your question to the committee"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write your question.")},
     )
@@ -111,22 +130,27 @@ ANSWER_FORMS: dict[str, type[forms.Form]] = {
 def answer_forms(data: QueryDict | None = None) -> dict[str, forms.Form]:
     """The three answer forms; the one whose button was pressed is bound to `data`."""
     chosen = data.get("answer") if data is not None else None
-    return {kind: form_class(data if kind == chosen else None, prefix=kind)
-            for kind, form_class in ANSWER_FORMS.items()}
+    return {
+        kind: form_class(data if kind == chosen else None, prefix=kind)
+        for kind, form_class in ANSWER_FORMS.items()
+    }
 
 
 class SupportReportForm(forms.Form):
     kind = forms.ModelChoiceField(
-        label=_("Kind of support"), queryset=SupportKind.objects.all(),
+        label=_("Kind of support"),
+        queryset=SupportKind.objects.all(),
         error_messages={"required": _("Choose the kind of support.")},
     )
     text = forms.CharField(
-        label=_("What have you done? A few words"), max_length=2000,
+        label=_("What have you done? A few words"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write in a few words what support you have given.")},
     )
     progress = forms.ChoiceField(
-        label=_("How far has it come?"), choices=SupportProgress.choices,
+        label=_("How far has it come?"),
+        choices=SupportProgress.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose whether the support is under way or finished.")},
     )

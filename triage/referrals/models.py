@@ -1,5 +1,6 @@
 """The referral table: a referral to a partner, its history of states, the partner's answers
 and the support it reports. The states and their moves are the table in `workflow.py`."""
+
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,11 +27,13 @@ class Referral(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="referrals")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals")
     note = models.TextField(_("note to the partner"), blank=True)
-    state = models.CharField(_("state"), max_length=20, choices=ReferralState.choices,
-                             default=ReferralState.SENT)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ReferralState.choices, default=ReferralState.SENT
+    )
     includes_contact_details = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
@@ -68,7 +71,8 @@ class Referral(models.Model):
     def is_overdue(self) -> bool:
         """Unanswered past REFERRAL_ESCALATION_DAYS: the dashboard flags it."""
         return self.state == ReferralState.SENT and self.created_at <= timezone.now() - timedelta(
-            days=settings.REFERRAL_ESCALATION_DAYS)
+            days=settings.REFERRAL_ESCALATION_DAYS
+        )
 
 
 class ReferralEvent(models.Model):
@@ -76,11 +80,13 @@ class ReferralEvent(models.Model):
     changed."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
-    from_state = models.CharField(_("from"), max_length=20, choices=ReferralState.choices,
-                                  blank=True)
+    from_state = models.CharField(
+        _("from"), max_length=20, choices=ReferralState.choices, blank=True
+    )
     to_state = models.CharField(_("to"), max_length=20, choices=ReferralState.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=60, blank=True)
     reason = models.TextField(_("why"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
@@ -114,11 +120,17 @@ class ReferralAnswer(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="answers")
     kind = models.CharField(_("answer"), max_length=10, choices=AnswerKind.choices)
     text = models.TextField(_("text"), max_length=5000, blank=True)
-    contact = models.ForeignKey("partners.PartnerContact", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+",
-                                verbose_name=_("contact"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    contact = models.ForeignKey(
+        "partners.PartnerContact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("contact"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("answered"), default=timezone.now)
 
     class Meta:
@@ -144,14 +156,18 @@ class SupportProgress(models.TextChoices):
 class SupportReport(models.Model):
     """What support a partner has given for a referred idea, as the partner reports it."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE,
-                                 related_name="support_reports")
-    kind = models.ForeignKey("ideas.SupportKind", on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("kind of support"))
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="support_reports")
+    kind = models.ForeignKey(
+        "ideas.SupportKind",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kind of support"),
+    )
     text = models.TextField(_("what was done"), max_length=2000)
     progress = models.CharField(_("progress"), max_length=10, choices=SupportProgress.choices)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
 
     class Meta:

@@ -11,6 +11,7 @@ are plain SQL over the referral table (`portal.sql`), like the registry's side o
 they run on every idea page, and the ORM's building of each grouped query took four to five
 times as long as running it. The registry pages' reads stay on the ORM.
 """
+
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
@@ -44,8 +45,12 @@ class RegistryActivity(ReferralActivity):
             answered=Count("pk", filter=ANSWERED),
             accepted=Count("pk", filter=ACCEPTED),
         )
-        return PartnerStats(open_referrals=counts["open"], capacity=partner.capacity,
-                            accepted=counts["accepted"], answered=counts["answered"])
+        return PartnerStats(
+            open_referrals=counts["open"],
+            capacity=partner.capacity,
+            accepted=counts["accepted"],
+            answered=counts["answered"],
+        )
 
     def open_referrals(self, partner: Partner) -> list[OpenReferral]:
         """The partner's referrals still open, oldest first, each linked to its idea's page."""
@@ -55,10 +60,14 @@ class RegistryActivity(ReferralActivity):
             .order_by("created_at", "pk")
         )
         return [
-            OpenReferral(reference=referral.idea.reference, title=referral.idea.title,
-                         municipality=str(referral.idea.municipality),
-                         state=referral.get_state_display(), sent_at=referral.created_at,
-                         url=reverse("triage:idea_detail", args=[referral.idea.reference]))
+            OpenReferral(
+                reference=referral.idea.reference,
+                title=referral.idea.title,
+                municipality=str(referral.idea.municipality),
+                state=referral.get_state_display(),
+                sent_at=referral.created_at,
+                url=reverse("triage:idea_detail", args=[referral.idea.reference]),
+            )
             for referral in referrals
         ]
 
@@ -89,8 +98,9 @@ def open_referrals_and_referred(idea_id: int | None) -> tuple[dict[int, int], se
     return open_counts, referred
 
 
-def similar_answers(profile: IdeaProfile, *, idea_id: int | None = None
-                    ) -> dict[int, tuple[int, int]]:
+def similar_answers(
+    profile: IdeaProfile, *, idea_id: int | None = None
+) -> dict[int, tuple[int, int]]:
     """How each partner answered earlier ideas sharing a theme with this one, (accepted,
     answered), in one query grouped by partner. Its answers about the idea itself (idea_id) do
     not count."""
@@ -116,13 +126,17 @@ def similar_answers(profile: IdeaProfile, *, idea_id: int | None = None
     return {partner_id: (accepted, answered) for partner_id, accepted, answered in rows}
 
 
-def partner_profiles_and_referred(profile: IdeaProfile, *, idea_id: int | None = None
-                                  ) -> tuple[list[PartnerProfile], set[int]]:
+def partner_profiles_and_referred(
+    profile: IdeaProfile, *, idea_id: int | None = None
+) -> tuple[list[PartnerProfile], set[int]]:
     """Every active partner as matching sees it, its referrals counted, in four queries
     whatever their number; and the partners the idea (idea_id) is already referred to."""
     open_counts, referred = open_referrals_and_referred(idea_id)
-    profiles = partner_profiles(profile, open_referrals=open_counts,
-                                similar_answers=similar_answers(profile, idea_id=idea_id))
+    profiles = partner_profiles(
+        profile,
+        open_referrals=open_counts,
+        similar_answers=similar_answers(profile, idea_id=idea_id),
+    )
     return profiles, referred
 
 

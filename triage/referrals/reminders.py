@@ -7,6 +7,7 @@ referral still unanswered when its answer links stop working (REFERRAL_LINK_MAX_
 its last move) expires: the system moves it through `referral_transition`, so the idea follows
 (back to review when it was the last open referral).
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,8 +42,9 @@ class ReminderRun:
 
 
 def referrals_to_remind(now: datetime | None = None) -> QuerySet[Referral]:
-    return _not_yet(unanswered_referrals().filter(created_at__lte=reminder_cutoff(now)),
-                    REMINDER_KEY)
+    return _not_yet(
+        unanswered_referrals().filter(created_at__lte=reminder_cutoff(now)), REMINDER_KEY
+    )
 
 
 def referrals_to_escalate(now: datetime | None = None) -> QuerySet[Referral]:
@@ -52,19 +54,26 @@ def referrals_to_escalate(now: datetime | None = None) -> QuerySet[Referral]:
 def referrals_to_expire(now: datetime | None = None) -> QuerySet[Referral]:
     """Referrals waiting for an answer whose last move is older than an answer link lives."""
     cutoff = (now or timezone.now()) - link_max_age()
-    return (Referral.objects.filter(state__in=AWAITING_ANSWER)
-            .annotate(last_move=Max("events__created_at"))
-            .filter(last_move__lte=cutoff).order_by("created_at", "pk"))
+    return (
+        Referral.objects.filter(state__in=AWAITING_ANSWER)
+        .annotate(last_move=Max("events__created_at"))
+        .filter(last_move__lte=cutoff)
+        .order_by("created_at", "pk")
+    )
 
 
 def _not_yet(queryset: QuerySet[Referral], key: str) -> QuerySet[Referral]:
     """Leave out referrals that already have this mail in the outbox."""
     already = Message.objects.filter(
-        content_type=ContentType.objects.get_for_model(Referral), object_id=OuterRef("pk"),
+        content_type=ContentType.objects.get_for_model(Referral),
+        object_id=OuterRef("pk"),
         idempotency_key__startswith=f"{key}:",
     )
-    return (queryset.exclude(Exists(already))
-            .select_related("idea", "partner").order_by("created_at", "pk"))
+    return (
+        queryset.exclude(Exists(already))
+        .select_related("idea", "partner")
+        .order_by("created_at", "pk")
+    )
 
 
 def referral_remind(referral: Referral) -> int:
@@ -73,11 +82,16 @@ def referral_remind(referral: Referral) -> int:
     sent = 0
     for contact in referral_recipients(referral.partner):
         message_enqueue(
-            kind=MessageKind.REMINDER, recipient=contact.email, template="referral_reminder",
-            context={"referral": referral, "idea": referral.idea, "contact": contact,
-                     "owner": what_partner_may_know(referral),
-                     "answer_url": answer_url(referral=referral, contact=contact,
-                                              answers=answers)},
+            kind=MessageKind.REMINDER,
+            recipient=contact.email,
+            template="referral_reminder",
+            context={
+                "referral": referral,
+                "idea": referral.idea,
+                "contact": contact,
+                "owner": what_partner_may_know(referral),
+                "answer_url": answer_url(referral=referral, contact=contact, answers=answers),
+            },
             language=contact.language,
             idempotency_key=f"{REMINDER_KEY}:{referral.pk}:contact:{contact.pk}",
             about=referral,
@@ -90,10 +104,14 @@ def referral_escalate(referral: Referral) -> None:
     """Tell the coordinator that a partner has not answered; once per referral."""
     notify_coordinators(
         template="referral_escalation",
-        context={"referral": referral, "idea": referral.idea,
-                 "owner": what_partner_may_know(referral),
-                 "days": settings.REFERRAL_ESCALATION_DAYS},
-        key=f"{ESCALATION_KEY}:{referral.pk}", about=referral,
+        context={
+            "referral": referral,
+            "idea": referral.idea,
+            "owner": what_partner_may_know(referral),
+            "days": settings.REFERRAL_ESCALATION_DAYS,
+        },
+        key=f"{ESCALATION_KEY}:{referral.pk}",
+        about=referral,
     )
 
 

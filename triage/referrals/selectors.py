@@ -1,6 +1,7 @@
 """Reads about referrals: what a partner contact may see (its own organisation's referrals only),
 which referrals wait too long for an answer (reminders, escalation, the dashboard flag), and
 which partners got an idea, as its owner reads it."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -33,21 +34,26 @@ def referrals_for_contact(contact: PartnerContact | None) -> QuerySet[Referral]:
     """The referrals to the contact's organisation, newest first; none without a contact."""
     if contact is None:
         return Referral.objects.none()
-    return (Referral.objects.filter(partner_id=contact.partner_id)
-            .select_related("idea", "idea__municipality", "partner")
-            .order_by("-created_at", "-pk"))
+    return (
+        Referral.objects.filter(partner_id=contact.partner_id)
+        .select_related("idea", "idea__municipality", "partner")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def referral_for_contact(contact: PartnerContact | None, pk: int) -> Referral | None:
     """One referral to the contact's organisation with what its page shows; None otherwise."""
-    return (referrals_for_contact(contact)
-            .prefetch_related(
-                "idea__themes", "idea__support_wanted",
-                Prefetch("answers", queryset=ReferralAnswer.objects.select_related("contact")),
-                Prefetch("support_reports",
-                         queryset=SupportReport.objects.select_related("kind")),
-            )
-            .filter(pk=pk).first())
+    return (
+        referrals_for_contact(contact)
+        .prefetch_related(
+            "idea__themes",
+            "idea__support_wanted",
+            Prefetch("answers", queryset=ReferralAnswer.objects.select_related("contact")),
+            Prefetch("support_reports", queryset=SupportReport.objects.select_related("kind")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def reminder_cutoff(now: datetime | None = None) -> datetime:
@@ -61,7 +67,8 @@ def escalation_cutoff(now: datetime | None = None) -> datetime:
 def unanswered_referrals() -> QuerySet[Referral]:
     """Referrals still waiting for a first answer, of ideas that are still open."""
     return Referral.objects.filter(state=ReferralState.SENT).exclude(
-        idea__status__in=idea_workflow.FINAL_STATES)
+        idea__status__in=idea_workflow.FINAL_STATES
+    )
 
 
 def overdue_referrals(now: datetime | None = None) -> QuerySet[Referral]:
@@ -75,10 +82,12 @@ def referrals_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
     lines = []
     for referral in idea.referrals.select_related("partner").order_by("created_at", "pk"):
         referral.idea = idea
-        lines.append(OwnerPartnerLine(
-            partner=referral.partner.name,
-            sent_at=referral.created_at,
-            answer=workflow.OWNER_LABELS[workflow.ReferralState(referral.state)],
-            knows_who_you_are=what_partner_may_know(referral).level == CONTACT,
-        ))
+        lines.append(
+            OwnerPartnerLine(
+                partner=referral.partner.name,
+                sent_at=referral.created_at,
+                answer=workflow.OWNER_LABELS[workflow.ReferralState(referral.state)],
+                knows_who_you_are=what_partner_may_know(referral).level == CONTACT,
+            )
+        )
     return lines

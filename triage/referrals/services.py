@@ -1,6 +1,7 @@
 """Writes of the referral table: referring an idea to partners, moving a referral by the table
 (`referral_transition`, every path's one way), cancelling one, and telling partners to delete an
 erased owner's details. Each is atomic and takes keyword arguments, never a request."""
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import translation
@@ -28,7 +29,11 @@ class ReferralError(DomainError):
 
 @transaction.atomic
 def idea_refer(
-    *, idea: Idea, partners: list[Partner], note_to_partners: str, actor: Actor,
+    *,
+    idea: Idea,
+    partners: list[Partner],
+    note_to_partners: str,
+    actor: Actor,
     message_to_owner: str = "",
 ) -> list[Referral]:
     """Refer an idea to partners: the referrals, the status change and the mails in one go.
@@ -49,17 +54,25 @@ def idea_refer(
     try:
         with transaction.atomic():
             referrals = [
-                referral_create(idea=idea, partner=partner, note_to_partners=note_to_partners,
-                                actor=actor, includes_contact_details=shares_contact)
+                referral_create(
+                    idea=idea,
+                    partner=partner,
+                    note_to_partners=note_to_partners,
+                    actor=actor,
+                    includes_contact_details=shares_contact,
+                )
                 for partner in partners
             ]
     except IntegrityError:
         # Another coordinator referred it to one of them since the check (one per partner).
         _refuse_already_referred(idea, partners)
         raise
-    idea = idea_mark_referred(idea=idea, actor=actor,
-                              partner_names=[partner.name for partner in partners],
-                              message_to_owner=message_to_owner)
+    idea = idea_mark_referred(
+        idea=idea,
+        actor=actor,
+        partner_names=[partner.name for partner in partners],
+        message_to_owner=message_to_owner,
+    )
     # Each partner's email says why it was chosen: the matching's reasons, in its own words.
     reasons = {match.partner.id: match.reasons for match in suggestions_for_idea(idea)}
     for referral in referrals:
@@ -68,10 +81,14 @@ def idea_refer(
                 kind=MessageKind.REFERRAL,
                 recipient=contact.email,
                 template="referral",
-                context={"referral": referral, "idea": idea, "contact": contact,
-                         "owner": what_partner_may_know(referral),
-                         "reasons": reasons.get(referral.partner_id, ()),
-                         "answer_url": answer_url(referral=referral, contact=contact, answers=0)},
+                context={
+                    "referral": referral,
+                    "idea": idea,
+                    "contact": contact,
+                    "owner": what_partner_may_know(referral),
+                    "reasons": reasons.get(referral.partner_id, ()),
+                    "answer_url": answer_url(referral=referral, contact=contact, answers=0),
+                },
                 language=contact.language,
                 idempotency_key=f"referral:{referral.pk}:contact:{contact.pk}",
                 about=referral,
@@ -80,32 +97,48 @@ def idea_refer(
 
 
 def _refuse_already_referred(idea: Idea, partners: list[Partner]) -> None:
-    already = set(idea.referrals.filter(partner__in=partners).values_list("partner__name",
-                                                                           flat=True))
+    already = set(
+        idea.referrals.filter(partner__in=partners).values_list("partner__name", flat=True)
+    )
     if already:
-        raise ReferralError(_("Already referred to: %(partners)s")
-                            % {"partners": ", ".join(sorted(already))})
+        raise ReferralError(
+            _("Already referred to: %(partners)s") % {"partners": ", ".join(sorted(already))}
+        )
 
 
 def referral_create(
-    *, idea: Idea, partner: Partner, note_to_partners: str, actor: Actor,
+    *,
+    idea: Idea,
+    partner: Partner,
+    note_to_partners: str,
+    actor: Actor,
     includes_contact_details: bool,
 ) -> Referral:
     """Store one referral, sent, with its first event. Only `idea_refer` calls this."""
     referral = Referral.objects.create(
-        idea=idea, partner=partner, note=note_to_partners.strip(), created_by=actor_user(actor),
+        idea=idea,
+        partner=partner,
+        note=note_to_partners.strip(),
+        created_by=actor_user(actor),
         includes_contact_details=includes_contact_details,
     )
     ReferralEvent.objects.create(
-        referral=referral, to_state=referral.state, actor=actor_user(actor),
-        actor_label=actor_label(actor), created_at=referral.created_at,
+        referral=referral,
+        to_state=referral.state,
+        actor=actor_user(actor),
+        actor_label=actor_label(actor),
+        created_at=referral.created_at,
     )
     return referral
 
 
 @transaction.atomic
 def referral_transition(
-    *, referral: Referral, to: referral_workflow.ReferralState, actor: Actor, reason: str = "",
+    *,
+    referral: Referral,
+    to: referral_workflow.ReferralState,
+    actor: Actor,
+    reason: str = "",
 ) -> Referral:
     """Move a referral to another state by the table, record who, when, from, to and why, and
     let the idea follow its referrals.
@@ -114,21 +147,32 @@ def referral_transition(
     coordinator and the admin. An idea that is declined, closed or withdrawn takes no more
     answers or reports; its referrals can still be cancelled or expire.
     """
-    locked = Referral.objects.select_for_update().select_related("idea", "partner").get(
-        pk=referral.pk)
+    locked = (
+        Referral.objects.select_for_update().select_related("idea", "partner").get(pk=referral.pk)
+    )
     move = referral_workflow.check(locked.state, to, actor, reason)
-    closing = move.target in (referral_workflow.ReferralState.CANCELLED,
-                              referral_workflow.ReferralState.EXPIRED)
+    closing = move.target in (
+        referral_workflow.ReferralState.CANCELLED,
+        referral_workflow.ReferralState.EXPIRED,
+    )
     if locked.idea.status in workflow.FINAL_STATES and not closing:
         raise referral_workflow.ReferralMoveNotAllowed(
-            _("This idea is no longer open, so the referral cannot be answered."))
+            _("This idea is no longer open, so the referral cannot be answered.")
+        )
     event = ReferralEvent.objects.create(
-        referral=locked, from_state=locked.state, to_state=move.target, actor=actor_user(actor),
-        actor_label=actor_label(actor), reason=reason.strip(),
+        referral=locked,
+        from_state=locked.state,
+        to_state=move.target,
+        actor=actor_user(actor),
+        actor_label=actor_label(actor),
+        reason=reason.strip(),
     )
     locked.state = move.target
-    if move.target in (referral_workflow.ReferralState.ACCEPTED,
-                       referral_workflow.ReferralState.DECLINED) and locked.answered_at is None:
+    if (
+        move.target
+        in (referral_workflow.ReferralState.ACCEPTED, referral_workflow.ReferralState.DECLINED)
+        and locked.answered_at is None
+    ):
         locked.answered_at = event.created_at
     locked.save(update_fields=["state", "answered_at"])
     if move.tell_owner:
@@ -140,13 +184,18 @@ def referral_transition(
 
 def _tell_owner_of_acceptance(referral: Referral) -> None:
     # Only public facts: which partner said yes. Nothing the partner wrote goes to the owner.
-    owner_mail(idea=referral.idea, kind=MessageKind.STATUS_CHANGE, template="referral_accepted",
-               context={"referral": referral},
-               idempotency_key=f"referral-accepted:{referral.pk}:resident")
+    owner_mail(
+        idea=referral.idea,
+        kind=MessageKind.STATUS_CHANGE,
+        template="referral_accepted",
+        context={"referral": referral},
+        idempotency_key=f"referral-accepted:{referral.pk}:resident",
+    )
 
 
-def _idea_follows_referrals(referral: Referral, *, move: referral_workflow.Move,
-                            reason: str) -> None:
+def _idea_follows_referrals(
+    referral: Referral, *, move: referral_workflow.Move, reason: str
+) -> None:
     idea = Idea.objects.select_for_update().get(pk=referral.idea_id)
     states = idea.referrals.values_list("state", flat=True)
     target = referral_workflow.idea_follows(idea.status, states)
@@ -157,12 +206,14 @@ def _idea_follows_referrals(referral: Referral, *, move: referral_workflow.Move,
     with translation.override(settings.LANGUAGE_CODE):
         note = _("Follows the referral to %(partner)s: %(state)s.") % {
             "partner": referral.partner.name,
-            "state": referral_workflow.staff_label(move.target)}
+            "state": referral_workflow.staff_label(move.target),
+        }
         if reason:
             note = f"{note} {reason}"
     # The owner already has the acceptance mail; a second one about the same step is noise.
-    idea_transition(idea=idea, to=target, actor=SYSTEM, internal_note=note,
-                    notify=not move.tell_owner)
+    idea_transition(
+        idea=idea, to=target, actor=SYSTEM, internal_note=note, notify=not move.tell_owner
+    )
     referral.idea.status = idea.status
 
 
@@ -170,14 +221,20 @@ def _idea_follows_referrals(referral: Referral, *, move: referral_workflow.Move,
 def referral_cancel(*, referral: Referral, actor: Actor, reason: str) -> Referral:
     """The coordinator withdraws a referral; the partner's contacts are told why by mail, and
     the idea follows (back to review when it was the last open referral)."""
-    referral = referral_transition(referral=referral,
-                                   to=referral_workflow.ReferralState.CANCELLED, actor=actor,
-                                   reason=reason)
+    referral = referral_transition(
+        referral=referral, to=referral_workflow.ReferralState.CANCELLED, actor=actor, reason=reason
+    )
     for contact in referral_recipients(referral.partner):
         message_enqueue(
-            kind=MessageKind.NOTICE, recipient=contact.email, template="referral_cancelled",
-            context={"referral": referral, "idea": referral.idea, "contact": contact,
-                     "reason": reason.strip()},
+            kind=MessageKind.NOTICE,
+            recipient=contact.email,
+            template="referral_cancelled",
+            context={
+                "referral": referral,
+                "idea": referral.idea,
+                "contact": contact,
+                "reason": reason.strip(),
+            },
             language=contact.language,
             idempotency_key=f"referral-cancelled:{referral.pk}:contact:{contact.pk}",
             about=referral,

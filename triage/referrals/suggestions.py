@@ -1,4 +1,5 @@
 """The matching's ranked partners for an idea, as the committee's pages and forms use them."""
+
 from ideas.models import Idea
 from partners.matching import PartnerProfile
 from triage.referrals.registry_activity import Suggestion, suggestions_for_idea
@@ -21,7 +22,8 @@ def suggested_partner_id(suggestion: Suggestion) -> int:
     return suggestion.partner.id
 
 
-def top_suggestions(suggestions: list[Suggestion] | None,
-                    limit: int = TOP_SUGGESTIONS) -> list[Suggestion]:
+def top_suggestions(
+    suggestions: list[Suggestion] | None, limit: int = TOP_SUGGESTIONS
+) -> list[Suggestion]:
     """The best-ranked suggestions that earned any points at all."""
     return [s for s in (suggestions or []) if s.percent > 0][:limit]

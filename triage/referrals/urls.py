@@ -1,4 +1,5 @@
 """Routes of partner contacts: their referrals (logged in) and the answer page (signed link)."""
+
 from django.urls import path
 
 from triage.referrals import views

@@ -14,6 +14,7 @@ The groups of states (`OPEN_STATES`, `ANSWERED_STATES`, `ACCEPTED_STATES`, ...) 
 the `Referral` model carries them for the queries that count referrals. `partners`, which never
 imports triage, gets the numbers from `triage.referrals.registry_activity`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -72,14 +73,22 @@ AT_WORK = frozenset({ReferralState.ACCEPTED, ReferralState.IN_SUPPORT})
 # The referral still holds the idea at the partner: it counts against the partner's capacity.
 OPEN_STATES = AWAITING_ANSWER | AT_WORK
 # The partner has answered (for acceptance rates).
-ANSWERED_STATES = frozenset({
-    ReferralState.ACCEPTED, ReferralState.DECLINED, ReferralState.IN_SUPPORT,
-    ReferralState.SUPPORT_FINISHED,
-})
+ANSWERED_STATES = frozenset(
+    {
+        ReferralState.ACCEPTED,
+        ReferralState.DECLINED,
+        ReferralState.IN_SUPPORT,
+        ReferralState.SUPPORT_FINISHED,
+    }
+)
 # The partner said yes.
-ACCEPTED_STATES = frozenset({
-    ReferralState.ACCEPTED, ReferralState.IN_SUPPORT, ReferralState.SUPPORT_FINISHED,
-})
+ACCEPTED_STATES = frozenset(
+    {
+        ReferralState.ACCEPTED,
+        ReferralState.IN_SUPPORT,
+        ReferralState.SUPPORT_FINISHED,
+    }
+)
 FINAL_STATES = frozenset(set(ReferralState) - OPEN_STATES)
 
 
@@ -105,9 +114,15 @@ MOVES: tuple[Move, ...] = (
     Move(ReferralState.ACCEPTED, ReferralState.IN_SUPPORT, PARTNER),
     Move(ReferralState.ACCEPTED, ReferralState.SUPPORT_FINISHED, PARTNER),
     Move(ReferralState.IN_SUPPORT, ReferralState.SUPPORT_FINISHED, PARTNER),
-    *(Move(source, ReferralState.CANCELLED, COORDINATING, needs_reason=True)
-      for source in (ReferralState.SENT, ReferralState.QUESTION, ReferralState.ACCEPTED,
-                     ReferralState.IN_SUPPORT)),
+    *(
+        Move(source, ReferralState.CANCELLED, COORDINATING, needs_reason=True)
+        for source in (
+            ReferralState.SENT,
+            ReferralState.QUESTION,
+            ReferralState.ACCEPTED,
+            ReferralState.IN_SUPPORT,
+        )
+    ),
     Move(ReferralState.SENT, ReferralState.EXPIRED, SYSTEM),
     Move(ReferralState.QUESTION, ReferralState.EXPIRED, SYSTEM),
 )
@@ -150,14 +165,17 @@ def check(source: str, target: str, actor: Actor, reason: str = "") -> Move:
     if move is None:
         raise ReferralMoveNotAllowed(
             _("A referral cannot go from “%(source)s” to “%(target)s”.")
-            % {"source": staff_label(source), "target": staff_label(target)})
+            % {"source": staff_label(source), "target": staff_label(target)}
+        )
     if not may(move, actor):
         raise ReferralMoveNotAllowed(
-            _("You may not move a referral to “%(target)s”.") % {"target": staff_label(target)})
+            _("You may not move a referral to “%(target)s”.") % {"target": staff_label(target)}
+        )
     if move.needs_reason and not reason.strip():
         raise ReferralMoveNotAllowed(
             _("Write why: a referral goes to “%(target)s” only with a reason.")
-            % {"target": staff_label(target)})
+            % {"target": staff_label(target)}
+        )
     return move
 
 

@@ -47,8 +47,7 @@ class ReviewAdmin(admin.ModelAdmin):
     list_filter = ["recommendation", ("submitted_at", admin.EmptyFieldListFilter)]
     inlines = [ScoreInline]
     list_select_related = ["idea", "member"]
-    readonly_fields = ["idea", "member", "recommendation", "comment", "submitted_at",
-                       "updated_at"]
+    readonly_fields = ["idea", "member", "recommendation", "comment", "submitted_at", "updated_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,4 +1,5 @@
 """Forms of the committee's idea page and criteria: input checks only."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -40,14 +41,19 @@ class TransitionForm(forms.Form):
 
     to = forms.ChoiceField(label=_("New status"))
     message_to_owner = forms.CharField(
-        label=_("Message to the idea's owner (the owner reads this in a mail and on the "
-                "tracking page)"),
-        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_(
+            "Message to the idea's owner (the owner reads this in a mail and on the tracking page)"
+        ),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the idea is declined or the owner is asked something."),
     )
     internal_note = forms.CharField(
-        label=_("Internal note (only the committee reads this)"), max_length=5000,
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Internal note (only the committee reads this)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, idea: Idea, actor: Actor, **kwargs: Any) -> None:
@@ -58,7 +64,8 @@ class TransitionForm(forms.Form):
         to = self.fields["to"]
         assert isinstance(to, forms.ChoiceField)
         to.choices = [("", _("Choose the new status"))] + [
-            (state.value, state.label) for state in workflow.next_states(idea.status, actor)]
+            (state.value, state.label) for state in workflow.next_states(idea.status, actor)
+        ]
         self.actor = actor
 
     def clean(self) -> dict[str, Any]:
@@ -67,18 +74,27 @@ class TransitionForm(forms.Form):
         target = data.get("to")
         if target:
             transition = workflow.find(self.idea.status, target)
-            if transition and transition.needs_reason and not data.get(
-                    "message_to_owner", "").strip():
-                self.add_error("message_to_owner", _(
-                    "Write a message to the idea's owner: the owner reads it in a mail and on "
-                    "the tracking page when the idea goes to “%(target)s”.")
-                    % {"target": workflow.staff_label(target)})
+            if (
+                transition
+                and transition.needs_reason
+                and not data.get("message_to_owner", "").strip()
+            ):
+                self.add_error(
+                    "message_to_owner",
+                    _(
+                        "Write a message to the idea's owner: the owner reads it in a mail and on "
+                        "the tracking page when the idea goes to “%(target)s”."
+                    )
+                    % {"target": workflow.staff_label(target)},
+                )
         return data
 
 
 class AssignForm(forms.Form):
     reviewers = MemberChoiceField(
-        label=_("Reviewers"), queryset=committee_members(), widget=forms.CheckboxSelectMultiple,
+        label=_("Reviewers"),
+        queryset=committee_members(),
+        widget=forms.CheckboxSelectMultiple,
     )
 
 
@@ -86,32 +102,44 @@ class ReviewForm(forms.Form):
     """A score per active criterion (1–5 or "cannot judge"), a recommendation and a comment."""
 
     recommendation = forms.ChoiceField(
-        label=_("Recommendation"), required=False, widget=forms.RadioSelect,
+        label=_("Recommendation"),
+        required=False,
+        widget=forms.RadioSelect,
         choices=Recommendation.choices,
     )
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
-    def __init__(self, *args: Any, criteria: list[Criterion], review: Review | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, criteria: list[Criterion], review: Review | None = None, **kwargs: Any
+    ) -> None:
         self.criteria = criteria
         initial = kwargs.setdefault("initial", {})
         if review is not None:
             initial.update(recommendation=review.recommendation, comment=review.comment)
             for score in review.scores.all():
                 initial[f"score_{score.criterion_id}"] = (
-                    CANNOT_JUDGE if score.value is None else str(score.value))
+                    CANNOT_JUDGE if score.value is None else str(score.value)
+                )
                 initial[f"comment_{score.criterion_id}"] = score.comment
         super().__init__(*args, **kwargs)
         choices = [(str(n), str(n)) for n in range(1, 6)] + [(CANNOT_JUDGE, _("Cannot judge"))]
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = forms.ChoiceField(
-                label=criterion.name, required=False, choices=choices, widget=forms.RadioSelect,
+                label=criterion.name,
+                required=False,
+                choices=choices,
+                widget=forms.RadioSelect,
                 help_text=criterion.description,
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Comment on “%(criterion)s”") % {"criterion": criterion.name},
-                required=False, max_length=1000,
+                required=False,
+                max_length=1000,
             )
         # Rendered by crispy-forms ({% crispy review_form %}): each criterion's score as a row
         # of choices under its name, its comment below them; the buttons are the page's.
@@ -119,10 +147,14 @@ class ReviewForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page's form carries the token
         self.helper.layout = Layout(
-            *(part for criterion in criteria for part in (
-                InlineRadios(f"score_{criterion.pk}"),
-                Field(f"comment_{criterion.pk}", css_class="form-control-sm"),
-            )),
+            *(
+                part
+                for criterion in criteria
+                for part in (
+                    InlineRadios(f"score_{criterion.pk}"),
+                    Field(f"comment_{criterion.pk}", css_class="form-control-sm"),
+                )
+            ),
             "recommendation",
             "comment",
         )
@@ -139,8 +171,10 @@ class ReviewForm(forms.Form):
                 self.add_error("recommendation", _("Choose a recommendation to submit."))
             for criterion in self.criteria:
                 if not data.get(f"score_{criterion.pk}"):
-                    self.add_error(f"score_{criterion.pk}",
-                                   _("Give a score from 1 to 5, or choose “Cannot judge”."))
+                    self.add_error(
+                        f"score_{criterion.pk}",
+                        _("Give a score from 1 to 5, or choose “Cannot judge”."),
+                    )
         return data
 
     def scores(self) -> dict[Criterion, tuple[int | None, str]]:
@@ -155,18 +189,24 @@ class ReviewForm(forms.Form):
 
 class ConflictForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why (optional)"), required=False, max_length=2000,
+        label=_("Why (optional)"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For example: I sit on the board of the association."),
     )
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Note"), max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Only the committee reads internal notes."))
-    parent = forms.IntegerField(required=False, min_value=1, max_value=MAX_PK,
-                                widget=forms.HiddenInput)
+    body = forms.CharField(
+        label=_("Note"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only the committee reads internal notes."),
+    )
+    parent = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_PK, widget=forms.HiddenInput
+    )
 
 
 class NoteReplyForm(NoteForm):

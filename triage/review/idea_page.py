@@ -1,5 +1,6 @@
 """The committee's page of one idea: the idea with everything the page shows, read in a fixed
 number of queries, and what this user sees and may do on it (`idea_page_context`)."""
+
 from __future__ import annotations
 
 import re
@@ -43,19 +44,30 @@ def idea_for_page(reference: str) -> Idea | None:
     return (
         Idea.objects.select_related("municipality")
         .prefetch_related(
-            "themes", "support_wanted",
+            "themes",
+            "support_wanted",
             Prefetch("events", queryset=IdeaEvent.objects.select_related("actor")),
             Prefetch("questions", queryset=IdeaQuestion.objects.select_related("asked_by")),
-            Prefetch("referrals", queryset=Referral.objects.select_related("partner")
-                     .prefetch_related("answers", "support_reports__kind",
-                                       Prefetch("events", queryset=ReferralEvent.objects
-                                                .select_related("actor")))),
-            Prefetch("notes", queryset=Note.objects.filter(parent=None)
-                     .select_related("author")
-                     .prefetch_related(Prefetch("replies", queryset=Note.objects
-                                                .select_related("author")))),
-            Prefetch("conflicts", queryset=ConflictDeclaration.objects.select_related(
-                "member", "withdrawn_by")),
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.select_related("partner").prefetch_related(
+                    "answers",
+                    "support_reports__kind",
+                    Prefetch("events", queryset=ReferralEvent.objects.select_related("actor")),
+                ),
+            ),
+            Prefetch(
+                "notes",
+                queryset=Note.objects.filter(parent=None)
+                .select_related("author")
+                .prefetch_related(
+                    Prefetch("replies", queryset=Note.objects.select_related("author"))
+                ),
+            ),
+            Prefetch(
+                "conflicts",
+                queryset=ConflictDeclaration.objects.select_related("member", "withdrawn_by"),
+            ),
             Prefetch("assignments", queryset=ReviewAssignment.objects.select_related("member")),
             selectors.reviews_with_scores(),
         )
@@ -76,13 +88,18 @@ class HistoryLine:
 def idea_history(idea: Idea) -> list[HistoryLine]:
     """The status changes with the resident's answers beside the moves they made (needs
     `events` and `questions` prefetched, as `idea_for_page` does)."""
-    answered = sorted(((q.answered_at, q) for q in idea.questions.all() if q.answered_at),
-                      key=lambda pair: pair[0])
+    answered = sorted(
+        ((q.answered_at, q) for q in idea.questions.all() if q.answered_at),
+        key=lambda pair: pair[0],
+    )
     lines = []
     for event in idea.events.all():
         answer = None
-        if (event.from_status == Status.NEEDS_INFORMATION and event.actor_id is None
-                and event.actor_label == "resident"):
+        if (
+            event.from_status == Status.NEEDS_INFORMATION
+            and event.actor_id is None
+            and event.actor_label == "resident"
+        ):
             # The answer is saved just before the move it causes, in the same transaction.
             earlier = [q for answered_at, q in answered if answered_at <= event.created_at]
             answer = earlier[-1] if earlier else None
@@ -91,8 +108,7 @@ def idea_history(idea: Idea) -> list[HistoryLine]:
 
 
 def linked_ideas(idea: Idea) -> list[Idea]:
-    links = IdeaLink.objects.filter(Q(first=idea) | Q(second=idea)).values_list("first",
-                                                                                 "second")
+    links = IdeaLink.objects.filter(Q(first=idea) | Q(second=idea)).values_list("first", "second")
     ids = {pk for pair in links for pk in pair} - {idea.pk}
     return list(Idea.objects.filter(pk__in=ids).only("pk", "reference", "title", "status"))
 
@@ -117,20 +133,29 @@ def similar_ideas(idea: Idea, *, limit: int = 5) -> list[Idea]:
 
         # The candidates first, by the created_at index; so the similarity is computed for
         # them only, not for every idea before the planner applies the limit.
-        recent = list(Idea.objects.exclude(pk=idea.pk).order_by("-created_at")
-                      .values_list("pk", flat=True)[:SIMILAR_CANDIDATES])
+        recent = list(
+            Idea.objects.exclude(pk=idea.pk)
+            .order_by("-created_at")
+            .values_list("pk", flat=True)[:SIMILAR_CANDIDATES]
+        )
         return list(
-            Idea.objects.filter(pk__in=recent).only(*fields)
-            .annotate(similarity=TrigramSimilarity("title", idea.title) * 2
-                      + TrigramSimilarity("description", idea.description[:200]))
+            Idea.objects.filter(pk__in=recent)
+            .only(*fields)
+            .annotate(
+                similarity=TrigramSimilarity("title", idea.title) * 2
+                + TrigramSimilarity("description", idea.description[:200])
+            )
             .filter(similarity__gt=SIMILARITY_THRESHOLD * 3)
             .order_by("-similarity")[:limit]
         )
     mine = _words(f"{idea.title} {idea.description}")
     if not mine:
         return []
-    rows = (Idea.objects.exclude(pk=idea.pk).order_by("-created_at")
-            .values_list("pk", "title", "description")[:FALLBACK_CANDIDATES])
+    rows = (
+        Idea.objects.exclude(pk=idea.pk)
+        .order_by("-created_at")
+        .values_list("pk", "title", "description")[:FALLBACK_CANDIDATES]
+    )
     scores = {}
     for pk, title, description in rows:
         theirs = _words(f"{title} {description}")
@@ -151,14 +176,18 @@ def referral_rows(idea: Idea, user: User, bound: dict) -> list[dict]:
         cancel_form = None
         if ReferralState.CANCELLED in referral_workflow.next_states(referral.state, user):
             prefix = f"cancel-{referral.pk}"
-            cancel_form = (bound_cancel if bound_cancel is not None
-                           and bound_cancel.prefix == prefix
-                           else ReferralCancelForm(prefix=prefix))
+            cancel_form = (
+                bound_cancel
+                if bound_cancel is not None and bound_cancel.prefix == prefix
+                else ReferralCancelForm(prefix=prefix)
+            )
         reply_form = None
         if rules.may_reply_to_partner(user, referral):
-            reply_form = (bound.get("reply_form")
-                          if bound.get("reply_referral") == referral.pk
-                          else PartnerReplyForm(auto_id=f"reply-{referral.pk}-%s"))
+            reply_form = (
+                bound.get("reply_form")
+                if bound.get("reply_referral") == referral.pk
+                else PartnerReplyForm(auto_id=f"reply-{referral.pk}-%s")
+            )
         rows.append({"referral": referral, "cancel_form": cancel_form, "reply_form": reply_form})
     return rows
 
@@ -187,25 +216,31 @@ def idea_page_context(*, idea: Idea, user: User, bound: dict) -> dict:
         "assignments": idea.assignments.all(),
         "conflicts": idea.conflicts.all(),
         "move_form": (bound.get("move_form") or TransitionForm(idea=idea, actor=user))
-        if workflow.next_states(idea.status, user) else None,
+        if workflow.next_states(idea.status, user)
+        else None,
         # A refused referral shows its form with the reason, even where none is offered.
-        "refer_form": refer_form or (ReferForm(suggestions=suggestions)
-                                     if workflow.may_refer(idea.status, user) else None),
+        "refer_form": refer_form
+        or (ReferForm(suggestions=suggestions) if workflow.may_refer(idea.status, user) else None),
         "suggestions": suggestions,
         "my_review": my_review,
-        "review_form": (bound.get("review_form")
-                        or ReviewForm(criteria=criteria, review=my_review))
-        if may_review else None,
+        "review_form": (bound.get("review_form") or ReviewForm(criteria=criteria, review=my_review))
+        if may_review
+        else None,
         "sees_scores": sees_scores,
         "other_reviews": [r for r in reviews if r.submitted_at and r is not my_review]
-        if sees_scores else [],
+        if sees_scores
+        else [],
         "aggregate": selectors.aggregate(reviews, excluded) if sees_scores else None,
-        "submitted_count": sum(1 for r in reviews if r.submitted_at
-                               and r.member_id not in excluded),
+        "submitted_count": sum(
+            1 for r in reviews if r.submitted_at and r.member_id not in excluded
+        ),
         "declared_conflict": declared,
         "conflicts_member_ids": excluded,
-        "conflict_prompt": [] if declared else selectors.conflict_reasons(
-            idea=idea, organisations=organisations, suggestions=suggestions),
+        "conflict_prompt": []
+        if declared
+        else selectors.conflict_reasons(
+            idea=idea, organisations=organisations, suggestions=suggestions
+        ),
         "conflict_form": bound.get("conflict_form") or ConflictForm(),
         "note_form": bound.get("note_form") or NoteForm(),
         "link_form": bound.get("link_form") or LinkForm(),

@@ -1,6 +1,7 @@
 """The committee's meeting agenda: the ideas whose reviews are all in, what each member may see
 of their scores (a member who has not scored sees only how many have: no anchoring), and the
 agenda as a spreadsheet."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -42,17 +43,26 @@ def meeting_agenda() -> QuerySet[Idea]:
     """Ideas in review whose assigned reviews are all in (members with a conflict excepted)."""
     assigned = ReviewAssignment.objects.filter(idea=OuterRef("pk"))
     pending = assigned.exclude(
-        Exists(Review.objects.filter(idea=OuterRef("idea"), member=OuterRef("member"),
-                                     submitted_at__isnull=False))
+        Exists(
+            Review.objects.filter(
+                idea=OuterRef("idea"), member=OuterRef("member"), submitted_at__isnull=False
+            )
+        )
     ).exclude(Exists(conflicted_member()))
     return (
         Idea.objects.filter(status=Status.IN_REVIEW)
-        .filter(Exists(assigned)).exclude(Exists(pending))
+        .filter(Exists(assigned))
+        .exclude(Exists(pending))
         .select_related("municipality")
         .prefetch_related(
-            "themes", reviews_with_scores(),
-            Prefetch("conflicts", queryset=ConflictDeclaration.objects.active()
-                     .only("idea", "member", "withdrawn_at")),
+            "themes",
+            reviews_with_scores(),
+            Prefetch(
+                "conflicts",
+                queryset=ConflictDeclaration.objects.active().only(
+                    "idea", "member", "withdrawn_at"
+                ),
+            ),
             Prefetch("questions", queryset=IdeaQuestion.objects.select_related("asked_by")),
         )
         .order_by("created_at")
@@ -70,43 +80,64 @@ def agenda_rows(user: User) -> list[dict]:
         idea_aggregate = aggregate(all_reviews, excluded)
         conflicted = user.pk in excluded
         hidden = not rules.sees_others_scores(user, all_reviews, declared_conflict=conflicted)
-        recommendations = {value: sum(1 for r in reviews if r.submitted_at
-                                      and r.recommendation == value)
-                           for value in Recommendation.values}
-        rows.append({
-            "idea": idea,
-            "hidden": hidden,
-            "conflicted": conflicted,
-            "aggregate": Aggregate(count=idea_aggregate.count) if hidden else idea_aggregate,
-            "recommendations": [(Recommendation(v).label, None if hidden else n)
-                                for v, n in recommendations.items()],
-            "suggestions": [suggested_partner(s) for s in
-                            top_suggestions(partner_suggestions(idea), AGENDA_SUGGESTIONS)],
-        })
+        recommendations = {
+            value: sum(1 for r in reviews if r.submitted_at and r.recommendation == value)
+            for value in Recommendation.values
+        }
+        rows.append(
+            {
+                "idea": idea,
+                "hidden": hidden,
+                "conflicted": conflicted,
+                "aggregate": Aggregate(count=idea_aggregate.count) if hidden else idea_aggregate,
+                "recommendations": [
+                    (Recommendation(v).label, None if hidden else n)
+                    for v, n in recommendations.items()
+                ],
+                "suggestions": [
+                    suggested_partner(s)
+                    for s in top_suggestions(partner_suggestions(idea), AGENDA_SUGGESTIONS)
+                ],
+            }
+        )
     return rows
 
 
 def agenda_csv(rows: list[dict]) -> HttpResponse:
     """The agenda's rows as a CSV download, a column per criterion."""
     criteria = list(Criterion.objects.all())
-    data = tablib.Dataset(headers=[
-        _("Reference"), _("Title"), _("Municipality"), _("Reviews"), _("Weighted mean"),
-        _("Spread"), *(c.name for c in criteria),
-        *(str(label) for label in Recommendation.labels),
-        _("Suggested partners"),
-    ])
+    data = tablib.Dataset(
+        headers=[
+            _("Reference"),
+            _("Title"),
+            _("Municipality"),
+            _("Reviews"),
+            _("Weighted mean"),
+            _("Spread"),
+            *(c.name for c in criteria),
+            *(str(label) for label in Recommendation.labels),
+            _("Suggested partners"),
+        ]
+    )
     for row in rows:
         row_aggregate = row["aggregate"]
         by_criterion = {r.criterion.pk: r.mean for r in row_aggregate.per_criterion}
-        data.append((
-            row["idea"].reference, row["idea"].title, row["idea"].municipality,
-            row_aggregate.count, _round(row_aggregate.mean), _round(row_aggregate.spread),
-            *(_round(by_criterion.get(c.pk)) for c in criteria),
-            *(n for _label, n in row["recommendations"]),
-            "; ".join(p.name for p in row["suggestions"]),
-        ))
-    return spreadsheet_response(data, file_format="csv",
-                                filename=f"agenda-{timezone.localdate():%Y-%m-%d}")
+        data.append(
+            (
+                row["idea"].reference,
+                row["idea"].title,
+                row["idea"].municipality,
+                row_aggregate.count,
+                _round(row_aggregate.mean),
+                _round(row_aggregate.spread),
+                *(_round(by_criterion.get(c.pk)) for c in criteria),
+                *(n for _label, n in row["recommendations"]),
+                "; ".join(p.name for p in row["suggestions"]),
+            )
+        )
+    return spreadsheet_response(
+        data, file_format="csv", filename=f"agenda-{timezone.localdate():%Y-%m-%d}"
+    )
 
 
 def _round(value: float | None) -> str:

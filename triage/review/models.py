@@ -1,5 +1,6 @@
 """The committee's review of an idea: the criteria, assignments, reviews and scores, members'
 organisations and conflicts of interest, internal notes and links between ideas."""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -14,8 +15,13 @@ class Criterion(models.Model):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
-    weight = models.DecimalField(_("weight"), max_digits=4, decimal_places=2, default=1,
-                                 help_text=_("How much the criterion counts in the mean."))
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=4,
+        decimal_places=2,
+        default=1,
+        help_text=_("How much the criterion counts in the mean."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -24,8 +30,9 @@ class Criterion(models.Model):
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
         constraints = [
-            models.CheckConstraint(condition=models.Q(weight__gt=0),
-                                   name="criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0), name="criterion_weight_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -42,10 +49,15 @@ class ReviewAssignment(models.Model):
     """The coordinator's request that a member review an idea."""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="assignments")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="review_assignments", verbose_name=_("member"))
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
+        verbose_name=_("member"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
 
     class Meta:
@@ -64,10 +76,15 @@ class Review(models.Model):
     """A member's assessment of an idea: a recommendation and a score per criterion."""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="reviews")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="reviews", verbose_name=_("member"))
-    recommendation = models.CharField(_("recommendation"), max_length=10, blank=True,
-                                      choices=Recommendation.choices)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reviews",
+        verbose_name=_("member"),
+    )
+    recommendation = models.CharField(
+        _("recommendation"), max_length=10, blank=True, choices=Recommendation.choices
+    )
     comment = models.TextField(_("comment"), max_length=5000, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -96,8 +113,9 @@ class Score(models.Model):
     """A member's score of one criterion: 1 to 5, or empty for "cannot judge"."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores",
-                                  verbose_name=_("criterion"))
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+    )
     value = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     comment = models.CharField(_("comment"), max_length=1000, blank=True)
 
@@ -120,18 +138,27 @@ class Score(models.Model):
 class Membership(models.Model):
     """A committee member belongs to a partner organisation (for conflicts of interest)."""
 
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="organisation_memberships", verbose_name=_("member"))
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="members",
-                                verbose_name=_("partner organisation"))
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organisation_memberships",
+        verbose_name=_("member"),
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("partner organisation"),
+    )
 
     class Meta:
         ordering = ["partner__name"]
         verbose_name = _("organisation membership")
         verbose_name_plural = _("organisation memberships")
         constraints = [
-            models.UniqueConstraint(fields=["member", "partner"],
-                                    name="one_membership_per_partner"),
+            models.UniqueConstraint(
+                fields=["member", "partner"], name="one_membership_per_partner"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -152,14 +179,23 @@ class ConflictDeclaration(models.Model):
     """
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="conflicts")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="conflicts", verbose_name=_("member"))
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="conflicts",
+        verbose_name=_("member"),
+    )
     reason = models.TextField(_("reason"), max_length=2000, blank=True)
     declared_at = models.DateTimeField(_("declared"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+",
-                                     verbose_name=_("withdrawn by"))
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
 
     objects = ConflictDeclarationQuerySet.as_manager()
 
@@ -168,9 +204,11 @@ class ConflictDeclaration(models.Model):
         verbose_name = _("conflict of interest")
         verbose_name_plural = _("conflicts of interest")
         constraints = [
-            models.UniqueConstraint(fields=["idea", "member"],
-                                    name="one_active_conflict_per_member",
-                                    condition=models.Q(withdrawn_at__isnull=True)),
+            models.UniqueConstraint(
+                fields=["idea", "member"],
+                name="one_active_conflict_per_member",
+                condition=models.Q(withdrawn_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -185,10 +223,12 @@ class Note(models.Model):
     """An internal note of the committee on an idea; a reply points to the note it answers."""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="notes")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="replies")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = models.TextField(_("note"), max_length=5000)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
 
@@ -206,8 +246,9 @@ class IdeaLink(models.Model):
 
     first = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -215,11 +256,10 @@ class IdeaLink(models.Model):
         verbose_name_plural = _("links between ideas")
         constraints = [
             models.UniqueConstraint(fields=["first", "second"], name="one_link_per_pair"),
-            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")),
-                                   name="link_lower_id_first"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="link_lower_id_first"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.first_id} ↔ {self.second_id}"
-
-

@@ -1,5 +1,6 @@
 """Reads of the committee's review that carry rules: who reviews, the scores and their
 aggregate, and conflicts of interest (a member with one is left out of what counts reviews)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,14 +23,20 @@ if TYPE_CHECKING:
 
 def committee_members() -> QuerySet[User]:
     """The users who review ideas: committee members and the coordinator."""
-    return (get_user_model().objects.filter(is_active=True)
-            .filter(Q(groups__name__in=[Role.COMMITTEE_MEMBER, Role.COORDINATOR])
-                    | Q(is_superuser=True))
-            .distinct().order_by("first_name", "username")
-            .only("pk", "username", "first_name", "last_name"))
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(groups__name__in=[Role.COMMITTEE_MEMBER, Role.COORDINATOR]) | Q(is_superuser=True)
+        )
+        .distinct()
+        .order_by("first_name", "username")
+        .only("pk", "username", "first_name", "last_name")
+    )
 
 
 # -- scores -----------------------------------------------------------------------------------
+
 
 @dataclass
 class CriterionResult:
@@ -50,8 +57,11 @@ class Aggregate:
 
 def weighted_mean(scores: list[Score]) -> float | None:
     """One member's weighted mean over the criteria the member could judge."""
-    judged = [(Decimal(score.criterion.weight), score.value) for score in scores
-              if score.value is not None]
+    judged = [
+        (Decimal(score.criterion.weight), score.value)
+        for score in scores
+        if score.value is not None
+    ]
     total_weight = sum(weight for weight, _value in judged)
     if not total_weight:
         return None
@@ -64,10 +74,14 @@ def aggregate(reviews: list[Review], excluded_member_ids: set[int]) -> Aggregate
     The mean is the mean of the members' weighted means; the spread is the highest minus the
     lowest of them, so one number tells whether the committee agrees.
     """
-    counted = [review for review in reviews
-               if review.submitted_at and review.member_id not in excluded_member_ids]
-    member_means = [m for m in (weighted_mean(list(r.scores.all())) for r in counted)
-                    if m is not None]
+    counted = [
+        review
+        for review in reviews
+        if review.submitted_at and review.member_id not in excluded_member_ids
+    ]
+    member_means = [
+        m for m in (weighted_mean(list(r.scores.all())) for r in counted) if m is not None
+    ]
     per_criterion: dict[int, list] = {}
     criteria: dict[int, Criterion] = {}
     for review in counted:
@@ -80,10 +94,14 @@ def aggregate(reviews: list[Review], excluded_member_ids: set[int]) -> Aggregate
         spread=(max(member_means) - min(member_means)) if member_means else None,
         count=len(counted),
         per_criterion=[
-            CriterionResult(criterion, fmean(per_criterion[pk]) if per_criterion.get(pk) else None,
-                            len(per_criterion.get(pk, [])))
-            for pk, criterion in sorted(criteria.items(),
-                                        key=lambda item: (item[1].order, item[1].name))
+            CriterionResult(
+                criterion,
+                fmean(per_criterion[pk]) if per_criterion.get(pk) else None,
+                len(per_criterion.get(pk, [])),
+            )
+            for pk, criterion in sorted(
+                criteria.items(), key=lambda item: (item[1].order, item[1].name)
+            )
         ],
     )
 
@@ -110,26 +128,32 @@ def active_criteria() -> QuerySet[Criterion]:
 
 # -- conflicts of interest ------------------------------------------------------------------
 
+
 def conflicted_member() -> QuerySet[ConflictDeclaration]:
     """An active conflict of the outer row's member on the outer row's idea (for Exists)."""
-    return ConflictDeclaration.objects.active().filter(idea=OuterRef("idea"),
-                                                       member=OuterRef("member"))
+    return ConflictDeclaration.objects.active().filter(
+        idea=OuterRef("idea"), member=OuterRef("member")
+    )
 
 
 def member_organisations(user: User) -> list[Partner]:
     return list(Partner.objects.filter(members__member=user).order_by("name"))
 
 
-def conflict_reasons(*, idea: Idea, organisations: list[Partner],
-                     suggestions: list[Suggestion] | None = None) -> list[Partner]:
+def conflict_reasons(
+    *, idea: Idea, organisations: list[Partner], suggestions: list[Suggestion] | None = None
+) -> list[Partner]:
     """The member's organisations that make a conflict likely: the idea comes from one of them,
     or one of them is among the top suggested partners."""
     if not organisations:
         return []
     idea_org = idea.organisation_name.strip().casefold()
     top = {suggested_partner_id(s) for s in top_suggestions(suggestions)}
-    return [org for org in organisations
-            if (idea_org and org.name.strip().casefold() == idea_org) or org.pk in top]
+    return [
+        org
+        for org in organisations
+        if (idea_org and org.name.strip().casefold() == idea_org) or org.pk in top
+    ]
 
 
 def excluded_members(idea: Idea) -> set[int]:

@@ -30,10 +30,14 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 # An idea can be reviewed while the committee is working on it.
-REVIEWABLE_STATES = frozenset({
-    workflow.Status.SCREENING, workflow.Status.IN_REVIEW, workflow.Status.NEEDS_INFORMATION,
-    workflow.Status.ON_HOLD,
-})
+REVIEWABLE_STATES = frozenset(
+    {
+        workflow.Status.SCREENING,
+        workflow.Status.IN_REVIEW,
+        workflow.Status.NEEDS_INFORMATION,
+        workflow.Status.ON_HOLD,
+    }
+)
 
 
 class ReviewError(DomainError):
@@ -47,10 +51,17 @@ class NoteError(DomainError):
 @transaction.atomic
 def reviewers_assign(*, ideas: list[Idea], members: list[User], actor: User) -> int:
     """Ask members to review the ideas; an existing assignment is kept. Return how many are new."""
-    existing = set(ReviewAssignment.objects.filter(idea__in=ideas, member__in=members)
-                   .values_list("idea_id", "member_id"))
-    new = [ReviewAssignment(idea=idea, member=member, assigned_by=actor)
-           for idea in ideas for member in members if (idea.pk, member.pk) not in existing]
+    existing = set(
+        ReviewAssignment.objects.filter(idea__in=ideas, member__in=members).values_list(
+            "idea_id", "member_id"
+        )
+    )
+    new = [
+        ReviewAssignment(idea=idea, member=member, assigned_by=actor)
+        for idea in ideas
+        for member in members
+        if (idea.pk, member.pk) not in existing
+    ]
     ReviewAssignment.objects.bulk_create(new)
     return len(new)
 
@@ -86,11 +97,14 @@ def review_save(
     if not member_may_score(member):
         raise ReviewError(_("Only the committee's members score ideas."))
     if ConflictDeclaration.objects.active().filter(idea=idea, member=member).exists():
-        raise ReviewError(_("You have declared a conflict of interest on this idea, so you "
-                            "cannot score it."))
+        raise ReviewError(
+            _("You have declared a conflict of interest on this idea, so you cannot score it.")
+        )
     if idea.status not in REVIEWABLE_STATES:
-        raise ReviewError(_("This idea is not being reviewed now (its status is “%(status)s”).")
-                          % {"status": workflow.staff_label(idea.status)})
+        raise ReviewError(
+            _("This idea is not being reviewed now (its status is “%(status)s”).")
+            % {"status": workflow.staff_label(idea.status)}
+        )
     if recommendation and recommendation not in Recommendation.values:
         raise ReviewError(_("Choose a recommendation from the list."))
     if submit and not recommendation:
@@ -105,8 +119,9 @@ def review_save(
     for criterion, (value, score_comment) in scores.items():
         if value is not None and not 1 <= value <= 5:
             raise ReviewError(_("A score is a whole number from 1 to 5."))
-        Score.objects.update_or_create(review=review, criterion=criterion,
-                                       defaults={"value": value, "comment": score_comment})
+        Score.objects.update_or_create(
+            review=review, criterion=criterion, defaults={"value": value, "comment": score_comment}
+        )
     return review
 
 
@@ -128,8 +143,12 @@ def conflict_declare(*, idea: Idea, member: User, reason: str = "") -> ConflictD
 def conflict_withdraw(*, idea: Idea, member: User, actor: User) -> ConflictDeclaration:
     """Withdraw a member's declared conflict; the declaration stays on record with who withdrew
     it and when, and the member counts again as a reviewer of the idea."""
-    declaration = (ConflictDeclaration.objects.active().select_for_update()
-                   .filter(idea=idea, member=member).first())
+    declaration = (
+        ConflictDeclaration.objects.active()
+        .select_for_update()
+        .filter(idea=idea, member=member)
+        .first()
+    )
     if declaration is None:
         raise ConflictError(_("You have no declared conflict of interest on this idea."))
     declaration.withdrawn_at = timezone.now()
@@ -159,8 +178,9 @@ def ideas_link(*, idea: Idea, other: Idea, actor: User) -> IdeaLink:
     if idea.pk == other.pk:
         raise NoteError(_("An idea cannot be linked to itself."))
     first, second = sorted((idea, other), key=lambda item: item.pk)
-    link, _created = IdeaLink.objects.get_or_create(first=first, second=second,
-                                                    defaults={"created_by": actor})
+    link, _created = IdeaLink.objects.get_or_create(
+        first=first, second=second, defaults={"created_by": actor}
+    )
     return link
 
 

@@ -1,6 +1,7 @@
 """The committee's pages of an idea (move it, review and score it, declare a conflict, notes,
 links, reviewers), the criteria and the meeting agenda. Thin: form, service, message, redirect;
 what a user sees and may do is decided in `rules`, `idea_page` and `meeting`."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -58,12 +59,17 @@ def get_idea(reference: str) -> Idea:
     return idea
 
 
-def idea_page(request: AuthenticatedHttpRequest, idea: Idea, *, status: int = 200,
-              **bound: Any) -> HttpResponse:
+def idea_page(
+    request: AuthenticatedHttpRequest, idea: Idea, *, status: int = 200, **bound: Any
+) -> HttpResponse:
     """The idea's page; `bound` holds a sent form with its errors, shown instead of the empty
     one."""
-    return render(request, "triage/idea_detail.html",
-                  idea_page_context(idea=idea, user=request.user, bound=bound), status=status)
+    return render(
+        request,
+        "triage/idea_detail.html",
+        idea_page_context(idea=idea, user=request.user, bound=bound),
+        status=status,
+    )
 
 
 def to_idea(idea: Idea, anchor: str) -> HttpResponseRedirect:
@@ -71,8 +77,9 @@ def to_idea(idea: Idea, anchor: str) -> HttpResponseRedirect:
 
 
 def assigned_message(created: int) -> str:
-    return ngettext("%(count)s new review assignment.", "%(count)s new review assignments.",
-                    created) % {"count": created}
+    return ngettext(
+        "%(count)s new review assignment.", "%(count)s new review assignments.", created
+    ) % {"count": created}
 
 
 @role_required(*COMMITTEE_ROLES)
@@ -89,18 +96,27 @@ def idea_move(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse
         try:
             if form.cleaned_data["to"] == workflow.Status.NEEDS_INFORMATION:
                 # A question to the resident: kept with its answer, mailed with how to answer.
-                idea_ask_question(idea=idea, question=form.cleaned_data["message_to_owner"],
-                                  actor=request.user,
-                                  internal_note=form.cleaned_data["internal_note"])
+                idea_ask_question(
+                    idea=idea,
+                    question=form.cleaned_data["message_to_owner"],
+                    actor=request.user,
+                    internal_note=form.cleaned_data["internal_note"],
+                )
             else:
-                idea_transition(idea=idea, to=form.cleaned_data["to"], actor=request.user,
-                                message_to_owner=form.cleaned_data["message_to_owner"],
-                                internal_note=form.cleaned_data["internal_note"])
+                idea_transition(
+                    idea=idea,
+                    to=form.cleaned_data["to"],
+                    actor=request.user,
+                    message_to_owner=form.cleaned_data["message_to_owner"],
+                    internal_note=form.cleaned_data["internal_note"],
+                )
         except DomainError as error:
             form.add_error("to", str(error))
         else:
-            messages.success(request, _("The idea is now: %(status)s")
-                             % {"status": workflow.staff_label(idea.status)})
+            messages.success(
+                request,
+                _("The idea is now: %(status)s") % {"status": workflow.staff_label(idea.status)},
+            )
             return to_idea(idea, "move-heading")
     return idea_page(request, idea, move_form=form, status=400)
 
@@ -114,14 +130,23 @@ def idea_review(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
     form = ReviewForm(request.POST, criteria=list(active_criteria()))
     if form.is_valid():
         try:
-            review_save(idea=idea, member=request.user, scores=form.scores(),
-                        recommendation=form.cleaned_data["recommendation"],
-                        comment=form.cleaned_data["comment"], submit=form.submitting)
+            review_save(
+                idea=idea,
+                member=request.user,
+                scores=form.scores(),
+                recommendation=form.cleaned_data["recommendation"],
+                comment=form.cleaned_data["comment"],
+                submit=form.submitting,
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Your review is submitted.") if form.submitting
-                             else _("Your review is saved as a draft."))
+            messages.success(
+                request,
+                _("Your review is submitted.")
+                if form.submitting
+                else _("Your review is saved as a draft."),
+            )
             return to_idea(idea, "review-heading")
     return idea_page(request, idea, review_form=form, status=400)
 
@@ -133,8 +158,9 @@ def idea_conflict(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
     form = ConflictForm(request.POST)
     if form.is_valid():
         conflict_declare(idea=idea, member=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Your conflict of interest is recorded. You will not score "
-                                    "this idea."))
+        messages.success(
+            request, _("Your conflict of interest is recorded. You will not score this idea.")
+        )
         return to_idea(idea, "conflict-heading")
     return idea_page(request, idea, conflict_form=form, status=400)
 
@@ -148,8 +174,9 @@ def idea_conflict_withdraw(request: AuthenticatedHttpRequest, reference: str) ->
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Your conflict of interest is withdrawn. You can score this "
-                                    "idea again."))
+        messages.success(
+            request, _("Your conflict of interest is withdrawn. You can score this idea again.")
+        )
     return to_idea(idea, "conflict-heading")
 
 
@@ -162,8 +189,7 @@ def idea_note(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse
         parent_id = form.cleaned_data["parent"]
         parent = Note.objects.filter(idea=idea, pk=parent_id).first() if parent_id else None
         try:
-            note_add(idea=idea, author=request.user, body=form.cleaned_data["body"],
-                     parent=parent)
+            note_add(idea=idea, author=request.user, body=form.cleaned_data["body"], parent=parent)
         except DomainError as error:
             form.add_error("body", str(error))
         else:
@@ -187,8 +213,9 @@ def idea_link(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse
             except DomainError as error:
                 form.add_error("other", str(error))
             else:
-                messages.success(request, _("Linked to %(reference)s.")
-                                 % {"reference": other.reference})
+                messages.success(
+                    request, _("Linked to %(reference)s.") % {"reference": other.reference}
+                )
                 return to_idea(idea, "similar-heading")
     return idea_page(request, idea, link_form=form, status=400)
 
@@ -199,8 +226,9 @@ def idea_assign(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
     idea = get_idea(reference)
     form = AssignForm(request.POST)
     if form.is_valid():
-        created = reviewers_assign(ideas=[idea], members=list(form.cleaned_data["reviewers"]),
-                                   actor=request.user)
+        created = reviewers_assign(
+            ideas=[idea], members=list(form.cleaned_data["reviewers"]), actor=request.user
+        )
         messages.success(request, assigned_message(created))
         return to_idea(idea, "assign-heading")
     return idea_page(request, idea, assign_form=form, status=400)
@@ -214,9 +242,12 @@ def criterion_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         criterion_save(criterion=form.save(commit=False))
         messages.success(request, _("The criterion is added."))
         return redirect("triage:criterion_list")
-    return render(request, "triage/criterion_list.html",
-                  {"criteria": Criterion.objects.all(), "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "triage/criterion_list.html",
+        {"criteria": Criterion.objects.all(), "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -228,14 +259,21 @@ def criterion_edit(request: AuthenticatedHttpRequest, criterion_id: int) -> Http
         criterion_save(criterion=form.save(commit=False))
         messages.success(request, _("The criterion is saved."))
         return redirect("triage:criterion_list")
-    return render(request, "triage/criterion_form.html", {"form": form, "criterion": criterion},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "triage/criterion_form.html",
+        {"form": form, "criterion": criterion},
+        status=400 if form.errors else 200,
+    )
 
 
 @role_required(*COMMITTEE_ROLES)
 def meeting_agenda(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "triage/idea_agenda.html",
-                  {"rows": agenda_rows(request.user), "today": timezone.localdate()})
+    return render(
+        request,
+        "triage/idea_agenda.html",
+        {"rows": agenda_rows(request.user), "today": timezone.localdate()},
+    )
 
 
 @role_required(*COMMITTEE_ROLES)

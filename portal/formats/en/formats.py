@@ -2,6 +2,7 @@
 
 Django's own English formats are American (month first); FORMAT_MODULE_PATH puts these first.
 """
+
 DATE_FORMAT = "j M Y"
 SHORT_DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j M Y, H:i"

@@ -30,8 +30,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("-l", "--language", action="append",
-                            help="language code (default: every language but English)")
+        parser.add_argument(
+            "-l",
+            "--language",
+            action="append",
+            help="language code (default: every language but English)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         import polib
@@ -40,20 +44,25 @@ class Command(BaseCommand):
             raise CommandError("GNU gettext is not installed (apt-get install gettext).")
         root = Path(settings.BASE_DIR)
         # English is the source; easy-to-read Swedish holds only its rewritten texts.
-        languages = [to_locale(code) for code in options["language"] or [
-            code for code, _name in settings.LANGUAGES if code not in ("en", "sv-easy")
-        ]]
+        languages = [
+            to_locale(code)
+            for code in options["language"]
+            or [code for code, _name in settings.LANGUAGES if code not in ("en", "sv-easy")]
+        ]
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             for name in SOURCE_DIRS:
-                shutil.copytree(root / name, work / name,
-                                ignore=shutil.ignore_patterns("locale", "__pycache__"))
+                shutil.copytree(
+                    root / name, work / name, ignore=shutil.ignore_patterns("locale", "__pycache__")
+                )
             shutil.copy(root / "manage.py", work / "manage.py")
             (work / "locale").mkdir()
             for language in languages:
                 subprocess.run(
                     [sys.executable, "manage.py", "makemessages", "-l", language],
-                    cwd=work, check=True, capture_output=True,
+                    cwd=work,
+                    check=True,
+                    capture_output=True,
                 )
                 extracted = polib.pofile(str(work / f"locale/{language}/LC_MESSAGES/django.po"))
                 self._merge(polib, root, language, extracted)
@@ -63,11 +72,16 @@ class Command(BaseCommand):
         for entry in extracted:
             wanted[owning_app(entry.occurrences[0][0] if entry.occurrences else "")].append(entry)
         all_ids = {entry.msgid for entry in extracted}
-        paths = {app: root / app / "locale" / language / "LC_MESSAGES" / "django.po"
-                 for app in APPS}
+        paths = {
+            app: root / app / "locale" / language / "LC_MESSAGES" / "django.po" for app in APPS
+        }
         # A string already in any app's catalogue stays there; only new ones are placed.
-        known = {entry.msgid for path in paths.values() if path.exists()
-                 for entry in polib.pofile(str(path))}
+        known = {
+            entry.msgid
+            for path in paths.values()
+            if path.exists()
+            for entry in polib.pofile(str(path))
+        }
         for app, path in paths.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             catalogue = polib.pofile(str(path)) if path.exists() else polib.POFile()
@@ -83,5 +97,6 @@ class Command(BaseCommand):
             catalogue.save(str(path))
             catalogue.save_as_mofile(str(path.with_suffix(".mo")))
             untranslated = len(catalogue.untranslated_entries())
-            self.stdout.write(f"{path.relative_to(root)}: {len(catalogue)} strings, "
-                              f"{untranslated} untranslated")
+            self.stdout.write(
+                f"{path.relative_to(root)}: {len(catalogue)} strings, {untranslated} untranslated"
+            )

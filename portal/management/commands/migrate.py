@@ -1,4 +1,5 @@
 """`migrate` with the longer database timeouts of background work (portal/database.py)."""
+
 from typing import Any
 
 from django.core.management.commands import migrate
