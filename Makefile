@@ -13,8 +13,6 @@ PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe 
 	--no-emit-index-url --no-emit-find-links
 # make check runs Django with the embedded defaults, in demo mode, whatever the shell has set.
 CHECK_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL -u EMAIL_URL DJANGO_DEBUG=true
-# `ruff format --check .` in make check: enabled after the formatting commit (then: yes).
-FORMAT_CHECK ?= no
 
 .PHONY: install lock run test test-services bench load lint check messages clean
 
@@ -62,12 +60,10 @@ load: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-# What CI checks besides the tests: lint, (formatting,) migrations that match the models, types.
+# What CI checks besides the tests: lint, formatting, migrations that match the models, types.
 check: $(STAMP)
 	$(VENV)/bin/ruff check .
-ifeq ($(FORMAT_CHECK),yes)
 	$(VENV)/bin/ruff format --check .
-endif
 	$(CHECK_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(CHECK_ENV) $(VENV)/bin/mypy
 
