@@ -30,6 +30,7 @@ from aiosmtpd.controller import Controller
 from portal.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
+WORKER_APPLICATION_NAME = "idelotsen-test-worker"  # in pg_stat_activity
 SMTP_OK = "250 2.0.0 Message accepted for delivery"
 SMTP_REPLIES = {451: "451 4.3.0 Try again later", 550: "550 5.1.1 No such mailbox"}
 
@@ -356,9 +357,12 @@ def worker_env(django_db_setup, django_db_blocker, smtp_server) -> dict[str, str
     """The environment of a worker: the test database, the SMTP server, fast outbox timings."""
     from django.db import connection
 
+    # Named, so that wait_for_database_clients_to_leave knows the worker's sessions.
+    worker_database = database_url(connection.settings_dict)
+    worker_database += f"?application_name={WORKER_APPLICATION_NAME}"
     return {
         **FAST_OUTBOX,
-        "DATABASE_URL": database_url(connection.settings_dict),
+        "DATABASE_URL": worker_database,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "PYTHONPATH": str(ROOT),
@@ -383,21 +387,30 @@ def worker(request, worker_env, services_dir, django_db_blocker):
 
 
 def wait_for_database_clients_to_leave(timeout: float = 10) -> None:
-    """Wait until killed workers' sessions are gone, so that the test database can be dropped."""
+    """Wait until killed workers' sessions are gone, so that the test database can be dropped.
+
+    The connection this opens is closed again: with Playwright's event loop running (the
+    browser tests' session fixture) Django keeps a connection per context, and one left open
+    here is not the one pytest-django closes before it drops the test database.
+    """
     from django.db import connection
 
-    with connection.cursor() as cursor:
+    try:
+        with connection.cursor() as cursor:
 
-        def alone() -> bool:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid()"
-            )
-            return cursor.fetchone()[0] == 0
+            def alone() -> bool:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND application_name = %s",
+                    [WORKER_APPLICATION_NAME],
+                )
+                return cursor.fetchone()[0] == 0
 
-        deadline = time.monotonic() + timeout
-        while not alone() and time.monotonic() < deadline:
-            time.sleep(0.1)
+            deadline = time.monotonic() + timeout
+            while not alone() and time.monotonic() < deadline:
+                time.sleep(0.1)
+    finally:
+        connection.close()
 
 
 @pytest.fixture
