@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "portal.languages.PageLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.errors.DatabaseBusyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -191,6 +192,12 @@ LANGUAGES = [
     ("en", _("English")),
     ("ar", _("Arabic")),
 ]
+# The staff's and the partners' pages and mails are written in these languages only (easy-to-read
+# Swedish counts as Swedish); asked for in another, they are served in STAFF_FALLBACK_LANGUAGE,
+# and say so (portal/languages.py). English, not Swedish: a visitor who chose neither is likelier
+# to read English, and the language switch still offers Swedish.
+STAFF_LANGUAGES = ["sv", "en"]
+STAFF_FALLBACK_LANGUAGE = "en"
 # How the language switch names each language: in that language itself.
 LANGUAGE_NATIVE_NAMES = {"sv": "Svenska", "sv-easy": "Lättläst", "en": "English", "ar": "العربية"}
 TIME_ZONE = "Europe/Stockholm"

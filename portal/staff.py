@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from portal.languages import staff_page_language
 from portal.roles import Role
 
 if TYPE_CHECKING:
@@ -15,10 +16,11 @@ if TYPE_CHECKING:
 
 def staff_language(user: User | None = None) -> str:
     """The language of a notice to a staff member: their preference if the account has one
-    (a `language` attribute), the portal's default (Swedish) otherwise."""
+    (a `language` attribute), the portal's default (Swedish) otherwise; never a language the
+    staff's mails are not written in (portal.languages.staff_page_language)."""
     language = getattr(user, "language", "") if user is not None else ""
     codes = {code for code, _name in settings.LANGUAGES}
-    return language if language in codes else settings.LANGUAGE_CODE
+    return staff_page_language(language) if language in codes else settings.LANGUAGE_CODE
 
 
 def coordinator_recipients() -> list[str]:
