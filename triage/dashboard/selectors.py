@@ -87,7 +87,13 @@ def dashboard_ideas(*, user: User) -> QuerySet[Idea]:
     )
     queryset = with_waiting_since(
         Idea.objects.select_related("municipality").only(
-            "reference", "title", "status", "is_rural", "created_at", "municipality__name"
+            "reference",
+            "title",
+            "language",
+            "status",
+            "is_rural",
+            "created_at",
+            "municipality__name",
         )
     )
     return queryset.annotate(

@@ -110,7 +110,9 @@ def idea_history(idea: Idea) -> list[HistoryLine]:
 def linked_ideas(idea: Idea) -> list[Idea]:
     links = IdeaLink.objects.filter(Q(first=idea) | Q(second=idea)).values_list("first", "second")
     ids = {pk for pair in links for pk in pair} - {idea.pk}
-    return list(Idea.objects.filter(pk__in=ids).only("pk", "reference", "title", "status"))
+    return list(
+        Idea.objects.filter(pk__in=ids).only("pk", "reference", "title", "language", "status")
+    )
 
 
 _WORD = re.compile(r"\w{4,}", re.UNICODE)
@@ -127,7 +129,7 @@ def _words(text: str) -> set[str]:
 
 def similar_ideas(idea: Idea, *, limit: int = 5) -> list[Idea]:
     """Ideas like this one: trigram similarity on PostgreSQL, shared words elsewhere."""
-    fields = ("pk", "reference", "title", "status")
+    fields = ("pk", "reference", "title", "language", "status")
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import TrigramSimilarity
 
