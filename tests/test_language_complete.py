@@ -1,0 +1,551 @@
+"""A page never says one language and shows another.
+
+Every page state and every mail a resident can reach is rendered in Arabic and in English the
+way a resident drives the portal (the test client, the mails as the outbox stores them), while
+the translation lookups are watched: a string looked up with no translation in the active
+language would fall back to Swedish under `lang="ar"`, and the test lists each one. A catalogue
+check finds the strings of the resident's templates that have no Arabic even where the walk does
+not render them. Staff and partner pages, written in Swedish and English only, are served in
+English to a visitor who chose Arabic, with a note in Arabic that says so.
+"""
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import django
+import polib
+import pytest
+from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+from django.template import Engine
+from django.template.base import Node
+from django.template.loader_tags import ExtendsNode, IncludeNode
+from django.templatetags.i18n import BlockTranslateNode, TranslateNode
+from django.test import Client, RequestFactory, override_settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import trans_real
+from django.views.defaults import page_not_found, permission_denied
+
+from ideas import workflow
+from ideas.models import Idea
+from portal.errors import static_error_page
+from tests.ideas.conftest import valid_form
+from tests.journeys.conftest import Journey, Page
+
+ROOT = Path(__file__).resolve().parent.parent
+RESIDENT_LANGUAGES = ["ar", "en"]
+
+# Every template a resident's page or mail is rendered from (what they include or extend is
+# followed). The outreach staff's intake pages are staff pages; the printed receipt is the
+# resident's paper, printed in the idea's language.
+RESIDENT_TEMPLATES = [
+    "ideas/home.html",
+    "ideas/idea_submit.html",
+    "ideas/idea_submitted.html",
+    "ideas/idea_draft_saved.html",
+    "ideas/idea_draft_sent.html",
+    "ideas/idea_lost_link.html",
+    "ideas/idea_track.html",
+    "ideas/idea_original.html",
+    "ideas/idea_withdraw.html",
+    "ideas/idea_erase.html",
+    "ideas/idea_intake_receipt.html",
+    "portal/privacy_notice.html",
+    "portal/accessibility_statement.html",
+    "403.html",
+    "404.html",
+    "500.html",
+    "503.html",
+    "bootstrap5/errors.html",
+    *(
+        f"emails/{name}{suffix}"
+        for name in (
+            "receipt",
+            "status_change",
+            "question",
+            "draft",
+            "tracking_link",
+            "idea_referred",
+            "referral_accepted",
+        )
+        for suffix in (".txt", ".html", "_subject.txt")
+    ),
+]
+
+
+# --- Watching the translation lookups ---------------------------------------------------------
+
+
+class Lookups:
+    """Every msgid looked up while the watch is on, and those without a translation."""
+
+    def __init__(self, languages: set[str]) -> None:
+        self.languages = languages
+        self.missing: dict[str, set[str]] = {language: set() for language in languages}
+        self.seen: dict[str, set[str]] = {language: set() for language in languages}
+
+    def note(self, translation_object, msgid: str, found: bool) -> None:
+        language = translation_object.language()
+        if language not in self.languages or not msgid:
+            return
+        self.seen[language].add(msgid)
+        # English is the source language: its msgids are its text.
+        if not found and not language.startswith("en"):
+            self.missing[language].add(msgid.replace(trans_real.CONTEXT_SEPARATOR, " | "))
+
+
+@pytest.fixture
+def lookups(monkeypatch) -> Iterator[Lookups]:
+    """Wrap DjangoTranslation's gettext and ngettext (pgettext goes through gettext)."""
+    watch = Lookups(set(RESIDENT_LANGUAGES))
+    cls = trans_real.DjangoTranslation
+    original_gettext, original_ngettext = cls.gettext, cls.ngettext
+
+    def gettext(self, message):
+        catalog = self._catalog
+        found = catalog is not None and (message in catalog or (message, self.plural(1)) in catalog)
+        watch.note(self, message, found)
+        return original_gettext(self, message)
+
+    def ngettext(self, msgid1, msgid2, n):
+        try:
+            self._catalog.plural(msgid1, n)
+            found = True
+        except (KeyError, AttributeError):
+            found = False
+        watch.note(self, msgid1, found)
+        return original_ngettext(self, msgid1, msgid2, n)
+
+    monkeypatch.setattr(cls, "gettext", gettext)
+    monkeypatch.setattr(cls, "ngettext", ngettext)
+    yield watch
+
+
+def untranslated(watch: Lookups, language: str) -> list[str]:
+    return sorted(watch.missing[language])
+
+
+# --- The resident's walk ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def walk(
+    db, settings, coordinator, outreach_staff, committee_member, django_capture_on_commit_callbacks
+) -> Journey:
+    settings.IDEAS_SUBMIT_RATE = "1000/h"
+    settings.IDEAS_MIN_FILL_SECONDS = 0
+    settings.COORDINATOR_EMAIL = coordinator.email
+    return Journey(
+        capture=django_capture_on_commit_callbacks,
+        coordinator=coordinator,
+        outreach_staff=outreach_staff,
+        committee_member=committee_member,
+    )
+
+
+def assert_in_language(response, language: str) -> Page:
+    page = Page.of(response)
+    assert page.lang == language, f"{page.url} is served as {page.lang!r}, not {language!r}"
+    assert page.dir == ("rtl" if language == "ar" else "ltr"), page.url
+    return page
+
+
+def error_page(view, exception, language: str):
+    """A 403 or 404 page as Django's handler renders it for an anonymous visitor."""
+    request = RequestFactory().get("/track/nothing-here/")
+    request.user = AnonymousUser()
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    with translation.override(language):
+        response = view(request, exception)
+    response.request = {"PATH_INFO": request.path}
+    return response
+
+
+def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
+    """Drive every page state and mail a resident can reach; give back each mail's HTML."""
+    resident = Client(HTTP_ACCEPT_LANGUAGE=language)
+    pages = []
+
+    def get(path, **kwargs):
+        response = resident.get(path, **kwargs)
+        pages.append(assert_in_language(response, language))
+        return response
+
+    def post(path, data=None, **kwargs):
+        with walk._capture(execute=True):
+            response = resident.post(path, data or {}, **kwargs)
+        if response.status_code != 302:
+            pages.append(assert_in_language(response, language))
+        return response
+
+    get(reverse("home"))
+    get(reverse("privacy_notice"))
+    get(reverse("accessibility_statement"))
+    get(reverse("ideas:submit"))
+    # The form with errors, then a draft saved and reopened from its mail, then a draft sent.
+    post(reverse("ideas:submit"), valid_form(title="", consent="", submitter_email="anna@"))
+    post(reverse("ideas:submit"), valid_form(description="", save_draft="1", language=language))
+    draft_link = re.search(r"/idea/draft/[\w-]+/", walk.last_mail_to("anna@example.org").text)
+    assert draft_link, "the draft mail has no link"
+    get(draft_link.group(0), follow=True)
+    post(reverse("ideas:submit"), valid_form(language=language))
+    get(reverse("ideas:submitted"))
+    get(draft_link.group(0))  # a used draft link says which idea it became (410)
+    get(reverse("ideas:submitted"), follow=True)  # the receipt is shown once
+    # A lost link: the form, its error, the answer, and a new link by mail.
+    get(reverse("ideas:lost_link"))
+    post(reverse("ideas:lost_link"), {"email": "not an address"})
+    post(reverse("ideas:lost_link"), {"email": "anna@example.org"})
+    get(reverse("ideas:track", args=["no-such-token"]))  # 404
+    # The accessibility statement's report form: its errors, then the report sent.
+    post(reverse("accessibility_statement"), {"page": "", "description": ""})
+    post(reverse("accessibility_statement"), {"page": "The form", "description": "Too small."})
+    get(reverse("accessibility_statement"))
+    # Too much from one connection: the form, the link and the report answer 429.
+    with override_settings(
+        IDEAS_SUBMIT_RATE="0/h", IDEAS_LINK_RATE="0/h", ACCESSIBILITY_REPORT_RATE="0/h"
+    ):
+        refused = [
+            post(reverse("ideas:submit"), valid_form(language=language)),
+            post(reverse("ideas:lost_link"), {"email": "anna@example.org"}),
+            post(reverse("accessibility_statement"), {"page": "The form", "description": "S."}),
+        ]
+    assert [response.status_code for response in refused] == [429, 429, 429]
+
+    # An idea followed round the loop; every mail to its owner is read.
+    idea = walk.resident_submits(language=language)
+    token = idea.tracking_path.split("/")[2]
+    get(idea.tracking_path)
+    get(reverse("ideas:original", args=[token]))
+    walk.coordinator_screens(idea)
+    walk.coordinator_asks(idea, message_to_owner="Where would the bus stop?")
+    get(idea.tracking_path)
+    post(reverse("ideas:answer", args=[token]), {"answer": ""})  # the answer's error
+    walk.resident_answers(idea, "Outside the grocery store")
+    get(idea.tracking_path)
+    side = walk.partner()
+    declining = walk.partner("Studieförbundet", username="declining")
+    walk.coordinator_refers(
+        idea, [side, declining], note_to_partners="Read it.", message_to_owner="Good news."
+    )
+    get(idea.tracking_path)  # sent to two partners, no answer yet
+    walk.partner_answers_from_mail(declining, idea, answer="decline", text="Full this year.")
+    walk.partner_answers_from_mail(side, idea, answer="accept")
+    get(idea.tracking_path)
+    walk.partner_reports(side, idea, text="A room.", finished=False)
+    get(idea.tracking_path)
+    walk.partner_reports(side, idea, text="A room and a grant.", finished=True)
+    get(idea.tracking_path)
+    with walk._capture(execute=True):
+        my_data = resident.post(reverse("ideas:my_data", args=[token]))
+    assert my_data.status_code == 200 and json.loads(my_data.content)
+
+    # A second idea is withdrawn, then erased.
+    second = walk.resident_submits(language=language, email="second@example.org")
+    second_token = second.tracking_path.split("/")[2]
+    get(reverse("ideas:withdraw", args=[second_token]))
+    walk.coordinator_moves(second, workflow.Status.SCREENING, message_to_owner="We read it.")
+    post(reverse("ideas:withdraw", args=[second_token]), {"reason": "Moved away."})
+    get(second.tracking_path)
+    get(reverse("ideas:erase", args=[second_token]))
+    post(reverse("ideas:erase", args=[second_token]))
+    get(second.tracking_path, follow=True)
+
+    # A declined idea, and the error pages a resident meets.
+    third = walk.resident_submits(language=language, email="third@example.org")
+    walk.coordinator_moves(third, workflow.Status.SCREENING)
+    walk.coordinator_moves(third, workflow.Status.DECLINED, message_to_owner="Sorry.")
+    get(third.tracking_path)
+    for view, exception in ((page_not_found, Http404()), (permission_denied, PermissionDenied())):
+        pages.append(assert_in_language(error_page(view, exception, language), language))
+    for status in (500, 503):
+        request = RequestFactory().get("/", HTTP_ACCEPT_LANGUAGE=language)
+        response = static_error_page(request, status=status)
+        response.request = {"PATH_INFO": f"/{status}/"}
+        pages.append(assert_in_language(response, language))
+
+    owners = ("anna@example.org", idea.owner.email, second.owner.email, third.owner.email)
+    mails = [mail for owner in owners for mail in walk.mails_to(owner)]
+    kinds = {mail.message.subject for mail in mails}
+    assert len(kinds) >= 8, f"too few kinds of mail reached the owners: {kinds}"
+    for mail in mails:
+        assert mail.language == language, mail.subject
+        match = re.search(r'<html lang="([\w-]+)" dir="(\w+)"', mail.html)
+        assert match and match.groups() == (language, "rtl" if language == "ar" else "ltr"), (
+            f"the mail {mail.subject!r} does not declare {language}"
+        )
+    return [mail.html for mail in mails]
+
+
+@pytest.mark.parametrize("language", RESIDENT_LANGUAGES)
+def test_every_resident_page_and_mail_is_written_in_the_language_it_declares(
+    walk, lookups, language
+):
+    walk_every_resident_page(walk, language)
+
+    assert lookups.seen[language], "the watch saw no lookup in the resident's language"
+    missing = untranslated(lookups, language)
+    assert not missing, (
+        f"{len(missing)} strings a resident reads have no {language} translation and fall back "
+        f"to Swedish: {missing}"
+    )
+
+
+def test_the_arabic_walk_reaches_the_mails_of_every_step(walk, lookups):
+    """The walk is a real one: the owner's mails are there, in Arabic, with nothing Swedish."""
+    mails = walk_every_resident_page(walk, "ar")
+
+    assert any("شكرًا على فكرتك" in html for html in mails)  # the receipt
+    assert not any("Tack för din idé" in html for html in mails)
+    assert Idea.objects.filter(language="ar").count() == 4
+
+
+# --- The resident's templates in the catalogue ------------------------------------------------
+
+
+def _child_nodelists(node: Node) -> Iterator[Node]:
+    for attribute in node.child_nodelists:
+        yield from getattr(node, attribute, None) or []
+    if hasattr(node, "conditions_nodelists"):  # {% if %}
+        for _condition, nodelist in node.conditions_nodelists:
+            yield from nodelist
+
+
+def template_msgids(name: str, engine: Engine, done: set[str] | None = None) -> set[str]:
+    """The msgids of a template's {% translate %} and {% blocktranslate %} tags, with those of
+    every template it extends or includes by name."""
+    done = set() if done is None else done
+    if name in done:
+        return set()
+    done.add(name)
+    found: set[str] = set()
+    stack = list(engine.get_template(name).nodelist)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, TranslateNode):
+            value = node.filter_expression.var
+            msgid = getattr(value, "literal", None)
+            if isinstance(msgid, str) and msgid:
+                prefix = f"{node.message_context.var}\x04" if node.message_context else ""
+                found.add(prefix + msgid)
+        elif isinstance(node, BlockTranslateNode):
+            msgid, _vars = node.render_token_list(node.singular)
+            prefix = f"{node.message_context.var}\x04" if node.message_context else ""
+            found.add(prefix + msgid)  # already trimmed when the tag says so
+        elif isinstance(node, ExtendsNode):
+            parent = node.parent_name.var
+            if isinstance(parent, str):
+                found |= template_msgids(parent.strip("\"'"), engine, done)
+        elif isinstance(node, IncludeNode):
+            included = getattr(node.template, "var", None)
+            if isinstance(included, str):
+                found |= template_msgids(included.strip("\"'"), engine, done)
+        stack.extend(_child_nodelists(node))
+    return found
+
+
+def arabic_catalogue() -> dict[str, polib.POEntry]:
+    """Every entry of the Arabic catalogues whose every form is filled in: the portal's own,
+    and Django's (its form errors, for example)."""
+    entries = {}
+    django_root = Path(django.__file__).resolve().parent
+    paths = [
+        *sorted(ROOT.glob("*/locale/ar/LC_MESSAGES/django.po")),
+        django_root / "conf/locale/ar/LC_MESSAGES/django.po",
+        *sorted(django_root.glob("contrib/*/locale/ar/LC_MESSAGES/django.po")),
+    ]
+    for path in paths:
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or "fuzzy" in entry.flags:
+                continue
+            forms = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+            if forms and all(forms):
+                key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+                entries[key] = entry
+    return entries
+
+
+def test_every_string_of_the_resident_templates_has_an_arabic_translation():
+    engine = Engine.get_default()
+    wanted: set[str] = set()
+    for name in RESIDENT_TEMPLATES:
+        wanted |= template_msgids(name, engine)
+    assert len(wanted) > 150, "the templates' strings were not found"
+
+    missing = sorted(wanted - set(arabic_catalogue()))
+    assert not missing, f"{len(missing)} strings of resident templates lack Arabic: {missing}"
+
+
+def lazy_msgids(value, depth: int = 0) -> Iterator[str]:
+    """The msgids of the lazy translations held in a value (dicts, lists, choices, fields)."""
+    if depth > 6:
+        return
+    args = getattr(value, "_args", None)
+    if isinstance(args, tuple) and args and all(isinstance(arg, str) for arg in args):
+        yield "\x04".join(args)  # gettext_lazy (msgid) or pgettext_lazy (context, msgid)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from lazy_msgids(item, depth + 1)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from lazy_msgids(item, depth + 1)
+    elif isinstance(value, type) and issubclass(value, models.Choices):
+        yield from lazy_msgids(value.labels, depth + 1)
+    elif isinstance(value, forms.Field):
+        for attribute in ("label", "help_text", "error_messages", "choices", "empty_label"):
+            yield from lazy_msgids(getattr(value, attribute, None), depth + 1)
+
+
+def resident_code_labels() -> set[str]:
+    """What the resident reads from code: statuses, next steps, the owner's partner lines and
+    every label, help text, choice and error of the resident's forms."""
+    from ideas import forms as idea_forms
+    from portal.forms import AccessibilityReportForm
+    from triage.referrals import workflow as referral_workflow
+
+    found = set(lazy_msgids([value for value in vars(workflow).values()]))
+    found |= set(lazy_msgids(referral_workflow.OWNER_LABELS))
+    for form_class in (
+        idea_forms.IdeaSubmitForm,
+        idea_forms.QuestionAnswerForm,
+        idea_forms.LostLinkForm,
+        idea_forms.WithdrawForm,
+        AccessibilityReportForm,
+    ):
+        found |= set(lazy_msgids(list(form_class().fields.values())))
+    return found
+
+
+@pytest.mark.django_db
+def test_every_label_a_resident_reads_from_the_code_has_an_arabic_translation():
+    wanted = resident_code_labels()
+    assert len(wanted) > 50, "the code's labels were not found"
+
+    missing = sorted(wanted - set(arabic_catalogue()))
+    assert not missing, f"{len(missing)} labels a resident reads lack Arabic: {missing}"
+
+
+# --- Staff and partner pages ----------------------------------------------------------------
+
+
+STAFF_NOTE = "هذه الصفحة متاحة باللغتين السويدية والإنجليزية فقط"
+
+
+@pytest.mark.django_db
+def test_a_staff_page_asked_for_in_arabic_is_served_in_english_and_says_so_in_arabic(
+    client, coordinator
+):
+    client.force_login(coordinator)
+    client.cookies["django_language"] = "ar"
+
+    for name in ("triage:dashboard", "triage:meeting", "outbox:list", "partners:list"):
+        response = client.get(reverse(name))
+        page = assert_in_language(response, "en")
+        assert response["Content-Language"] == "en", name
+        assert STAFF_NOTE in page.text, f"{name} does not say why it is in English"
+        assert re.search(rf'<[^>]+lang="ar"[^>]*dir="rtl"[^>]*>[^<]*{STAFF_NOTE}', page.html)
+        assert "Idéhantering" not in page.text  # not Swedish under lang="en" either
+
+
+@pytest.mark.django_db
+def test_the_login_page_and_a_partner_page_in_arabic_are_served_in_english(client):
+    client.cookies["django_language"] = "ar"
+
+    login = assert_in_language(client.get(reverse("login")), "en")
+    referral = assert_in_language(client.get("/referral/answer/no-such-token/"), "en")
+
+    assert STAFF_NOTE in login.text and STAFF_NOTE in referral.text
+
+
+@pytest.mark.django_db
+def test_a_resident_page_in_arabic_stays_in_arabic_without_the_staff_note(client):
+    client.cookies["django_language"] = "ar"
+
+    page = assert_in_language(client.get(reverse("ideas:submit")), "ar")
+
+    assert STAFF_NOTE not in page.text
+
+
+@pytest.mark.django_db
+def test_a_staff_page_in_swedish_or_english_is_served_as_asked(client, coordinator):
+    client.force_login(coordinator)
+    for language in ("sv", "en"):
+        client.cookies["django_language"] = language
+        page = assert_in_language(client.get(reverse("triage:dashboard")), language)
+        assert STAFF_NOTE not in page.text
+
+
+# --- What people wrote carries its own language on staff pages ------------------------------
+
+ARABIC_TITLE = "مكان لقاء للعائلات الجديدة"
+
+
+def marked_arabic(page: Page, text: str) -> bool:
+    """Whether `text` sits in an element that says it is Arabic, right to left."""
+    return bool(re.search(rf'<[^>]+lang="ar" dir="rtl"[^>]*>\s*{re.escape(text)}\s*<', page.html))
+
+
+@pytest.mark.django_db
+def test_an_arabic_idea_is_marked_arabic_on_the_swedish_staff_pages(
+    client, coordinator, committee_member, django_capture_on_commit_callbacks
+):
+    from ideas import services
+    from tests.factories import ReviewAssignmentFactory, ReviewFactory, ThemeFactory, municipality
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = services.idea_submit(
+            title=ARABIC_TITLE,
+            description="نريد مقهى لغويا أسبوعيا في المكتبة.",
+            municipality=municipality("1881"),
+            themes=[ThemeFactory()],
+            submitter_email="layla@example.org",
+            language="ar",
+        )
+    idea = submitted.idea
+    Idea.objects.filter(pk=idea.pk).update(status=workflow.Status.IN_REVIEW)
+    ReviewAssignmentFactory(idea=idea, member=committee_member)  # ready for the agenda
+    ReviewFactory(idea=idea, member=committee_member, submitted=True)
+    client.force_login(coordinator)
+    client.cookies["django_language"] = "sv"
+
+    detail = assert_in_language(
+        client.get(reverse("triage:idea_detail", args=[idea.reference])), "sv"
+    )
+    dashboard = assert_in_language(client.get(reverse("triage:dashboard")), "sv")
+    agenda = assert_in_language(client.get(reverse("triage:meeting")), "sv")
+    outbox = assert_in_language(client.get(reverse("outbox:list")), "sv")
+
+    assert marked_arabic(detail, ARABIC_TITLE)
+    assert marked_arabic(detail, "نريد مقهى لغويا أسبوعيا في المكتبة.")
+    assert marked_arabic(dashboard, ARABIC_TITLE)
+    assert marked_arabic(agenda, ARABIC_TITLE)
+    assert marked_arabic(outbox, f"وصلتنا فكرتك ({idea.reference})")  # the receipt's subject
+
+
+@pytest.mark.django_db
+def test_staff_and_partner_mails_declare_their_language(journey_mails):
+    for mail in journey_mails:
+        assert re.search(r'<html lang="(sv|en)" dir="ltr">', mail.html), mail.subject
+
+
+@pytest.fixture
+def journey_mails(walk) -> list:
+    """The mails the staff and the partners get while an Arabic idea goes round the loop."""
+    idea = walk.resident_submits(language="ar")
+    walk.coordinator_screens(idea)
+    side = walk.partner()
+    walk.coordinator_refers(idea, [side], note_to_partners="Read it.")
+    walk.partner_answers_from_mail(side, idea, answer="accept")
+    walk.partner_reports(side, idea, text="A room.", finished=True)
+    mails = walk.mails_to(side) + walk.mails_to(walk.coordinator.email)
+    assert len(mails) >= 3, [mail.subject for mail in mails]
+    return mails
