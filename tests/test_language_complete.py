@@ -29,7 +29,7 @@ from django.template.base import Node
 from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.test import Client, RequestFactory, override_settings
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import translation
 from django.utils.translation import trans_real
 from django.views.defaults import page_not_found, permission_denied
@@ -260,6 +260,12 @@ def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
     post(reverse("ideas:erase", args=[second_token]))
     get(second.tracking_path, follow=True)
 
+    # An idea written down at a caravan stop: the receipt printed for the resident.
+    outreach = walk.outreach_registers(language=language, email="caravan@example.org")
+    assert walk.last_printed_receipt.lang == "sv"  # the staff's page around the paper
+    assert re.search(rf'lang="{language}"', walk.last_printed_receipt.html)
+    get(outreach.tracking_path)
+
     # A declined idea, and the error pages a resident meets.
     third = walk.resident_submits(language=language, email="third@example.org")
     walk.coordinator_moves(third, workflow.Status.SCREENING)
@@ -273,7 +279,7 @@ def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
         response.request = {"PATH_INFO": f"/{status}/"}
         pages.append(assert_in_language(response, language))
 
-    owners = ("anna@example.org", idea.owner.email, second.owner.email, third.owner.email)
+    owners = ("anna@example.org", *(each.owner.email for each in (idea, second, third, outreach)))
     mails = [mail for owner in owners for mail in walk.mails_to(owner)]
     kinds = {mail.message.subject for mail in mails}
     assert len(kinds) >= 8, f"too few kinds of mail reached the owners: {kinds}"
@@ -306,7 +312,7 @@ def test_the_arabic_walk_reaches_the_mails_of_every_step(walk, lookups):
 
     assert any("شكرًا على فكرتك" in html for html in mails)  # the receipt
     assert not any("Tack för din idé" in html for html in mails)
-    assert Idea.objects.filter(language="ar").count() == 4
+    assert Idea.objects.filter(language="ar").count() == 5
 
 
 # --- The resident's templates in the catalogue ------------------------------------------------
@@ -549,3 +555,35 @@ def journey_mails(walk) -> list:
     mails = walk.mails_to(side) + walk.mails_to(walk.coordinator.email)
     assert len(mails) >= 3, [mail.subject for mail in mails]
     return mails
+
+
+def view_names(patterns, namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from view_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield namespace + pattern.name
+
+
+def test_every_public_page_of_the_ideas_app_is_named_a_resident_page():
+    """A resident page left out of RESIDENT_PAGES would be served in English to Arabic readers."""
+    from portal.languages import RESIDENT_PAGES
+
+    names = set(view_names(get_resolver().url_patterns))
+    staff_only = {"ideas:attachment", "ideas:intake", "ideas:intake_new", "ideas:intake_receipt"}
+    public = {name for name in names if name.startswith("ideas:")} - staff_only
+    assert len(public) >= 10
+    assert public <= RESIDENT_PAGES, sorted(public - RESIDENT_PAGES)
+    assert names >= RESIDENT_PAGES, sorted(RESIDENT_PAGES - names)  # no name misspelt
+    assert not (staff_only & RESIDENT_PAGES)
+
+
+def test_a_staff_member_who_prefers_arabic_gets_notices_in_english():
+    from types import SimpleNamespace
+
+    from portal.staff import staff_language
+
+    assert staff_language(SimpleNamespace(language="ar")) == "en"  # type: ignore[arg-type]
+    assert staff_language(SimpleNamespace(language="en")) == "en"  # type: ignore[arg-type]
+    assert staff_language(None) == "sv"
