@@ -18,6 +18,16 @@ Each factor gives a value from 0 to 1; the score is the weighted mean of the val
   answered.
 
 A reason is given only for a factor that adds points, so every reason is a real overlap.
+
+What speaks against a partner is a concern, with its effect on the score: not covering the
+idea's area, being at capacity and not speaking the idea's language each cost the points a
+partner that does earns from that factor; recent declines of ideas on the same theme are taken
+off the score (`RECENT_DECLINE_SHARE` of the themes weight for each, at most
+`RECENT_DECLINES_COUNTED`), so the reasons and the declines add up to the score exactly.
+
+Geography comes first: a partner that works only in other municipalities (or names no area at
+all) ranks after every partner that covers the idea's municipality or the whole county,
+whatever their scores. It stays in the list, marked, and the committee may still choose it.
 """
 
 from collections.abc import Iterable, Mapping
@@ -32,6 +42,11 @@ from django.utils.translation import gettext_lazy as _
 LOCAL_MATCH = 1.0
 COUNTY_PARTNER_MATCH = 0.75
 LOCAL_PARTNER_FOR_COUNTY_IDEA = 0.5
+
+# Each recent decline of an idea on the same theme takes off half the themes weight; two take
+# off all of it, as if the partner did not work with the theme.
+RECENT_DECLINE_SHARE = 0.5
+RECENT_DECLINES_COUNTED = 2
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,8 @@ class IdeaProfile:
     language: str
     theme_names: Mapping[int, str] = field(default_factory=dict, hash=False, compare=False)
     support_names: Mapping[int, str] = field(default_factory=dict, hash=False, compare=False)
+    # How far back a decline counts as recent (for the words of the concern).
+    decline_window_days: int = field(default=0, hash=False, compare=False)
 
 
 @dataclass(slots=True)
@@ -96,6 +113,8 @@ class PartnerProfile:
     similar_accepted: int = 0
     similar_answered: int = 0
     slug: str = ""
+    # Ideas sharing a theme with this one that the partner declined lately.
+    recent_declines: int = 0
 
     @property
     def free_places(self) -> int:
@@ -108,7 +127,8 @@ class PartnerProfile:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One reason a partner earned points, in words rendered in the current language."""
+    """One reason a partner earned points (or, for a concern, lost them: negative points), in
+    words rendered in the current language."""
 
     factor: str
     message: Promise | str
@@ -121,6 +141,16 @@ class Reason:
     def text(self) -> str:
         # A lazy plural picks its form from the params, so format before turning into text.
         return str(self.message % dict(self.params)) if self.params else str(self.message)
+
+    @property
+    def effect(self) -> str:
+        """The points as the card shows them: "+25", "−20" (a real minus sign), or ""."""
+        points = round(self.points)
+        if points > 0:
+            return f"+{points}"
+        if points < 0:
+            return f"\u2212{-points}"
+        return ""
 
     def __str__(self) -> str:
         return self.text
@@ -141,12 +171,25 @@ class Match:
     _reasons: tuple["Reason", ...] | None = None
     # Not part of the score: the caller marks partners the idea is already referred to.
     already_referred: bool = False
+    _concerns: tuple["Reason", ...] | None = None
 
     @property
     def reasons(self) -> tuple["Reason", ...]:
+        """What speaks for the partner (the words its referral mail gives too)."""
         if self._reasons is None:
             self._reasons = tuple(explain_partner(self.idea, self.partner, self.weights))
         return self._reasons
+
+    @property
+    def concerns(self) -> tuple["Reason", ...]:
+        """What speaks against the partner, each with its (negative) effect on the score."""
+        if self._concerns is None:
+            self._concerns = tuple(explain_concerns(self.idea, self.partner, self.weights))
+        return self._concerns
+
+    @property
+    def covers_area(self) -> bool:
+        return covers_area(self.idea, self.partner)
 
     @property
     def at_capacity(self) -> bool:
@@ -166,6 +209,17 @@ CIVIL_SOCIETY = _("civil-society organisation")
 SPEAKS = _("can help in %(language)s")
 PLACES_FREE = ngettext_lazy(
     "%(free)s of %(capacity)s place free", "%(free)s of %(capacity)s places free", "capacity"
+)
+NOT_COVERS = _("does not cover %(municipality)s")
+NOT_IN_COUNTY = _("works in no part of the county")
+NO_PLACES_FREE = ngettext_lazy(
+    "no place free (%(capacity)s in all)", "no places free (%(capacity)s in all)", "capacity"
+)
+CANNOT_HELP_IN = _("cannot help in %(language)s")
+DECLINED_RECENTLY = ngettext_lazy(
+    "declined %(declines)s idea on the same theme in the last %(days)s days",
+    "declined %(declines)s ideas on the same theme in the last %(days)s days",
+    "declines",
 )
 ACCEPTED_SIMILAR = ngettext_lazy(
     "accepted %(accepted)s of %(answered)s similar idea",
@@ -212,10 +266,28 @@ def _geography(idea: IdeaProfile, partner: PartnerProfile) -> tuple[float, str |
     return 0.0, None
 
 
-def score_value(
-    idea: IdeaProfile, partner: PartnerProfile, weights: Weights, weight_total: float | None = None
+def covers_area(idea: IdeaProfile, partner: PartnerProfile) -> bool:
+    """Whether the partner works where the idea is: its municipality, or the whole county (for
+    a whole-county idea, any part of it)."""
+    if partner.covers_whole_county:
+        return True
+    if idea.is_whole_county:
+        return bool(partner.municipalities)
+    return idea.municipality_id in partner.municipalities
+
+
+def _decline_penalty(partner: PartnerProfile, weights: Weights, scale: float) -> float:
+    """The points recent declines of ideas on the same theme take off (before the floor)."""
+    if partner.recent_declines <= 0 or weights.themes <= 0:
+        return 0.0
+    counted = min(partner.recent_declines, RECENT_DECLINES_COUNTED)
+    return scale * weights.themes * RECENT_DECLINE_SHARE * counted
+
+
+def _earned(
+    idea: IdeaProfile, partner: PartnerProfile, weights: Weights, weight_total: float | None
 ) -> float:
-    """The partner's score for the idea, 0 to 100: the weighted mean of the factor values."""
+    """The points the factors earn, 0 to 100: the weighted mean of the factor values."""
     total = 0.0
     if idea.themes and weights.themes > 0:
         total += weights.themes * len(idea.themes & partner.themes) / len(idea.themes)
@@ -239,6 +311,19 @@ def score_value(
     if weight_total is None:
         weight_total = weights.total
     return 100.0 * total / weight_total if weight_total > 0 else 0.0
+
+
+def score_value(
+    idea: IdeaProfile, partner: PartnerProfile, weights: Weights, weight_total: float | None = None
+) -> float:
+    """The partner's score for the idea, 0 to 100: the weighted mean of the factor values, less
+    what recent declines on the same theme take off."""
+    if weight_total is None:
+        weight_total = weights.total
+    earned = _earned(idea, partner, weights, weight_total)
+    if partner.recent_declines <= 0 or weight_total <= 0:
+        return earned
+    return max(0.0, earned - _decline_penalty(partner, weights, 100.0 / weight_total))
 
 
 def explain_partner(idea: IdeaProfile, partner: PartnerProfile, weights: Weights) -> list[Reason]:
@@ -312,10 +397,72 @@ def explain_partner(idea: IdeaProfile, partner: PartnerProfile, weights: Weights
     return reasons
 
 
+def explain_concerns(idea: IdeaProfile, partner: PartnerProfile, weights: Weights) -> list[Reason]:
+    """What speaks against the partner, each with its effect on `score_value` (negative)."""
+    concerns: list[Reason] = []
+    weight_total = weights.total or 1.0
+    scale = 100.0 / weight_total
+    if not covers_area(idea, partner):
+        points = -scale * weights.geography * LOCAL_MATCH
+        if idea.is_whole_county:
+            concerns.append(Reason("outside_area", NOT_IN_COUNTY, (), points, "county"))
+        else:
+            concerns.append(
+                Reason(
+                    "outside_area",
+                    NOT_COVERS,
+                    (("municipality", idea.municipality_name),),
+                    points,
+                    idea.municipality_id,
+                )
+            )
+    if partner.at_capacity and weights.capacity > 0:
+        concerns.append(
+            Reason(
+                "capacity",
+                NO_PLACES_FREE,
+                (("capacity", partner.capacity),),
+                -scale * weights.capacity,
+                partner.open_referrals,
+            )
+        )
+    if idea.language not in partner.languages and weights.language > 0:
+        concerns.append(
+            Reason(
+                "language",
+                CANNOT_HELP_IN,
+                (("language", lazy_language_name(idea.language)),),
+                -scale * weights.language,
+                idea.language,
+            )
+        )
+    penalty = _decline_penalty(partner, weights, scale)
+    if penalty > 0:
+        earned = _earned(idea, partner, weights, weights.total)
+        concerns.append(
+            Reason(
+                "declines",
+                DECLINED_RECENTLY,
+                (("declines", partner.recent_declines), ("days", idea.decline_window_days)),
+                # Its real effect: the score never goes below 0.
+                -min(penalty, earned),
+                partner.recent_declines,
+            )
+        )
+    return concerns
+
+
 def rank_key(match: Match) -> tuple:
-    """Highest score first; at equal score a partner with room first; then by name and id."""
+    """Partners covering the idea's area first; within each group the highest score first; at
+    equal score a partner with room first; then by name and id."""
     partner = match.partner
-    return (-match.score, partner.capacity <= partner.open_referrals, partner.name, partner.id)
+    return (
+        not covers_area(match.idea, partner),
+        -match.score,
+        partner.capacity <= partner.open_referrals,
+        partner.name,
+        partner.id,
+    )
 
 
 def rank_partners(

@@ -9,6 +9,7 @@ which triage fills in, and matching gets the per-partner numbers from triage as 
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Model, QuerySet
 
@@ -68,6 +69,7 @@ def idea_profile(idea: Idea) -> IdeaProfile:
         language=(idea.language or "sv").split("-")[0],
         theme_names={theme.pk: theme.name for theme in themes},
         support_names={support.pk: support.name for support in supports},
+        decline_window_days=settings.MATCHING_DECLINE_WINDOW_DAYS,
     )
 
 
@@ -76,13 +78,15 @@ def partner_profiles(
     *,
     open_referrals: Mapping[int, int] | None = None,
     similar_answers: Mapping[int, tuple[int, int]] | None = None,
+    recent_declines: Mapping[int, int] | None = None,
 ) -> list[PartnerProfile]:
     """Load every active partner as matching sees it, in two queries whatever their number.
 
     Only the themes, kinds of support and municipality the idea has are read from the link
     tables: the others cannot change the score. What a partner's referrals add comes from
     triage, by partner id: the referrals it holds (`open_referrals`) and its (accepted,
-    answered) referrals of earlier ideas sharing a theme with this one (`similar_answers`).
+    answered) referrals of earlier ideas sharing a theme with this one (`similar_answers`), and
+    how many of those it declined lately (`recent_declines`).
 
     Plain SQL on the registry's own tables (portable: SQLite and PostgreSQL), because this runs
     on every idea page and the ORM's building of the same queries and its conversion of 10,000
@@ -91,6 +95,7 @@ def partner_profiles(
     """
     open_referrals = open_referrals or {}
     similar_answers = similar_answers or {}
+    recent_declines = recent_declines or {}
     q = connection.ops.quote_name
 
     # The partners; languages as JSON text: a substring test beats decoding 10,000 lists.
@@ -153,6 +158,7 @@ def partner_profiles(
                 accepted,
                 answered,
                 slug,
+                recent_declines.get(pk, 0),
             )
         )
     return profiles

@@ -255,6 +255,8 @@ PRIVACY_CONTROLLER = env.str(
 PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", COORDINATOR_EMAIL)
 # Personal data of closed, declined and withdrawn ideas is anonymised after this many months.
 IDEA_RETENTION_MONTHS = env.int("IDEA_RETENTION_MONTHS", 24)
+# Matching: a partner's declines of ideas on the same theme count against it for so many days.
+MATCHING_DECLINE_WINDOW_DAYS = env.int("MATCHING_DECLINE_WINDOW_DAYS", 180)
 # Referrals: an answer link works this long; unanswered referrals get a reminder to the partner,
 # and later they are flagged on the dashboard and the coordinator is told.
 REFERRAL_LINK_MAX_AGE_DAYS = env.int("REFERRAL_LINK_MAX_AGE_DAYS", 30)

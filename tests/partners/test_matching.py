@@ -10,6 +10,8 @@ from partners.matching import (
     IdeaProfile,
     PartnerProfile,
     Weights,
+    covers_area,
+    explain_concerns,
     explain_partner,
     rank_partners,
     score_value,
@@ -64,6 +66,7 @@ def partners(draw, pk: int | None = None) -> PartnerProfile:
         open_referrals=draw(st.integers(0, 10)),
         similar_accepted=draw(st.integers(0, answered)),
         similar_answered=answered,
+        recent_declines=draw(st.integers(0, 3)),
     )
 
 
@@ -85,7 +88,64 @@ def test_the_same_input_gives_the_same_order_whatever_order_the_partners_come_in
     second = rank_partners(idea, shuffled, weights)
     assert order(first) == order(second)
     assert [m.score for m in first] == [m.score for m in second]
-    assert [m.score for m in first] == sorted((m.score for m in first), reverse=True)
+    for group in (True, False):
+        scores = [m.score for m in first if m.covers_area is group]
+        assert scores == sorted(scores, reverse=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(idea=ideas(), candidates=partner_lists, weights=weights_st)
+def test_a_partner_outside_the_ideas_area_never_ranks_above_one_that_covers_it(
+    idea, candidates, weights
+):
+    ranked = rank_partners(idea, candidates, weights)
+    covering = [covers_area(idea, m.partner) for m in ranked]
+    # Every partner that covers the idea's municipality or the county comes first.
+    assert covering == sorted(covering, reverse=True)
+    for match in ranked:
+        local = idea.municipality_id in match.partner.municipalities
+        county = match.partner.covers_whole_county
+        part = idea.is_whole_county and bool(match.partner.municipalities)
+        assert match.covers_area is (local or county or part)
+
+
+@settings(max_examples=150, deadline=None)
+@given(idea=ideas(), partner=partners(pk=1), weights=weights_st)
+def test_only_a_partner_outside_the_area_is_told_so_and_the_card_gives_what_it_costs(
+    idea, partner, weights
+):
+    outside = [c for c in explain_concerns(idea, partner, weights) if c.factor == "outside_area"]
+    assert bool(outside) is not covers_area(idea, partner)
+    for concern in outside:
+        assert abs(concern.points + 100.0 * weights.geography / weights.total) < 1e-9
+        assert concern.text
+
+
+@settings(max_examples=150, deadline=None)
+@given(idea=ideas(), partner=partners(pk=1), weights=weights_st)
+def test_taking_up_the_ideas_municipality_never_lowers_a_partner_or_leaves_it_outside(
+    idea, partner, weights
+):
+    moved = dataclasses.replace(
+        partner, municipalities=partner.municipalities | {idea.municipality_id}
+    )
+    assert covers_area(idea, moved) or (idea.is_whole_county and not moved.municipalities)
+    assert score_value(idea, moved, weights) >= score_value(idea, partner, weights)
+    # Ranked against a copy of itself that works elsewhere, it comes first.
+    elsewhere = dataclasses.replace(
+        partner, id=2, municipalities=frozenset({7}), covers_whole_county=False
+    )
+    if covers_area(idea, moved) and not covers_area(idea, elsewhere):
+        assert order(rank_partners(idea, [elsewhere, moved], weights)) == [1, 2]
+
+
+@settings(max_examples=150, deadline=None)
+@given(idea=ideas(), partner=partners(pk=1), weights=weights_st, more=st.integers(1, 3))
+def test_recent_declines_on_the_theme_never_raise_a_partners_score(idea, partner, weights, more):
+    declined_more = dataclasses.replace(partner, recent_declines=partner.recent_declines + more)
+    assert score_value(idea, declined_more, weights) <= score_value(idea, partner, weights)
+    without = dataclasses.replace(partner, recent_declines=0)
+    assert score_value(idea, partner, weights) <= score_value(idea, without, weights)
 
 
 @settings(max_examples=150, deadline=None)
@@ -120,6 +180,19 @@ def test_every_reason_shown_is_a_real_overlap_and_the_reasons_add_up_to_the_scor
     idea, partner, weights
 ):
     reasons = explain_partner(idea, partner, weights)
+    concerns = explain_concerns(idea, partner, weights)
+    for concern in concerns:
+        assert concern.points <= 0 and concern.text
+        if concern.factor == "capacity":
+            assert partner.at_capacity and concern.points < 0
+        elif concern.factor == "language":
+            assert idea.language not in partner.languages and concern.points < 0
+        elif concern.factor == "declines":
+            assert partner.recent_declines > 0 and concern.ref == partner.recent_declines
+        else:
+            assert concern.factor == "outside_area" and not covers_area(idea, partner)
+    # Only the declines are taken off; the other concerns are points not earned.
+    taken_off = sum(c.points for c in concerns if c.factor == "declines")
     for reason in reasons:
         assert reason.points > 0
         if reason.factor == "themes":
@@ -144,7 +217,8 @@ def test_every_reason_shown_is_a_real_overlap_and_the_reasons_add_up_to_the_scor
         else:
             raise AssertionError(reason.factor)
         assert reason.text
-    assert abs(sum(r.points for r in reasons) - score_value(idea, partner, weights)) < 1e-6
+    score = score_value(idea, partner, weights)
+    assert abs(sum(r.points for r in reasons) + taken_off - score) < 1e-6
 
 
 def _idea(**changes) -> IdeaProfile:
@@ -215,6 +289,66 @@ def test_a_county_partner_counts_for_a_local_idea_but_less_than_a_local_partner(
     ranked = rank_partners(_idea(), [elsewhere, county, local], Weights())
     assert order(ranked) == [1, 2, 3]
     assert ranked[2].score == 0
+
+
+def test_a_partner_elsewhere_ranks_after_a_local_one_whatever_its_score_and_says_why():
+    # Ljusnarsberg's council shares every theme and speaks the language; Lindesberg's shares
+    # little, but Lindesberg is where the idea is.
+    idea = _idea(municipality_id=1885, municipality_name="Lindesberg")
+    elsewhere = PartnerProfile(
+        id=1,
+        name="Ljusnarsberg kommun",
+        themes=frozenset({1, 2}),
+        support_kinds=frozenset({3}),
+        municipalities=frozenset({1864}),
+        is_civil_society=True,
+        languages=("sv",),
+        capacity=5,
+    )
+    local = PartnerProfile(
+        id=2, name="Lindesberg kommun", municipalities=frozenset({1885}), capacity=0
+    )
+    ranked = rank_partners(idea, [elsewhere, local], Weights())
+    assert order(ranked) == [2, 1]
+    assert ranked[1].score > ranked[0].score and not ranked[1].covers_area
+    with translation.override("sv"):
+        assert [(c.text, c.effect) for c in ranked[1].concerns] == [
+            ("täcker inte Lindesberg", "\u221220")
+        ]
+        assert [(c.text, c.effect) for c in ranked[0].concerns] == [
+            ("inga lediga platser (0 totalt)", "\u221210"),
+            ("kan inte hjälpa på svenska", "\u221210"),
+        ]
+    with translation.override("en"):
+        assert ranked[1].concerns[0].text == "does not cover Lindesberg"
+        assert "does not cover" not in " ".join(c.text for c in ranked[0].concerns)
+    # The partner's own mail gives the reasons for it, never the concerns.
+    assert all(r.points > 0 for r in ranked[1].reasons)
+
+
+def test_recent_declines_on_the_theme_lower_the_rank_and_say_by_how_much():
+    idea = _idea(decline_window_days=180)
+    kwargs = {
+        "themes": frozenset({1, 2}),
+        "municipalities": frozenset({1863}),
+        "languages": ("sv",),
+        "capacity": 5,
+    }
+    declined = PartnerProfile(id=1, name="Alfa", recent_declines=1, **kwargs)
+    steady = PartnerProfile(id=2, name="Beta", **kwargs)
+    ranked = rank_partners(idea, [declined, steady], Weights())
+    assert order(ranked) == [2, 1]
+    # Half the themes weight (5 of 20): 12.5 points.
+    assert ranked[0].score - ranked[1].score == 12.5
+    [concern] = ranked[1].concerns
+    with translation.override("sv"):
+        assert concern.text == "tackade nej till 1 idé på samma tema de senaste 180 dagarna"
+        assert concern.effect == "\u221212"
+    with translation.override("en"):
+        assert concern.text == "declined 1 idea on the same theme in the last 180 days"
+    twice = dataclasses.replace(declined, recent_declines=5)
+    # Two count at most: as if it did not work with the themes.
+    assert score_value(idea, steady, Weights()) - score_value(idea, twice, Weights()) == 25
 
 
 def test_language_names_follow_the_spelling_of_the_interface_language():

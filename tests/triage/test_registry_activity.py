@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 
 from ideas.models import OrganisationKind
 from partners import hooks
@@ -113,3 +116,42 @@ def test_answers_about_the_idea_itself_do_not_count_as_answers_about_similar_ide
 
 def test_triage_gives_the_partner_registry_its_referral_numbers():
     assert isinstance(hooks.referral_activity, RegistryActivity)
+
+
+def test_recent_declines_on_the_ideas_themes_lower_the_partners_rank_in_a_fixed_query_count(
+    settings, django_assert_num_queries
+):
+    settings.MATCHING_DECLINE_WINDOW_DAYS = 90
+    broadband, housing = ThemeFactory(slug="bb"), ThemeFactory(slug="housing")
+    idea = IdeaFactory(in_review=True, themes=[broadband], municipality=municipality("1863"))
+    declining, steady = PartnerFactory(name="Alfa"), PartnerFactory(name="Beta")
+    for partner in (declining, steady):
+        partner.themes.set([broadband])
+        partner.municipalities.set([municipality("1863")])
+    now = timezone.now()
+
+    def answered(partner, theme, state, days_ago):
+        ReferralFactory(
+            partner=partner,
+            idea=IdeaFactory(themes=[theme]),
+            state=state,
+            answered_at=now - timedelta(days=days_ago),
+        )
+
+    answered(declining, broadband, "declined", 10)  # counts
+    answered(declining, broadband, "declined", 200)  # too long ago
+    answered(declining, housing, "declined", 5)  # another theme
+    answered(steady, broadband, "accepted", 10)
+    # As many as without declines: they are counted in the same read as the past answers.
+    with django_assert_num_queries(7):
+        ranked = suggestions_for_idea(idea)
+        [(s.reasons, s.concerns) for s in ranked]
+    assert [s.partner.name for s in ranked] == ["Beta", "Alfa"]
+    alfa = ranked[1]
+    assert alfa.partner.recent_declines == 1
+    assert (alfa.partner.similar_accepted, alfa.partner.similar_answered) == (0, 2)
+    with translation.override("sv"):
+        assert "tackade nej till 1 idé på samma tema de senaste 90 dagarna" in [
+            c.text for c in alfa.concerns
+        ]
+    assert ranked[0].partner.recent_declines == 0

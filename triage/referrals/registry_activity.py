@@ -6,14 +6,19 @@ registry and the pure matching and never imports triage. So its pages get the nu
 matching gets each partner's load and past answers as plain data passed in to
 `partners.selectors.partner_profiles`.
 
-The two reads matching makes of the referrals (`open_referrals_and_referred`, `similar_answers`)
-are plain SQL over the referral table (`portal.sql`), like the registry's side of matching:
-they run on every idea page, and the ORM's building of each grouped query took four to five
-times as long as running it. The registry pages' reads stay on the ORM.
+The two reads matching makes of the referrals (`open_referrals_and_referred`, `similar_answers`,
+which also counts a partner's recent declines on the idea's themes) are plain SQL over the
+referral table (`portal.sql`), like the registry's side of matching: they run on every idea
+page, and the ORM's building of each grouped query took four to five times as long as running
+it. The registry pages' reads stay on the ORM.
 """
 
+from datetime import timedelta
+
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from ideas.models import Idea
 from partners.hooks import OpenReferral, PartnerStats, ReferralActivity
@@ -22,6 +27,7 @@ from partners.models import Partner
 from partners.selectors import idea_profile, matching_weights, partner_profiles
 from portal.sql import column, fetch, placeholders, table
 from triage.referrals.models import Referral
+from triage.referrals.workflow import ReferralState
 
 OPEN = Q(state__in=Referral.OPEN_STATES)
 ANSWERED = Q(state__in=Referral.ANSWERED_STATES)
@@ -100,30 +106,43 @@ def open_referrals_and_referred(idea_id: int | None) -> tuple[dict[int, int], se
 
 def similar_answers(
     profile: IdeaProfile, *, idea_id: int | None = None
-) -> dict[int, tuple[int, int]]:
+) -> dict[int, tuple[int, int, int]]:
     """How each partner answered earlier ideas sharing a theme with this one, (accepted,
-    answered), in one query grouped by partner. Its answers about the idea itself (idea_id) do
-    not count."""
+    answered, declined within the last `profile.decline_window_days` days), in one query
+    grouped by partner. Its answers about the idea itself (idea_id) do not count."""
     if not profile.themes:
         return {}
     referral, partner, idea = table(Referral), column(Referral, "partner"), column(Referral, "idea")
     state, idea_themes = column(Referral, "state"), Idea.themes.through
+    answered_at = column(Referral, "answered_at")
     accepted_states = _states(Referral.ACCEPTED_STATES)
     answered_states = _states(Referral.ANSWERED_STATES)
+    since = timezone.now() - timedelta(days=profile.decline_window_days)
     themes = sorted(profile.themes)
     sql = (
         f"SELECT {partner}, "  # noqa: S608
-        f"COUNT(CASE WHEN {state} IN ({placeholders(accepted_states)}) THEN 1 END), COUNT(*) "
+        f"COUNT(CASE WHEN {state} IN ({placeholders(accepted_states)}) THEN 1 END), COUNT(*), "
+        f"COUNT(CASE WHEN {state} = %s AND {answered_at} >= %s THEN 1 END) "
         f"FROM {referral} WHERE {state} IN ({placeholders(answered_states)}) "
         f"AND {idea} IN (SELECT {column(idea_themes, 'idea')} FROM {table(idea_themes)} "
         f"WHERE {column(idea_themes, 'theme')} IN ({placeholders(themes)}))"
     )
-    params: list[object] = [*accepted_states, *answered_states, *themes]
+    params: list[object] = [
+        *accepted_states,
+        str(ReferralState.DECLINED),
+        # As the database keeps a datetime (SQLite compares text).
+        connection.ops.adapt_datetimefield_value(since),
+        *answered_states,
+        *themes,
+    ]
     if idea_id is not None:
         sql += f" AND {idea} <> %s"
         params.append(idea_id)
     rows = fetch(f"{sql} GROUP BY {partner}", params)
-    return {partner_id: (accepted, answered) for partner_id, accepted, answered in rows}
+    return {
+        partner_id: (accepted, answered, declined)
+        for partner_id, accepted, answered, declined in rows
+    }
 
 
 def partner_profiles_and_referred(
@@ -132,10 +151,14 @@ def partner_profiles_and_referred(
     """Every active partner as matching sees it, its referrals counted, in four queries
     whatever their number; and the partners the idea (idea_id) is already referred to."""
     open_counts, referred = open_referrals_and_referred(idea_id)
+    answers = similar_answers(profile, idea_id=idea_id)
     profiles = partner_profiles(
         profile,
         open_referrals=open_counts,
-        similar_answers=similar_answers(profile, idea_id=idea_id),
+        similar_answers={
+            pk: (accepted, answered) for pk, (accepted, answered, _) in answers.items()
+        },
+        recent_declines={pk: declined for pk, (_, _, declined) in answers.items() if declined},
     )
     return profiles, referred
 
