@@ -3,8 +3,6 @@
 Apart from the business code; `manage.py seed_demo` (triage's management command) loads it.
 """
 
-from itertools import cycle
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -27,40 +25,248 @@ from triage.referrals.answers import referral_answer
 from triage.referrals.services import idea_refer
 from triage.review.services import review_save, reviewers_assign
 
-# (name, kind, civil society, municipality code or None for the whole county)
+# (name, kind, civil society, municipality codes or None for the whole county, themes, support)
+COUNCIL_THEMES = ("broadband", "rural-services", "local-development", "work-enterprise")
+COUNCIL_SUPPORT = ("advice", "public-dialogue")
 PARTNERS = [
     *[
-        (f"{name} kommun, näringsliv och utveckling", PartnerKind.MUNICIPALITY, False, code)
+        (
+            f"{name} kommun, näringsliv och utveckling",
+            PartnerKind.MUNICIPALITY,
+            False,
+            (code,),
+            COUNCIL_THEMES,
+            COUNCIL_SUPPORT,
+        )
         for code, name, _population in MUNICIPALITIES
     ],
-    ("Region Örebro län, regional utveckling", PartnerKind.REGION, False, None),
-    ("Länsstyrelsen, landsbygdsenheten", PartnerKind.STATE_AGENCY, False, None),
-    ("Universitetet i Örebro, samverkanskontoret", PartnerKind.UNIVERSITY, False, "1880"),
-    ("Folkhögskolan i Bergslagen", PartnerKind.UNIVERSITY, True, "1885"),
-    ("Kooperativ utveckling Örebro", PartnerKind.BUSINESS, True, None),
-    ("Inkubatorn Mitt", PartnerKind.BUSINESS, False, "1880"),
-    ("Sociala företag i länet", PartnerKind.BUSINESS, True, None),
-    ("Hela länet ska leva", PartnerKind.ASSOCIATION, True, None),
-    ("Bygdegårdarna i Örebro län", PartnerKind.ASSOCIATION, True, None),
-    ("Studieförbundet Framtid", PartnerKind.ASSOCIATION, True, None),
-    ("Studieförbundet Ljuset", PartnerKind.ASSOCIATION, True, "1883"),
-    ("Föreningsrådet Kumla", PartnerKind.ASSOCIATION, True, "1881"),
-    ("Idrottsalliansen Örebro län", PartnerKind.ASSOCIATION, True, None),
-    ("Integrationsnätverket Välkommen", PartnerKind.ASSOCIATION, True, "1880"),
-    ("Språkcafé Karlskoga", PartnerKind.ASSOCIATION, True, "1883"),
-    ("Ungdomsrådet i länet", PartnerKind.ASSOCIATION, True, None),
-    ("Pensionärernas samverkan", PartnerKind.ASSOCIATION, True, None),
-    ("Kulturföreningen Scenen", PartnerKind.ASSOCIATION, True, "1884"),
-    ("Naturskyddarna i Bergslagen", PartnerKind.ASSOCIATION, True, "1863"),
-    ("Byalaget Ramsberg", PartnerKind.LOCAL_DEVELOPMENT_GROUP, True, "1885"),
-    ("Utvecklingsgruppen Tiveden", PartnerKind.LOCAL_DEVELOPMENT_GROUP, True, "1860"),
-    ("Bygdeutveckling Grythyttan", PartnerKind.LOCAL_DEVELOPMENT_GROUP, True, "1863"),
-    ("Fiberföreningen Kopparberg", PartnerKind.LOCAL_DEVELOPMENT_GROUP, True, "1864"),
-    ("Leader Bergslagen", PartnerKind.OTHER, True, None),
-    ("Sparbanksstiftelsen i länet", PartnerKind.OTHER, False, None),
-    ("Mötesplats Vretstorp", PartnerKind.LOCAL_DEVELOPMENT_GROUP, True, "1861"),
-    ("Bygdens hus Fjugesta", PartnerKind.LOCAL_DEVELOPMENT_GROUP, True, "1814"),
-    ("Hembygdsförbundet i länet", PartnerKind.ASSOCIATION, True, None),
+    (
+        "Region Örebro län, regional utveckling",
+        PartnerKind.REGION,
+        False,
+        None,
+        ("broadband", "local-development", "health"),
+        ("funding", "network"),
+    ),
+    (
+        "Länsstyrelsen, landsbygdsenheten",
+        PartnerKind.STATE_AGENCY,
+        False,
+        None,
+        ("rural-services", "broadband", "environment"),
+        ("funding", "advice"),
+    ),
+    (
+        "Universitetet i Örebro, samverkanskontoret",
+        PartnerKind.UNIVERSITY,
+        False,
+        ("1880",),
+        ("learning", "health", "work-enterprise"),
+        ("competence", "network"),
+    ),
+    (
+        "Folkhögskolan i Bergslagen",
+        PartnerKind.UNIVERSITY,
+        True,
+        ("1885",),
+        ("learning", "integration", "culture-leisure"),
+        ("competence", "premises"),
+    ),
+    (
+        "Kooperativ utveckling Örebro",
+        PartnerKind.BUSINESS,
+        True,
+        None,
+        ("work-enterprise", "local-development", "environment"),
+        ("advice", "incubation"),
+    ),
+    (
+        "Inkubatorn Mitt",
+        PartnerKind.BUSINESS,
+        False,
+        ("1880",),
+        ("work-enterprise", "environment"),
+        ("incubation", "advice"),
+    ),
+    (
+        "Sociala företag i länet",
+        PartnerKind.BUSINESS,
+        True,
+        None,
+        ("work-enterprise", "integration", "health"),
+        ("advice", "network"),
+    ),
+    (
+        "Hela länet ska leva",
+        PartnerKind.ASSOCIATION,
+        True,
+        None,
+        ("rural-services", "local-development", "democracy"),
+        ("network", "public-dialogue"),
+    ),
+    (
+        "Bygdegårdarna i Örebro län",
+        PartnerKind.ASSOCIATION,
+        True,
+        None,
+        ("culture-leisure", "local-development", "rural-services"),
+        ("premises", "network"),
+    ),
+    (
+        "Studieförbundet Framtid",
+        PartnerKind.ASSOCIATION,
+        True,
+        None,
+        ("learning", "democracy", "integration"),
+        ("competence", "premises"),
+    ),
+    (
+        "Studieförbundet Ljuset",
+        PartnerKind.ASSOCIATION,
+        True,
+        ("1883",),
+        ("learning", "culture-leisure"),
+        ("competence", "premises"),
+    ),
+    (
+        "Föreningsrådet Kumla",
+        PartnerKind.ASSOCIATION,
+        True,
+        ("1881",),
+        ("culture-leisure", "democracy", "children-youth"),
+        ("network", "volunteers"),
+    ),
+    (
+        "Idrottsalliansen Örebro län",
+        PartnerKind.ASSOCIATION,
+        True,
+        None,
+        ("culture-leisure", "children-youth", "health"),
+        ("volunteers", "network"),
+    ),
+    (
+        "Integrationsnätverket Välkommen",
+        PartnerKind.ASSOCIATION,
+        True,
+        ("1880",),
+        ("integration", "learning"),
+        ("volunteers", "network"),
+    ),
+    (
+        "Språkcafé Karlskoga",
+        PartnerKind.ASSOCIATION,
+        True,
+        ("1883",),
+        ("integration", "learning"),
+        ("volunteers", "premises"),
+    ),
+    (
+        "Ungdomsrådet i länet",
+        PartnerKind.ASSOCIATION,
+        True,
+        None,
+        ("children-youth", "democracy"),
+        ("network", "communication"),
+    ),
+    (
+        "Pensionärernas samverkan",
+        PartnerKind.ASSOCIATION,
+        True,
+        None,
+        ("older-people", "health", "transport"),
+        ("volunteers", "public-dialogue"),
+    ),
+    (
+        "Kulturföreningen Scenen",
+        PartnerKind.ASSOCIATION,
+        True,
+        ("1884",),
+        ("culture-leisure", "children-youth"),
+        ("premises", "communication"),
+    ),
+    (
+        "Naturskyddarna i Bergslagen",
+        PartnerKind.ASSOCIATION,
+        True,
+        ("1863", "1864", "1884", "1885"),
+        ("environment",),
+        ("volunteers", "communication"),
+    ),
+    (
+        "Byalaget Ramsberg",
+        PartnerKind.LOCAL_DEVELOPMENT_GROUP,
+        True,
+        ("1885",),
+        ("rural-services", "local-development", "broadband"),
+        ("volunteers", "network"),
+    ),
+    (
+        "Utvecklingsgruppen Tiveden",
+        PartnerKind.LOCAL_DEVELOPMENT_GROUP,
+        True,
+        ("1860", "1882"),
+        ("local-development", "rural-services", "environment"),
+        ("volunteers", "network"),
+    ),
+    (
+        "Bygdeutveckling Grythyttan",
+        PartnerKind.LOCAL_DEVELOPMENT_GROUP,
+        True,
+        ("1863",),
+        ("local-development", "rural-services", "children-youth"),
+        ("volunteers", "premises"),
+    ),
+    # Kopparberg is in Ljusnarsberg; the fibre association advises the villages across the
+    # border in Lindesberg too (Ramsberg, Guldsmedshyttan).
+    (
+        "Fiberföreningen Kopparberg",
+        PartnerKind.LOCAL_DEVELOPMENT_GROUP,
+        True,
+        ("1864", "1885"),
+        ("broadband", "local-development"),
+        ("advice", "competence"),
+    ),
+    # Leader Bergslagen works in the Bergslagen municipalities, not the whole county.
+    (
+        "Leader Bergslagen",
+        PartnerKind.OTHER,
+        True,
+        ("1862", "1863", "1864", "1883", "1884", "1885"),
+        ("local-development", "rural-services", "broadband"),
+        ("funding", "advice"),
+    ),
+    (
+        "Sparbanksstiftelsen i länet",
+        PartnerKind.OTHER,
+        False,
+        None,
+        ("local-development", "culture-leisure", "children-youth"),
+        ("funding",),
+    ),
+    (
+        "Mötesplats Vretstorp",
+        PartnerKind.LOCAL_DEVELOPMENT_GROUP,
+        True,
+        ("1861",),
+        ("local-development", "integration"),
+        ("premises", "volunteers"),
+    ),
+    (
+        "Bygdens hus Fjugesta",
+        PartnerKind.LOCAL_DEVELOPMENT_GROUP,
+        True,
+        ("1814",),
+        ("local-development", "older-people", "transport"),
+        ("premises", "volunteers"),
+    ),
+    (
+        "Hembygdsförbundet i länet",
+        PartnerKind.ASSOCIATION,
+        True,
+        None,
+        ("culture-leisure", "housing", "local-development"),
+        ("network", "volunteers"),
+    ),
 ]
 
 # title, municipality code, themes, status, place, the need, the idea, who benefits
@@ -125,6 +331,16 @@ DEMO_IDEAS = [
         "En veckovis matkasse som byborna beställer direkt från gårdarna.",
         "Lantbrukare och hushåll i kommunen.",
     ),
+    (
+        "Byns affär och servicepunkt i Ramsberg",
+        "1885",
+        ["rural-services"],
+        workflow.Status.IN_REVIEW,
+        "Ramsberg",
+        "Affären i Ramsberg ska stänga, och med den ombudet för paket, apotek och spel.",
+        "Byborna vill ta över affären som ett kooperativ med paketombud och servicepunkt.",
+        "De som bor i och runt Ramsberg, särskilt äldre och de utan bil.",
+    ),
 ]
 
 ACCOUNTS = [
@@ -139,12 +355,11 @@ ACCOUNTS = [
 
 def demo_partners_load() -> list[Partner]:
     """Create the 40 demo partners so that together they cover every theme, support and place."""
-    themes = list(Theme.objects.order_by("order"))
-    supports = list(SupportKind.objects.order_by("order"))
+    themes = {theme.slug: theme for theme in Theme.objects.all()}
+    supports = {support.slug: support for support in SupportKind.objects.all()}
     by_code = {m.code: m for m in Municipality.objects.all()}
-    theme_cycle, support_cycle = cycle(themes), cycle(supports)
     partners = []
-    for index, (name, kind, civil, code) in enumerate(PARTNERS):
+    for index, (name, kind, civil, codes, theme_slugs, support_slugs) in enumerate(PARTNERS):
         partner, created = Partner.objects.get_or_create(
             slug=slugify(name)[:80],
             defaults={
@@ -152,17 +367,17 @@ def demo_partners_load() -> list[Partner]:
                 "kind": kind,
                 "is_civil_society": civil,
                 "description": f"{name} stöder idéer från invånare och civilsamhälle.",
-                "covers_whole_county": code is None or by_code[code].is_whole_county,
+                "covers_whole_county": codes is None,
                 "capacity": 3 + index % 5,
                 "languages": "sv,en,ar" if "Integration" in name or "Språk" in name else "sv,en",
                 "email": f"info@{slugify(name)[:30]}.example.org",
             },
         )
         if created:
-            partner.themes.set([next(theme_cycle) for _ in range(3)])
-            partner.support_kinds.set([next(support_cycle) for _ in range(2)])
-            if code and not by_code[code].is_whole_county:
-                partner.municipalities.set([by_code[code]])
+            partner.themes.set([themes[slug] for slug in theme_slugs])
+            partner.support_kinds.set([supports[slug] for slug in support_slugs])
+            if codes:
+                partner.municipalities.set([by_code[code] for code in codes])
             PartnerContact.objects.create(
                 partner=partner,
                 name=f"Kontakt {index + 1}",
