@@ -22,7 +22,10 @@ class MatchingWeightsForm(forms.ModelForm):
 class RegistryImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("A CSV (UTF-8) or Excel (.xlsx) file with the columns of an export."),
+        help_text=_(
+            "An Excel file (.xlsx) or a CSV file, separated by semicolons or commas, as Excel "
+            "saves it; with the columns listed below."
+        ),
     )
 
     def clean_file(self) -> UploadedFile:

@@ -3,27 +3,40 @@
 An import is all or nothing: `registry_import` checks every row first (a dry run in a
 transaction that is rolled back) and writes only when no row has an error.
 
-Columns: slug (the key), name, kind, is_civil_society, description, website, phone, email,
-themes (theme keys), support_kinds (support keys), municipalities (municipality codes),
-covers_whole_county, languages, capacity, is_active, contacts. Lists are separated by commas;
-contacts by semicolons, each as "name | email | role | yes/no" (the last: receives referrals).
+Columns (`COLUMNS`): slug (the key), name, kind, is_civil_society, description, website, phone,
+email, themes, support_kinds, municipalities, covers_whole_county, languages, capacity,
+is_active, contacts. Lists are separated by commas; contacts by semicolons, each as
+"name | email | role | yes/no" (the last: receives referrals).
+
+A file may name its columns and write its values as the interface shows them, in Swedish or
+English ("Typ", "Lokal utvecklingsgrupp", "ja", "Fiber och bredband", "Lindesberg") or by
+their codes ("kind", "local_development_group", "yes", "broadband", "1885"): `read_sheet`
+turns either into the codes before import-export sees the rows, and keeps each row's number
+as the spreadsheet shows it (the headings are row 1). The export writes Swedish headings and
+values by default, or the codes (`registry_export(codes=True)`); either imports unchanged.
 """
 
-from collections.abc import Mapping
+import csv
+import io
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import openpyxl
 import tablib
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from ideas.models import Municipality, SupportKind, Theme
-from partners.models import Partner, PartnerContact, check_referral_contacts
-from portal.spreadsheets import spreadsheet_value
+from partners.models import Partner, PartnerContact, PartnerKind, check_referral_contacts
+from portal.spreadsheets import csv_delimiter, decode_text, spreadsheet_value
 
 YES = {"1", "true", "yes", "ja", "x", "y", "j"}
 NO = {"0", "false", "no", "nej", "n", ""}
@@ -123,9 +136,9 @@ def parse_contacts(value: object) -> list[ContactRow]:
     return contacts
 
 
-def render_contacts(partner: Partner) -> str:
+def render_contacts(partner: Partner, yes_no: tuple[str, str] = ("yes", "no")) -> str:
     return "; ".join(
-        f"{c.name} | {c.email} | {c.role} | {'yes' if c.receives_referrals else 'no'}"
+        f"{c.name} | {c.email} | {c.role} | {yes_no[0] if c.receives_referrals else yes_no[1]}"
         for c in partner.contacts.all()
     )
 
@@ -190,17 +203,14 @@ class PartnerResource(resources.ModelResource):
             "themes", "support_kinds", "municipalities", "contacts"
         ).order_by("name")
 
+    # How the contacts column writes "receives referrals"; the Swedish export says ja/nej.
+    yes_no = ("yes", "no")
+
     def dehydrate_contacts(self, partner: Partner) -> str:
-        return render_contacts(partner)
+        return render_contacts(partner, self.yes_no)
 
     def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
         self._seen_slugs: set[str] = set()
-        missing = {"slug", "name", "kind"} - set(dataset.headers or [])
-        if missing:
-            raise ValueError(
-                _("The file lacks the column(s): %(columns)s.")
-                % {"columns": ", ".join(sorted(missing))}
-            )
 
     def import_instance(self, instance: Partner, row: Mapping[str, Any], **kwargs: Any) -> None:
         errors: dict[str, list[ValidationError]] = {}
@@ -269,6 +279,8 @@ class RowReport:
 
 @dataclass
 class RowError:
+    """What is wrong on one row; `number` is the row as the spreadsheet shows it."""
+
     number: int
     messages: list[str]
 
@@ -292,39 +304,318 @@ class ImportReport:
         return counts
 
 
-def registry_export() -> tablib.Dataset:
-    """The whole registry, a row per partner (sent as a file by portal.spreadsheets)."""
-    return PartnerResource().export()
+# The columns by their codes, in the export's order.
+COLUMNS: tuple[str, ...] = tuple(PartnerResource.Meta.fields)
+REQUIRED_COLUMNS = ("slug", "name", "kind")
+YES_NO_COLUMNS = ("is_civil_society", "covers_whole_county", "is_active")
+LIST_COLUMNS = ("themes", "support_kinds", "municipalities")
+CHOICE_COLUMNS = ("kind", *YES_NO_COLUMNS, *LIST_COLUMNS)
+CONTACTS_LABEL = gettext_lazy("contacts")
+# The languages a file may name its columns and values in (besides the codes).
+FILE_LANGUAGES = ("sv", "en")
 
 
-def load_dataset(content: bytes, file_format: str) -> tablib.Dataset:
-    """Read a registry file; the apostrophe the export puts before a formula-like text comes
-    off again, so an exported file imports unchanged."""
+def column_label(code: str) -> str:
+    """A column's name as the interface shows it, in the current language ("Typ")."""
+    if code == "contacts":
+        return capfirst(str(CONTACTS_LABEL))
+    try:
+        model_field = Partner._meta.get_field(code)
+    except FieldDoesNotExist:
+        return code
+    return capfirst(str(getattr(model_field, "verbose_name", code)))
+
+
+def _labels(label: Any) -> dict[str, str]:
+    """A translatable label in each language a file may use."""
+    names = {}
+    for language in FILE_LANGUAGES:
+        with translation.override(language):
+            names[language] = str(label)
+    return names
+
+
+def column_values(code: str) -> list[tuple[str, dict[str, str]]]:
+    """The values a column takes, each code with its names ({"sv": ..., "en": ...})."""
+    if code == "kind":
+        return [(value, _labels(label)) for value, label in PartnerKind.choices]
+    if code in YES_NO_COLUMNS:
+        return [("yes", {"sv": "ja", "en": "yes"}), ("no", {"sv": "nej", "en": "no"})]
+    if code in ("themes", "support_kinds"):
+        model = Theme if code == "themes" else SupportKind
+        return [
+            (item.slug, {"sv": item.name_sv, "en": item.name_en})
+            for item in model.objects.order_by("order", "name_sv")
+        ]
+    if code == "municipalities":
+        return [
+            (item.code, {"sv": item.name, "en": item.name})
+            for item in Municipality.objects.filter(is_whole_county=False).order_by("name")
+        ]
+    return []
+
+
+def _name_here(names: Mapping[str, str]) -> str:
+    return names.get((translation.get_language() or "sv").split("-")[0], names["sv"])
+
+
+def _value_lookup(code: str) -> dict[str, str]:
+    """Every way a file may write a column's values (code, Swedish, English) to the code."""
+    lookup: dict[str, str] = {}
+    for value, names in column_values(code):
+        for name in (*names.values(), value):
+            lookup.setdefault(name.strip().casefold(), value)
+    return lookup
+
+
+def _heading_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for code in COLUMNS:
+        for language in FILE_LANGUAGES:
+            with translation.override(language):
+                lookup.setdefault(column_label(code).casefold(), code)
+        lookup.setdefault(code, code)
+    return lookup
+
+
+class SheetError(ValueError):
+    """The file's headings cannot be read as the registry's columns."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(" ".join(messages))
+        self.messages = messages
+
+
+@dataclass
+class Sheet:
+    """The rows of a registry file as codes, and each row's number in the spreadsheet."""
+
+    dataset: tablib.Dataset
+    numbers: list[int]
+
+
+def _cell_text(value: object) -> str:
+    """A cell as text: Excel's whole numbers without ".0", the export's apostrophe off."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(spreadsheet_value(value) if isinstance(value, str) else value)
+
+
+def _raw_rows(content: bytes, file_format: str) -> list[list[object]]:
     if file_format == "xlsx":
-        dataset = tablib.Dataset().load(content, format="xlsx")
-    else:
-        dataset = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
-    loaded = tablib.Dataset(headers=dataset.headers)
-    for row in dataset:
-        loaded.append([spreadsheet_value(value) for value in row])
-    return loaded
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
+    text = decode_text(content)
+    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=csv_delimiter(text))]
 
 
-def _field_label(name: str) -> str:
-    return name if name != "__all__" else _("row")
+def _to_code(code: str, text: str, lookups: Mapping[str, Mapping[str, str]]) -> str:
+    """A cell written as the interface names it (or as its code) turned into the code; a
+    value no name matches is kept as written, for the column's check to name it."""
+    lookup = lookups.get(code)
+    if lookup is None:
+        return text
+    if code in LIST_COLUMNS:
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        return ",".join(lookup.get(part.casefold(), part) for part in parts)
+    return lookup.get(text.strip().casefold(), text)
+
+
+def read_sheet(content: bytes, file_format: str) -> Sheet:
+    """The registry rows of a CSV (semicolons or commas; UTF-8, with or without a byte order
+    mark, or Windows-1252) or an xlsx file, headings and values turned into the codes."""
+    rows = _raw_rows(content, file_format)
+    if not rows:
+        raise SheetError([_("The file has no rows.")])
+    headings = [_cell_text(value).strip() for value in rows[0]]
+    lookup = _heading_lookup()
+    codes: list[str | None] = []
+    messages = []
+    for heading in headings:
+        code = lookup.get(heading.casefold()) if heading else None
+        if heading and code is None:
+            messages.append(
+                _("Row 1 has a column heading the registry does not know: “%(heading)s”.")
+                % {"heading": heading}
+            )
+        elif code is not None and code in codes:
+            messages.append(
+                _("Row 1 has the column “%(column)s” twice. Keep one of them.")
+                % {"column": column_label(code)}
+            )
+            code = None
+        codes.append(code)
+    missing = [code for code in REQUIRED_COLUMNS if code not in codes]
+    if missing:
+        messages.append(
+            _("The file lacks the column(s): %(columns)s.")
+            % {
+                "columns": ", ".join(
+                    _("“%(column)s”") % {"column": column_label(code)} for code in missing
+                )
+            }
+        )
+    if messages:
+        messages.append(_("Name the columns as the list below does, in row 1, or as in an export."))
+        raise SheetError(messages)
+    lookups = {code: _value_lookup(code) for code in CHOICE_COLUMNS if code in codes}
+    dataset = tablib.Dataset(headers=[code for code in codes if code])
+    numbers = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [_cell_text(value) for value in row]
+        # A row Excel keeps after the last one (";;;;"), or a blank line between rows.
+        if not any(cell.strip() for cell in cells):
+            continue
+        dataset.append(
+            [
+                _to_code(code, cells[index] if index < len(cells) else "", lookups)
+                for index, code in enumerate(codes)
+                if code
+            ]
+        )
+        numbers.append(number)
+    return Sheet(dataset, numbers)
+
+
+def _one_of(code: str) -> str:
+    return ", ".join(_name_here(names) for _value, names in column_values(code))
+
+
+# What to write instead, for the columns whose own message does not say it.
+COLUMN_HINTS: dict[str, Callable[[], str]] = {
+    "slug": lambda: _(
+        "Write a key of its own for each partner: small letters a–z, digits and hyphens, "
+        "e.g. fiberforeningen-kopparberg."
+    ),
+    "name": lambda: _("Write a name of its own for each partner."),
+    "kind": lambda: _("Write one of: %(values)s.") % {"values": _one_of("kind")},
+    "themes": lambda: (
+        _("Write one or more of, separated by commas: %(values)s.") % {"values": _one_of("themes")}
+    ),
+    "support_kinds": lambda: (
+        _("Write one or more of, separated by commas: %(values)s.")
+        % {"values": _one_of("support_kinds")}
+    ),
+    "municipalities": lambda: (
+        _("Write one or more of, separated by commas: %(values)s.")
+        % {"values": _one_of("municipalities")}
+    ),
+    "website": lambda: _("Write the whole address, e.g. https://www.example.org."),
+    "email": lambda: _("Write an address such as info@example.org, or leave it empty."),
+}
+
+
+def column_error(code: str, texts: list[str]) -> str:
+    """One column's errors on a row, named as the interface names the column, with what to
+    write instead."""
+    message = " ".join(texts)
+    if code not in COLUMNS:
+        return message
+    hint = COLUMN_HINTS.get(code)
+    if hint is not None:
+        message = f"{message} {hint()}"
+    return _("Column “%(column)s”: %(message)s") % {
+        "column": column_label(code),
+        "message": message,
+    }
+
+
+@dataclass
+class ColumnHelp:
+    """A column of the registry file as the import page lists it."""
+
+    label: str
+    code: str
+    required: bool
+    values: list[str]
+    hint: str
+
+
+def import_columns() -> list[ColumnHelp]:
+    """Every column of a registry file, with every value it takes or how to write it."""
+    hints = {
+        "slug": _("Small letters a–z, digits and hyphens; matches a partner already there."),
+        "name": _("The organisation's name; one of its own."),
+        "description": _("Free text."),
+        "website": _("The whole address, e.g. https://www.example.org."),
+        "phone": _("Free text."),
+        "email": _("An address the public may write to, or empty."),
+        "languages": _("Language codes separated by commas, e.g. sv, en, ar."),
+        "capacity": _("A whole number, 0 to 500: open referrals it can take at once."),
+        "contacts": _(
+            "Each contact as “name | email | role | ja” (ja or nej: receives referrals), "
+            "contacts separated by semicolons."
+        ),
+    }
+    columns = []
+    for code in COLUMNS:
+        values = [f"{_name_here(names)} ({value})" for value, names in column_values(code)]
+        if code in LIST_COLUMNS:
+            hint = _("One or more, separated by commas; the name or the code in brackets.")
+        elif code in CHOICE_COLUMNS:
+            hint = _("The name or the code in brackets.")
+        else:
+            hint = hints.get(code, "")
+        columns.append(ColumnHelp(column_label(code), code, code in REQUIRED_COLUMNS, values, hint))
+    return columns
+
+
+def _swedish_value(code: str, value: object, names: Mapping[str, Mapping[str, str]]) -> object:
+    """An exported cell as the Swedish interface writes it: names, not codes."""
+    if code not in names:
+        return value
+    if code in LIST_COLUMNS:
+        parts = [part for part in str(value or "").split(",") if part]
+        return ", ".join(names[code].get(part, part) for part in parts)
+    return names[code].get(str(value), value)
+
+
+def registry_export(*, codes: bool = False) -> tablib.Dataset:
+    """The whole registry, a row per partner (sent as a file by portal.spreadsheets): with
+    Swedish headings and values, or with the codes."""
+    resource = PartnerResource()
+    if codes:
+        return resource.export()
+    with translation.override("sv"):
+        resource.yes_no = ("ja", "nej")
+        dataset = resource.export()
+        names = {
+            code: {value: labels["sv"] for value, labels in column_values(code)}
+            for code in CHOICE_COLUMNS
+        }
+        swedish = tablib.Dataset(headers=[column_label(code) for code in dataset.headers])
+        for row in dataset:
+            swedish.append(
+                [
+                    _swedish_value(code, value, names)
+                    for code, value in zip(dataset.headers, row, strict=True)
+                ]
+            )
+    return swedish
 
 
 def registry_import(*, content: bytes, file_format: str, dry_run: bool) -> ImportReport:
     """Check every row of a registry file and, unless dry_run, write it if all rows are good."""
     report = ImportReport()
     try:
-        dataset = load_dataset(content, file_format)
-    except Exception:  # noqa: BLE001 -- tablib raises many kinds for a broken file
+        sheet = read_sheet(content, file_format)
+    except SheetError as sheet_error:
+        report.file_errors.extend(sheet_error.messages)
+        return report
+    except Exception:  # noqa: BLE001 -- csv and openpyxl raise many kinds for a broken file
         report.file_errors.append(
             _("The file could not be read as %(format)s.") % {"format": file_format.upper()}
         )
         return report
-    if not dataset.headers or not len(dataset):
+    dataset = sheet.dataset
+    if not len(dataset):
         report.file_errors.append(_("The file has no rows."))
         return report
     with transaction.atomic():
@@ -335,22 +626,22 @@ def registry_import(*, content: bytes, file_format: str, dry_run: bool) -> Impor
             raise_errors=False,
             rollback_on_validation_errors=True,
         )
-        for error in result.base_errors:
-            report.file_errors.append(str(error.error))
+        for base_error in result.base_errors:
+            report.file_errors.append(str(base_error.error))
+        # import-export counts the data rows from 1; the spreadsheet shows its own numbers.
         for number, row_errors in result.row_errors():
-            report.errors.append(RowError(number, [str(e.error) for e in row_errors]))
+            report.errors.append(
+                RowError(sheet.numbers[number - 1], [str(e.error) for e in row_errors])
+            )
         for invalid in result.invalid_rows:
-            messages = [
-                f"{_field_label(name)}: {' '.join(texts)}"
-                for name, texts in invalid.error_dict.items()
-            ]
-            report.errors.append(RowError(invalid.number, messages))
+            messages = [column_error(name, texts) for name, texts in invalid.error_dict.items()]
+            report.errors.append(RowError(sheet.numbers[invalid.number - 1], messages))
         report.errors.sort(key=lambda error: error.number)
-        for number, row_result in enumerate(result.rows, 1):
-            values = dict(zip(dataset.headers, dataset[number - 1], strict=False))
+        for index, row_result in enumerate(result.rows):
+            values = dict(zip(dataset.headers, dataset[index], strict=False))
             report.rows.append(
                 RowReport(
-                    number,
+                    sheet.numbers[index],
                     row_result.import_type,
                     str(values.get("name") or ""),
                     str(values.get("slug") or ""),

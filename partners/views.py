@@ -14,7 +14,7 @@ from partners import hooks, selectors
 from partners.filters import PartnerFilter
 from partners.forms import MatchingWeightsForm, RegistryImportForm
 from partners.models import MatchingWeights
-from partners.registry_io import registry_export, registry_import
+from partners.registry_io import import_columns, registry_export, registry_import
 from partners.services import matching_weights_update
 from portal.roles import COMMITTEE_ROLES, COORDINATING, AuthenticatedHttpRequest, role_required
 from portal.spreadsheets import FORMATS, spreadsheet_response
@@ -70,12 +70,15 @@ def weights_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(*COORDINATING)
 def registry_export_view(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
+    """The registry as a file: Swedish headings and values, or the codes (?codes=1)."""
     if file_format not in FORMATS:
         return HttpResponse(status=404)
+    codes = request.GET.get("codes") == "1"
     return spreadsheet_response(
-        registry_export(),
+        registry_export(codes=codes),
         file_format=file_format,
-        filename=f"partners-{timezone.localdate().isoformat()}",
+        filename=f"partners{'-codes' if codes else ''}-{timezone.localdate().isoformat()}",
+        swedish=not codes,
     )
 
 
@@ -100,7 +103,7 @@ def registry_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "partners/registry_import.html",
-        {"form": form, "report": report, "token": token},
+        {"form": form, "report": report, "token": token, "columns": import_columns()},
         status=status,
     )
 
@@ -123,7 +126,12 @@ def registry_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(
             request,
             "partners/registry_import.html",
-            {"form": RegistryImportForm(), "report": report, "token": None},
+            {
+                "form": RegistryImportForm(),
+                "report": report,
+                "token": None,
+                "columns": import_columns(),
+            },
             status=400,
         )
     count = len(report.rows)

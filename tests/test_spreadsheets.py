@@ -7,15 +7,24 @@ Excel cell must be a string, never a formula.
 
 import csv
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
+import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse, reverse_lazy
 
 from ideas.models import Municipality
 from partners.models import Partner
-from portal.spreadsheets import CONTENT_TYPES, spreadsheet_cell, spreadsheet_value
+from portal.spreadsheets import (
+    CONTENT_TYPES,
+    csv_delimiter,
+    decode_text,
+    spreadsheet_cell,
+    spreadsheet_response,
+    spreadsheet_value,
+)
 from tests.factories import (
     CriterionFactory,
     IdeaFactory,
@@ -57,8 +66,13 @@ def test_ordinary_values_stay_as_they_are(value):
     assert spreadsheet_value(value) == value
 
 
-def csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(b"".join(response).decode("utf-8-sig"))))
+def csv_rows(response, delimiter: str = ",") -> list[list[str]]:
+    text = b"".join(response).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def swedish_csv_rows(response) -> list[list[str]]:
+    return csv_rows(response, delimiter=";")
 
 
 def xlsx_rows(response) -> list[list]:
@@ -76,13 +90,19 @@ def test_the_partner_registry_export_keeps_formulas_as_text_and_imports_back_unc
         slug="formel", name="@Föreningen", description=LINK, phone="+46 580 123 45"
     )
 
-    for file_format, read in (("csv", csv_rows), ("xlsx", xlsx_rows)):
+    for file_format, read in (("csv", swedish_csv_rows), ("xlsx", xlsx_rows)):
         response = coordinator_client.get(reverse("partners:export", args=[file_format]))
         header, row = read(response)[:2]
         values = dict(zip(header, row, strict=False))
+        assert values["Beskrivning"] == "'" + LINK, file_format
+        assert values["Namn"] == "'@Föreningen"
+        assert values["Telefon"] == "'+46 580 123 45"
+        response = coordinator_client.get(
+            reverse("partners:export", args=[file_format]), {"codes": "1"}
+        )
+        header, row = (csv_rows if file_format == "csv" else read)(response)[:2]
+        values = dict(zip(header, row, strict=False))
         assert values["description"] == "'" + LINK, file_format
-        assert values["name"] == "'@Föreningen"
-        assert values["phone"] == "'+46 580 123 45"
 
     exported = b"".join(coordinator_client.get(reverse("partners:export", args=["csv"])))
     preview = coordinator_client.post(
@@ -155,3 +175,35 @@ def test_every_export_is_sent_with_the_one_content_type_of_its_format(
     disposition = response["Content-Disposition"]
     assert disposition.startswith('attachment; filename="')
     assert disposition.endswith(f'.{file_format}"')
+
+
+def test_a_swedish_csv_has_semicolons_decimal_commas_and_safe_cells():
+    dataset = tablib.Dataset(headers=["Namn", "Andel", "Antal"])
+    dataset.append(["=HYPERLINK()", 2.5, 3])
+    dataset.append([Decimal("0.75"), Decimal("12.5"), -4])
+    response = spreadsheet_response(dataset, file_format="csv", filename="x", swedish=True)
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    assert text[1:].splitlines() == ["Namn;Andel;Antal", "'=HYPERLINK();2,5;3", "0,75;12,5;-4"]
+    plain = spreadsheet_response(dataset, file_format="csv", filename="x")
+    assert plain.content.decode("utf-8")[1:].splitlines()[1] == "'=HYPERLINK(),2.5,3"
+
+
+@pytest.mark.parametrize(
+    ("content", "text"),
+    [
+        ("\ufeffNamn;Ort".encode(), "Namn;Ort"),
+        (b"Namn;Ort", "Namn;Ort"),
+        ("Föreningen;Åsbro;Hällefors".encode("cp1252"), "Föreningen;Åsbro;Hällefors"),
+    ],
+)
+def test_a_csv_is_read_as_utf_8_with_or_without_bom_or_else_as_windows_1252(content, text):
+    assert decode_text(content) == text
+
+
+@pytest.mark.parametrize(
+    ("first_line", "delimiter"),
+    [("a;b;c\n1,5;2;3", ";"), ("a,b,c\n1;2", ","), ("a\tb", "\t"), ("a", ",")],
+)
+def test_the_separator_is_the_one_the_headings_are_split_by(first_line, delimiter):
+    assert csv_delimiter(first_line) == delimiter
