@@ -66,6 +66,7 @@ def test_the_idea_page_says_what_speaks_against_and_the_committee_can_still_choo
     text = page.content.decode()
     [card] = [li for li in text.split('<li class="border-bottom') if karlskoga.name in li[:400]]
     assert "täcker inte Lindesberg" in card and "(\u221220)" in card
+    assert "Partner som bara verkar i andra kommuner kommer efter" in text
     # Not hidden, not disabled: the refer form offers it and takes it.
     assert f'value="{karlskoga.pk}"' in text
     with django_capture_on_commit_callbacks(execute=True):
