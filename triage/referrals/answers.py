@@ -110,6 +110,7 @@ def referral_answer(
     contact: PartnerContact | None = None,
     user: User | None = None,
     expected_answers: int | None = None,
+    reason_for_owner: str = "",
 ) -> ReferralAnswer:
     """Record a partner's answer to a referral and do what follows from it.
 
@@ -118,7 +119,8 @@ def referral_answer(
     still open, the idea goes back to "in review" (the owner is not told). Question: the
     coordinator gets it, and the contact who asked gets a fresh link to answer with later.
     `expected_answers` is the count an answer link was signed with; if another answer came
-    first, the link is used up.
+    first, the link is used up. `reason_for_owner` (declines only) is the one text the idea's
+    owner reads of the answer.
     """
     text = _validate(kind, text)
     actor = _partner_actor(contact=contact, user=user)
@@ -131,7 +133,14 @@ def referral_answer(
         raise AnswerError(_("This referral has already been answered."))
     if locked.idea.status in workflow.FINAL_STATES:
         raise AnswerError(_("This idea is no longer open, so the referral cannot be answered."))
-    answer = ReferralAnswer(referral=locked, kind=kind, text=text, contact=contact, user=user)
+    answer = ReferralAnswer(
+        referral=locked,
+        kind=kind,
+        text=text,
+        reason_for_owner=reason_for_owner.strip() if kind == AnswerKind.DECLINE else "",
+        contact=contact,
+        user=user,
+    )
     answer.full_clean()
     answer.save()
     try:

@@ -108,6 +108,16 @@ class DeclineForm(forms.Form):
         help_text=_("Only the committee reads it. It helps them find another way for the idea."),
         error_messages={"required": _("Write why you decline.")},
     )
+    reason_for_owner = forms.CharField(
+        label=_("What we may tell the idea's owner (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The idea's owner reads this on the idea's page, as you write it. Leave it empty and "
+            "the owner reads only that you cannot help this time."
+        ),
+    )
 
 
 class QuestionForm(forms.Form):

@@ -114,12 +114,16 @@ class AnswerKind(models.TextChoices):
 class ReferralAnswer(models.Model):
     """A partner's answer to a referral: it accepts, declines with a reason, or asks a question.
 
-    The text is for the committee only; the resident never sees it.
+    The text is for the committee only; the resident never sees it. A decline may also carry
+    `reason_for_owner`, written for the idea's owner: the one text of the answer the owner reads.
     """
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="answers")
     kind = models.CharField(_("answer"), max_length=10, choices=AnswerKind.choices)
     text = models.TextField(_("text"), max_length=5000, blank=True)
+    reason_for_owner = models.TextField(
+        _("what we may tell the idea's owner"), max_length=2000, blank=True
+    )
     contact = models.ForeignKey(
         "partners.PartnerContact",
         null=True,

@@ -85,6 +85,7 @@ def _answer_from_post(
             contact=contact,
             user=user,
             expected_answers=expected_answers,
+            reason_for_owner=form.cleaned_data.get("reason_for_owner", ""),
         )
     except AnswerLinkUsed:
         raise  # the page of links that do not work says so (referral_answer_page)
