@@ -2,8 +2,10 @@
 them (the direction is ideas ← partners ← triage).
 
 `triage` fills these in its `AppConfig.ready`:
-- `owner_partner_lines`: who received the idea, when, and what they answered, for the owner's
-  tracking page (the referrals live in `triage`, their owner labels in its referral table);
+- `owner_partner_lines`: who received the idea, when, what they got and what they answered and
+  reported, for the owner's ledger (tracking page and "my data"). The referrals live in `triage`;
+  the lines carry codes (states, answers, progress, what the partner may know), and `ideas`'
+  templates put them in the owner's words, so that the ideas catalogues translate them;
 - `before_erasure`: called inside the erasure's transaction while the owner's details are
   still there, so that every partner who got them can be told to delete them.
 """
@@ -12,20 +14,105 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ideas.models import Idea
 
+# What a partner got of the owner (`OwnerPartnerLine.received`): the level of triage's
+# `what_partner_may_know`, the one function that decides.
+RECEIVED_IDEA_ONLY = "nothing"
+RECEIVED_ORGANISATION = "organisation"
+RECEIVED_CONTACT = "contact"
+
+# What happened on a referral, besides answers and support (`OwnerEvent.what`).
+EVENT_CANCELLED = "cancelled"
+EVENT_EXPIRED = "expired"
+EVENT_TOLD_TO_DELETE = "told_to_delete"
+
+# Who a mail went to (`OwnerMail.recipient`): never their address.
+TO_YOU = "you"
+TO_PARTNER = "partner"
+TO_COMMITTEE = "committee"
+
+
+@dataclass(frozen=True)
+class OwnerAnswer:
+    """A partner's answer, as the owner may read it: its kind ("accept", "decline",
+    "question") and, for a decline, the reason written for the owner. Never the committee's
+    text."""
+
+    at: datetime
+    kind: str
+    reason_for_owner: str = ""
+
+    @property
+    def entry(self) -> str:
+        """Which of the ledger's entries this is, for the template."""
+        return "answer"
+
+
+@dataclass(frozen=True)
+class OwnerSupport:
+    """Support a partner reported: the kind (its name), the progress code, when."""
+
+    at: datetime
+    kind: str
+    progress: str
+
+    @property
+    def entry(self) -> str:
+        """Which of the ledger's entries this is, for the template."""
+        return "support"
+
+
+@dataclass(frozen=True)
+class OwnerEvent:
+    """Something else that happened on a referral (`EVENT_*`), and when."""
+
+    at: datetime
+    what: str
+
+    @property
+    def entry(self) -> str:
+        """Which of the ledger's entries this is, for the template."""
+        return "event"
+
+
+@dataclass(frozen=True)
+class OwnerMail:
+    """A mail about the idea: when, to whom (`TO_*`, not the address), its subject."""
+
+    at: datetime
+    recipient: str
+    subject: str
+    state: str = ""
+
 
 @dataclass(frozen=True)
 class OwnerPartnerLine:
-    """One partner that got the idea, as the owner reads it (lazy texts: rendered later)."""
+    """One partner that got the idea, as the owner reads it.
+
+    `answer` is the referral table's owner label (lazy); `state`, `received` and the kinds of
+    the tuples are codes that the ideas templates word for the owner.
+    """
 
     partner: str
-    sent_at: object
+    sent_at: datetime
     answer: object
     knows_who_you_are: bool
+    state: str = ""
+    received: str = RECEIVED_IDEA_ONLY
+    answers: tuple[OwnerAnswer, ...] = ()
+    support: tuple[OwnerSupport, ...] = ()
+    events: tuple[OwnerEvent, ...] = ()
+    mails: tuple[OwnerMail, ...] = ()
+
+    @property
+    def entries(self) -> list[OwnerAnswer | OwnerSupport | OwnerEvent]:
+        """The answers, support reports and other events, oldest first (for the ledger)."""
+        return sorted([*self.answers, *self.support, *self.events], key=lambda entry: entry.at)
 
 
 owner_partner_lines: list[Callable[[Idea], list[OwnerPartnerLine]]] = []

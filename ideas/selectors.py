@@ -8,7 +8,7 @@ from django.template.defaultfilters import yesno
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from ideas import authorship, workflow
+from ideas import authorship, hooks, workflow
 from ideas.models import (
     Idea,
     IdeaAttachment,
@@ -22,6 +22,7 @@ from ideas.models import (
     Theme,
     hash_token,
 )
+from portal.outbox.models import Message, MessageKind
 from portal.outbox.selectors import messages_about, messages_mentioning, messages_to
 
 
@@ -157,16 +158,87 @@ def idea_version_shown(version: IdeaVersion) -> VersionShown:
     )
 
 
-def idea_personal_data(idea: Idea) -> dict:
-    """Everything stored about the idea and its submitter, for the "my data" download."""
-    # The mails about the idea, and those to its owner that name it (a new tracking link).
-    messages = (
-        messages_about(idea)
-        | messages_to(idea.submitter_email) & messages_mentioning(idea.reference)
-    ).order_by("created_at", "pk")
+@dataclass(frozen=True)
+class Ledger:
+    """Who got the idea and what came of it, with the owner's own withdrawal and erasure."""
+
+    partners: list[hooks.OwnerPartnerLine]
+    withdrawn_at: datetime | None
+    erased_at: datetime | None
+
+
+def idea_ledger(idea: Idea) -> Ledger:
+    """The owner's ledger: every partner the idea went to (from triage's hook), the withdrawal
+    and the erasure. A fixed number of queries however many partners."""
+    withdrawn_at = None
+    if idea.status == workflow.Status.WITHDRAWN:
+        withdrawn_at = (
+            idea.events.filter(to_status=workflow.Status.WITHDRAWN)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+    return Ledger(
+        partners=hooks.partner_lines_for_owner(idea),
+        withdrawn_at=withdrawn_at,
+        erased_at=idea.anonymised_at,
+    )
+
+
+def idea_owner_drafts(idea: Idea) -> list[IdeaDraft]:
+    """The drafts saved from the owner's address, and the draft the idea was sent from."""
+    drafts = Q(submitted_idea=idea)
+    if idea.submitter_email:
+        drafts |= Q(email__iexact=idea.submitter_email)
+    return list(IdeaDraft.objects.filter(drafts).order_by("created_at", "pk"))
+
+
+# Mails of these kinds are always to the idea's owner (a redacted one has no address left).
+_OWNER_KINDS = {MessageKind.RECEIPT, MessageKind.STATUS_CHANGE, MessageKind.QUESTION}
+
+
+def idea_owner_mails(
+    idea: Idea, *, drafts: list[IdeaDraft], ledger: Ledger
+) -> list[hooks.OwnerMail]:
+    """The mails to the owner about the idea and its drafts, the staff's notices about it and
+    the mails about its referrals: when, to whom (a kind, never another person's address), the
+    subject, oldest first."""
+    owner = idea.submitter_email.casefold()
+    messages = messages_about(idea) | messages_to(idea.submitter_email) & messages_mentioning(
+        idea.reference
+    )
+    if drafts:
+        messages |= Message.objects.filter(
+            content_type__app_label="ideas",
+            content_type__model="ideadraft",
+            object_id__in=[draft.pk for draft in drafts],
+        )
+    mails = [
+        hooks.OwnerMail(
+            at=message.created_at,
+            recipient=hooks.TO_YOU
+            if message.kind in _OWNER_KINDS
+            or not message.recipient
+            or message.recipient.casefold() == owner
+            else hooks.TO_COMMITTEE,
+            subject=message.subject,
+            state=message.state,
+        )
+        for message in messages.order_by("created_at", "pk")
+    ]
+    mails += [mail for line in ledger.partners for mail in line.mails]
+    return sorted(mails, key=lambda mail: mail.at)
+
+
+def idea_personal_data(idea: Idea, *, ledger: Ledger | None = None) -> dict:
+    """Everything stored about the idea and its submitter: the "my data" download (JSON) and
+    its readable page read this one dict. Times are datetimes here (the download writes them
+    in ISO 8601); every key is documented in docs/my-data.md, and a test pins the key set."""
+    ledger = ledger or idea_ledger(idea)
+    drafts = idea_owner_drafts(idea)
     return {
         "reference": idea.reference,
-        "submitted_at": idea.created_at.isoformat(),
+        "submitted_at": idea.created_at,
         "status": workflow.public_label(idea.status),
         "idea": {
             "title": idea.title,
@@ -190,33 +262,34 @@ def idea_personal_data(idea: Idea) -> dict:
         },
         "consent": {
             "privacy_text_version": idea.consent_version,
-            "given_at": idea.consent_given_at.isoformat(),
+            "given_at": idea.consent_given_at,
             "share_contact_with_partners": idea.share_contact_with_partners,
             "recorded_by_staff_at_event": idea.outreach_event.name
             if idea.outreach_event is not None
             else None,
         },
-        "personal_data_erased_at": idea.anonymised_at.isoformat() if idea.anonymised_at else None,
+        "personal_data_erased_at": idea.anonymised_at,
+        "withdrawn_at": ledger.withdrawn_at,
         "channel": idea.get_channel_display(),
         "history": [
-            {"at": event.at.isoformat(), "status": event.label, "message": event.message_to_owner}
+            {"at": event.at, "status": event.label, "message": event.message_to_owner}
             for event in idea_public_history(idea)
         ],
         "questions": [
             {
                 "question": q.question,
-                "asked_at": q.asked_at.isoformat(),
+                "asked_at": q.asked_at,
                 "answer": q.answer,
-                "answered_at": q.answered_at.isoformat() if q.answered_at else None,
+                "answered_at": q.answered_at,
             }
-            for q in idea.questions.all()
+            for q in idea.questions.order_by("asked_at", "pk")
         ],
         "attachments": [
             {
                 "name": a.original_name,
                 "content_type": a.content_type,
                 "size": a.size,
-                "uploaded_at": a.created_at.isoformat(),
+                "uploaded_at": a.created_at,
                 "sha256": a.sha256,
             }
             for a in idea.attachments.all()
@@ -225,21 +298,52 @@ def idea_personal_data(idea: Idea) -> dict:
         "versions": [
             {
                 "version": v.number,
-                "recorded_at": v.created_at.isoformat(),
+                "recorded_at": v.created_at,
                 "fingerprint": v.fingerprint,
                 "content": v.content,
             }
             for v in IdeaVersion.objects.filter(idea=idea).order_by("number")
         ],
+        "drafts": [
+            {
+                "saved_at": draft.created_at,
+                "last_changed_at": draft.updated_at,
+                "link_works_until": draft.updated_at + IdeaDraft.LIFETIME,
+                "sent_as_this_idea": draft.submitted_idea_id == idea.pk,
+                "content": draft.data,
+            }
+            for draft in drafts
+        ],
+        "ledger": [
+            {
+                "partner": line.partner,
+                "sent_at": line.sent_at,
+                "received": line.received,
+                "state": line.state,
+                "answers": [
+                    {
+                        "answered_at": answer.at,
+                        "answer": answer.kind,
+                        "reason_for_owner": answer.reason_for_owner,
+                    }
+                    for answer in line.answers
+                ],
+                "support_reports": [
+                    {"reported_at": report.at, "kind": report.kind, "progress": report.progress}
+                    for report in line.support
+                ],
+                "events": [{"at": event.at, "what": event.what} for event in line.events],
+            }
+            for line in ledger.partners
+        ],
         "emails": [
             {
-                "to": m.recipient,
-                "subject": m.subject,
-                "created_at": m.created_at.isoformat(),
-                "state": m.state,
-                "text": m.body_text,
+                "created_at": mail.at,
+                "recipient": mail.recipient,
+                "subject": mail.subject,
+                "state": mail.state,
             }
-            for m in messages
+            for mail in idea_owner_mails(idea, drafts=drafts, ledger=ledger)
         ],
     }
 

@@ -38,7 +38,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.defaults import page_not_found, permission_denied
 from django_ratelimit.core import is_ratelimited
 
-from ideas import hooks, selectors, services, workflow
+from ideas import selectors, services, workflow
 from ideas.form_cache import form_cache_version, page_is_shared, shared_page
 from ideas.forms import (
     ATTACHMENT_LIMITS,
@@ -489,6 +489,7 @@ def _track_page(
     status: int = 200,
 ) -> HttpResponse:
     question = selectors.idea_open_question(idea)
+    ledger = selectors.idea_ledger(idea)
     return render(
         request,
         "ideas/idea_track.html",
@@ -497,7 +498,8 @@ def _track_page(
             "token": token,
             "public_status": workflow.public_label(idea.status),
             "history": selectors.idea_public_history(idea),
-            "partners": hooks.partner_lines_for_owner(idea),
+            "ledger": ledger,
+            "partners": ledger.partners,
             "question": question,
             "answered_questions": selectors.idea_answered_questions(idea),
             "form": answer_form or (QuestionAnswerForm() if question else None),
@@ -572,16 +574,52 @@ def idea_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "ideas/idea_withdraw.html", {"idea": idea, "token": token, "form": form})
 
 
+def _json_value(value: object) -> str:
+    """Times in the download are ISO 8601 (docs/my-data.md); nothing else needs converting."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 @in_idea_language
 def idea_my_data(request: HttpRequest, token: str) -> HttpResponse:
     """Everything stored about the idea and its submitter, as a JSON download (on POST)."""
     idea = _idea_or_404(token, request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    body = json.dumps(selectors.idea_personal_data(idea), ensure_ascii=False, indent=2)
+    body = json.dumps(
+        selectors.idea_personal_data(idea), ensure_ascii=False, indent=2, default=_json_value
+    )
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="idelotsen-{idea.reference}.json"'
     return response
+
+
+@in_idea_language
+@require_GET
+def idea_my_data_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The same data as the download, as a page to read and print (`?print=1`: the print
+    view, which the print button links to and which works without JavaScript)."""
+    idea = _idea_or_404(token, request)
+    ledger = selectors.idea_ledger(idea)
+    return render(
+        request,
+        "ideas/idea_my_data.html",
+        {
+            "idea": idea,
+            "token": token,
+            "ledger": ledger,
+            "data": selectors.idea_personal_data(idea, ledger=ledger),
+            "print_view": request.GET.get("print") == "1",
+        },
+    )
+
+
+@require_GET
+def my_data_keys(request: HttpRequest) -> HttpResponse:
+    """What each key of the "my data" download means: docs/my-data.md, as plain text."""
+    path = settings.BASE_DIR / "docs" / "my-data.md"
+    return HttpResponse(path.read_text(encoding="utf-8"), content_type="text/plain; charset=utf-8")
 
 
 @in_idea_language

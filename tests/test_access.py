@@ -32,6 +32,7 @@ PUBLIC_ROUTES = {
     "privacy_notice",
     "accessibility_statement",
     "partner_portal:answered",  # a thank-you page after a partner's answer; it shows no data
+    "ideas:my_data_keys",  # what each key of the "my data" download means: no one's data
     # Password reset by email: the same pages whether or not the address has an account.
     "password_reset",
     "password_reset_done",
@@ -46,6 +47,7 @@ TOKEN_ROUTES = {
     "ideas:answer",
     "ideas:withdraw",
     "ideas:my_data",
+    "ideas:my_data_page",  # the same data as a page to read and print
     "ideas:erase",
     "ideas:draft",
     "partner_portal:answer",  # a signed referral answer link (triage.referrals.answers)

@@ -11,10 +11,12 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from ideas import hooks
 from ideas import workflow as idea_workflow
 from ideas.hooks import OwnerPartnerLine
 from ideas.models import Idea
 from partners.models import PartnerContact
+from portal.outbox.models import Message
 from triage.referrals import workflow
 from triage.referrals.disclosure import CONTACT, what_partner_may_know
 from triage.referrals.models import Referral, ReferralAnswer, ReferralState, SupportReport
@@ -77,17 +79,95 @@ def overdue_referrals(now: datetime | None = None) -> QuerySet[Referral]:
 
 
 def referrals_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
-    """Who received the idea, when, what they got and what they answered, as the owner reads
-    it on the tracking page (the owner labels of the referral table, still lazy). One query."""
+    """Who received the idea, when, what they got of the owner, what they answered and
+    reported, and the mails about it: the owner's ledger (tracking page and "my data").
+
+    Of an answer only its kind and the reason written for the owner go out, never the text for
+    the committee; of a mail its time, the kind of recipient and the subject, never an address.
+    Five queries however many referrals: the referrals with their partners, their answers,
+    support reports (with kinds), events, and mails.
+    """
+    referrals = list(
+        idea.referrals.select_related("partner")
+        .prefetch_related(
+            "answers",
+            "events",
+            Prefetch("support_reports", queryset=SupportReport.objects.select_related("kind")),
+        )
+        .order_by("created_at", "pk")
+    )
+    mails: dict[int, list[Message]] = {referral.pk: [] for referral in referrals}
+    if referrals:
+        for message in Message.objects.filter(
+            content_type__app_label="triage",
+            content_type__model="referral",
+            object_id__in=list(mails),
+        ).order_by("created_at", "pk"):
+            mails[message.object_id or 0].append(message)
     lines = []
-    for referral in idea.referrals.select_related("partner").order_by("created_at", "pk"):
+    for referral in referrals:
         referral.idea = idea
+        received = what_partner_may_know(referral).level
+        events = [
+            hooks.OwnerEvent(at=event.created_at, what=_OWNER_EVENTS[event.to_state])
+            for event in referral.events.all()
+            if event.to_state in _OWNER_EVENTS
+        ]
+        events += [
+            hooks.OwnerEvent(at=message.created_at, what=hooks.EVENT_TOLD_TO_DELETE)
+            for message in mails[referral.pk]
+            if _ERASURE_NOTICE in message.idempotency_key
+        ]
         lines.append(
             OwnerPartnerLine(
                 partner=referral.partner.name,
                 sent_at=referral.created_at,
                 answer=workflow.OWNER_LABELS[workflow.ReferralState(referral.state)],
-                knows_who_you_are=what_partner_may_know(referral).level == CONTACT,
+                knows_who_you_are=received == CONTACT,
+                state=referral.state,
+                received=received,
+                answers=tuple(
+                    hooks.OwnerAnswer(
+                        at=answer.created_at,
+                        kind=answer.kind,
+                        reason_for_owner=answer.reason_for_owner,
+                    )
+                    for answer in referral.answers.all()
+                ),
+                support=tuple(
+                    hooks.OwnerSupport(
+                        at=report.created_at, kind=report.kind.name, progress=report.progress
+                    )
+                    for report in referral.support_reports.all()
+                ),
+                events=tuple(events),
+                mails=tuple(
+                    hooks.OwnerMail(
+                        at=message.created_at,
+                        recipient=_recipient_kind(message),
+                        subject=message.subject,
+                        state=message.state,
+                    )
+                    for message in mails[referral.pk]
+                ),
             )
         )
     return lines
+
+
+# The referral states the owner's ledger names besides answers and support reports.
+_OWNER_EVENTS: dict[str, str] = {
+    workflow.ReferralState.CANCELLED: hooks.EVENT_CANCELLED,
+    workflow.ReferralState.EXPIRED: hooks.EVENT_EXPIRED,
+}
+# Part of the outbox key of the notice to delete an erased owner's details (services.py).
+_ERASURE_NOTICE = ":erasure:"
+
+
+def _recipient_kind(message: Message) -> str:
+    """Whom a mail about a referral went to, by the outbox key each sender gives it."""
+    if ":coordinator:" in message.idempotency_key:
+        return hooks.TO_COMMITTEE
+    if message.idempotency_key.endswith(":resident"):
+        return hooks.TO_YOU
+    return hooks.TO_PARTNER
