@@ -8,9 +8,11 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from ideas import services
+from ideas import services, workflow
 from ideas.models import Idea
+from tests.factories import PartnerFactory, municipality
 from tests.ideas.ledger_story import (
     COMMITTEE_DECLINE,
     OWNER_EMAIL,
@@ -20,6 +22,7 @@ from tests.ideas.ledger_story import (
     tell_story,
 )
 from triage.models import ReferralAnswer
+from triage.referrals.services import idea_refer
 
 pytestmark = pytest.mark.django_db
 
@@ -199,9 +202,61 @@ def test_an_idea_never_referred_shows_no_ledger(coordinator):
     submitted = services.idea_submit(
         title="Idé",
         description="Text.",
-        municipality=Idea._meta.get_field("municipality").related_model.objects.first(),
+        municipality=municipality(),
         themes=[],
         submitter_email="x@example.org",
     )
     page = Client().get(f"/track/{submitted.tracking_token}/").content.decode()
     assert 'id="ledger"' not in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "said", "not_said"),
+    [
+        (
+            {"organisation_kind": "association", "organisation_name": "Byalaget i Gyttorp"},
+            "De fick din organisations namn, men inte ditt namn eller dina kontaktuppgifter.",
+            "De fick ditt namn och dina kontaktuppgifter.",
+        ),
+        (
+            {},
+            "De fick inte ditt namn eller dina kontaktuppgifter.",
+            "De fick ditt namn och dina kontaktuppgifter.",
+        ),
+    ],
+    ids=["association-without-consent", "private-person-without-consent"],
+)
+def test_what_a_partner_got_follows_what_it_may_know_of_the_owner(
+    coordinator, fields, said, not_said
+):
+    submitted = services.idea_submit(
+        title="Idé",
+        description="Text.",
+        municipality=municipality(),
+        themes=[],
+        submitter_name="Gun Gren",
+        submitter_email="gun@example.org",
+        **fields,
+    )
+    idea = submitted.idea
+    services.idea_transition(idea=idea, to=workflow.Status.SCREENING, actor=coordinator)
+    services.idea_transition(idea=idea, to=workflow.Status.IN_REVIEW, actor=coordinator)
+    idea_refer(
+        idea=Idea.objects.get(pk=idea.pk),
+        partners=[PartnerFactory(name="Gyttorps IF")],
+        note_to_partners="Hjälp?",
+        actor=coordinator,
+    )
+    item = partner_item(
+        ledger_of(Client().get(f"/track/{submitted.tracking_token}/").content.decode()), "Gyttorps"
+    )
+    assert said in item and not_said not in item
+
+
+def test_the_committee_reads_both_texts_of_a_decline_on_the_ideas_page(coordinator):
+    story = tell_story(coordinator, partners=6)
+    staff = Client()
+    staff.force_login(coordinator)
+    page = staff.get(reverse("triage:idea_detail", args=[story.idea.reference])).content.decode()
+    assert COMMITTEE_DECLINE in page
+    assert f'Till idéns ägare: <span class="idea-description">{REASON_FOR_OWNER}' in page
