@@ -82,12 +82,14 @@ class OwnerEvent:
 
 @dataclass(frozen=True)
 class OwnerMail:
-    """A mail about the idea: when, to whom (`TO_*`, not the address), its subject."""
+    """A mail about the idea: when, to whom (`TO_*`, not the address), its subject, its state
+    and the language it is written in."""
 
     at: datetime
     recipient: str
     subject: str
     state: str = ""
+    language: str = ""
 
 
 @dataclass(frozen=True)

@@ -223,6 +223,7 @@ def idea_owner_mails(
             else hooks.TO_COMMITTEE,
             subject=message.subject,
             state=message.state,
+            language=message.language.split("-")[0],
         )
         for message in messages.order_by("created_at", "pk")
     ]
@@ -342,6 +343,7 @@ def idea_personal_data(idea: Idea, *, ledger: Ledger | None = None) -> dict:
                 "recipient": mail.recipient,
                 "subject": mail.subject,
                 "state": mail.state,
+                "language": mail.language,
             }
             for mail in idea_owner_mails(idea, drafts=drafts, ledger=ledger)
         ],

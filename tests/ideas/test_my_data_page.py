@@ -99,6 +99,7 @@ KEYS = {
     "emails[].recipient",
     "emails[].subject",
     "emails[].state",
+    "emails[].language",
 }
 # Attachments are documented too; the story sends none, so their keys are listed apart.
 ATTACHMENT_KEYS = {
@@ -179,7 +180,8 @@ def test_the_download_holds_the_ledger_answers_for_the_owner_drafts_and_mails_wi
     assert referral_subjects
     assert referral_subjects <= {mail["subject"] for mail in data["emails"]}
     assert all(
-        set(mail) == {"created_at", "recipient", "subject", "state"} for mail in data["emails"]
+        set(mail) == {"created_at", "recipient", "subject", "state", "language"}
+        for mail in data["emails"]
     )
     must_not_show(raw, story)
     assert COMMITTEE_DECLINE not in raw

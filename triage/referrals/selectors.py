@@ -147,6 +147,7 @@ def referrals_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
                         recipient=_recipient_kind(message),
                         subject=message.subject,
                         state=message.state,
+                        language=message.language.split("-")[0],
                     )
                     for message in mails[referral.pk]
                 ),
