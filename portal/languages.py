@@ -28,6 +28,8 @@ RESIDENT_PAGES = frozenset(
         "ideas:answer",
         "ideas:withdraw",
         "ideas:my_data",
+        "ideas:my_data_page",
+        "ideas:my_data_keys",
         "ideas:erase",
         "privacy_notice",
         "accessibility_statement",
