@@ -60,6 +60,7 @@ OWNER_FIELDS = (
     "organisation_kind",
     "language",
     "share_contact_with_partners",
+    "public_listing",
 )
 # What differs between two versions of the same text.
 VERSION_KEYS = ("version", "recorded_at")

@@ -251,6 +251,14 @@ class IdeaDetailsForm(forms.Form):
         label=_("The partners who get my idea may see my contact details and contact me."),
         help_text=_("Optional. Without this, partners reply through Idélotsen."),
     )
+    public_listing = idea_field(
+        "public_listing",
+        label=_(
+            "My idea may be shown publicly: only its title, municipality, theme and status, "
+            "never my name or contact details."
+        ),
+        help_text=_("Optional. You can change this later on your idea's page."),
+    )
 
     contact_required = True
 
@@ -379,7 +387,7 @@ class IdeaSubmitForm(IdeaDetailsForm):
             Fieldset(*THEMES_AND_SUPPORT),
             Fieldset(*ABOUT_YOU),
             Fieldset(_("Files"), "attachments"),
-            Fieldset(_("Your consent"), "consent", "share_contact_with_partners"),
+            Fieldset(_("Your consent"), "consent", "share_contact_with_partners", "public_listing"),
             Div("website", css_class="d-none"),
         )  # "started" is written by the template, outside the cached part of the page
 
@@ -474,7 +482,9 @@ class AssistedIdeaForm(IdeaDetailsForm):
             Fieldset(*WHERE),
             Fieldset(*THEMES_AND_SUPPORT),
             Fieldset(*ABOUT_YOU),
-            Fieldset(_("Consent"), "consent_confirmed", "share_contact_with_partners"),
+            Fieldset(
+                _("Consent"), "consent_confirmed", "share_contact_with_partners", "public_listing"
+            ),
         )
 
 

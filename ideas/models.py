@@ -113,7 +113,7 @@ class Channel(models.TextChoices):
 
 # The version of the privacy notice (templates/portal/privacy_notice.html) a resident agrees to
 # when sending an idea; stored with the consent (`Idea.consent_version`). Change it with the text.
-PRIVACY_TEXT_VERSION = "2026-11"
+PRIVACY_TEXT_VERSION = "2026-12"
 
 
 class ReferenceCounter(models.Model):
@@ -189,6 +189,9 @@ class Idea(models.Model):
     share_contact_with_partners = models.BooleanField(
         _("may share contact details with partners"), default=False
     )
+    # The owner's choice, default no: the idea may be listed publicly, anonymised (its title,
+    # municipality, themes and status; `ideas.selectors.ideas_listed_publicly`).
+    public_listing = models.BooleanField(_("may be shown publicly, anonymised"), default=False)
     anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     channel = models.CharField(

@@ -72,6 +72,44 @@ def idea_public_history(idea: Idea) -> list[PublicEvent]:
     return history
 
 
+@dataclass(frozen=True)
+class PublicIdea:
+    """An idea as it may be shown publicly: nothing that says who sent it."""
+
+    title: str
+    municipality: Municipality
+    themes: tuple[Theme, ...]
+    status: str  # the workflow's code; `status_label` gives the staff's words
+
+    @property
+    def status_label(self) -> str:
+        return workflow.staff_label(self.status)
+
+
+def ideas_listed_publicly() -> list[PublicIdea]:
+    """The ideas whose owners said they may be shown publicly, anonymised, newest first: what a
+    public list or map may show of each (title, municipality, themes, status), nothing more.
+
+    Withdrawn ideas and ideas whose owner erased their personal data are left out.
+    """
+    ideas = (
+        Idea.objects.filter(public_listing=True, anonymised_at__isnull=True)
+        .exclude(status=workflow.Status.WITHDRAWN)
+        .select_related("municipality")
+        .prefetch_related("themes")
+        .order_by("-created_at", "pk")
+    )
+    return [
+        PublicIdea(
+            title=idea.title,
+            municipality=idea.municipality,
+            themes=tuple(idea.themes.all()),
+            status=idea.status,
+        )
+        for idea in ideas
+    ]
+
+
 def idea_open_question(idea: Idea) -> IdeaQuestion | None:
     """The committee's latest unanswered question, while the idea waits for the answer."""
     if idea.status != workflow.Status.NEEDS_INFORMATION:

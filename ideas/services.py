@@ -135,6 +135,7 @@ def idea_submit(
     organisation_kind: str = OrganisationKind.PRIVATE_PERSON,
     language: str = "sv",
     share_contact_with_partners: bool = False,
+    public_listing: bool = False,
     attachments: Sequence[Attachment] = (),
     outreach_event: OutreachEvent | None = None,
     registered_by: "User | None" = None,
@@ -167,6 +168,7 @@ def idea_submit(
         outreach_event=outreach_event,
         registered_by=registered_by,
         share_contact_with_partners=share_contact_with_partners,
+        public_listing=public_listing,
         consent_version=PRIVACY_TEXT_VERSION,
         consent_given_at=now,
         created_at=now,
@@ -482,6 +484,17 @@ def idea_withdraw(*, idea: Idea, reason: str = "") -> Idea:
         )
     except workflow.TransitionNotAllowed as error:
         raise IdeaError(_("This idea can no longer be withdrawn.")) from error
+
+
+def idea_public_listing_set(*, idea: Idea, public: bool) -> Idea:
+    """Record the owner's choice whether the idea may be listed publicly, anonymised.
+
+    The listing shows only what `ideas.selectors.ideas_listed_publicly` gives: the title, the
+    municipality, the themes and the status, never who sent the idea.
+    """
+    Idea.objects.filter(pk=idea.pk).update(public_listing=public, updated_at=timezone.now())
+    idea.public_listing = public
+    return idea
 
 
 @transaction.atomic

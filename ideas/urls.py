@@ -13,6 +13,7 @@ urlpatterns = [
     path("track/<str:token>/original/", views.idea_original, name="original"),
     path("track/<str:token>/answer/", views.idea_answer, name="answer"),
     path("track/<str:token>/withdraw/", views.idea_withdraw, name="withdraw"),
+    path("track/<str:token>/public/", views.idea_public_listing, name="public_listing"),
     path("track/<str:token>/my-data/", views.idea_my_data, name="my_data"),
     path("track/<str:token>/my-data/page/", views.idea_my_data_page, name="my_data_page"),
     path("my-data/keys/", views.my_data_keys, name="my_data_keys"),

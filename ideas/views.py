@@ -582,6 +582,28 @@ def _json_value(value: object) -> str:
 
 
 @in_idea_language
+@friendly_body_errors(_back_to_tracking)
+def idea_public_listing(request: HttpRequest, token: str) -> HttpResponse:
+    """The owner says whether the idea may be shown publicly, anonymised (POST only)."""
+    idea = _idea_or_404(token, request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    choice = request.POST.get("public_listing")
+    if choice not in ("yes", "no"):
+        messages.error(request, _("Choose whether your idea may be shown publicly."))
+        return redirect("ideas:track", token=token)
+    services.idea_public_listing_set(idea=idea, public=choice == "yes")
+    if choice == "yes":
+        messages.success(
+            request,
+            _("Your idea may now be shown publicly, without your name or contact details."),
+        )
+    else:
+        messages.success(request, _("Your idea is no longer shown publicly."))
+    return redirect("ideas:track", token=token)
+
+
+@in_idea_language
 def idea_my_data(request: HttpRequest, token: str) -> HttpResponse:
     """Everything stored about the idea and its submitter, as a JSON download (on POST)."""
     idea = _idea_or_404(token, request)

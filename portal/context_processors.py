@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
+from portal.public_access import public_access
 from portal.roles import COMMITTEE_ROLES, Role, has_role
 
 NAV_URL_NAMES = (
@@ -50,6 +51,8 @@ def portal(request: HttpRequest) -> dict:
             for code, _name in settings.LANGUAGES
             if code != current
         ],
+        # Whether the host is a public body: the idea form and the privacy notice say so.
+        "public_access": public_access(),
         "is_committee": has_role(user, *COMMITTEE_ROLES),
         "is_coordinator": has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR),
         "is_outreach": has_role(user, Role.OUTREACH_STAFF, Role.COORDINATOR, Role.ADMINISTRATOR),

@@ -253,10 +253,20 @@ PRIVACY_CONTROLLER = env.str(
     "PRIVACY_CONTROLLER", "Partnerskapet för sociala innovationer i Örebro län"
 )
 PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", COORDINATOR_EMAIL)
+# A portal run by a public body (myndighet) holds public documents (allmänna handlingar): the
+# idea form and the privacy notice then say so, and what the host keeps secret. The demo's host,
+# Region Örebro län, is one; production says it explicitly.
+PORTAL_HOSTED_BY_PUBLIC_BODY = env.bool("PORTAL_HOSTED_BY_PUBLIC_BODY", DEBUG)
+PORTAL_HOST_NAME = env.str("PORTAL_HOST_NAME", "Region Örebro län")
+# The host's own words on its secrecy review (in Swedish), shown as written beside the portal's.
+PORTAL_HOST_SECRECY_TEXT = env.str("PORTAL_HOST_SECRECY_TEXT", "")
 # Personal data of closed, declined and withdrawn ideas is anonymised after this many months.
 IDEA_RETENTION_MONTHS = env.int("IDEA_RETENTION_MONTHS", 24)
 # Matching: a partner's declines of ideas on the same theme count against it for so many days.
 MATCHING_DECLINE_WINDOW_DAYS = env.int("MATCHING_DECLINE_WINDOW_DAYS", 180)
+# The owner of an idea is asked how the support went this many months after a partner reported
+# it (triage/referrals/follow_up.py; Celery beat, daily).
+FOLLOW_UP_SURVEY_MONTHS = env.int("FOLLOW_UP_SURVEY_MONTHS", 3)
 # Referrals: an answer link works this long; unanswered referrals get a reminder to the partner,
 # and later they are flagged on the dashboard and the coordinator is told.
 REFERRAL_LINK_MAX_AGE_DAYS = env.int("REFERRAL_LINK_MAX_AGE_DAYS", 30)
@@ -302,6 +312,10 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-digest": {
         "task": "triage.tasks.send_weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+    "follow-up-surveys": {
+        "task": "triage.tasks.send_follow_up_surveys",
+        "schedule": crontab(hour=10, minute=0),
     },
     "referral-reminders": {
         "task": "triage.tasks.send_referral_reminders",

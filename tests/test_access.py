@@ -48,9 +48,11 @@ TOKEN_ROUTES = {
     "ideas:withdraw",
     "ideas:my_data",
     "ideas:my_data_page",  # the same data as a page to read and print
+    "ideas:public_listing",  # the owner's choice whether the idea may be shown publicly
     "ideas:erase",
     "ideas:draft",
     "partner_portal:answer",  # a signed referral answer link (triage.referrals.answers)
+    "follow_up:survey",  # the owner's follow-up survey (triage.referrals.follow_up)
 }
 # For any logged-in user, about the user's own account (two-factor set-up): no role needed,
 # but an anonymous visitor is sent to the login page.

@@ -36,6 +36,10 @@ RESIDENT_FILES = [
     r"templates/emails/includes/_owner_.*",  # the greeting and the tracking link of each mail
     r"templates/(404|403)\.html",  # reached from a resident's link too
     r"templates/ideas/idea_intake_receipt\.html",  # printed in the resident's language
+    # The follow-up survey: its mail, its page and the form's words.
+    r"templates/emails/follow_up_survey(_subject)?\.(txt|html)",
+    r"templates/triage/follow_up_survey.*\.html",
+    r"triage/referrals/follow_up(_pages)?\.py",
 ]
 # The texts rewritten in easy-to-read Swedish (the form's help texts are found on the form).
 EASY_FILES = [r"templates/ideas/home\.html", r"templates/portal/privacy_notice\.html"]

@@ -9,6 +9,7 @@ class TriageConfig(AppConfig):
     def ready(self) -> None:
         from ideas import hooks
         from partners import hooks as partner_hooks
+        from triage.referrals.follow_up import follow_up_erase
         from triage.referrals.registry_activity import RegistryActivity
         from triage.referrals.selectors import referrals_for_owner
         from triage.referrals.services import partners_told_to_delete_owner_details
@@ -18,5 +19,8 @@ class TriageConfig(AppConfig):
             hooks.owner_partner_lines.append(referrals_for_owner)
         if partners_told_to_delete_owner_details not in hooks.before_erasure:
             hooks.before_erasure.append(partners_told_to_delete_owner_details)
+        # The owner's own words in the follow-up surveys go with the rest.
+        if follow_up_erase not in hooks.before_erasure:
+            hooks.before_erasure.append(follow_up_erase)
         # And `partners` asks for a partner's load, answers and open referrals the same way.
         partner_hooks.referral_activity = RegistryActivity()

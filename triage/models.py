@@ -1,6 +1,7 @@
 """The triage app's models, where Django looks for them; each lives in its sub-package (Django
 gives them the app label `triage` all the same)."""
 
+from triage.referrals.follow_up import FollowUpSurvey
 from triage.referrals.models import (
     AnswerKind,
     Referral,
@@ -28,6 +29,7 @@ __all__ = [
     "ConflictDeclaration",
     "ConflictDeclarationQuerySet",
     "Criterion",
+    "FollowUpSurvey",
     "IdeaLink",
     "Membership",
     "Note",

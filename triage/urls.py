@@ -41,5 +41,10 @@ urlpatterns = [
     path("meeting/", review_views.meeting_agenda, name="meeting"),
     path("statistics/", insights_views.statistics_page, name="statistics"),
     path("statistics/open-data.csv", insights_views.open_data_csv, name="open_data_csv"),
+    path(
+        "statistics/open-data-listed-ideas.csv",
+        insights_views.open_data_listed_csv,
+        name="open_data_listed_csv",
+    ),
     path("meeting/agenda.csv", review_views.meeting_agenda_csv, name="meeting_csv"),
 ]

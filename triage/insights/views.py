@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.roles import COMMITTEE_ROLES, role_required
 from portal.spreadsheets import spreadsheet_response
-from triage.insights import open_data, statistics, tilemap
+from triage.insights import follow_up, open_data, statistics, tilemap
 from triage.insights.forms import PeriodForm
 
 
@@ -22,6 +22,17 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
         file_format="csv",
         bom=False,
         filename=f"idelotsen-open-data-{period.start}-{period.end}",
+    )
+
+
+@role_required(*COMMITTEE_ROLES)
+def open_data_listed_csv(request: HttpRequest) -> HttpResponse:
+    """The ideas whose owners let them be shown publicly, anonymised, for publishing."""
+    data = tablib.Dataset(headers=open_data.LISTED_FIELDS)
+    for row in open_data.listed_idea_rows():
+        data.append([row[name] for name in open_data.LISTED_FIELDS])
+    return spreadsheet_response(
+        data, file_format="csv", bom=False, filename="idelotsen-open-data-listed-ideas"
     )
 
 
@@ -56,5 +67,6 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
                 ("funnel", _("How far the ideas have come"), statistics.status_funnel(period)),
             ],
             "partners": statistics.partner_figures(period),
+            "follow_up": follow_up.follow_up_figures(period),
         },
     )

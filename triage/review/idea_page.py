@@ -50,7 +50,9 @@ def idea_for_page(reference: str) -> Idea | None:
             Prefetch("questions", queryset=IdeaQuestion.objects.select_related("asked_by")),
             Prefetch(
                 "referrals",
-                queryset=Referral.objects.select_related("partner").prefetch_related(
+                queryset=Referral.objects.select_related(
+                    "partner", "follow_up_survey"
+                ).prefetch_related(
                     "answers",
                     "support_reports__kind",
                     Prefetch("events", queryset=ReferralEvent.objects.select_related("actor")),
