@@ -24,7 +24,7 @@ from tests.factories import (
     ThemeFactory,
 )
 from triage.models import FollowUpSurvey, SupportReport
-from triage.referrals.follow_up import follow_up_answer
+from triage.referrals.follow_up import FollowUpAlreadyAnswered, follow_up_answer, follow_up_send
 from triage.tasks import send_follow_up_surveys
 
 pytestmark = pytest.mark.django_db
@@ -367,3 +367,38 @@ def test_the_committee_reads_the_answers_on_the_ideas_page_and_the_partner_does_
     )
     assert referral.idea.title in partner_page
     assert "Vi fick en lokal." not in partner_page and "Fler sådana partner!" not in partner_page
+
+
+# --- Each rule also holds in the services themselves, whoever calls them
+
+
+def test_sending_the_same_survey_twice_by_hand_sends_it_once(django_capture_on_commit_callbacks):
+    referral = supported()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert follow_up_send(referral=referral) is not None
+        assert follow_up_send(referral=referral) is None
+    assert len(mail.outbox) == 1
+
+
+def test_a_withdrawn_or_erased_owner_is_never_asked_even_by_hand(
+    django_capture_on_commit_callbacks,
+):
+    withdrawn, erased = supported(), supported()
+    idea_withdraw(idea=withdrawn.idea)
+    idea_erase_personal_data(idea=erased.idea)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert follow_up_send(referral=withdrawn) is None
+        assert follow_up_send(referral=erased) is None
+    assert mail.outbox == [] and not FollowUpSurvey.objects.exists()
+
+
+def test_the_service_refuses_a_second_answer_and_keeps_the_first(asked):
+    referral, _url = asked
+    follow_up_answer(survey=referral.follow_up_survey, rating=5, what_happened="Toppen.")
+
+    with pytest.raises(FollowUpAlreadyAnswered):
+        follow_up_answer(survey=referral.follow_up_survey, rating=1, what_happened="Dåligt.")
+
+    survey = FollowUpSurvey.objects.get()
+    assert (survey.rating, survey.what_happened) == (5, "Toppen.")
