@@ -31,6 +31,8 @@ RESIDENT_PAGES = frozenset(
         "ideas:my_data_page",
         "ideas:my_data_keys",
         "ideas:erase",
+        "ideas:public_listing",
+        "follow_up:survey",
         "privacy_notice",
         "accessibility_statement",
         "set_language",
