@@ -27,6 +27,14 @@ The fingerprint is the SHA-256 of those bytes, in lowercase hex (64 characters).
 the idea says, where and when, never who sent it: the owner's name, contact details and
 organisation stay out, so that erasing them leaves the fingerprint true and the proof intact,
 and no one can test names against it. The receipt, sent to the owner, ties the reference to them.
+
+Erasure (ideas/erasure.py) also takes the owner's name, address, phone and organisation out of
+the texts themselves where the owner wrote them there, in the idea and in each stored version's
+content, and keeps each version's fingerprint as it was recorded. The fingerprint then still
+proves that a text the owner kept (the receipt, their own copy) is the one sent at that time,
+since no one can make another text with the same hash; but the version the tracking page shows
+no longer gives that fingerprint when something was taken out of it. A version with nothing to
+take out still does.
 """
 
 import hashlib

@@ -7,7 +7,10 @@ them (the direction is ideas ← partners ← triage).
   the lines carry codes (states, answers, progress, what the partner may know), and `ideas`'
   templates put them in the owner's words, so that the ideas catalogues translate them;
 - `before_erasure`: called inside the erasure's transaction while the owner's details are
-  still there, so that every partner who got them can be told to delete them.
+  still there, so that every partner who got them can be told to delete them, and each app
+  can erase the copies it keeps (`ideas.erasure.owner_pattern` finds every form of them);
+- `after_withdrawal`: called inside the withdrawal's transaction once the idea is withdrawn,
+  so that every partner at work on it is told and its open referrals are closed.
 """
 
 from __future__ import annotations
@@ -119,6 +122,7 @@ class OwnerPartnerLine:
 
 owner_partner_lines: list[Callable[[Idea], list[OwnerPartnerLine]]] = []
 before_erasure: list[Callable[[Idea], object]] = []
+after_withdrawal: list[Callable[[Idea], object]] = []
 
 
 def partner_lines_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
@@ -127,4 +131,9 @@ def partner_lines_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
 
 def erasure_starts(idea: Idea) -> None:
     for callback in before_erasure:
+        callback(idea)
+
+
+def withdrawal_done(idea: Idea) -> None:
+    for callback in after_withdrawal:
         callback(idea)

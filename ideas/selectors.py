@@ -147,6 +147,8 @@ class VersionShown:
     attachments: list[tuple[str, str]]
     canonical_text: str
     changed_since: bool
+    # False once erasure took the owner's details out of the text: the fingerprint is kept.
+    gives_fingerprint: bool = True
 
 
 def idea_version_shown(version: IdeaVersion) -> VersionShown:
@@ -193,6 +195,7 @@ def idea_version_shown(version: IdeaVersion) -> VersionShown:
             idea_id=version.idea_id, number__gt=version.number
         ).exists(),
         canonical_text=authorship.canonical_bytes(content).decode("utf-8"),
+        gives_fingerprint=authorship.fingerprint(content) == version.fingerprint,
     )
 
 

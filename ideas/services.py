@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ideas import authorship, hooks, workflow
+from ideas import authorship, erasure, hooks, workflow
 from ideas.models import (
     PRIVACY_TEXT_VERSION,
     Channel,
@@ -35,8 +35,15 @@ from ideas.models import (
 )
 from portal.domain import DomainError
 from portal.outbox.models import Message, MessageKind
-from portal.outbox.selectors import messages_about, messages_mentioning
+from portal.outbox.selectors import (
+    messages_about,
+    messages_about_any,
+    messages_holding,
+    messages_mentioning,
+    messages_to,
+)
 from portal.outbox.services import message_enqueue, messages_redact
+from portal.redaction import redact
 from portal.roles import RESIDENT, Actor, actor_label, actor_user
 from portal.staff import coordinator_recipients, staff_language
 from portal.text import single_line
@@ -476,14 +483,18 @@ def idea_withdraw(*, idea: Idea, reason: str = "") -> Idea:
     """The resident takes the idea back; it stays on record with its history.
 
     The reason is the resident's own words for the committee (an internal note); the
-    withdrawal mail does not repeat it back to them.
+    withdrawal mail does not repeat it back to them. Each partner with an open referral is
+    told in its contacts' languages and the referral is cancelled (`hooks.after_withdrawal`).
     """
     try:
-        return idea_transition(
+        withdrawn = idea_transition(
             idea=idea, to=workflow.Status.WITHDRAWN, actor=RESIDENT, internal_note=reason
         )
     except workflow.TransitionNotAllowed as error:
         raise IdeaError(_("This idea can no longer be withdrawn.")) from error
+    # Every partner at work on the idea is told, and its open referrals close (triage).
+    hooks.withdrawal_done(withdrawn)
+    return withdrawn
 
 
 def idea_public_listing_set(*, idea: Idea, public: bool) -> Idea:
@@ -499,28 +510,55 @@ def idea_public_listing_set(*, idea: Idea, public: bool) -> Idea:
 
 @transaction.atomic
 def idea_erase_personal_data(*, idea: Idea) -> Idea:
-    """Erase what identifies the submitter; the idea itself stays, anonymised.
+    """Erase what identifies the submitter, wherever the portal keeps a copy; the idea itself
+    stays, anonymised (ideas/erasure.py lists every copy and what becomes of it).
 
-    The submitter's name, email and phone also leave the outbox rows about the idea (receipts,
-    status mails, referrals naming the idea), and mail not yet sent to them is stopped. Every
-    partner who got the details is told by mail to delete them (`hooks.before_erasure`).
+    The submitter's name, email, phone and organisation leave the idea's fields and free texts,
+    its versions (the fingerprints stay: see ideas/authorship.py), status changes, questions
+    and answers, and every stored mail in any encoding (receipts, status mails, referrals, the
+    drafts' mails, any mail to the address, but not those of another idea sent from it); mail
+    not yet sent to the address is stopped and none of it can be sent again. The owner's
+    drafts and attached files are deleted, and sessions forget the idea. Every partner who got
+    the details is told by mail to delete them, and the apps above `ideas` redact what they
+    keep (`hooks.before_erasure`).
     """
     locked = Idea.objects.select_for_update().get(pk=idea.pk)
     if locked.anonymised_at is not None:
         return locked
-    # Every partner who got the owner's details is told to delete them (triage fills the hook).
+    # Every partner who got the owner's details is told to delete them (triage fills the hook),
+    # while the details are still there to find.
     hooks.erasure_starts(locked)
+    values = erasure.owner_values(locked)
+    names = [locked.submitter_name] if locked.submitter_name else []
+    pattern = erasure.owner_pattern(locked)
+    drafts = erasure.owner_drafts(locked)
+    draft_ids = set(drafts.values_list("pk", flat=True))
     # The organisation's name goes too: for a small association it says who the submitter is.
     # Mail to the address is stopped with it (the outbox forgets a recipient it redacts).
-    messages_redact(
-        messages=messages_about(locked) | messages_mentioning(locked.reference),
-        values=[
-            locked.submitter_email,
-            locked.submitter_phone,
-            locked.submitter_name,
-            locked.organisation_name.strip(),
-        ],
+    messages = (
+        messages_about(locked)
+        | messages_mentioning(locked.reference)
+        | messages_to(locked.submitter_email)
+        | messages_holding(values)
+        | messages_about_any(IdeaDraft, draft_ids)
     )
+    # Another idea sent from the same address, whose owner has not erased it, keeps its mails.
+    for other in erasure.other_ideas_of_owner(locked):
+        messages = messages.exclude(pk__in=messages_about(other).values("pk")).exclude(
+            pk__in=messages_mentioning(other.reference).values("pk")
+        )
+    messages_redact(messages=messages, values=values, names=names)
+    for field in erasure.FREE_TEXT_FIELDS:
+        setattr(locked, field, redact(getattr(locked, field), pattern))
+    locked.title = locked.title[: Idea._meta.get_field("title").max_length]
+    # The versions keep their fingerprints: they are hashes of the text as it was recorded.
+    erasure.rows_redact(locked.versions.all(), ("content",), pattern)
+    erasure.rows_redact(locked.events.all(), ("message_to_owner", "internal_note"), pattern)
+    erasure.rows_redact(locked.questions.all(), ("question", "answer"), pattern)
+    erasure.attachments_erase(locked)
+    erasure.sessions_forget(idea=locked, draft_ids=draft_ids, pattern=pattern)
+    erasure.admin_log_redact(locked, pattern)
+    IdeaDraft.objects.filter(pk__in=draft_ids).delete()
     locked.submitter_name = ""
     locked.submitter_email = ""
     locked.submitter_phone = ""
@@ -529,6 +567,7 @@ def idea_erase_personal_data(*, idea: Idea) -> Idea:
     locked.anonymised_at = timezone.now()
     locked.save(
         update_fields=[
+            *erasure.FREE_TEXT_FIELDS,
             "submitter_name",
             "submitter_email",
             "submitter_phone",
@@ -617,11 +656,21 @@ def idea_tracking_links_resend(*, email: str) -> int:
     return len(ideas)
 
 
+@transaction.atomic
 def drafts_purge(*, older_than: timedelta = IdeaDraft.LIFETIME) -> int:
-    """Delete drafts nobody has touched for `older_than`: their links no longer work anyway."""
-    deleted, _by_model = IdeaDraft.objects.filter(
-        updated_at__lt=timezone.now() - older_than
-    ).delete()
+    """Delete drafts nobody has touched for `older_than`: their links no longer work anyway.
+
+    Their mails lose the address they went to, so that nothing of an expired draft stays
+    (Celery beat runs this daily; the privacy notice says after how long).
+    """
+    expired = IdeaDraft.objects.filter(updated_at__lt=timezone.now() - older_than)
+    by_address: dict[str, list[int]] = {}
+    for draft_id, email in expired.values_list("pk", "email"):
+        by_address.setdefault(email, []).append(draft_id)
+    for email, draft_ids in by_address.items():
+        if email:
+            messages_redact(messages=messages_about_any(IdeaDraft, draft_ids), values=[email])
+    deleted, _by_model = expired.delete()
     return deleted
 
 

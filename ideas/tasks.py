@@ -1,9 +1,15 @@
 from celery import shared_task
 
-from ideas import retention
+from ideas import retention, services
 
 
 @shared_task
 def apply_retention() -> int:
     """Anonymise the personal data of finished ideas past the retention time (Celery beat)."""
     return retention.retention_apply()
+
+
+@shared_task
+def purge_drafts() -> int:
+    """Delete drafts left untouched for their lifetime (IdeaDraft.LIFETIME; Celery beat)."""
+    return services.drafts_purge()

@@ -38,7 +38,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.defaults import page_not_found, permission_denied
 from django_ratelimit.core import is_ratelimited
 
-from ideas import selectors, services, workflow
+from ideas import erasure, hooks, selectors, services, workflow
 from ideas.form_cache import form_cache_version, page_is_shared, shared_page
 from ideas.forms import (
     ATTACHMENT_LIMITS,
@@ -59,10 +59,10 @@ from portal.domain import DomainError
 from portal.ratelimits import rate_count, rate_used_up
 from portal.roles import COMMITTEE_ROLES, AuthenticatedHttpRequest, Role, role_required
 
-SESSION_SUBMITTED = "ideas.submitted"
-SESSION_DRAFT = "ideas.draft"
+SESSION_SUBMITTED = erasure.SESSION_SUBMITTED
+SESSION_DRAFT = erasure.SESSION_DRAFT
 SESSION_EVENT = "ideas.outreach_event"
-SESSION_INTAKE_RECEIPT = "ideas.intake_receipt"
+SESSION_INTAKE_RECEIPT = erasure.SESSION_INTAKE_RECEIPT
 # The request's attribute that holds the idea a tracking page already looked up.
 TRACKED_IDEA = "tracked_idea"
 INTAKE_ROLES = (Role.OUTREACH_STAFF, Role.COORDINATOR, Role.ADMINISTRATOR)
@@ -651,6 +651,11 @@ def idea_erase(request: HttpRequest, token: str) -> HttpResponse:
     idea = _idea_or_404(token, request)
     if request.method == "POST":
         services.idea_erase_personal_data(idea=idea)
+        # This browser's own session is saved after the view: it forgets the idea here too.
+        receipt = request.session.get(SESSION_SUBMITTED) or {}
+        if receipt.get("reference") == idea.reference:
+            request.session.pop(SESSION_SUBMITTED, None)
+        request.session.pop(SESSION_DRAFT, None)
         messages.success(
             request,
             _(
@@ -669,6 +674,9 @@ def idea_erase(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, uuid: UUID) -> FileResponse:
     attachment = get_object_or_404(IdeaAttachment, pk=uuid)
+    if not attachment.file:
+        # Deleted when its owner erased their personal data; the row says there was one.
+        raise Http404(_("This file was deleted when its owner erased their personal data."))
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

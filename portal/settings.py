@@ -309,6 +309,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ideas.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Drafts expire by themselves: IdeaDraft.LIFETIME after the last save (the privacy notice
+    # says how long).
+    "drafts-purge": {
+        "task": "ideas.tasks.purge_drafts",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "weekly-digest": {
         "task": "triage.tasks.send_weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ideas.models import PRIVACY_TEXT_VERSION
+from ideas.models import PRIVACY_TEXT_VERSION, IdeaDraft
 from portal.forms import AccessibilityReportForm
 from portal.ratelimits import rate_count, rate_used_up
 from portal.roles import COMMITTEE_ROLES, Role, has_role
@@ -35,6 +35,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
             "controller": settings.PRIVACY_CONTROLLER,
             "contact_email": settings.PRIVACY_CONTACT_EMAIL,
             "retention_months": settings.IDEA_RETENTION_MONTHS,
+            "draft_days": IdeaDraft.LIFETIME.days,
         },
     )
 

@@ -183,3 +183,147 @@ def test_erasing_an_owner_whose_name_html_escapes_leaves_no_form_of_it_in_any_me
             for text in (message.subject, message.body_text, message.body_html):
                 assert not any(form in text for form in written), (message.kind, value)
     assert Message.objects.filter(recipient__iexact=email).count() == 0
+
+
+def _referred_idea(coordinator, partners, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = idea_submit(
+            title="Bybuss till Öby",
+            description="Vi behöver en buss.",
+            municipality=Municipality.objects.get(code="1885"),
+            themes=list(Theme.objects.all()[:1]),
+            submitter_email=EMAIL,
+            submitter_name=NAME,
+            share_contact_with_partners=True,
+        )
+        idea = submitted.idea
+        for step in (workflow.Status.SCREENING, workflow.Status.IN_REVIEW):
+            idea_transition(idea=idea, to=step, actor=coordinator)
+        idea_refer(
+            idea=Idea.objects.get(pk=idea.pk),
+            partners=partners,
+            note_to_partners="Kan ni hjälpa?",
+            actor=coordinator,
+        )
+    return submitted
+
+
+def test_withdrawing_tells_each_partner_at_work_in_its_language_and_closes_its_referral(
+    client, django_capture_on_commit_callbacks
+):
+    from tests.factories import PartnerContactFactory
+    from triage.referrals.answers import referral_answer
+    from triage.referrals.models import Referral, ReferralState
+
+    coordinator = UserFactory(roles=[Role.COORDINATOR])
+    swedish, english, declined = PartnerFactory(), PartnerFactory(contacts=0), PartnerFactory()
+    PartnerContactFactory(partner=english, name="Sam", language="en")
+    submitted = _referred_idea(
+        coordinator, [swedish, english, declined], django_capture_on_commit_callbacks
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_answer(
+            referral=Referral.objects.get(partner=declined),
+            kind="decline",
+            text="Vi har inte tid.",
+            contact=declined.contacts.get(),
+        )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("ideas:withdraw", args=[submitted.tracking_token]), {"reason": "Ångrat"}
+        )
+
+    assert response.status_code == 302
+    idea = Idea.objects.get(pk=submitted.idea.pk)
+    assert idea.status == workflow.Status.WITHDRAWN
+    states = dict(Referral.objects.filter(idea=idea).values_list("partner_id", "state"))
+    assert states == {
+        swedish.pk: ReferralState.CANCELLED,
+        english.pk: ReferralState.CANCELLED,
+        declined.pk: ReferralState.DECLINED,
+    }
+    cancelled = Referral.objects.get(partner=swedish).events.last()
+    assert cancelled.reason == "Idébäraren drog tillbaka idén." and cancelled.actor is None
+    to_partners = {message.to[0]: message for message in mail.outbox if "partner" in message.to[0]}
+    assert set(to_partners) == {swedish.contacts.get().email, english.contacts.get().email}
+    sv_mail = to_partners[swedish.contacts.get().email]
+    en_mail = to_partners[english.contacts.get().email]
+    assert "Idébäraren har dragit tillbaka idén ”Bybuss till Öby”" in sv_mail.body
+    assert "has withdrawn it" in en_mail.body and "dragit tillbaka" not in en_mail.body
+    assert "withdrawn by its owner" in en_mail.subject
+    # The resident's reason is for the committee; no partner reads it.
+    assert all("Ångrat" not in message.body for message in to_partners.values())
+
+
+def test_the_notice_to_delete_the_owner_details_is_recorded_about_each_referral(
+    client, django_capture_on_commit_callbacks
+):
+    from triage.referrals.selectors import owner_details_deletion_notices
+
+    coordinator = UserFactory(roles=[Role.COORDINATOR])
+    partners = [PartnerFactory(), PartnerFactory()]
+    submitted = _referred_idea(coordinator, partners, django_capture_on_commit_callbacks)
+    assert owner_details_deletion_notices(submitted.idea) == {}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ideas:erase", args=[submitted.tracking_token]))
+
+    notices = owner_details_deletion_notices(submitted.idea)
+    referrals = {referral.pk: referral for referral in submitted.idea.referrals.all()}
+    assert set(notices) == set(referrals)
+    notice = Message.objects.get(
+        object_id=referrals[min(referrals)].pk, idempotency_key__contains=":erasure:"
+    )
+    assert notice.state == MessageState.SENT and notice.recipient.endswith("partner.example.org")
+    assert notice.created_at == notices[min(referrals)]
+    assert NAME not in notice.body_text and EMAIL not in notice.body_text
+
+
+def test_drafts_expire_by_a_beat_task_and_their_mails_keep_no_address(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ideas.models import IdeaDraft
+    from ideas.tasks import purge_drafts
+    from tests.ideas.conftest import valid_form
+
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert purge_drafts.name in schedule
+    with django_capture_on_commit_callbacks(execute=True):
+        for address in (EMAIL, "fresh@example.org"):
+            form = valid_form(consent="", submitter_email=address, submitter_name=NAME)
+            Client().post(reverse("ideas:submit"), {**form, "save_draft": "1"})
+    IdeaDraft.objects.filter(email=EMAIL).update(updated_at=timezone.now() - timedelta(days=31))
+
+    deleted = purge_drafts.apply().get()
+
+    assert deleted == 1
+    assert list(IdeaDraft.objects.values_list("email", flat=True)) == ["fresh@example.org"]
+    assert rows_holding(EMAIL) == []
+    assert Message.objects.filter(recipient="fresh@example.org").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "erased"),
+    [
+        ("sv", "raderas 30 dagar efter", "dina sparade utkast och filerna"),
+        ("en", "deleted 30 days after", "delete your saved drafts and the files"),
+        ("sv-easy", "tar bort utkastet 30 dagar efter", "dina utkast och filerna"),
+        ("ar", "بعد 30 يومًا", "مسوداتك المحفوظة"),
+    ],
+)
+def test_the_privacy_notice_says_when_drafts_expire_and_what_erasure_reaches(
+    client, language, days, erased
+):
+    from django.conf import settings as django_settings
+
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("privacy_notice")).content.decode()
+
+    assert days in page
+    assert erased in page

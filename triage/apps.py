@@ -12,7 +12,11 @@ class TriageConfig(AppConfig):
         from triage.referrals.follow_up import follow_up_erase
         from triage.referrals.registry_activity import RegistryActivity
         from triage.referrals.selectors import referrals_for_owner
-        from triage.referrals.services import partners_told_to_delete_owner_details
+        from triage.referrals.services import (
+            owner_details_redact,
+            partners_told_to_delete_owner_details,
+            referrals_close_on_withdrawal,
+        )
 
         # The referrals live here; `ideas` asks for them through its hooks, never by import.
         if referrals_for_owner not in hooks.owner_partner_lines:
@@ -22,5 +26,9 @@ class TriageConfig(AppConfig):
         # The owner's own words in the follow-up surveys go with the rest.
         if follow_up_erase not in hooks.before_erasure:
             hooks.before_erasure.append(follow_up_erase)
+        if owner_details_redact not in hooks.before_erasure:
+            hooks.before_erasure.append(owner_details_redact)
+        if referrals_close_on_withdrawal not in hooks.after_withdrawal:
+            hooks.after_withdrawal.append(referrals_close_on_withdrawal)
         # And `partners` asks for a partner's load, answers and open referrals the same way.
         partner_hooks.referral_activity = RegistryActivity()

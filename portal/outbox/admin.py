@@ -38,13 +38,29 @@ class MessageAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send the selected failed or sent messages again"))
     def resend(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
         # The action is named for failed and sent messages: choosing it is the question asked.
-        count = 0
+        count = erased = 0
         for message in queryset:
             try:
                 services.message_resend(message=message, again_if_sent=True)
             except DomainError:
+                # Nothing goes to an address whose owner erased their personal data.
+                if not message.recipient:
+                    erased += 1
                 continue
             count += 1
+        if erased:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d message was not sent again: its recipient has erased their "
+                    "personal data.",
+                    "%(count)d messages were not sent again: their recipients have erased "
+                    "their personal data.",
+                    erased,
+                )
+                % {"count": erased},
+                messages.ERROR,
+            )
         self.message_user(
             request,
             ngettext(

@@ -1,12 +1,14 @@
 """Reads of the outbox."""
 
 import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 from django.urls import Resolver404, resolve
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from portal.outbox.models import Message, MessageState
@@ -25,6 +27,35 @@ def messages_about(obj: Model) -> QuerySet[Message]:
     return Message.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
     )
+
+
+def messages_about_any(model: type[Model], ids: Iterable[int]) -> QuerySet[Message]:
+    """The messages stored as being about any of the `model` rows with these ids."""
+    wanted = list(ids)
+    if not wanted:
+        return Message.objects.none()
+    return Message.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=wanted
+    )
+
+
+def messages_holding(values: Iterable[str]) -> QuerySet[Message]:
+    """The messages to, replying to, or whose subject or bodies hold one of `values`, as typed
+    or HTML-escaped, in any case the database folds; none for no values. For erasure, beside
+    the messages known to be about the person: it reads every row."""
+    found = Q()
+    for value in {value.strip() for value in values if value and value.strip()}:
+        for form in {value, str(escape(value))}:
+            found |= (
+                Q(subject__icontains=form)
+                | Q(body_text__icontains=form)
+                | Q(body_html__icontains=form)
+            )
+        if "@" in value:
+            found |= Q(recipient__iexact=value) | Q(reply_to__iexact=value)
+    if not found:
+        return Message.objects.none()
+    return Message.objects.filter(found)
 
 
 def messages_to(address: str) -> QuerySet[Message]:

@@ -2,12 +2,16 @@
 
 import logging
 import random
+import re
 import smtplib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from email import policy as email_policy
+from email.parser import BytesParser
 from email.utils import make_msgid
+from pathlib import Path
 
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
@@ -18,9 +22,9 @@ from django.db.models import QuerySet
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from portal import redaction
 from portal.domain import DomainError
 from portal.outbox.models import Message, MessageKind, MessageState
 from portal.text import single_line
@@ -94,43 +98,93 @@ ERASED_RECIPIENT = "Not sent: the recipient erased their personal data."
 
 
 # What a redacted value is replaced with.
-REDACTED = "[erased]"
+REDACTED = redaction.REDACTED
 REDACTED_FIELDS = ("subject", "body_text", "body_html")
 
 
 @transaction.atomic
-def messages_redact(*, messages: QuerySet[Message], values: Iterable[str]) -> int:
-    """Replace each of `values` with REDACTED in the messages' subjects and text and HTML
-    bodies, also as HTML escapes it (`O'Hara` is stored as `O&#x27;Hara` in an HTML body).
+def messages_redact(
+    *, messages: QuerySet[Message], values: Iterable[str], names: Iterable[str] = ()
+) -> int:
+    """Replace every form of each of `values` (and of the parts of each of `names`) with
+    REDACTED in the messages' subjects and text and HTML bodies: HTML-escaped (`O'Hara` is
+    stored as `O&#x27;Hara` in an HTML body), in any case, URL-encoded, a phone number in any
+    spacing (see portal/redaction.py).
 
     A message to (or with a reply address of) one of the values loses that address: if it was
-    not sent yet, it never is (it fails with ERASED_RECIPIENT). Returns how many messages
-    changed. Call it with the rows that can hold the values (`selectors.messages_about`, ...).
+    not sent yet, it never is (it fails with ERASED_RECIPIENT), and it cannot be sent again.
+    Returns how many messages changed. Call it with the rows that can hold the values
+    (`selectors.messages_about`, `selectors.messages_to`, ...).
     """
-    wanted = {value for value in values if value}
-    # Longest first, so that a name inside an organisation's name does not leave the rest.
-    forms = sorted(wanted | {str(escape(value)) for value in wanted}, key=len, reverse=True)
-    addresses = {value.lower() for value in wanted}
+    wanted = [value.strip() for value in values if value and value.strip()]
+    pattern = redaction.personal_pattern(wanted, names=[name for name in names if name])
+    addresses = {value.lower() for value in wanted if "@" in value}
     changed_messages = 0
     for message in messages.select_for_update().order_by("pk"):
         changed: dict[str, object] = {}
         for field in REDACTED_FIELDS:
-            text = original = getattr(message, field)
-            for form in forms:
-                text = text.replace(form, REDACTED)
+            original = getattr(message, field)
+            text = redaction.redact(original, pattern)
             if text != original:
                 changed[field] = text
         if message.reply_to.lower() in addresses:
             changed["reply_to"] = ""
         if message.recipient.lower() in addresses:
             changed["recipient"] = ""
+            changed["last_error"] = ERASED_RECIPIENT
             if message.state in (MessageState.QUEUED, MessageState.SENDING):
                 changed["state"] = MessageState.FAILED
-                changed["last_error"] = ERASED_RECIPIENT
+        if message.last_error and redaction.redact(message.last_error, pattern) != (
+            message.last_error
+        ):
+            changed["last_error"] = ERASED_RECIPIENT
         if changed:
             Message.objects.filter(pk=message.pk).update(**changed)
             changed_messages += 1
+    if pattern is not None:
+        transaction.on_commit(lambda: mail_folder_redact(pattern))
     return changed_messages
+
+
+def _mail_file_text(raw: bytes) -> str:
+    """A stored mail as text in every form it holds: the bytes as written, and each header and
+    each part decoded (RFC 2047 subjects and names, quoted-printable or base64 bodies)."""
+    texts = [raw.decode("utf-8", "replace")]
+    try:
+        parsed = BytesParser(policy=email_policy.default).parsebytes(raw)
+        for name, value in parsed.items():
+            texts.append(f"{name}: {value}")
+        for part in parsed.walk():
+            if part.is_multipart():
+                continue
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                texts.append(payload.decode(part.get_content_charset() or "utf-8", "replace"))
+    except Exception:  # a file that is no mail is still searched as it stands
+        logger.warning("A file in the mail folder could not be read as a mail", exc_info=True)
+    return "\n".join(texts)
+
+
+def mail_folder_redact(pattern: re.Pattern[str]) -> int:
+    """Delete each mail in the local mail folder (the file backend's EMAIL_FILE_PATH, the
+    embedded default) that holds a match of `pattern` in any encoding; return how many.
+
+    The folder is the portal's own copy of what it sent; the outbox row stays as the record
+    (redacted). With SMTP there is no folder and nothing to do.
+    """
+    if settings.EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend":
+        return 0
+    folder = Path(getattr(settings, "EMAIL_FILE_PATH", "") or "")
+    if not str(folder) or not folder.is_dir():
+        return 0
+    deleted = 0
+    for path in sorted(folder.iterdir()):
+        if not path.is_file():
+            continue
+        if pattern.search(_mail_file_text(path.read_bytes())):
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
 
 
 class ResendRefused(DomainError):

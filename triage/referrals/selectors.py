@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -172,3 +173,22 @@ def _recipient_kind(message: Message) -> str:
     if message.idempotency_key.endswith(":resident"):
         return hooks.TO_YOU
     return hooks.TO_PARTNER
+
+
+def owner_details_deletion_notices(idea: Idea) -> dict[int, datetime]:
+    """When each partner that got the owner's contact details was told to delete them (GDPR
+    Art. 19), by referral id: the first notice mail stored about the referral."""
+    notices: dict[int, datetime] = {}
+    rows = (
+        Message.objects.filter(
+            content_type=ContentType.objects.get_for_model(Referral),
+            object_id__in=idea.referrals.values("pk"),
+            idempotency_key__regex=r"^referral:[0-9]+:erasure:",
+        )
+        .order_by("created_at", "pk")
+        .values_list("object_id", "created_at")
+    )
+    for referral_id, created_at in rows:
+        if referral_id is not None:
+            notices.setdefault(referral_id, created_at)
+    return notices

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ideas import workflow
+from ideas import erasure, workflow
 from ideas.models import Idea
 from ideas.services import idea_mark_referred, idea_transition, owner_mail
 from partners.models import Partner
@@ -19,8 +19,9 @@ from portal.roles import SYSTEM, Actor, actor_label, actor_user
 from triage.referrals import workflow as referral_workflow
 from triage.referrals.answer_links import answer_url
 from triage.referrals.disclosure import CONTACT, what_partner_may_know
-from triage.referrals.models import Referral, ReferralEvent
+from triage.referrals.models import Referral, ReferralAnswer, ReferralEvent, SupportReport
 from triage.referrals.registry_activity import suggestions_for_idea
+from triage.review.models import ConflictDeclaration, Note, Review, Score
 
 
 class ReferralError(DomainError):
@@ -245,7 +246,9 @@ def referral_cancel(*, referral: Referral, actor: Actor, reason: str) -> Referra
 def partners_told_to_delete_owner_details(idea: Idea) -> int:
     """Tell every partner who got the owner's contact details to delete them; give how many
     mails. Called by the erasure (`ideas.hooks.before_erasure`) while the details are still
-    there; the mail names the idea, never the details themselves."""
+    there; the mail names the idea, never the details themselves. Each mail is an outbox row
+    about the referral: the record that the partner was told (GDPR Art. 19), which the owner's
+    ledger reads (`selectors.owner_details_deletion_notices`)."""
     told = 0
     referrals = idea.referrals.select_related("partner", "idea")
     for referral in referrals:
@@ -258,8 +261,72 @@ def partners_told_to_delete_owner_details(idea: Idea) -> int:
                 template="referral_erasure",
                 context={"referral": referral, "idea": idea, "contact": contact},
                 language=contact.language,
-                idempotency_key=f"referral:{referral.pk}:erasure:contact:{contact.pk}",
+                idempotency_key=ERASURE_NOTICE_KEY.format(referral=referral.pk, contact=contact.pk),
                 about=referral,
             )
             told += 1
     return told
+
+
+# The key of the notice to delete an erased owner's details, per referral and contact: the
+# outbox row about the referral is the record of it (`selectors.owner_details_deletion_notices`).
+ERASURE_NOTICE_KEY = "referral:{referral}:erasure:contact:{contact}"
+
+
+def owner_details_redact(idea: Idea) -> int:
+    """Erase the owner's details from what triage keeps about the idea: the note to partners,
+    the referrals' history, the partners' answers and reports, and the committee's reviews,
+    scores, notes and conflict declarations (a member may have named the owner). Called by the
+    erasure (`ideas.hooks.before_erasure`) while the details are still there to find."""
+    pattern = erasure.owner_pattern(idea)
+    referrals = Referral.objects.filter(idea=idea)
+    return sum(
+        (
+            erasure.rows_redact(referrals, ("note",), pattern),
+            erasure.rows_redact(
+                ReferralEvent.objects.filter(referral__idea=idea), ("reason",), pattern
+            ),
+            erasure.rows_redact(
+                ReferralAnswer.objects.filter(referral__idea=idea), ("text",), pattern
+            ),
+            erasure.rows_redact(
+                SupportReport.objects.filter(referral__idea=idea), ("text",), pattern
+            ),
+            erasure.rows_redact(Review.objects.filter(idea=idea), ("comment",), pattern),
+            erasure.rows_redact(Score.objects.filter(review__idea=idea), ("comment",), pattern),
+            erasure.rows_redact(Note.objects.filter(idea=idea), ("body",), pattern),
+            erasure.rows_redact(
+                ConflictDeclaration.objects.filter(idea=idea), ("reason",), pattern
+            ),
+        )
+    )
+
+
+def referrals_close_on_withdrawal(idea: Idea) -> int:
+    """The owner withdrew the idea: each partner with an open referral is told, in each
+    contact's language, and the referral is cancelled by the table (who: the portal, why: the
+    withdrawal); give how many referrals closed. Called by `ideas.hooks.after_withdrawal`."""
+    with translation.override(settings.LANGUAGE_CODE):
+        # The referral's history is read by the committee, in the portal's language.
+        reason = _("The idea's owner withdrew the idea.")
+    closed = 0
+    open_referrals = idea.referrals.filter(state__in=referral_workflow.OPEN_STATES)
+    for referral in open_referrals.select_related("partner").order_by("pk"):
+        referral = referral_transition(
+            referral=referral,
+            to=referral_workflow.ReferralState.CANCELLED,
+            actor=SYSTEM,
+            reason=reason,
+        )
+        for contact in referral_recipients(referral.partner):
+            message_enqueue(
+                kind=MessageKind.NOTICE,
+                recipient=contact.email,
+                template="referral_withdrawn",
+                context={"referral": referral, "idea": referral.idea, "contact": contact},
+                language=contact.language,
+                idempotency_key=f"referral-withdrawn:{referral.pk}:contact:{contact.pk}",
+                about=referral,
+            )
+        closed += 1
+    return closed

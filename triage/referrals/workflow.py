@@ -115,7 +115,8 @@ MOVES: tuple[Move, ...] = (
     Move(ReferralState.ACCEPTED, ReferralState.SUPPORT_FINISHED, PARTNER),
     Move(ReferralState.IN_SUPPORT, ReferralState.SUPPORT_FINISHED, PARTNER),
     *(
-        Move(source, ReferralState.CANCELLED, COORDINATING, needs_reason=True)
+        # The portal cancels too, when the idea's owner withdraws the idea.
+        Move(source, ReferralState.CANCELLED, (*COORDINATING, SYSTEM_ROLE), needs_reason=True)
         for source in (
             ReferralState.SENT,
             ReferralState.QUESTION,
