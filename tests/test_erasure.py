@@ -327,3 +327,23 @@ def test_the_privacy_notice_says_when_drafts_expire_and_what_erasure_reaches(
 
     assert days in page
     assert erased in page
+
+
+def test_the_committee_dashboard_kept_in_the_cache_forgets_the_name_at_the_erasure(
+    client, committee_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = idea_submit(
+            title=f"Samlingslokal hos {NAME}",
+            description="Vi behöver en lokal.",
+            municipality=Municipality.objects.get(code="1885"),
+            themes=list(Theme.objects.all()[:1]),
+            submitter_email=EMAIL,
+            submitter_name=NAME,
+        )
+    assert NAME in committee_client.get(reverse("triage:dashboard")).content.decode()
+
+    Client().post(reverse("ideas:erase", args=[submitted.tracking_token]))
+
+    page = committee_client.get(reverse("triage:dashboard")).content.decode()
+    assert "Samlingslokal hos [erased]" in page and NAME not in page

@@ -141,13 +141,15 @@ def dashboard_cache_key(*, user: User, query: str, language: str, is_coordinator
     """A key for one user's view of the dashboard that changes with everything the list shows.
 
     New ideas, status changes, reviews, assignments, referral answers, conflicts of interest
-    declared or withdrawn, the resident's answers and notes each move one of the
+    declared or withdrawn, the resident's answers and notes, an erasure each move one of the
     numbers below; so do the hour (ideas age) and the time limit. Edits made in the admin (a
     renamed theme, say) show within DASHBOARD_CACHE_SECONDS.
     """
     # One round trip for all the marks; only table and column names from the models go in.
     parts = [
         (Idea, "MAX", "id"),
+        # An erasure: the list must not keep showing the owner's organisation.
+        (Idea, "MAX", "anonymised_at"),
         (IdeaEvent, "MAX", "id"),
         (Review, "MAX", "updated_at"),
         (ReviewAssignment, "MAX", "id"),
