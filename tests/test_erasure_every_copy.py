@@ -252,6 +252,14 @@ def _her_life(django_capture_on_commit_callbacks) -> dict:
             text=f"Kan vi ringa {NAME} på 0701234567? mailto:{quote(EMAIL, safe='')}",
             contact=partners[0].contacts.get(),
         )
+        # A decline whose words for the owner name her (the ledger shows them to her).
+        referral_answer(
+            referral=Referral.objects.get(idea=idea, partner=partners[1]),
+            kind="decline",
+            text="Utanför vårt område.",
+            reason_for_owner=f"Tyvärr, {NAME}: vi finns inte i Lindesberg.",
+            contact=partners[1].contacts.get(),
+        )
     # A mail to her still queued when she erases.
     with django_capture_on_commit_callbacks(execute=False):
         queued = message_enqueue(

@@ -287,7 +287,9 @@ def owner_details_redact(idea: Idea) -> int:
                 ReferralEvent.objects.filter(referral__idea=idea), ("reason",), pattern
             ),
             erasure.rows_redact(
-                ReferralAnswer.objects.filter(referral__idea=idea), ("text",), pattern
+                ReferralAnswer.objects.filter(referral__idea=idea),
+                ("text", "reason_for_owner"),
+                pattern,
             ),
             erasure.rows_redact(
                 SupportReport.objects.filter(referral__idea=idea), ("text",), pattern
