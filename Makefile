@@ -14,7 +14,7 @@ PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe 
 # make check runs Django with the embedded defaults, in demo mode, whatever the shell has set.
 CHECK_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL -u EMAIL_URL DJANGO_DEBUG=true
 
-.PHONY: install lock run test test-services bench load lint check messages clean
+.PHONY: install lock run test test-services bench load lint check messages icons clean
 
 $(STAMP): $(LOCK_DEV) pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Idélotsen needs Python 3.11 or newer")'
@@ -70,6 +70,10 @@ check: $(STAMP)
 # Needs GNU gettext; the compiled .mo files are committed, so users never need it.
 messages: $(STAMP)
 	DJANGO_DEBUG=true $(PY) manage.py messages_update
+
+# Redraw the touch icon from static/img/favicon.svg (needs Chromium).
+icons: $(STAMP)
+	$(PY) tests/browser/touch_icon.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles

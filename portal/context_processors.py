@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
+from portal.branding import branding
 from portal.public_access import public_access
 from portal.roles import COMMITTEE_ROLES, Role, has_role
 
@@ -22,6 +23,10 @@ NAV_URL_NAMES = (
     "logout",
     "privacy_notice",
     "accessibility_statement",
+    "how_it_works",
+    "contact",
+    "about",
+    "brand_css",
     "password_change",
     "two_factor_setup",
 )
@@ -34,22 +39,25 @@ def nav_urls(script_prefix: str) -> dict[str, str]:
 
 
 def portal(request: HttpRequest) -> dict:
-    """Put the user's staff roles and the site URL into every template."""
+    """Put the user's staff roles, the site URL and the partnership's identity into every
+    template."""
     user = request.user
     current = translation.get_language() or settings.LANGUAGE_CODE
     return {
         "SITE_URL": settings.SITE_URL,
         "nav": nav_urls(get_script_prefix()),
+        "brand": branding(),
         # The document's lang attribute: easy-to-read Swedish is Swedish to a screen reader.
         "html_lang": current.split("-")[0],
+        # Every language, the page's own marked current (base.html says so with aria-current).
         "language_switch": [
             {
                 "code": code,
                 "name": settings.LANGUAGE_NATIVE_NAMES.get(code, code),
                 "lang": code.split("-")[0],
+                "current": code == current,
             }
             for code, _name in settings.LANGUAGES
-            if code != current
         ],
         # Whether the host is a public body: the idea form and the privacy notice say so.
         "public_access": public_access(),

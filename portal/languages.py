@@ -35,6 +35,9 @@ RESIDENT_PAGES = frozenset(
         "follow_up:survey",
         "privacy_notice",
         "accessibility_statement",
+        "how_it_works",
+        "contact",
+        "about",
         "set_language",
     }
 )

@@ -7,6 +7,7 @@ SQLite in the project folder, Celery tasks in-process after commit, mail to file
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -253,11 +254,28 @@ PRIVACY_CONTROLLER = env.str(
     "PRIVACY_CONTROLLER", "Partnerskapet för sociala innovationer i Örebro län"
 )
 PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", COORDINATOR_EMAIL)
+# The partnership's identity on every page (portal/branding.py): the operator sets it here.
+PARTNERSHIP_NAME = env.str(
+    "PARTNERSHIP_NAME", "Partnerskapet för sociala innovationer i Örebro län"
+)
+PARTNERSHIP_HOST = env.str("PARTNERSHIP_HOST", "Region Örebro län")
+# A path under static/ or an absolute URL (its origin is then allowed by the CSP's img-src).
+PARTNERSHIP_LOGO = env.str("PARTNERSHIP_LOGO", "img/logo.svg")
+# Buttons, links and the header's band; it must keep 4.5:1 against white (a system check).
+PARTNERSHIP_PRIMARY_COLOUR = env.str("PARTNERSHIP_PRIMARY_COLOUR", "#1b4f8a")
+# Demo contact data: no real number, mailbox or person.
+PARTNERSHIP_PHONE = env.str("PARTNERSHIP_PHONE", "019-000 00 00")
+PARTNERSHIP_EMAIL = env.str("PARTNERSHIP_EMAIL", "idelotsen@example.se")
+PARTNERSHIP_ADDRESS = env.list(
+    "PARTNERSHIP_ADDRESS",
+    ["Region Örebro län", "Idélotsen", "Box 0000", "700 00 Örebro"],
+    delimiter=";",
+)
 # A portal run by a public body (myndighet) holds public documents (allmänna handlingar): the
 # idea form and the privacy notice then say so, and what the host keeps secret. The demo's host,
 # Region Örebro län, is one; production says it explicitly.
 PORTAL_HOSTED_BY_PUBLIC_BODY = env.bool("PORTAL_HOSTED_BY_PUBLIC_BODY", DEBUG)
-PORTAL_HOST_NAME = env.str("PORTAL_HOST_NAME", "Region Örebro län")
+PORTAL_HOST_NAME = env.str("PORTAL_HOST_NAME", PARTNERSHIP_HOST)
 # The host's own words on its secrecy review (in Swedish), shown as written beside the portal's.
 PORTAL_HOST_SECRECY_TEXT = env.str("PORTAL_HOST_SECRECY_TEXT", "")
 # Personal data of closed, declined and withdrawn ideas is anonymised after this many months.
@@ -341,12 +359,20 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", "idelotsen-demo")
 
 # Security. Production (debug off) is HTTPS only; see the production section of README.md.
 BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", False)
+
+
+def _logo_origin(logo: str) -> list[str]:
+    """The origin of a logo served from elsewhere, for the CSP's img-src."""
+    parts = urlsplit(logo)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_logo_origin(PARTNERSHIP_LOGO)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],

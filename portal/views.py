@@ -2,11 +2,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import cache_control
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ideas.models import PRIVACY_TEXT_VERSION, IdeaDraft
+from portal.branding import branding
 from portal.forms import AccessibilityReportForm
 from portal.ratelimits import rate_count, rate_used_up
 from portal.roles import COMMITTEE_ROLES, Role, has_role
@@ -38,6 +40,34 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
             "draft_days": IdeaDraft.LIFETIME.days,
         },
     )
+
+
+def how_it_works(request: HttpRequest) -> HttpResponse:
+    """What happens to an idea once it is sent, with the figures the portal works by."""
+    return render(
+        request,
+        "portal/how_it_works.html",
+        {
+            "retention_months": settings.IDEA_RETENTION_MONTHS,
+            "reminder_days": settings.REFERRAL_REMINDER_DAYS,
+            "escalation_days": settings.REFERRAL_ESCALATION_DAYS,
+            "ageing_days": settings.TRIAGE_AGEING_DAYS,
+        },
+    )
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/contact.html")
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/about.html")
+
+
+@cache_control(public=True, max_age=60 * 60)
+def brand_css(request: HttpRequest) -> HttpResponse:
+    """The partnership's colours as CSS custom properties (the CSP allows no inline style)."""
+    return HttpResponse(branding().css(), content_type="text/css; charset=utf-8")
 
 
 REPORT_RATE_GROUP = "portal.accessibility_report"
