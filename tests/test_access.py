@@ -31,6 +31,10 @@ PUBLIC_ROUTES = {
     "admin:logout",  # logging out needs no rights; the admin sends a visitor to its index
     "privacy_notice",
     "accessibility_statement",
+    "how_it_works",
+    "contact",
+    "about",
+    "brand_css",  # the partnership's colours, the same for everyone
     "partner_portal:answered",  # a thank-you page after a partner's answer; it shows no data
     "ideas:my_data_keys",  # what each key of the "my data" download means: no one's data
     # Password reset by email: the same pages whether or not the address has an account.

@@ -60,6 +60,9 @@ RESIDENT_TEMPLATES = [
     "ideas/idea_intake_receipt.html",
     "portal/privacy_notice.html",
     "portal/accessibility_statement.html",
+    "portal/how_it_works.html",
+    "portal/contact.html",
+    "portal/about.html",
     "403.html",
     "404.html",
     "500.html",
@@ -190,6 +193,9 @@ def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
     get(reverse("home"))
     get(reverse("privacy_notice"))
     get(reverse("accessibility_statement"))
+    get(reverse("how_it_works"))
+    get(reverse("contact"))
+    get(reverse("about"))
     get(reverse("ideas:submit"))
     # The form with errors, then a draft saved and reopened from its mail, then a draft sent.
     post(reverse("ideas:submit"), valid_form(title="", consent="", submitter_email="anna@"))
