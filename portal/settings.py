@@ -34,6 +34,23 @@ ALLOWED_HOSTS = env.list(
 )
 SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# The partnership's identity on every page (portal/branding.py): the operator sets it here.
+PARTNERSHIP_NAME = env.str(
+    "PARTNERSHIP_NAME", "Partnerskapet för sociala innovationer i Örebro län"
+)
+PARTNERSHIP_HOST = env.str("PARTNERSHIP_HOST", "Region Örebro län")
+# A path under static/ or an absolute URL (its origin is then allowed by the CSP's img-src).
+PARTNERSHIP_LOGO = env.str("PARTNERSHIP_LOGO", "img/logo.svg")
+# Buttons, links and the header's band; it must keep 4.5:1 against white (a system check).
+PARTNERSHIP_PRIMARY_COLOUR = env.str("PARTNERSHIP_PRIMARY_COLOUR", "#1b4f8a")
+# Demo contact data: no real number, mailbox or person.
+PARTNERSHIP_PHONE = env.str("PARTNERSHIP_PHONE", "019-000 00 00")
+PARTNERSHIP_EMAIL = env.str("PARTNERSHIP_EMAIL", "idelotsen@example.se")
+PARTNERSHIP_ADDRESS = env.list(
+    "PARTNERSHIP_ADDRESS",
+    ["Region Örebro län", "Idélotsen", "Box 0000", "700 00 Örebro"],
+    delimiter=";",
+)
 
 # The project's own apps come first: Django merges the apps' translation catalogues so that an
 # app listed earlier wins, and the portal's words ("Åtgärd", "السجل") must win over those of
@@ -254,23 +271,6 @@ PRIVACY_CONTROLLER = env.str(
     "PRIVACY_CONTROLLER", "Partnerskapet för sociala innovationer i Örebro län"
 )
 PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", COORDINATOR_EMAIL)
-# The partnership's identity on every page (portal/branding.py): the operator sets it here.
-PARTNERSHIP_NAME = env.str(
-    "PARTNERSHIP_NAME", "Partnerskapet för sociala innovationer i Örebro län"
-)
-PARTNERSHIP_HOST = env.str("PARTNERSHIP_HOST", "Region Örebro län")
-# A path under static/ or an absolute URL (its origin is then allowed by the CSP's img-src).
-PARTNERSHIP_LOGO = env.str("PARTNERSHIP_LOGO", "img/logo.svg")
-# Buttons, links and the header's band; it must keep 4.5:1 against white (a system check).
-PARTNERSHIP_PRIMARY_COLOUR = env.str("PARTNERSHIP_PRIMARY_COLOUR", "#1b4f8a")
-# Demo contact data: no real number, mailbox or person.
-PARTNERSHIP_PHONE = env.str("PARTNERSHIP_PHONE", "019-000 00 00")
-PARTNERSHIP_EMAIL = env.str("PARTNERSHIP_EMAIL", "idelotsen@example.se")
-PARTNERSHIP_ADDRESS = env.list(
-    "PARTNERSHIP_ADDRESS",
-    ["Region Örebro län", "Idélotsen", "Box 0000", "700 00 Örebro"],
-    delimiter=";",
-)
 # A portal run by a public body (myndighet) holds public documents (allmänna handlingar): the
 # idea form and the privacy notice then say so, and what the host keeps secret. The demo's host,
 # Region Örebro län, is one; production says it explicitly.
