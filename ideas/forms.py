@@ -232,8 +232,8 @@ class IdeaDetailsForm(forms.Form):
         label=_("Association or organisation"),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
         help_text=_(
-            "Optional. Leave empty if you write as a private person. Partners who get "
-            "your idea see this name, so that they know whose idea it is."
+            "Optional. Leave empty if you write as a private person. Partners see this "
+            "name only if you have agreed that they may have your details."
         ),
     )
     organisation_kind = idea_field(
@@ -248,8 +248,16 @@ class IdeaDetailsForm(forms.Form):
     )
     share_contact_with_partners = idea_field(
         "share_contact_with_partners",
-        label=_("The partners who get my idea may see my contact details and contact me."),
-        help_text=_("Optional. Without this, partners reply through Idélotsen."),
+        label=_(
+            "The partners the committee picks for my idea may have my name and contact "
+            "details and contact me."
+        ),
+        help_text=_(
+            "Optional. Without this, partners get your idea without your name. When a partner "
+            "wants to help, we ask you whether it may have your details; until then you write "
+            "to each other through Idélotsen. You can take your consent back for each partner "
+            "on your idea's page."
+        ),
     )
     public_listing = idea_field(
         "public_listing",
@@ -471,6 +479,17 @@ class AssistedIdeaForm(IdeaDetailsForm):
             "Optional. Without it, print the receipt for the resident."
         )
         self.fields["submitter_phone"].help_text = _("Optional.")
+        # The same choice as on the idea form, put to the resident on the spot.
+        self.fields["share_contact_with_partners"].label = _(
+            "The resident agrees that the partners the committee picks may have their name "
+            "and contact details and contact them."
+        )
+        self.fields["share_contact_with_partners"].help_text = _(
+            "Ask the resident. Without this, partners get the idea without the resident's "
+            "name; when a partner wants to help, the resident is asked by mail and on the "
+            "idea's page whether it may have the details. Each consent can be taken back for "
+            "each partner on the idea's page."
+        )
         if event is not None:
             self.fields["municipality"].initial = event.municipality_id
             self.fields["place"].initial = event.place

@@ -6,6 +6,9 @@ them (the direction is ideas ← partners ← triage).
   reported, for the owner's ledger (tracking page and "my data"). The referrals live in `triage`;
   the lines carry codes (states, answers, progress, what the partner may know), and `ideas`'
   templates put them in the owner's words, so that the ideas catalogues translate them;
+- `tracking_page_context`: more of the tracking page's context (the owner's decisions, partner
+  by partner, on sharing name and contact details, and the messages relayed with partners,
+  rendered by templates/ideas/includes/_partner_consent.html);
 - `before_erasure`: called inside the erasure's transaction while the owner's details are
   still there, so that every partner who got them can be told to delete them, and each app
   can erase the copies it keeps (`ideas.erasure.owner_pattern` finds every form of them);
@@ -21,6 +24,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from ideas.models import Idea
 
 # What a partner got of the owner (`OwnerPartnerLine.received`): the level of triage's
@@ -123,6 +128,7 @@ class OwnerPartnerLine:
 owner_partner_lines: list[Callable[[Idea], list[OwnerPartnerLine]]] = []
 before_erasure: list[Callable[[Idea], object]] = []
 after_withdrawal: list[Callable[[Idea], object]] = []
+tracking_page_context: list[Callable[[Idea, HttpRequest], dict[str, object]]] = []
 
 
 def partner_lines_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
@@ -137,3 +143,10 @@ def erasure_starts(idea: Idea) -> None:
 def withdrawal_done(idea: Idea) -> None:
     for callback in after_withdrawal:
         callback(idea)
+
+
+def tracking_page_extras(idea: Idea, request: HttpRequest) -> dict[str, object]:
+    extras: dict[str, object] = {}
+    for provider in tracking_page_context:
+        extras.update(provider(idea, request))
+    return extras

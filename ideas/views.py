@@ -506,6 +506,7 @@ def _track_page(
             "can_withdraw": workflow.find(idea.status, workflow.Status.WITHDRAWN) is not None,
             "attachments": idea.attachments.all(),
             "original": selectors.idea_original(idea),
+            **hooks.tracking_page_extras(idea, request),
         },
         status=status,
     )

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("triage.referrals.urls")),
     # The idea's owner: follow-up/<token>/, the survey a few months after the support.
     path("", include("triage.referrals.follow_up_urls")),
+    # The owner's consent, partner by partner, and answers to partners: track/<token>/partners/.
+    path("", include("triage.referrals.consent_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("privacy/", portal_views.privacy_notice, name="privacy_notice"),
     path("accessibility/", portal_views.accessibility_statement, name="accessibility_statement"),

@@ -10,6 +10,7 @@ class TriageConfig(AppConfig):
         from ideas import hooks
         from partners import hooks as partner_hooks
         from triage.referrals.follow_up import follow_up_erase
+        from triage.referrals.consent_views import tracking_page_context
         from triage.referrals.registry_activity import RegistryActivity
         from triage.referrals.selectors import referrals_for_owner
         from triage.referrals.services import (
@@ -30,5 +31,7 @@ class TriageConfig(AppConfig):
             hooks.before_erasure.append(owner_details_redact)
         if referrals_close_on_withdrawal not in hooks.after_withdrawal:
             hooks.after_withdrawal.append(referrals_close_on_withdrawal)
+        if tracking_page_context not in hooks.tracking_page_context:
+            hooks.tracking_page_context.append(tracking_page_context)
         # And `partners` asks for a partner's load, answers and open referrals the same way.
         partner_hooks.referral_activity = RegistryActivity()

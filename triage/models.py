@@ -4,10 +4,12 @@ gives them the app label `triage` all the same)."""
 from triage.referrals.follow_up import FollowUpSurvey
 from triage.referrals.models import (
     AnswerKind,
+    ContactConsent,
     Referral,
     ReferralAnswer,
     ReferralEvent,
     ReferralState,
+    RelayedMessage,
     SupportProgress,
     SupportReport,
 )
@@ -27,6 +29,7 @@ from triage.review.models import (
 __all__ = [
     "AnswerKind",
     "ConflictDeclaration",
+    "ContactConsent",
     "ConflictDeclarationQuerySet",
     "Criterion",
     "FollowUpSurvey",
@@ -38,6 +41,7 @@ __all__ = [
     "ReferralAnswer",
     "ReferralEvent",
     "ReferralState",
+    "RelayedMessage",
     "Review",
     "ReviewAssignment",
     "Score",

@@ -2,7 +2,8 @@
 mail, the reminder, the escalation, the answer page behind the link and the partner's pages.
 
 Each path is walked for a private person and an association, with and without consent, and
-after erasure; the owner's name, email and phone appear exactly when the owner allowed it.
+after erasure; the owner's name, email and phone, and an association's name, appear exactly when
+the owner allowed it. Blind, the partner reads the kind of owner and the municipality.
 """
 
 import re
@@ -11,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ideas.models import Idea, OrganisationKind
 from ideas.services import idea_erase_personal_data
@@ -19,6 +20,7 @@ from portal.outbox.models import Message, MessageKind
 from portal.roles import Role
 from tests.factories import IdeaFactory, PartnerFactory, UserFactory
 from triage.models import Referral
+from triage.referrals.consent import contact_consent_decide
 from triage.referrals.disclosure import what_partner_may_know
 from triage.referrals.reminders import referral_escalate, referral_remind
 from triage.referrals.services import idea_refer
@@ -45,8 +47,16 @@ def expected(kind, consent, erased) -> dict[str, bool]:
         NAME: contact,
         EMAIL: contact,
         PHONE: contact,
-        ASSOCIATION: not erased and kind == OrganisationKind.ASSOCIATION,
+        # Blind first: an association's name says who its people are, so it goes with consent.
+        ASSOCIATION: contact and kind == OrganisationKind.ASSOCIATION,
     }
+
+
+# The municipality of the factory's ideas is Hällefors.
+BLIND = {
+    OrganisationKind.PRIVATE_PERSON: "en invånare i Hällefors",
+    OrganisationKind.ASSOCIATION: "en förening i Hällefors",
+}
 
 
 def referred(coordinator, kind, consent, erased) -> tuple[Idea, Referral, object]:
@@ -124,18 +134,19 @@ def test_every_partner_path_shows_the_owner_exactly_as_the_owner_allowed(client,
     )
     detail = client.get(reverse("partner_portal:referral_detail", args=[referral.pk]))
     assert_shows(detail.content.decode(), allowed, "partner page")
+    if not consent and not erased:  # whose idea it is, without a name
+        for text, where in ((mail.body_text, "referral mail"), (listing, "partner list")):
+            assert BLIND[kind] in text, f"{where}: no {BLIND[kind]!r}"
 
 
 def test_the_disclosure_names_the_level_and_a_one_line_owner(coordinator):
     _idea, referral, _contact = referred(coordinator, OrganisationKind.ASSOCIATION, False, False)
     known = what_partner_may_know(referral)
-    assert (known.level, known.organisation, known.name, known.email) == (
-        "organisation",
-        ASSOCIATION,
-        "",
-        "",
-    )
-    assert known.display == ASSOCIATION
+    assert (known.level, known.organisation, known.name, known.email) == ("nothing", "", "", "")
+    with translation.override("en"):
+        assert known.display == "an association in Hällefors"
+    with translation.override("sv"):
+        assert known.display == "en förening i Hällefors"
 
     _idea, referral, _contact = referred(coordinator, OrganisationKind.PRIVATE_PERSON, True, False)
     known = what_partner_may_know(referral)
@@ -144,7 +155,7 @@ def test_the_disclosure_names_the_level_and_a_one_line_owner(coordinator):
 
 def test_consent_withdrawn_after_the_referral_hides_the_contact_details(coordinator):
     idea, referral, _contact = referred(coordinator, OrganisationKind.PRIVATE_PERSON, True, False)
-    Idea.objects.filter(pk=idea.pk).update(share_contact_with_partners=False)
+    contact_consent_decide(idea=idea, public_id=referral.public_id, decision="withdrawn")
     referral = Referral.objects.select_related("idea").get(pk=referral.pk)
     assert what_partner_may_know(referral).level == "nothing"
 
@@ -152,13 +163,15 @@ def test_consent_withdrawn_after_the_referral_hides_the_contact_details(coordina
 @pytest.mark.parametrize(
     ("language", "sentence"),
     [
-        ("sv", "Partner som får din idé ser namnet, så att de vet vems idén är."),
-        ("en", "Partners who get your idea see this name, so that they know whose idea it is."),
-        ("ar", "يرى الشركاء الذين يتلقون فكرتك هذا الاسم"),
+        ("sv", "Partner ser namnet bara om du har sagt ja till att de får dina uppgifter."),
+        ("en", "Partners see this name only if you have agreed that they may have your details."),
+        ("ar", "لا يرى الشركاء هذا الاسم إلا إذا وافقت على أن يحصلوا على بياناتك."),
     ],
 )
-def test_the_form_tells_an_association_that_partners_see_its_name(db, language, sentence):
-    """The "organisation" level shares the association's name without the sharing consent:
+def test_the_form_tells_an_association_that_partners_see_its_name_only_with_consent(
+    db, language, sentence
+):
+    """Blind first: the association's name goes to a partner only with the owner's consent;
     the form says so next to the field, in the resident's language, before anything is sent."""
     page = Client(headers={"accept-language": language}).get(reverse("ideas:submit"))
     html = page.content.decode()

@@ -1,6 +1,7 @@
 """The referral table: a referral to a partner, its history of states, the partner's answers
 and the support it reports. The states and their moves are the table in `workflow.py`."""
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -30,7 +31,11 @@ class Referral(models.Model):
     state = models.CharField(
         _("state"), max_length=20, choices=ReferralState.choices, default=ReferralState.SENT
     )
+    # Whether the partner may have the owner's name and contact details now: the owner's latest
+    # decision for this partner (`ContactConsent`, written by triage.referrals.consent only).
     includes_contact_details = models.BooleanField(default=False)
+    # The referral's name in the owner's tracking-page forms: not guessable, unlike the pk.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -181,3 +186,74 @@ class SupportReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.get_progress_display()}"
+
+
+class ConsentDecision(models.TextChoices):
+    GIVEN = "given", _("Agreed to share name and contact details")
+    REFUSED = "refused", _("Chose not to share name and contact details")
+    WITHDRAWN = "withdrawn", _("Took back the consent to share name and contact details")
+
+
+class ConsentChannel(models.TextChoices):
+    FORM = "form", _("The idea form")
+    INTAKE = "intake", _("Outreach intake")
+    TRACKING_PAGE = "tracking_page", _("The tracking page")
+
+
+class ContactConsent(models.Model):
+    """One decision of an idea's owner on whether one partner may learn who they are.
+
+    Append-only: a change of mind is a new row, never an edit (triage.referrals.consent writes
+    them, the admin only shows them). The latest row of a referral is the decision in force and
+    is mirrored in `Referral.includes_contact_details`.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="consents")
+    decision = models.CharField(_("decision"), max_length=10, choices=ConsentDecision.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=ConsentChannel.choices)
+    text_version = models.CharField(_("consent text version"), max_length=20)
+    # When the owner decided: for the form and the intake, when the idea was sent.
+    decided_at = models.DateTimeField(_("decided"))
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("contact consent")
+        verbose_name_plural = _("contact consents")
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.decision} ({self.channel})"
+
+
+class RelayDirection(models.TextChoices):
+    TO_OWNER = "to_owner", _("From the partner to the idea's owner")
+    TO_PARTNER = "to_partner", _("From the idea's owner to the partner")
+
+
+class RelayedMessage(models.Model):
+    """A message between a partner and the idea's owner, passed on by the portal so that
+    neither side sees the other's address (triage.referrals.relay)."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="relayed_messages"
+    )
+    direction = models.CharField(_("direction"), max_length=10, choices=RelayDirection.choices)
+    text = models.TextField(_("message"), max_length=5000)
+    # The partner's contact who wrote (to the owner) or whom the owner's answer goes to.
+    contact = models.ForeignKey(
+        "partners.PartnerContact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("contact"),
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("relayed message")
+        verbose_name_plural = _("relayed messages")
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.direction}"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ideas import erasure, workflow
 from ideas.models import Idea
-from ideas.services import idea_mark_referred, idea_transition, owner_mail
+from ideas.services import idea_mark_referred, idea_transition
 from partners.models import Partner
 from partners.selectors import referral_recipients
 from portal.domain import DomainError
@@ -18,6 +18,7 @@ from portal.outbox.services import message_enqueue
 from portal.roles import SYSTEM, Actor, actor_label, actor_user
 from triage.referrals import workflow as referral_workflow
 from triage.referrals.answer_links import answer_url
+from triage.referrals.consent import contact_consent_from_form, owner_told_of_acceptance
 from triage.referrals.disclosure import CONTACT, what_partner_may_know
 from triage.referrals.models import Referral, ReferralAnswer, ReferralEvent, SupportReport
 from triage.referrals.registry_activity import suggestions_for_idea
@@ -41,8 +42,9 @@ def idea_refer(
 
     The note to the partners is required and only the partners read it. The owner's mail names
     the partners and carries `message_to_owner` when the coordinator wrote one. The owner's
-    consent decides whether the referral carries contact details; without it the partner
-    answers through the portal.
+    consent on the form or at the intake decides whether the referral carries contact details
+    (recorded for each partner, `consent.contact_consent_from_form`); without it the referral
+    is blind and the owner is asked, partner by partner, once a partner accepts.
     """
     if not partners:
         raise ReferralError(_("Choose at least one partner."))
@@ -51,7 +53,6 @@ def idea_refer(
     if not workflow.may_refer(idea.status, actor):
         workflow.check(idea.status, workflow.Status.REFERRED, actor, via_referral=True)
     _refuse_already_referred(idea, partners)
-    shares_contact = idea.share_contact_with_partners and idea.anonymised_at is None
     try:
         with transaction.atomic():
             referrals = [
@@ -60,10 +61,12 @@ def idea_refer(
                     partner=partner,
                     note_to_partners=note_to_partners,
                     actor=actor,
-                    includes_contact_details=shares_contact,
+                    includes_contact_details=False,
                 )
                 for partner in partners
             ]
+            for referral in referrals:
+                contact_consent_from_form(referral)
     except IntegrityError:
         # Another coordinator referred it to one of them since the check (one per partner).
         _refuse_already_referred(idea, partners)
@@ -184,14 +187,8 @@ def referral_transition(
 
 
 def _tell_owner_of_acceptance(referral: Referral) -> None:
-    # Only public facts: which partner said yes. Nothing the partner wrote goes to the owner.
-    owner_mail(
-        idea=referral.idea,
-        kind=MessageKind.STATUS_CHANGE,
-        template="referral_accepted",
-        context={"referral": referral},
-        idempotency_key=f"referral-accepted:{referral.pk}:resident",
-    )
+    # Which partner said yes, and the question whether it may learn who the owner is.
+    owner_told_of_acceptance(referral)
 
 
 def _idea_follows_referrals(

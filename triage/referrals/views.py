@@ -26,10 +26,11 @@ from triage.referrals.answers import (
     referral_answer,
     support_report,
 )
+from triage.referrals.consent_forms import PartnerMessageForm
 from triage.referrals.disclosure import what_partner_may_know
 from triage.referrals.forms import SupportReportForm, answer_forms
 from triage.referrals.models import AnswerKind, Referral
-from triage.referrals.workflow import AT_WORK, AWAITING_ANSWER
+from triage.referrals.workflow import AT_WORK, AWAITING_ANSWER, OPEN_STATES
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -38,8 +39,9 @@ if TYPE_CHECKING:
 # Keyed by AnswerKind, looked up with what the form or the query string sent.
 THANKS: dict[str, StrPromise] = {
     AnswerKind.ACCEPT: gettext_lazy(
-        "Thank you for accepting. The committee has been told and will put you in touch with "
-        "the idea's owner."
+        "Thank you for accepting. The committee has been told, and we ask the idea's owner "
+        "whether you may have their name and contact details. Until then, write to the owner "
+        "on the referral's page."
     ),
     AnswerKind.DECLINE: gettext_lazy(
         "Thank you for your answer. The committee has been told and will look for another way "
@@ -177,6 +179,7 @@ def _detail_page(
     *,
     forms: dict[str, Form] | None = None,
     support_form: SupportReportForm | None = None,
+    message_form: PartnerMessageForm | None = None,
     problem: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -191,6 +194,11 @@ def _detail_page(
             "forms": (forms or answer_forms()) if referral.state in AWAITING_ANSWER else None,
             "support_form": (support_form or SupportReportForm())
             if referral.state in AT_WORK
+            else None,
+            # Until the owner says yes, partner and owner talk through the portal.
+            "relayed": referral.relayed_messages.all(),
+            "message_form": (message_form or PartnerMessageForm(prefix="owner-message"))
+            if referral.state in OPEN_STATES
             else None,
             "problem": problem,
         },
