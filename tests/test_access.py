@@ -57,6 +57,9 @@ TOKEN_ROUTES = {
     "ideas:draft",
     "partner_portal:answer",  # a signed referral answer link (triage.referrals.answers)
     "follow_up:survey",  # the owner's follow-up survey (triage.referrals.follow_up)
+    # The owner's consent and answers per partner, under the tracking link.
+    "partner_consent:decide",
+    "partner_consent:reply",
 }
 # For any logged-in user, about the user's own account (two-factor set-up): no role needed,
 # but an anonymous visitor is sent to the login page.
@@ -94,6 +97,8 @@ KWARG_VALUES: dict[str, Callable[[], str]] = {
     "url": lambda: "no-such-page/",
     "file_format": lambda: "csv",
     "criterion_id": lambda: "1",  # the first of the criteria the migration loads
+    # A referral's public id (its random UUID, as the owner's tracking-page forms name it).
+    "referral": lambda: str(ReferralFactory().public_id),
     "uidb64": lambda: "MQ",  # base64 of "1"; with the made-up token the link finds nothing
 }
 

@@ -303,7 +303,11 @@ def test_the_partner_learns_of_the_owner_only_what_the_owner_allowed(journey, re
                 f"the {where} {'lacks' if resident.shares_contact else 'shows'} “{detail}”"
             )
         if owner.organisation:
-            assert owner.organisation in seen, f"the {where} does not say whose idea it is"
+            # Blind first: an association's name says who its people are; it goes with consent.
+            assert (owner.organisation in seen) is resident.shares_contact, (
+                f"the {where} {'lacks' if resident.shares_contact else 'shows'} "
+                f"“{owner.organisation}”"
+            )
 
 
 @each_resident

@@ -8,7 +8,13 @@ from django.utils.translation import ngettext
 
 from portal.domain import DomainError
 from portal.roles import AuthenticatedHttpRequest
-from triage.referrals.models import Referral, ReferralAnswer, ReferralEvent, SupportReport
+from triage.referrals.models import (
+    ContactConsent,
+    Referral,
+    ReferralAnswer,
+    ReferralEvent,
+    SupportReport,
+)
 from triage.referrals.services import referral_cancel
 
 if TYPE_CHECKING:
@@ -35,6 +41,22 @@ class SupportReportInline(admin.TabularInline):
     fields = readonly_fields = ("kind", "progress", "text", "reported_by", "created_at")
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class ContactConsentInline(admin.TabularInline):
+    """The owner's decisions for this partner: append-only, written by
+    triage.referrals.consent; nobody changes or deletes them here."""
+
+    model = ContactConsent
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("decision", "channel", "text_version", "decided_at", "created_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -79,7 +101,12 @@ class ReferralAdmin(admin.ModelAdmin):
         "created_at",
         "answered_at",
     ]
-    inlines = [ReferralEventInline, ReferralAnswerInline, SupportReportInline]
+    inlines = [
+        ReferralEventInline,
+        ReferralAnswerInline,
+        SupportReportInline,
+        ContactConsentInline,
+    ]
     actions = ["cancel_referrals"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -8,12 +8,12 @@ app_name = "partner_consent"
 
 urlpatterns = [
     path(
-        "track/<str:token>/partners/<uuid:public_id>/consent/",
+        "track/<str:token>/partners/<uuid:referral>/consent/",
         consent_views.owner_consent_post,
         name="decide",
     ),
     path(
-        "track/<str:token>/partners/<uuid:public_id>/reply/",
+        "track/<str:token>/partners/<uuid:referral>/reply/",
         consent_views.owner_reply_post,
         name="reply",
     ),

@@ -65,12 +65,12 @@ def _back(token: str) -> HttpResponse:
 
 @in_idea_language
 @require_POST
-def owner_consent_post(request: HttpRequest, token: str, public_id: UUID) -> HttpResponse:
-    """The owner's yes, no or taking back for one partner."""
+def owner_consent_post(request: HttpRequest, token: str, referral: UUID) -> HttpResponse:
+    """The owner's yes, no or taking back for one partner (`referral`: its public id)."""
     idea = _idea_or_404(token, request)
     decision = request.POST.get("decision", "")
     try:
-        contact_consent_decide(idea=idea, public_id=public_id, decision=decision)
+        contact_consent_decide(idea=idea, public_id=referral, decision=decision)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -80,10 +80,11 @@ def owner_consent_post(request: HttpRequest, token: str, public_id: UUID) -> Htt
 
 @in_idea_language
 @require_POST
-def owner_reply_post(request: HttpRequest, token: str, public_id: UUID) -> HttpResponse:
-    """The owner's answer to a partner that wrote; an error comes back on the tracking page
-    beside the field, with the text kept."""
+def owner_reply_post(request: HttpRequest, token: str, referral: UUID) -> HttpResponse:
+    """The owner's answer to a partner that wrote (`referral`: its public id); an error comes
+    back on the tracking page beside the field, with the text kept."""
     idea = _idea_or_404(token, request)
+    public_id = referral
     form = OwnerReplyForm(request.POST, prefix=f"reply-{str(public_id)[:8]}")
     if form.is_valid():
         try:
