@@ -366,3 +366,26 @@ def test_no_partner_address_in_any_mail_to_the_owner(coordinator):
         [accepted] = mails_to(EMAIL, f"referral-accepted:{referral.pk}")
         assert "Du har godkänt att vi delar dina kontaktuppgifter" in accepted.body_text
         assert "vet inte vem du är" not in accepted.body_text
+
+
+def test_the_tracking_page_takes_the_same_queries_however_many_partners_and_messages(
+    coordinator, django_assert_num_queries
+):
+    submitted, [first, second] = referred(coordinator)
+    accept(first)
+    path = reverse("ideas:track", args=[submitted.tracking_token])
+    Client().get(path)  # warms what is cached once (the session, the vocabulary)
+    # the 7 of the page without referrals (tests/ideas/test_queries.py), and the consent hook's
+    # prefetched decisions and messages
+    with django_assert_num_queries(9):
+        Client().get(path)
+    accept(second)
+    client, _email = partner_client(second)
+    for text in ("Hej!", "Är ni kvar?"):
+        client.post(
+            reverse("partner_portal:referral_message", args=[second.pk]),
+            {"owner-message-text": text},
+        )
+    decide(submitted.tracking_token, first, "given")
+    with django_assert_num_queries(9):
+        Client().get(path)
