@@ -389,3 +389,49 @@ def test_the_tracking_page_takes_the_same_queries_however_many_partners_and_mess
     decide(submitted.tracking_token, first, "given")
     with django_assert_num_queries(9):
         Client().get(path)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_records_the_consent_of_referrals_already_sent_with_contact_details():
+    """Referrals made before consent per partner: those that went out with the details (and
+    the owner's consent, not erased) keep them, with a record of the form's consent; each
+    referral gets its own random public id."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.factories import IdeaFactory
+
+    with_consent = IdeaFactory(share_contact_with_partners=True, referred=True)
+    without = IdeaFactory(share_contact_with_partners=False, referred=True)
+    partner = PartnerFactory()
+    before, after = (
+        [("triage", "0008_referral_events_and_states")],
+        [("triage", "0009_contact_consent")],
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("triage", "Referral")
+    old.objects.create(
+        idea_id=with_consent.pk, partner_id=partner.pk, includes_contact_details=True
+    )
+    # Sent with the details, but the owner's consent was taken off since: no details any more.
+    old.objects.create(idea_id=without.pk, partner_id=partner.pk, includes_contact_details=True)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    shared, blind = Referral.objects.order_by("idea__share_contact_with_partners").reverse()
+    assert (shared.includes_contact_details, blind.includes_contact_details) == (True, False)
+    assert shared.public_id != blind.public_id and shared.public_id.version == 4
+    [record] = ContactConsent.objects.all()
+    assert (record.referral_id, record.decision, record.channel, record.text_version) == (
+        shared.pk,
+        "given",
+        "form",
+        with_consent.consent_version,
+    )
