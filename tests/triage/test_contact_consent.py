@@ -174,6 +174,16 @@ def test_yes_gives_that_partner_the_details_and_no_keeps_the_other_blind(coordin
     page = Client().get(reverse("ideas:track", args=[submitted.tracking_token])).content.decode()
     assert "You have agreed that they may have your name and contact details." in page
     assert "You have chosen not to share your name and contact details with them." in page
+    # The committee reads every decision on the idea's page, with its channel and text version.
+    committee = Client(HTTP_ACCEPT_LANGUAGE="sv")
+    committee.force_login(coordinator)
+    staff_page = committee.get(
+        reverse("triage:idea_detail", args=[submitted.idea.reference])
+    ).content.decode()
+    assert "Gick med på att dela namn och kontaktuppgifter (Idéns sida, textversion 2026-12)" in (
+        staff_page
+    )
+    assert "Valde att inte dela namn och kontaktuppgifter (Idéns sida" in staff_page
 
 
 def test_the_owner_cannot_decide_for_a_referral_of_another_idea_or_by_guessing(coordinator):
@@ -323,6 +333,13 @@ def test_partner_and_owner_write_through_the_portal_without_seeing_each_others_a
         "to_owner",
         "to_partner",
     ]
+    committee = Client(HTTP_ACCEPT_LANGUAGE="sv")
+    committee.force_login(coordinator)
+    staff_page = committee.get(
+        reverse("triage:idea_detail", args=[submitted.idea.reference])
+    ).content.decode()
+    assert "Från partnern till idébäraren: " in staff_page
+    assert "Ja, klockan tio passar bra." in staff_page
 
 
 def test_the_owner_cannot_answer_a_partner_that_has_not_written_or_another_ideas(coordinator):

@@ -55,6 +55,9 @@ def idea_for_page(reference: str) -> Idea | None:
                 ).prefetch_related(
                     "answers",
                     "support_reports__kind",
+                    # The owner's decisions for the partner, and what they wrote to each other.
+                    "consents",
+                    "relayed_messages",
                     Prefetch("events", queryset=ReferralEvent.objects.select_related("actor")),
                 ),
             ),
