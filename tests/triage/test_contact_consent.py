@@ -350,8 +350,28 @@ def test_the_owner_cannot_answer_a_partner_that_has_not_written_or_another_ideas
         kwargs={"token": submitted.tracking_token, "referral": referral.public_id},
     )
     assert Client().post(url, {f"{prefix}-text": "Hej!"}).status_code == 404
-    assert not RelayedMessage.objects.exists()
-    assert not Message.objects.filter(idempotency_key__startswith="relayed:").exists()
+    # A partner that accepted but has not written: the owner is told so, nothing is sent.
+    accept(referral)
+    told = Client().post(url, {f"{prefix}-text": "Hej!"}, follow=True)
+    assert "Du kan svara en partner här när den har skrivit till dig." in told.content.decode()
+    # Another idea's referral, even one that wrote to its owner, is not this owner's to answer.
+    _other_owner, [strangers] = referred(coordinator, partners=1, names="C")
+    client, _email = partner_client(strangers)
+    client.post(
+        reverse("partner_portal:referral_message", args=[strangers.pk]),
+        {"owner-message-text": "Hej från C"},
+    )
+    foreign = reverse(
+        "partner_consent:reply",
+        kwargs={"token": submitted.tracking_token, "referral": strangers.public_id},
+    )
+    prefix = f"reply-{str(strangers.public_id)[:8]}"
+    assert Client().post(foreign, {f"{prefix}-text": "Hej!"}).status_code == 404
+    assert list(RelayedMessage.objects.values_list("direction", flat=True)) == ["to_owner"]
+    # No answer went to any partner.
+    assert not Message.objects.filter(
+        idempotency_key__startswith="relayed:", idempotency_key__contains=":contact:"
+    ).exists()
 
 
 def test_a_partner_with_an_empty_message_gets_the_error_beside_the_field(coordinator):

@@ -84,8 +84,14 @@ def owner_reply_post(request: HttpRequest, token: str, referral: UUID) -> HttpRe
     """The owner's answer to a partner that wrote (`referral`: its public id); an error comes
     back on the tracking page beside the field, with the text kept."""
     idea = _idea_or_404(token, request)
-    public_id = referral
-    form = OwnerReplyForm(request.POST, prefix=f"reply-{str(public_id)[:8]}")
+    public_id = str(referral)
+    line = next((li for li in consent_lines_for_owner(idea) if li.public_id == public_id), None)
+    if line is None:
+        raise Http404
+    if not line.may_reply:
+        messages.error(request, _("You can answer a partner here once it has written to you."))
+        return _back(token)
+    form = OwnerReplyForm(request.POST, prefix=f"reply-{public_id[:8]}")
     if form.is_valid():
         try:
             relay_to_partner(idea=idea, public_id=public_id, text=form.cleaned_data["text"])
@@ -96,9 +102,7 @@ def owner_reply_post(request: HttpRequest, token: str, referral: UUID) -> HttpRe
                 request, _("Your answer has been sent to the partner, without your address.")
             )
             return _back(token)
-    if not any(line.public_id == str(public_id) for line in consent_lines_for_owner(idea)):
-        raise Http404
-    setattr(request, BOUND_REPLY, (str(public_id), form))
+    setattr(request, BOUND_REPLY, (public_id, form))
     return _track_page(request, idea, token, status=400)
 
 
