@@ -38,6 +38,10 @@ RECEIVED_CONTACT = "contact"
 EVENT_CANCELLED = "cancelled"
 EVENT_EXPIRED = "expired"
 EVENT_TOLD_TO_DELETE = "told_to_delete"
+# The owner's decisions on sharing name and contact details with the partner (its records).
+EVENT_CONSENT_GIVEN = "consent_given"
+EVENT_CONSENT_REFUSED = "consent_refused"
+EVENT_CONSENT_WITHDRAWN = "consent_withdrawn"
 
 # Who a mail went to (`OwnerMail.recipient`): never their address.
 TO_YOU = "you"

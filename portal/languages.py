@@ -33,6 +33,8 @@ RESIDENT_PAGES = frozenset(
         "ideas:erase",
         "ideas:public_listing",
         "follow_up:survey",
+        "partner_consent:decide",
+        "partner_consent:reply",
         "privacy_notice",
         "accessibility_statement",
         "how_it_works",

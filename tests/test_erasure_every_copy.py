@@ -38,6 +38,7 @@ from tests.factories import PartnerFactory, UserFactory
 from tests.ideas.conftest import valid_form
 from triage.referrals.answers import referral_answer
 from triage.referrals.models import Referral, ReferralState
+from triage.referrals.relay import relay_to_owner, relay_to_partner
 from triage.referrals.selectors import owner_details_deletion_notices
 from triage.referrals.services import idea_refer
 from triage.review.services import note_add
@@ -260,6 +261,13 @@ def _her_life(django_capture_on_commit_callbacks) -> dict:
             reason_for_owner=f"Tyvärr, {NAME}: vi finns inte i Lindesberg.",
             contact=partners[1].contacts.get(),
         )
+        # The partner writes to her through the portal and she answers with her number.
+        relay_to_owner(
+            referral=first,
+            text=f"Hej {NAME}, kan vi ses i Ramsberg?",
+            contact=partners[0].contacts.get(),
+        )
+        relay_to_partner(idea=idea, public_id=first.public_id, text=f"Gärna! Ring {PHONE}. /{NAME}")
     # A mail to her still queued when she erases.
     with django_capture_on_commit_callbacks(execute=False):
         queued = message_enqueue(

@@ -9,8 +9,8 @@ class TriageConfig(AppConfig):
     def ready(self) -> None:
         from ideas import hooks
         from partners import hooks as partner_hooks
-        from triage.referrals.follow_up import follow_up_erase
         from triage.referrals.consent_views import tracking_page_context
+        from triage.referrals.follow_up import follow_up_erase
         from triage.referrals.registry_activity import RegistryActivity
         from triage.referrals.selectors import referrals_for_owner
         from triage.referrals.services import (

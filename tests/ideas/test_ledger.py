@@ -191,11 +191,12 @@ def test_the_tracking_page_takes_the_same_queries_for_two_partners_as_for_six(
     with CaptureQueriesContext(connection) as two:
         Client().get(few.url("track"))
     many = tell_story(coordinator, partners=6, prefix="Fler: ")
-    # the idea, history, answered questions, referrals with partners, their answers, events,
-    # support reports, their mails, files, original version
-    with django_assert_num_queries(10):
+    # the idea, history, answered questions, referrals with partners, their answers, consent
+    # records, events, support reports, their mails, files, original version, and the consent
+    # section's referrals with their decisions and relayed messages
+    with django_assert_num_queries(14):
         Client().get(many.url("track"))
-    assert len(two) == 10
+    assert len(two) == 14
 
 
 def test_an_idea_never_referred_shows_no_ledger(coordinator):
@@ -214,9 +215,10 @@ def test_an_idea_never_referred_shows_no_ledger(coordinator):
     ("fields", "said", "not_said"),
     [
         (
+            # Blind first: not even the association's name without the owner's yes.
             {"organisation_kind": "association", "organisation_name": "Byalaget i Gyttorp"},
-            "De fick din organisations namn, men inte ditt namn eller dina kontaktuppgifter.",
-            "De fick ditt namn och dina kontaktuppgifter.",
+            "De fick inte ditt namn eller dina kontaktuppgifter.",
+            "De fick din organisations namn",
         ),
         (
             {},

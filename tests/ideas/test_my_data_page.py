@@ -164,7 +164,11 @@ def test_the_download_holds_the_ledger_answers_for_the_owner_drafts_and_mails_wi
     assert ledger["Fråge-förbundet"]["answers"][0]["answer"] == "question"
     [report] = ledger["Stöd-byalaget"]["support_reports"]
     assert report["progress"] == "under_way" and report["kind"]
-    assert [e["what"] for e in ledger["Återkallade studieförbundet"]["events"]] == ["cancelled"]
+    # The form's consent, recorded for the partner when the committee referred, then the cancel.
+    assert [e["what"] for e in ledger["Återkallade studieförbundet"]["events"]] == [
+        "consent_given",
+        "cancelled",
+    ]
     assert [d["content"]["title"] for d in data["drafts"]] == [[OWN_DRAFT_TITLE]]
     assert data["questions"][0]["answer"] == "Ungefär 300."
     assert data["versions"][0]["version"] == 1
@@ -269,9 +273,9 @@ def test_the_data_page_takes_the_same_queries_for_one_partner_as_for_six(
 ):
     one = tell_story(coordinator, partners=1)
     six = tell_story(coordinator, partners=6, prefix="Fler: ")
-    # the idea; its referrals (with partners), their answers, events, support reports (with
-    # kinds) and mails; the drafts; the idea's themes, kinds of support, history, questions,
-    # files, versions and its own mails
+    # the idea; its referrals (with partners), their answers, consent records, events, support
+    # reports (with kinds) and mails; the drafts; the idea's themes, kinds of support, history,
+    # questions, files, versions and its own mails
     for story in (one, six):
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(15):
             assert Client().get(story.url("my_data_page")).status_code == 200

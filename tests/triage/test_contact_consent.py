@@ -412,9 +412,10 @@ def test_the_tracking_page_takes_the_same_queries_however_many_partners_and_mess
     accept(first)
     path = reverse("ideas:track", args=[submitted.tracking_token])
     Client().get(path)  # warms what is cached once (the session, the vocabulary)
-    # the 7 of the page without referrals (tests/ideas/test_queries.py), and the consent hook's
-    # prefetched decisions and messages
-    with django_assert_num_queries(9):
+    # the 7 of the page without referrals (tests/ideas/test_queries.py), the consent hook's
+    # referrals with their prefetched decisions and messages, and the ledger's referrals with
+    # their answers, consents, reports, events and mails (less what both share)
+    with django_assert_num_queries(14):
         Client().get(path)
     accept(second)
     client, _email = partner_client(second)
@@ -424,7 +425,7 @@ def test_the_tracking_page_takes_the_same_queries_however_many_partners_and_mess
             {"owner-message-text": text},
         )
     decide(submitted.tracking_token, first, "given")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(14):
         Client().get(path)
 
 
@@ -442,8 +443,8 @@ def test_the_migration_records_the_consent_of_referrals_already_sent_with_contac
     without = IdeaFactory(share_contact_with_partners=False, referred=True)
     partner = PartnerFactory()
     before, after = (
-        [("triage", "0008_referral_events_and_states")],
-        [("triage", "0009_contact_consent")],
+        [("triage", "0010_follow_up_survey")],
+        [("triage", "0011_contact_consent")],
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -472,3 +473,43 @@ def test_the_migration_records_the_consent_of_referrals_already_sent_with_contac
         "form",
         with_consent.consent_version,
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "given", "refused", "withdrawn"),
+    [
+        (
+            "sv",
+            "Du sa ja till att de får ditt namn och dina kontaktuppgifter.",
+            "Du sa nej till att de får ditt namn och dina kontaktuppgifter.",
+            "Du tog tillbaka ditt ja.",
+        ),
+        (
+            "ar",
+            "وافقتَ على أن يحصلوا على اسمك وبيانات الاتصال بك.",
+            "اخترتَ ألّا تعطيهم اسمك وبيانات الاتصال بك.",
+            "سحبتَ موافقتك",
+        ),
+    ],
+)
+def test_each_decision_is_in_the_owners_ledger_and_in_my_data(
+    coordinator, language, given, refused, withdrawn
+):
+    """The owner's record of who got the idea names each of their decisions, partner by
+    partner, in their language, on the tracking page and in "my data"."""
+    submitted, [yes_referral, no_referral] = referred(coordinator, language=language)
+    for referral in (yes_referral, no_referral):
+        accept(referral)
+    decide(submitted.tracking_token, yes_referral, "given")
+    decide(submitted.tracking_token, no_referral, "refused")
+    token = submitted.tracking_token
+    ledger = Client().get(reverse("ideas:track", args=[token])).content.decode()
+    ledger = ledger[ledger.index('id="ledger"') :]
+    assert given in ledger and refused in ledger and withdrawn not in ledger
+
+    decide(token, yes_referral, "withdrawn")
+    ledger = Client().get(reverse("ideas:track", args=[token])).content.decode()
+    assert withdrawn in ledger[ledger.index('id="ledger"') :]
+    data = Client().post(reverse("ideas:my_data", args=[token])).json()
+    events = [[event["what"] for event in line["events"]] for line in data["ledger"]]
+    assert sorted(events) == sorted([["consent_given", "consent_withdrawn"], ["consent_refused"]])

@@ -20,7 +20,13 @@ from partners.models import PartnerContact
 from portal.outbox.models import Message
 from triage.referrals import workflow
 from triage.referrals.disclosure import CONTACT, what_partner_may_know
-from triage.referrals.models import Referral, ReferralAnswer, ReferralState, SupportReport
+from triage.referrals.models import (
+    ConsentDecision,
+    Referral,
+    ReferralAnswer,
+    ReferralState,
+    SupportReport,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -85,14 +91,15 @@ def referrals_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
 
     Of an answer only its kind and the reason written for the owner go out, never the text for
     the committee; of a mail its time, the kind of recipient and the subject, never an address.
-    Five queries however many referrals: the referrals with their partners, their answers,
-    support reports (with kinds), events, and mails.
+    Six queries however many referrals: the referrals with their partners, their answers,
+    consent records, support reports (with kinds), events, and mails.
     """
     referrals = list(
         idea.referrals.select_related("partner")
         .prefetch_related(
             "answers",
             "events",
+            "consents",
             Prefetch("support_reports", queryset=SupportReport.objects.select_related("kind")),
         )
         .order_by("created_at", "pk")
@@ -115,10 +122,15 @@ def referrals_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
             if event.to_state in _OWNER_EVENTS
         ]
         events += [
+            hooks.OwnerEvent(at=consent.decided_at, what=_OWNER_CONSENTS[consent.decision])
+            for consent in referral.consents.all()
+        ]
+        events += [
             hooks.OwnerEvent(at=message.created_at, what=hooks.EVENT_TOLD_TO_DELETE)
             for message in mails[referral.pk]
             if _ERASURE_NOTICE in message.idempotency_key
         ]
+        events.sort(key=lambda event: event.at)
         lines.append(
             OwnerPartnerLine(
                 partner=referral.partner.name,
@@ -161,6 +173,12 @@ def referrals_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
 _OWNER_EVENTS: dict[str, str] = {
     workflow.ReferralState.CANCELLED: hooks.EVENT_CANCELLED,
     workflow.ReferralState.EXPIRED: hooks.EVENT_EXPIRED,
+}
+# The owner's consent records, as the ledger names them.
+_OWNER_CONSENTS: dict[str, str] = {
+    ConsentDecision.GIVEN: hooks.EVENT_CONSENT_GIVEN,
+    ConsentDecision.REFUSED: hooks.EVENT_CONSENT_REFUSED,
+    ConsentDecision.WITHDRAWN: hooks.EVENT_CONSENT_WITHDRAWN,
 }
 # Part of the outbox key of the notice to delete an erased owner's details (services.py).
 _ERASURE_NOTICE = ":erasure:"

@@ -20,7 +20,13 @@ from triage.referrals import workflow as referral_workflow
 from triage.referrals.answer_links import answer_url
 from triage.referrals.consent import contact_consent_from_form, owner_told_of_acceptance
 from triage.referrals.disclosure import CONTACT, what_partner_may_know
-from triage.referrals.models import Referral, ReferralAnswer, ReferralEvent, SupportReport
+from triage.referrals.models import (
+    Referral,
+    ReferralAnswer,
+    ReferralEvent,
+    RelayedMessage,
+    SupportReport,
+)
 from triage.referrals.registry_activity import suggestions_for_idea
 from triage.review.models import ConflictDeclaration, Note, Review, Score
 
@@ -272,9 +278,10 @@ ERASURE_NOTICE_KEY = "referral:{referral}:erasure:contact:{contact}"
 
 def owner_details_redact(idea: Idea) -> int:
     """Erase the owner's details from what triage keeps about the idea: the note to partners,
-    the referrals' history, the partners' answers and reports, and the committee's reviews,
-    scores, notes and conflict declarations (a member may have named the owner). Called by the
-    erasure (`ideas.hooks.before_erasure`) while the details are still there to find."""
+    the referrals' history, the partners' answers and reports, the messages relayed between
+    partner and owner, and the committee's reviews, scores, notes and conflict declarations (a
+    member may have named the owner). Called by the erasure (`ideas.hooks.before_erasure`)
+    while the details are still there to find."""
     pattern = erasure.owner_pattern(idea)
     referrals = Referral.objects.filter(idea=idea)
     return sum(
@@ -290,6 +297,10 @@ def owner_details_redact(idea: Idea) -> int:
             ),
             erasure.rows_redact(
                 SupportReport.objects.filter(referral__idea=idea), ("text",), pattern
+            ),
+            # What the owner and a partner wrote each other through the portal.
+            erasure.rows_redact(
+                RelayedMessage.objects.filter(referral__idea=idea), ("text",), pattern
             ),
             erasure.rows_redact(Review.objects.filter(idea=idea), ("comment",), pattern),
             erasure.rows_redact(Score.objects.filter(review__idea=idea), ("comment",), pattern),

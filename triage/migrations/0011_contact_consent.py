@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partners', '0004_contact_language_choices'),
-        ('triage', '0008_referral_events_and_states'),
+        ('triage', '0010_follow_up_survey'),
     ]
 
     operations = [
