@@ -44,8 +44,9 @@ class PartnerContactInline(admin.TabularInline):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "is_civil_society", "capacity", "is_active"]
-    list_filter = ["kind", "is_civil_society", "is_active", "themes"]
+    list_display = ["name", "kind", "is_civil_society", "capacity", "is_active", "listed_publicly"]
+    list_filter = ["kind", "is_civil_society", "is_active", "listed_publicly", "themes"]
+    readonly_fields = ["uuid", "updated_at"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["themes", "support_kinds", "municipalities"]

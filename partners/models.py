@@ -1,6 +1,7 @@
 import re
 from collections.abc import Sequence
 from typing import Any
+from uuid import uuid4
 
 from django import forms
 from django.conf import settings
@@ -150,6 +151,18 @@ class Partner(models.Model):
         help_text=_("Open referrals it can take at once."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    listed_publicly = models.BooleanField(
+        _("listed publicly"),
+        default=False,
+        help_text=_(
+            "The organisation agrees to be shown in the public directory and the open data "
+            "(Open Referral): its name, description, themes, support, area, website and public "
+            "email and phone. Contact persons are never shown."
+        ),
+    )
+    # The public id (Open Referral data): stable, and not a row number one could count through.
+    uuid = models.UUIDField(_("public id"), default=uuid4, unique=True, editable=False)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     class Meta:
         ordering = ["name"]

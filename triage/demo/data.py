@@ -371,6 +371,8 @@ def demo_partners_load() -> list[Partner]:
                 "capacity": 3 + index % 5,
                 "languages": "sv,en,ar" if "Integration" in name or "Språk" in name else "sv,en",
                 "email": f"info@{slugify(name)[:30]}.example.org",
+                # Most agreed to be listed in the public directory; every seventh did not.
+                "listed_publicly": index % 7 != 3,
             },
         )
         if created:
