@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from ideas.models import CIVIL_SOCIETY_KINDS, Idea
 from partners import hooks
@@ -22,6 +22,32 @@ from portal.sql import column, fetch, placeholders, table
 
 def active_partners() -> QuerySet[Partner]:
     return Partner.objects.filter(is_active=True).order_by("name")
+
+
+# What the public may see of the registry: partners that are active and agreed to be listed.
+PUBLISHED = Q(listed_publicly=True, is_active=True)
+
+
+def published_partners() -> QuerySet[Partner]:
+    """The partners the public may see (the directory, the open data): active, and agreed to
+    be listed publicly; with their vocabulary prefetched."""
+    return (
+        Partner.objects.filter(PUBLISHED)
+        .prefetch_related("themes", "support_kinds", "municipalities")
+        .order_by("name", "pk")
+    )
+
+
+def published_services() -> QuerySet[Any]:
+    """Each kind of support a published partner offers (a row of the partner's support kinds),
+    with the partner and its vocabulary loaded: the services of the open data."""
+    offers = Partner.support_kinds.through
+    return (
+        offers.objects.filter(partner__in=Partner.objects.filter(PUBLISHED))
+        .select_related("partner", "supportkind")
+        .prefetch_related("partner__themes", "partner__municipalities")
+        .order_by("partner__name", "supportkind__order", "supportkind__pk")
+    )
 
 
 def referral_recipients(partner: Partner) -> QuerySet[PartnerContact]:

@@ -6,6 +6,8 @@ app_name = "partners"
 
 urlpatterns = [
     path("", views.partner_list, name="list"),
+    # Public: the partners that agreed to be listed, for anyone.
+    path("directory/", views.partner_directory, name="directory"),
     path("weights/", views.weights_edit, name="weights"),
     path("import/", views.registry_import_view, name="import"),
     path("import/confirm/", views.registry_import_confirm, name="import_confirm"),

@@ -3,7 +3,7 @@ import base64
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from partners.services import matching_weights_update
 from portal.roles import COMMITTEE_ROLES, COORDINATING, AuthenticatedHttpRequest, role_required
 from portal.spreadsheets import FORMATS, spreadsheet_response
 
+DIRECTORY_PAGE_SIZE = 20
 IMPORT_SALT = "partners.registry-import"
 IMPORT_MAX_AGE = 60 * 60  # seconds a checked file may wait for its confirmation
 
@@ -29,6 +30,14 @@ def partner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     partners = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(partners, 50).get_page(request.GET.get("page"))
     return render(request, "partners/partner_list.html", {"filter": filterset, "page": page})
+
+
+def partner_directory(request: HttpRequest) -> HttpResponse:
+    """The public list of the partners that agreed to be listed (no login, no contact persons)."""
+    filterset = PartnerFilter(request.GET, queryset=selectors.published_partners())
+    partners = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(partners, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "partners/partner_directory.html", {"filter": filterset, "page": page})
 
 
 @role_required(*COMMITTEE_ROLES)

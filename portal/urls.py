@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from ideas.views import home
+from partners.api import api as hsds_api
 from portal import accounts, two_factor
 from portal import views as portal_views
 from portal.lookups import PkConverter
@@ -19,6 +20,8 @@ urlpatterns = [
     path("triage/outbox/", include("portal.outbox.urls")),
     path("triage/", include("triage.urls")),
     path("partners/", include("partners.urls")),
+    # The published registry as Open Referral (HSDS 3.0) data: partners/api.py.
+    path("api/hsds/", hsds_api.urls),
     # Partner contacts: partner/ (logged in) and referral/answer/<token>/ (signed link).
     path("", include("triage.referrals.urls")),
     # The idea's owner: follow-up/<token>/, the survey a few months after the support.

@@ -37,6 +37,18 @@ PUBLIC_ROUTES = {
     "brand_css",  # the partnership's colours, the same for everyone
     "partner_portal:answered",  # a thank-you page after a partner's answer; it shows no data
     "ideas:my_data_keys",  # what each key of the "my data" download means: no one's data
+    # The published registry: only partners that agreed to be listed, never a contact person.
+    "partners:directory",
+    "hsds:root",
+    "hsds:openapi-json",
+    "hsds:services",
+    "hsds:service",
+    "hsds:organizations",
+    "hsds:organization",
+    "hsds:taxonomies",
+    "hsds:taxonomy",
+    "hsds:taxonomy_terms",
+    "hsds:taxonomy_term",
     # Password reset by email: the same pages whether or not the address has an account.
     "password_reset",
     "password_reset_done",

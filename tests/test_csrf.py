@@ -23,6 +23,10 @@ def test_a_post_without_a_csrf_token_is_refused(route):
     url = _fill(route)
     client.force_login(UserFactory(roles=list(Role), is_staff=True, is_superuser=True))
     response = client.post(url, {"title": "x", "note": "x"})
+    if route.namespace == "hsds" and response.status_code == 405:
+        # The Open Referral API is read-only and keeps no session: it takes no POST at all.
+        assert response["Allow"] == "GET"
+        return
     assert response.status_code == 403, f"POST {url} without a token got {response.status_code}"
     assert b"CSRF" in response.content
 
