@@ -158,16 +158,6 @@ class TaxonomyTermPage(Page):
     contents: list[TaxonomyTerm]
 
 
-class Problem(Schema):
-    """An error as RFC 9457 describes it (application/problem+json)."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str
-    instance: str
-
-
 # Ids.
 
 

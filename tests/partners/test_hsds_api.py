@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -356,3 +358,27 @@ def test_errors_are_problems_that_say_what_is_wrong(client, registry):
     # An unlisted partner's id is not found, like an id that never existed.
     hidden = Partner.objects.get(name="Dold Förening")
     _problem(client, f"{API}organizations/{hidden.uuid}", 404)
+
+
+@pytest.mark.parametrize("what", ["services", "organizations"])
+def test_a_list_and_a_detail_read_the_same_number_of_queries_however_many_partners(client, what):
+    theme, support = ThemeFactory(), SupportKindFactory()
+
+    def add(count: int) -> None:
+        for _index in range(count):
+            partner = PartnerFactory(listed_publicly=True, contacts=0)
+            partner.themes.set([theme])
+            partner.support_kinds.set([support])
+            partner.municipalities.set([municipality("1880")])
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as listed:
+            first = _list(client, what)["contents"][0]["id"]
+        with CaptureQueriesContext(connection) as detail:
+            _detail(client, what, first)
+        return len(listed), len(detail)
+
+    add(2)
+    few = queries()
+    add(12)
+    assert queries() == few
