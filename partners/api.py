@@ -83,6 +83,33 @@ def _bad_request(
     return problem(request, 400, detail, invalid_params=invalid)
 
 
+class Problem(Schema):
+    """An error as RFC 9457 describes it."""
+
+    type: str = Field("about:blank", description="always about:blank: the status says it all")
+    title: str = Field(description="the HTTP status phrase")
+    status: int
+    detail: str = Field(description="what is wrong, in the request's language")
+    instance: str = Field(description="the path and query asked for")
+
+
+def _problem_responses(*statuses: int) -> dict[str, Any]:
+    """The operation's error responses for the OpenAPI document, as problem+json."""
+    schema = Problem.model_json_schema()
+    return {
+        "responses": {
+            str(status): {
+                "description": HTTPStatus(status).phrase,
+                "content": {PROBLEM_CONTENT_TYPE: {"schema": schema}},
+            }
+            for status in statuses
+        }
+    }
+
+
+LIST_ERRORS = _problem_responses(400, 404)
+DETAIL_ERRORS = _problem_responses(404)
+
 api.add_exception_handler(Http404, _not_found)
 api.add_exception_handler(ValidationError, _bad_request)
 
@@ -175,7 +202,13 @@ def api_info(request: HttpRequest) -> dict[str, str]:
     }
 
 
-@api.get("/services", response=hsds.ServicePage, exclude_none=True, url_name="services")
+@api.get(
+    "/services",
+    response=hsds.ServicePage,
+    exclude_none=True,
+    url_name="services",
+    openapi_extra=LIST_ERRORS,
+)
 def services(request: HttpRequest, query: Query[ServiceQuery]) -> dict[str, Any]:
     rows = selectors.published_services()
     if query.search:
@@ -198,7 +231,13 @@ def services(request: HttpRequest, query: Query[ServiceQuery]) -> dict[str, Any]
     return paged(rows, query, lambda row: hsds.service_summary(row.partner, row.supportkind))
 
 
-@api.get("/services/{id}", response=hsds.Service, exclude_none=True, url_name="service")
+@api.get(
+    "/services/{id}",
+    response=hsds.Service,
+    exclude_none=True,
+    url_name="service",
+    openapi_extra=DETAIL_ERRORS,
+)
 def service(request: HttpRequest, id: str) -> hsds.Service:
     wanted = _uuid_or_404(id)
     # A service is a partner's kind of support, so its id is derived, not stored: look among
@@ -221,14 +260,22 @@ def _organizations(query: OrganizationQuery) -> QuerySet[Partner]:
 
 
 @api.get(
-    "/organizations", response=hsds.OrganizationPage, exclude_none=True, url_name="organizations"
+    "/organizations",
+    response=hsds.OrganizationPage,
+    exclude_none=True,
+    url_name="organizations",
+    openapi_extra=LIST_ERRORS,
 )
 def organizations(request: HttpRequest, query: Query[OrganizationQuery]) -> dict[str, Any]:
     return paged(_organizations(query), query, hsds.organization_summary)
 
 
 @api.get(
-    "/organizations/{id}", response=hsds.Organization, exclude_none=True, url_name="organization"
+    "/organizations/{id}",
+    response=hsds.Organization,
+    exclude_none=True,
+    url_name="organization",
+    openapi_extra=DETAIL_ERRORS,
 )
 def organization(request: HttpRequest, id: str) -> hsds.Organization:
     partner = _get_or_404(selectors.published_partners(), uuid=_uuid_or_404(id))
@@ -240,7 +287,13 @@ def _matches(text: str | None, *values: str) -> bool:
     return not wanted or any(wanted in value.casefold() for value in values)
 
 
-@api.get("/taxonomies", response=hsds.TaxonomyPage, exclude_none=True, url_name="taxonomies")
+@api.get(
+    "/taxonomies",
+    response=hsds.TaxonomyPage,
+    exclude_none=True,
+    url_name="taxonomies",
+    openapi_extra=LIST_ERRORS,
+)
 def taxonomies(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, Any]:
     found = [
         taxonomy
@@ -250,7 +303,13 @@ def taxonomies(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, Any
     return paged(found, query, lambda taxonomy: taxonomy)
 
 
-@api.get("/taxonomies/{id}", response=hsds.Taxonomy, exclude_none=True, url_name="taxonomy")
+@api.get(
+    "/taxonomies/{id}",
+    response=hsds.Taxonomy,
+    exclude_none=True,
+    url_name="taxonomy",
+    openapi_extra=DETAIL_ERRORS,
+)
 def taxonomy(request: HttpRequest, id: str) -> hsds.Taxonomy:
     wanted = _uuid_or_404(id)
     for key in hsds.TAXONOMY_KEYS:
@@ -260,7 +319,11 @@ def taxonomy(request: HttpRequest, id: str) -> hsds.Taxonomy:
 
 
 @api.get(
-    "/taxonomy_terms", response=hsds.TaxonomyTermPage, exclude_none=True, url_name="taxonomy_terms"
+    "/taxonomy_terms",
+    response=hsds.TaxonomyTermPage,
+    exclude_none=True,
+    url_name="taxonomy_terms",
+    openapi_extra=LIST_ERRORS,
 )
 def taxonomy_terms(request: HttpRequest, query: Query[TermQuery]) -> dict[str, Any]:
     found = [
@@ -273,7 +336,11 @@ def taxonomy_terms(request: HttpRequest, query: Query[TermQuery]) -> dict[str, A
 
 
 @api.get(
-    "/taxonomy_terms/{id}", response=hsds.TaxonomyTerm, exclude_none=True, url_name="taxonomy_term"
+    "/taxonomy_terms/{id}",
+    response=hsds.TaxonomyTerm,
+    exclude_none=True,
+    url_name="taxonomy_term",
+    openapi_extra=DETAIL_ERRORS,
 )
 def taxonomy_term(request: HttpRequest, id: str) -> hsds.TaxonomyTerm:
     term = hsds.term_by_id(_uuid_or_404(id))

@@ -195,6 +195,13 @@ def test_the_root_names_the_version_the_profile_and_the_openapi_document(client)
     )
     assert {"/api/hsds/organizations/{id}", "/api/hsds/taxonomies"} <= set(document["paths"])
     assert "/api/hsds/taxonomy_terms" in document["paths"]
+    not_found = document["paths"]["/api/hsds/services/{id}"]["get"]["responses"]["404"]
+    assert "application/problem+json" in not_found["content"]
+    bad = document["paths"]["/api/hsds/services"]["get"]["responses"]["400"]
+    assert "application/problem+json" in bad["content"]
+    parameters = {p["name"] for p in document["paths"]["/api/hsds/services"]["get"]["parameters"]}
+    assert {"search", "modified_after", "taxonomy_term_id", "organization_id"} <= parameters
+    assert {"page", "per_page"} <= parameters
 
 
 def test_every_response_passes_the_schemas_and_none_shows_a_contact_or_an_unlisted_partner(
