@@ -151,3 +151,12 @@ def test_the_directory_reads_the_same_number_of_queries_however_many_members(cli
     with CaptureQueriesContext(connection) as many:
         assert client.get(URL).status_code == 200
     assert len(many) == len(few)
+
+
+def test_a_filter_value_that_does_not_exist_is_named_next_to_its_field(client, members):
+    page = client.get(f"{URL}?theme=no-such-theme&support=advice-s", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="theme"' in text and "is-invalid" in text
+    assert "Select a valid choice" in text
+    assert _names(text) == []
