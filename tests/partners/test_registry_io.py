@@ -426,7 +426,8 @@ def test_the_import_page_lists_every_column_and_every_value_it_takes(coordinator
 
 def partner_snapshot(partner: Partner) -> tuple:
     partner = Partner.objects.get(pk=partner.pk)
-    fields = [f.name for f in Partner._meta.concrete_fields]
+    # Everything the row holds but the time it was last saved (the import saves it again).
+    fields = [f.name for f in Partner._meta.concrete_fields if f.name != "updated_at"]
     return (
         {name: getattr(partner, name) for name in fields},
         sorted(partner.themes.values_list("slug", flat=True)),
