@@ -276,6 +276,13 @@ PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", COORDINATOR_EMAIL)
 # Region Örebro län, is one; production says it explicitly.
 PORTAL_HOSTED_BY_PUBLIC_BODY = env.bool("PORTAL_HOSTED_BY_PUBLIC_BODY", DEBUG)
 PORTAL_HOST_NAME = env.str("PORTAL_HOST_NAME", PARTNERSHIP_HOST)
+# The accessibility statement (DOS-lagen): who answers for the site, when it was assessed and
+# last reviewed (ISO dates), and where to reach them for content in another way.
+ACCESSIBILITY_RESPONSIBLE_BODY = env.str("ACCESSIBILITY_RESPONSIBLE_BODY", PORTAL_HOST_NAME)
+ACCESSIBILITY_ASSESSED_ON = env.str("ACCESSIBILITY_ASSESSED_ON", "2026-11-30")
+ACCESSIBILITY_REVIEWED_ON = env.str("ACCESSIBILITY_REVIEWED_ON", "2026-12-02")
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", PRIVACY_CONTACT_EMAIL)
+ACCESSIBILITY_CONTACT_PHONE = env.str("ACCESSIBILITY_CONTACT_PHONE", "")
 # The host's own words on its secrecy review (in Swedish), shown as written beside the portal's.
 PORTAL_HOST_SECRECY_TEXT = env.str("PORTAL_HOST_SECRECY_TEXT", "")
 # Personal data of closed, declined and withdrawn ideas is anonymised after this many months.

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -71,12 +73,22 @@ def brand_css(request: HttpRequest) -> HttpResponse:
 
 
 REPORT_RATE_GROUP = "portal.accessibility_report"
+# Digg's form for reporting a website that does not meet the law (DOS-lagen).
+DIGG_REPORT_URL = "https://www.digg.se/tdosanmalan"
 
 
 @require_http_methods(["GET", "POST"])
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     form = AccessibilityReportForm(request.POST or None)
-    context = {"form": form, "contact_email": settings.PRIVACY_CONTACT_EMAIL}
+    context = {
+        "form": form,
+        "responsible_body": settings.ACCESSIBILITY_RESPONSIBLE_BODY,
+        "assessed_on": date.fromisoformat(settings.ACCESSIBILITY_ASSESSED_ON),
+        "reviewed_on": date.fromisoformat(settings.ACCESSIBILITY_REVIEWED_ON),
+        "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+        "contact_phone": settings.ACCESSIBILITY_CONTACT_PHONE,
+        "digg_report_url": DIGG_REPORT_URL,
+    }
     if request.method == "POST" and rate_used_up(
         request, group=REPORT_RATE_GROUP, rate_setting="ACCESSIBILITY_REPORT_RATE"
     ):
