@@ -38,7 +38,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.defaults import page_not_found, permission_denied
 from django_ratelimit.core import is_ratelimited
 
-from ideas import erasure, selectors, services, workflow
+from ideas import erasure, hooks, selectors, services, workflow
 from ideas.form_cache import form_cache_version, page_is_shared, shared_page
 from ideas.forms import (
     ATTACHMENT_LIMITS,

@@ -68,6 +68,13 @@ def statement(language: str, method: str = "get", data: dict | None = None) -> s
     return response.content.decode()
 
 
+def statement_body(language: str) -> str:
+    """The statement itself: the page's main part, without the header and footer that every
+    page has (the partnership's own contact details are there)."""
+    page = statement(language)
+    return page[page.index('<main id="main"') : page.index("</main>")]
+
+
 @pytest.mark.parametrize("language", ["sv", "en", "ar"])
 def test_the_statement_has_every_part_digg_requires(language):
     page = statement(language)
@@ -88,7 +95,7 @@ def test_the_settings_name_the_body_the_dates_and_the_contact(settings):
 
     swedish = statement("sv")
     assert "Lindesbergs kommun ansvarar för den här webbplatsen." in swedish
-    assert "Region Örebro län" not in swedish
+    assert "Region Örebro län" not in statement_body("sv")
     assert '<time datetime="2027-03-04">4 mars 2027</time>' in swedish
     assert '<time datetime="2027-05-06">6 maj 2027</time>' in swedish
     assert 'href="mailto:tillganglighet@example.org"' in swedish
@@ -102,7 +109,7 @@ def test_the_settings_name_the_body_the_dates_and_the_contact(settings):
 
 def test_without_a_phone_number_the_statement_offers_none(settings):
     settings.ACCESSIBILITY_CONTACT_PHONE = ""
-    assert 'href="tel:' not in statement("sv")
+    assert 'href="tel:' not in statement_body("sv")
 
 
 @pytest.mark.parametrize("language", ["sv", "en", "ar"])
