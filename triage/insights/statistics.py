@@ -4,7 +4,6 @@ Every figure is one aggregate query, so the page costs the same with 100 or 100,
 tile map draws these figures (`tilemap.py`); the open data is `open_data.py`.
 """
 
-import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 from ideas import workflow
 from ideas.models import Channel, Idea, IdeaEvent, Municipality, Theme
 from partners.models import Partner
+from portal.sql import DaysBetween, median
 from triage.referrals.models import Referral
 
 DECISION_STATES = [workflow.Status.REFERRED, workflow.Status.DECLINED, workflow.Status.ON_HOLD]
@@ -112,27 +112,27 @@ def status_funnel(period: Period) -> list[Bar]:
 
 
 def summary(period: Period) -> dict:
+    """The period's ideas counted, and the median days to the first decision and to referral:
+    aggregates the database computes (`portal.sql.median`), no idea is read into Python."""
     ideas = ideas_in(period)
     totals = ideas.aggregate(total=Count("pk"), rural=Count("pk", filter=Q(is_rural=True)))
     timings = ideas.annotate(
-        decided=Min("events__created_at", filter=Q(events__to_status__in=DECISION_STATES)),
-        referred=Min("events__created_at", filter=Q(events__to_status=workflow.Status.REFERRED)),
-    ).values_list("created_at", "decided", "referred")
-    to_decision, to_referral = [], []
-    for created, decided, referred in timings:
-        if decided:
-            to_decision.append((decided - created).total_seconds() / 86400)
-        if referred:
-            to_referral.append((referred - created).total_seconds() / 86400)
+        days_to_decision=DaysBetween(
+            Min("events__created_at", filter=Q(events__to_status__in=DECISION_STATES)),
+            "created_at",
+        ),
+        days_to_referral=DaysBetween(
+            Min("events__created_at", filter=Q(events__to_status=workflow.Status.REFERRED)),
+            "created_at",
+        ),
+    )
+    to_decision = median(timings, "days_to_decision")
+    to_referral = median(timings, "days_to_referral")
     return {
         "total": totals["total"],
         "rural_share": totals["rural"] / totals["total"] if totals["total"] else None,
-        "median_days_to_decision": round(statistics.median(to_decision), 1)
-        if to_decision
-        else None,
-        "median_days_to_referral": round(statistics.median(to_referral), 1)
-        if to_referral
-        else None,
+        "median_days_to_decision": None if to_decision is None else round(to_decision, 1),
+        "median_days_to_referral": None if to_referral is None else round(to_referral, 1),
     }
 
 
