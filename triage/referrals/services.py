@@ -27,7 +27,7 @@ from triage.referrals.models import (
     RelayedMessage,
     SupportReport,
 )
-from triage.referrals.registry_activity import suggestions_for_idea
+from triage.referrals.suggestions import partner_suggestions
 from triage.review.models import ConflictDeclaration, Note, Review, Score
 
 
@@ -59,6 +59,9 @@ def idea_refer(
     if not workflow.may_refer(idea.status, actor):
         workflow.check(idea.status, workflow.Status.REFERRED, actor, via_referral=True)
     _refuse_already_referred(idea, partners)
+    # Each partner's email says why it was chosen: the ranking the coordinator chose from (the
+    # view's, computed once for this idea object; idea_mark_referred returns another object).
+    reasons = {match.partner.id: match.reasons for match in partner_suggestions(idea)}
     try:
         with transaction.atomic():
             referrals = [
@@ -83,8 +86,6 @@ def idea_refer(
         partner_names=[partner.name for partner in partners],
         message_to_owner=message_to_owner,
     )
-    # Each partner's email says why it was chosen: the matching's reasons, in its own words.
-    reasons = {match.partner.id: match.reasons for match in suggestions_for_idea(idea)}
     for referral in referrals:
         for contact in referral_recipients(referral.partner):
             message_enqueue(

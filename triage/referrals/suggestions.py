@@ -8,9 +8,21 @@ from triage.referrals.registry_activity import Suggestion, suggestions_for_idea
 TOP_SUGGESTIONS = 5
 
 
+# Where an idea object keeps its ranked partners once they are computed.
+_MEMO = "_partner_suggestions"
+
+
 def partner_suggestions(idea: Idea) -> list[Suggestion]:
-    """Every active partner ranked for the idea, with its reasons."""
-    return list(suggestions_for_idea(idea))
+    """Every active partner ranked for the idea, with its reasons.
+
+    Computed once per idea object: a request loads its idea once, and its view, its forms, the
+    page and the referral's mails all ask for the same ranking. An idea loaded again (the next
+    request) is ranked again, so a change of partners or weights shows at once.
+    """
+    ranked = idea.__dict__.get(_MEMO)
+    if ranked is None:
+        ranked = idea.__dict__[_MEMO] = list(suggestions_for_idea(idea))
+    return list(ranked)
 
 
 def suggested_partner(suggestion: Suggestion) -> PartnerProfile:
