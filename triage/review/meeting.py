@@ -15,7 +15,11 @@ from django.utils.translation import gettext as _
 from ideas.models import Idea, IdeaQuestion
 from ideas.workflow import Status
 from portal.spreadsheets import spreadsheet_response
-from triage.referrals.suggestions import partner_suggestions, suggested_partner, top_suggestions
+from triage.referrals.suggestions import (
+    partner_suggestions_for_ideas,
+    suggested_partner,
+    top_suggestions,
+)
 from triage.review import rules
 from triage.review.models import (
     ConflictDeclaration,
@@ -56,6 +60,7 @@ def meeting_agenda() -> QuerySet[Idea]:
         .select_related("municipality")
         .prefetch_related(
             "themes",
+            "support_wanted",
             reviews_with_scores(),
             Prefetch(
                 "conflicts",
@@ -71,9 +76,14 @@ def meeting_agenda() -> QuerySet[Idea]:
 
 def agenda_rows(user: User) -> list[dict]:
     """The agenda as this user may read it: scores and recommendations hidden until the user's
-    own review is in, and from a member who declared a conflict (the coordinator sees them)."""
+    own review is in, and from a member who declared a conflict (the coordinator sees them).
+
+    A fixed number of queries whatever the number of ideas: the agenda with its prefetches,
+    and the matching of all its ideas at once (`partner_suggestions_for_ideas`)."""
+    ideas = list(meeting_agenda())
+    suggestions = partner_suggestions_for_ideas(ideas)
     rows = []
-    for idea in meeting_agenda():
+    for idea in ideas:
         excluded = excluded_members(idea)
         all_reviews = list(idea.reviews.all())
         reviews = [r for r in all_reviews if r.member_id not in excluded]
@@ -96,7 +106,7 @@ def agenda_rows(user: User) -> list[dict]:
                 ],
                 "suggestions": [
                     suggested_partner(s)
-                    for s in top_suggestions(partner_suggestions(idea), AGENDA_SUGGESTIONS)
+                    for s in top_suggestions(suggestions[idea.pk], AGENDA_SUGGESTIONS)
                 ],
             }
         )

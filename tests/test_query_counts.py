@@ -1,0 +1,274 @@
+"""Every page costs a fixed number of queries, however many ideas, reviews, referrals, partners
+and messages there are (issue 18).
+
+Each page is requested with a small set of data and again after `grow` has added ideas with
+themes and kinds of support, partners with contacts and links, referrals in several states
+(to the page's own idea and partner as well), submitted reviews with scores, notes, questions
+and mails. The count must stay the same, and it is pinned: a page that starts to cost more
+queries shows here first. The caches are emptied before each measured request, so the count is
+the cost of building the page (the form page's and the dashboard's cached answer cost fewer).
+The form page and the submission are pinned in tests/ideas/test_queries.py as well.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ideas.models import SupportKind, Theme
+from ideas.tokens import derive_tracking_token
+from ideas.workflow import Status
+from portal.outbox.models import Message, MessageKind
+from portal.roles import Role
+from tests.factories import (
+    CriterionFactory,
+    IdeaFactory,
+    NoteFactory,
+    PartnerContactFactory,
+    PartnerFactory,
+    ReferralFactory,
+    ReviewAssignmentFactory,
+    ReviewFactory,
+    ScoreFactory,
+    ThemeFactory,
+    UserFactory,
+    municipality,
+)
+from tests.ideas.test_intake import fast_form
+from triage.referrals.answer_links import answer_token
+
+pytestmark = pytest.mark.django_db
+
+# The queries each page takes, whatever the amount of data. Raise one only for a reason.
+EXPECTED = {
+    "home": 0,
+    "form page": 3,
+    "tracking page": 6,
+    "dashboard": 14,
+    "idea page": 31,
+    "statistics": 13,
+    "meeting agenda": 17,
+    "partner list": 11,
+    "partner page": 10,
+    "outbox list": 5,
+    "partner answer page": 5,
+    "intake: choose the event": 6,
+    "intake: the fast form": 7,
+    "intake: the receipt": 4,
+}
+
+
+@dataclass
+class World:
+    """The data every page shows: one idea and one partner the pages are about, and more."""
+
+    idea: object
+    token: str
+    partner: object
+    contact: object
+    referral: object
+    criterion: object
+    grown: int = 0
+
+
+def _ready_for_the_meeting(idea, criterion, members) -> None:
+    """Assign the members to the idea, each with a submitted review and a score."""
+    for member in members:
+        ReviewAssignmentFactory(idea=idea, member=member)
+        review = ReviewFactory(idea=idea, member=member, submitted=True)
+        ScoreFactory(review=review, criterion=criterion, value=3)
+
+
+def grow(world: World, ideas: int) -> None:
+    """Add ideas, partners, referrals, reviews, notes, questions and mails."""
+    themes = list(Theme.objects.all()[:4]) or [ThemeFactory() for _ in range(3)]
+    supports = list(SupportKind.objects.all()[:3])
+    codes = ["1880", "1864", "1814", "1885"]
+    for n in range(ideas):
+        index = world.grown + n
+        partner = PartnerFactory(contacts=2)
+        partner.themes.set(themes[index % len(themes) :][:2])
+        partner.support_kinds.set(supports[:1])
+        partner.municipalities.set([municipality(codes[index % len(codes)])])
+        idea = IdeaFactory(
+            in_review=True,
+            municipality=municipality(codes[index % len(codes)]),
+            themes=themes[: 1 + index % len(themes)],
+        )
+        idea.support_wanted.set(supports[: index % 3])
+        members = [UserFactory(roles=[Role.COMMITTEE_MEMBER]) for _ in range(2)]
+        _ready_for_the_meeting(idea, world.criterion, members)
+        state = ["sent", "accepted", "declined", "sent"][index % 4]
+        ReferralFactory(idea=idea, partner=partner, state=state)
+        ReferralFactory(idea=idea, partner=world.partner, state="accepted")
+        ReferralFactory(idea=world.idea, partner=partner, state=state)
+        _ready_for_the_meeting(world.idea, world.criterion, members[:1])
+        NoteFactory(idea=world.idea, author=members[0])
+        world.idea.questions.create(question=f"Fråga {index}?", asked_by=members[0])
+        Message.objects.create(
+            kind=MessageKind.REFERRAL,
+            recipient=f"kontakt{index}@partner.example.org",
+            subject=f"En idé till er {index}",
+            body_text="Text.",
+            message_id=f"<counted-{index}@idelotsen.test>",
+            idempotency_key=f"counted:{index}",
+        )
+    world.grown += ideas
+
+
+@pytest.fixture
+def world(db) -> World:
+    criterion = CriterionFactory(name="Samhällsnytta", weight=1)
+    idea = IdeaFactory(in_review=True, title="Bybuss till Ramsberg")
+    idea.support_wanted.set(SupportKind.objects.all()[:1])
+    _ready_for_the_meeting(idea, criterion, [UserFactory(roles=[Role.COMMITTEE_MEMBER])])
+    partner = PartnerFactory(name="Bygdens förening", slug="bygdens-forening", contacts=0)
+    contact = PartnerContactFactory(partner=partner)
+    referral = ReferralFactory(idea=IdeaFactory(referred=True), partner=partner, state="sent")
+    built = World(
+        idea=idea,
+        token=derive_tracking_token(idea.tracking_salt),
+        partner=partner,
+        contact=contact,
+        referral=referral,
+        criterion=criterion,
+    )
+    grow(built, 1)
+    return built
+
+
+def _logged_in(role: str) -> Client:
+    client = Client()
+    client.force_login(UserFactory(roles=[role]))
+    return client
+
+
+def pages(world: World) -> dict[str, tuple[Client, str]]:
+    """Every page, with a client that may see it."""
+    coordinator = _logged_in(Role.COORDINATOR)
+    staff = _logged_in(Role.OUTREACH_STAFF)
+    from ideas.models import OutreachEvent
+
+    event = OutreachEvent.objects.create(
+        name="Karavanen i Kopparberg",
+        kind="caravan_tour",
+        municipality=municipality("1864"),
+        place="Utanför Ica",
+    )
+    staff.post(reverse("ideas:intake"), {"choose": "1", "event": event.pk})
+    receipt = Client()
+    receipt.force_login(UserFactory(roles=[Role.OUTREACH_STAFF]))
+    receipt.post(reverse("ideas:intake"), {"choose": "1", "event": event.pk})
+    assert receipt.post(reverse("ideas:intake_new"), fast_form()).status_code == 302
+    anonymous = Client()
+    link = answer_token(referral=world.referral, contact=world.contact)
+    return {
+        "home": (anonymous, reverse("home")),
+        "form page": (anonymous, reverse("ideas:submit")),
+        "tracking page": (anonymous, reverse("ideas:track", kwargs={"token": world.token})),
+        "dashboard": (coordinator, reverse("triage:dashboard")),
+        "idea page": (coordinator, reverse("triage:idea_detail", args=[world.idea.reference])),
+        "statistics": (coordinator, reverse("triage:statistics")),
+        "meeting agenda": (coordinator, reverse("triage:meeting")),
+        "partner list": (coordinator, reverse("partners:list")),
+        "partner page": (coordinator, reverse("partners:detail", args=[world.partner.slug])),
+        "outbox list": (coordinator, reverse("outbox:list")),
+        "partner answer page": (anonymous, reverse("partner_portal:answer", args=[link])),
+        "intake: choose the event": (staff, reverse("ideas:intake")),
+        "intake: the fast form": (staff, reverse("ideas:intake_new")),
+        "intake: the receipt": (receipt, reverse("ideas:intake_receipt")),
+    }
+
+
+def queries_of(client: Client, path: str) -> int:
+    """The queries of one request of the page, with the caches empty and the session settled."""
+    assert client.get(path).status_code == 200, path
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(queries.captured_queries)
+
+
+def test_every_page_takes_the_same_queries_with_ten_times_the_data(world):
+    before = {name: queries_of(*page) for name, page in pages(world).items()}
+    grow(world, 9)
+    after = {name: queries_of(*page) for name, page in pages(world).items()}
+
+    assert after == before
+    assert after == EXPECTED
+
+
+def test_the_agenda_ranks_each_idea_as_its_own_page_does(world):
+    from triage.referrals.suggestions import partner_suggestions, partner_suggestions_for_ideas
+    from triage.review.meeting import meeting_agenda
+
+    grow(world, 5)
+    PartnerFactory(languages=["ar", "sv"], covers_whole_county=True).themes.set(
+        Theme.objects.all()[:2]
+    )
+    arabic = IdeaFactory(in_review=True, language="ar", municipality=municipality("1880"))
+    _ready_for_the_meeting(arabic, world.criterion, [UserFactory()])
+    ideas = list(meeting_agenda())
+    assert len(ideas) >= 7
+
+    batched = partner_suggestions_for_ideas(ideas)
+
+    for idea in ideas:
+        alone = partner_suggestions(type(idea).objects.get(pk=idea.pk))
+        assert [(m.partner.id, m.score, m.already_referred) for m in batched[idea.pk]] == [
+            (m.partner.id, m.score, m.already_referred) for m in alone
+        ]
+        assert [[r.text for r in m.reasons] for m in batched[idea.pk]] == [
+            [r.text for r in m.reasons] for m in alone
+        ]
+
+
+@pytest.fixture
+def matchings(monkeypatch):
+    """How often the matching runs (the ranking of every partner for one idea)."""
+    from triage.referrals import suggestions
+
+    calls = []
+    original = suggestions.suggestions_for_idea
+
+    def counted(idea):
+        calls.append(idea.pk)
+        return original(idea)
+
+    monkeypatch.setattr(suggestions, "suggestions_for_idea", counted)
+    return calls
+
+
+def test_the_idea_page_and_a_referral_run_the_matching_once_per_request(world, matchings):
+    coordinator = _logged_in(Role.COORDINATOR)
+    world.idea.status = Status.IN_REVIEW
+    page = reverse("triage:idea_detail", args=[world.idea.reference])
+    refer = reverse("triage:idea_refer", args=[world.idea.reference])
+
+    assert coordinator.get(page).status_code == 200
+    assert len(matchings) == 1
+
+    refused = coordinator.post(refer, {"partners": [], "note_to_partners": ""})
+    assert refused.status_code == 400
+    assert len(matchings) == 2
+
+    fresh = PartnerFactory(contacts=1)
+    done = coordinator.post(refer, {"partners": [fresh.pk], "note_to_partners": "Hej"})
+    assert done.status_code == 302
+    assert len(matchings) == 3
+    assert Message.objects.filter(
+        kind=MessageKind.REFERRAL, recipient__contains="@partner"
+    ).exists()
+
+
+def test_the_agenda_runs_no_matching_of_its_own_per_idea(world, matchings):
+    grow(world, 3)
+
+    assert _logged_in(Role.COORDINATOR).get(reverse("triage:meeting")).status_code == 200
+
+    assert matchings == []
