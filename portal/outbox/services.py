@@ -1,9 +1,12 @@
 """Writing mail to the outbox and sending it. Every email of the portal goes through here."""
 
+import contextlib
 import logging
 import random
 import re
 import smtplib
+import threading
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +19,9 @@ from pathlib import Path
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.template import Context, Engine
@@ -246,8 +251,88 @@ def is_temporary(error: Exception) -> bool:
     return isinstance(error, OSError | SoftTimeLimitExceeded)
 
 
+# -- The SMTP connection of this worker process ---------------------------------------------
+# Opening an SMTP session (connect, EHLO, STARTTLS, AUTH) costs several round trips, more than
+# sending one mail over it: a worker keeps one session open and sends every message over it.
+# The rules that keep this safe:
+# - one session per thread (a worker's pool processes and threads never share one);
+# - a session idle for SMTP_IDLE_CHECK_SECONDS is checked with NOOP before it carries a message,
+#   and opened again if the server has dropped it;
+# - any failure while sending closes the session: the next message opens a new one. The failed
+#   message itself is never sent again within its attempt; it goes back to the queue or fails,
+#   by the outbox's usual rules (claim, lease, backoff), so it is never sent twice by this;
+# - a change of the mail settings (tests) opens a session to the new server;
+# - the worker closes the session when its process stops (portal.outbox.tasks).
+# Other backends (file, console, memory) get a new connection for each message, as before: the
+# file backend writes one file per connection.
+SMTP_IDLE_CHECK_SECONDS = 10.0
+_SMTP_SETTINGS = (
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "EMAIL_USE_SSL",
+    "EMAIL_TIMEOUT",
+)
+
+
+class _HeldConnection(threading.local):
+    backend: SmtpBackend | None = None
+    settings: tuple = ()
+    used_at: float = 0.0
+
+
+_held = _HeldConnection()
+
+
+def _is_alive(backend: SmtpBackend) -> bool:
+    """Whether the server still answers on the session (one NOOP round trip)."""
+    try:
+        code, _text = backend.connection.noop()  # type: ignore[union-attr]
+    except (smtplib.SMTPException, OSError):
+        return False
+    return code == 250
+
+
+def mail_connection() -> BaseEmailBackend:
+    """The connection to send one message over: this thread's open SMTP session, opened once
+    and reused (see the rules above), or a new connection of any other backend.
+
+    Raises what opening the session raises (refused, timed out, refused login)."""
+    backend = get_connection(fail_silently=False)
+    if not isinstance(backend, SmtpBackend):
+        return backend
+    wanted = tuple(getattr(settings, name, None) for name in _SMTP_SETTINGS)
+    held = _held
+    if held.backend is not None and held.settings != wanted:
+        mail_connection_close()
+    if (
+        held.backend is not None
+        and time.monotonic() - held.used_at > SMTP_IDLE_CHECK_SECONDS
+        and not _is_alive(held.backend)
+    ):
+        mail_connection_close()
+    if held.backend is None or held.backend.connection is None:
+        backend.open()  # before send_messages, which then leaves it open
+        held.backend, held.settings = backend, wanted
+    held.used_at = time.monotonic()
+    return held.backend
+
+
+def mail_connection_close() -> None:
+    """Close this thread's SMTP session, if any; never raises (the server may be gone)."""
+    backend, _held.backend = _held.backend, None
+    if backend is not None:
+        with contextlib.suppress(Exception):
+            backend.close()
+
+
 def message_deliver(message: Message) -> Delivery:
     """Send a claimed message over the configured mail backend and record the outcome.
+
+    Over SMTP the message goes on this worker's open session (`mail_connection`).
 
     Sent: the row is marked sent. A temporary failure puts it back in the queue, due after an
     exponential backoff, until OUTBOX_MAX_ATTEMPTS; a permanent one marks it failed at once.
@@ -268,8 +353,11 @@ def message_deliver(message: Message) -> Delivery:
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
     try:
+        email.connection = mail_connection()
         email.send()
     except Exception as error:  # every failure is recorded on the row, none is left "sending"
+        # The session may be half way through a command: the next message opens a new one.
+        mail_connection_close()
         if not isinstance(error, OSError | SoftTimeLimitExceeded):
             logger.exception("Message %s could not be sent", message.pk)
         reason = _describe(error)

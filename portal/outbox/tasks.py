@@ -1,6 +1,9 @@
 """Celery tasks of the outbox: thin wrappers around portal.outbox.services."""
 
+from typing import Any
+
 from celery import Task, shared_task
+from celery.signals import worker_process_shutdown, worker_shutdown
 
 from portal.outbox import services
 
@@ -29,3 +32,10 @@ def send_message(self: Task, message_id: int) -> str:
 def sweep_outbox() -> int:
     """Requeue messages that were never handed to a worker or whose worker died (Celery beat)."""
     return services.outbox_sweep()
+
+
+@worker_process_shutdown.connect
+@worker_shutdown.connect
+def close_mail_connection(**_kwargs: Any) -> None:
+    """Say QUIT to the SMTP server when a worker (or one of its pool processes) stops."""
+    services.mail_connection_close()
