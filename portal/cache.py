@@ -1,20 +1,26 @@
-"""A Redis cache that an outage cannot take down: it falls back to this process's memory.
+"""A Redis cache that an outage cannot take down: it falls back to this process's memory; and
+the one way the portal keeps figures until the data they count changes (`remember`).
 
 The cache holds only what can be rebuilt: the rendered idea form, the dashboard's parts and
-counts, and the submission rate limits. When Redis does not answer, every call goes to a
-per-process memory cache instead (the same as the one-process default) and a warning is logged
-once; Redis is tried again after `RETRY_SECONDS`. So pages are rendered afresh, and the rate
-limits still hold, per web process, until Redis is back (with four web processes an address may
-send up to four times its allowance meanwhile). Nothing raises.
+counts, the statistics' figures, and the submission rate limits. When Redis does not answer,
+every call goes to a per-process memory cache instead (the same as the one-process default) and
+a warning is logged once; Redis is tried again after `RETRY_SECONDS`. So pages are rendered
+afresh, and the rate limits still hold, per web process, until Redis is back (with four web
+processes an address may send up to four times its allowance meanwhile). Nothing raises.
 """
 
+import hashlib
 import logging
 import threading
 import time
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from django.db import connection
+from django.db.models import Model
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -112,3 +118,44 @@ class FailSoftRedisCache(RedisCache):
     def clear(self) -> Any:
         self._fallback.clear()
         return self._call("clear")
+
+
+# -- Figures kept until the data changes --------------------------------------------------------
+# A page whose figures are costly to count (the dashboard, the statistics) keeps them in the cache
+# under a key made of "marks": the newest id or time of each table the figures count, read in one
+# query of index lookups. A new idea, a status change, a review, a referral answer... moves a
+# mark, so the next request counts afresh; a change no mark sees (an edit in the admin) shows
+# within the timeout. With Redis down the fail-soft cache above answers from this process's
+# memory, so a page never fails for the cache: at worst it counts as if nothing were kept.
+
+T = TypeVar("T")
+Mark = tuple[type[Model], str, str]  # (model, "MAX" or "COUNT", column)
+_MISSING = object()
+
+
+def data_marks(marks: Sequence[Mark]) -> tuple[Any, ...]:
+    """The marks of the data, in one round trip; only names from the models go in the text."""
+    q = connection.ops.quote_name
+    selects = [
+        f"(SELECT {function}({q(column)}) FROM {q(model._meta.db_table)})"  # noqa: S608
+        for model, function, column in marks
+    ]
+    sql = "SELECT " + ", ".join(selects)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
+
+
+def cache_key(name: str, version: object) -> str:
+    """A cache key for `name` that changes with `version` (marks, a period, a language...)."""
+    return f"{name}:{hashlib.sha256(repr(version).encode()).hexdigest()[:32]}"
+
+
+def remember(name: str, *, version: object, compute: Callable[[], T], timeout: int) -> T:
+    """What `compute()` gives, kept under `name` and `version` for at most `timeout` seconds."""
+    key = cache_key(name, version)
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value  # type: ignore[return-value]

@@ -50,7 +50,7 @@ EXPECTED = {
     "tracking page": 6,
     "dashboard": 14,
     "idea page": 31,
-    "statistics": 13,
+    "statistics": 14,
     "meeting agenda": 17,
     "partner list": 11,
     "partner page": 10,
@@ -272,3 +272,30 @@ def test_the_agenda_runs_no_matching_of_its_own_per_idea(world, matchings):
     assert _logged_in(Role.COORDINATOR).get(reverse("triage:meeting")).status_code == 200
 
     assert matchings == []
+
+
+def test_the_statistics_are_kept_until_a_new_idea_or_status_change_and_work_without_redis(
+    world, settings
+):
+    from tests.test_cache_outage import closed_port
+
+    coordinator = _logged_in(Role.COORDINATOR)
+    path = reverse("triage:statistics")
+    counted = queries_of(coordinator, path)
+    with CaptureQueriesContext(connection) as kept:
+        first = coordinator.get(path)
+    assert len(kept.captured_queries) < counted - 5
+    total = first.context["summary"]["total"]
+
+    IdeaFactory(title="En idé till")
+    assert coordinator.get(path).context["summary"]["total"] == total + 1
+
+    from portal import cache as fail_soft
+    from portal.settings import cache_settings
+
+    fail_soft._retry_at.clear()
+    settings.CACHES = {"default": cache_settings(f"redis://127.0.0.1:{closed_port()}/0")}
+    try:
+        assert coordinator.get(path).context["summary"]["total"] == total + 1
+    finally:
+        fail_soft._retry_at.clear()

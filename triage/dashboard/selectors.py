@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -31,6 +30,7 @@ from django.utils.translation import get_language
 
 from ideas.models import Idea, IdeaEvent, IdeaQuestion
 from ideas.workflow import Status
+from portal.cache import Mark, cache_key, data_marks
 from triage.referrals.models import Referral
 from triage.referrals.selectors import overdue_referrals
 from triage.review.models import (
@@ -145,8 +145,8 @@ def dashboard_cache_key(*, user: User, query: str, language: str, is_coordinator
     numbers below; so do the hour (ideas age) and the time limit. Edits made in the admin (a
     renamed theme, say) show within DASHBOARD_CACHE_SECONDS.
     """
-    # One round trip for all the marks; only table and column names from the models go in.
-    parts = [
+    # One round trip for all the marks (portal.cache.data_marks).
+    parts: list[Mark] = [
         (Idea, "MAX", "id"),
         # An erasure: the list must not keep showing the owner's organisation.
         (Idea, "MAX", "anonymised_at"),
@@ -162,15 +162,8 @@ def dashboard_cache_key(*, user: User, query: str, language: str, is_coordinator
         (IdeaQuestion, "MAX", "answered_at"),
         (Note, "MAX", "id"),
     ]
-    sql = "SELECT " + ", ".join(
-        f"(SELECT {function}({connection.ops.quote_name(column)}) "  # noqa: S608
-        f"FROM {connection.ops.quote_name(model._meta.db_table)})"
-        for model, function, column in parts
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        marks = (*cursor.fetchone(), timezone.now().strftime("%Y%m%d%H"))
-    digest = hashlib.sha256(repr((marks, sorted(query.split("&")))).encode()).hexdigest()[:32]
+    marks = (*data_marks(parts), timezone.now().strftime("%Y%m%d%H"))
+    digest = cache_key("", (marks, sorted(query.split("&")))).removeprefix(":")
     return f"triage:dashboard:{user.pk}:{language}:{int(is_coordinator)}:{digest}"
 
 

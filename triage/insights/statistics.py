@@ -1,7 +1,9 @@
 """Figures for the partnership: where ideas come from and what becomes of them.
 
-Every figure is one aggregate query, so the page costs the same with 100 or 100,000 ideas. The
-tile map draws these figures (`tilemap.py`); the open data is `open_data.py`.
+Every figure is one aggregate query the database computes; no idea is read into Python. The
+page keeps its figures until the data they count changes (`data_version`, portal.cache), so a
+committee that reads it again and again pays for counting once. The tile map draws these figures
+(`tilemap.py`); the open data is `open_data.py`.
 """
 
 from dataclasses import dataclass
@@ -13,8 +15,22 @@ from django.utils import timezone
 from ideas import workflow
 from ideas.models import Channel, Idea, IdeaEvent, Municipality, Theme
 from partners.models import Partner
+from portal.cache import Mark, data_marks
 from portal.sql import DaysBetween, median
-from triage.referrals.models import Referral
+from triage.referrals.models import Referral, ReferralEvent
+
+# What the figures count; any new row moves one of these marks (portal.cache.data_marks): a new
+# idea, a status change (each writes an IdeaEvent), a referral and each move of one, a new partner.
+# Other edits (a renamed theme, a partner switched off, an idea moved elsewhere) show
+# within STATISTICS_CACHE_SECONDS.
+STATISTICS_MARKS: list[Mark] = [
+    (Idea, "MAX", "id"),
+    (IdeaEvent, "MAX", "id"),
+    (Referral, "MAX", "id"),
+    (ReferralEvent, "MAX", "id"),
+    (Partner, "MAX", "id"),
+]
+STATISTICS_CACHE_SECONDS = 5 * 60
 
 DECISION_STATES = [workflow.Status.REFERRED, workflow.Status.DECLINED, workflow.Status.ON_HOLD]
 
@@ -43,6 +59,11 @@ class Bar:
     value: float
     share: float  # of the largest value, 0..1, for the bar's length
     display: str
+
+
+def data_version() -> tuple:
+    """The marks of everything the statistics count, and the day (a period ends today)."""
+    return (*data_marks(STATISTICS_MARKS), timezone.localdate())
 
 
 def ideas_in(period: Period) -> QuerySet[Idea]:
