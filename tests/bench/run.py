@@ -2,9 +2,11 @@
 
     python -m tests.bench.run
 
-1. Prepares a fresh database (SQLite in a temporary folder, or PostgreSQL when
-   BENCH_DATABASE_URL is set; its database name must contain "bench", it is dropped and made
-   again), migrates, loads the demo data and bulk-creates ideas up to BENCH_IDEAS.
+1. Prepares a fresh database: PostgreSQL, the database production runs, at BENCH_DATABASE_URL
+   or else at DEFAULT_POSTGRES_URL when a server answers there (its database name must contain
+   "bench", it is dropped and made again); SQLite in a temporary folder only as the fallback,
+   named so in the header. Migrates, loads the demo data and bulk-creates ideas up to
+   BENCH_IDEAS (100,000 take a minute or two).
 2. Starts gunicorn (sync workers) on a free port of 127.0.0.1 with tests.bench.settings:
    debug off, the production settings otherwise, plus the bare view at /bench/bare/.
 3. Measures every target with Locust (tests/bench/load.py) in the same run, with the same fixed
@@ -13,11 +15,16 @@
    pages: each simulated user logs in as the demo coordinator and passes the second factor
    with a one-time backup code made for the bench. The submission target fills in the real
    form (honeypot left empty) and counts anything but a redirect as an error.
-4. Prints the table and the issues' targets as PASS/FAIL, runs the non-HTTP benches
-   (tests/bench/bench_*.py), and writes everything to bench-results/latest.json.
+   With BENCH_SCALES (say 10000,100000) steps 1 to 3 run for each number of ideas in turn on
+   the same database (the ideas are added up to the next number, gunicorn starts again).
+4. Prints the table and the issues' targets as PASS/FAIL (with several scales: each page's
+   ratio at every scale, and whether the ratio at the largest keeps 80% of the smallest's:
+   cost flat in the data), runs the non-HTTP benches (tests/bench/bench_*.py) at the largest
+   scale, and writes everything to bench-results/latest.json.
 5. Stops gunicorn and removes the temporary folder, also on Ctrl-C or an error.
 
-Settings, all optional: BENCH_IDEAS (10000), BENCH_USERS (4), BENCH_WORKERS (2),
+Settings, all optional: BENCH_IDEAS (10000), BENCH_SCALES (comma separated numbers of ideas,
+instead of BENCH_IDEAS), BENCH_USERS (4), BENCH_WORKERS (2),
 BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_DATABASE_URL, BENCH_TARGETS (comma separated
 target names and bench_* module names, to run only those besides the bare view),
 BENCH_STRICT=1 (exit 1 when a target is missed).
@@ -65,17 +72,35 @@ class Check:
 
 
 CHECKS = [
-    Check("form page", 0.50, "issue 3: form page ≥ 50% of bare"),
-    Check("dashboard", 0.20, "issue 5: dashboard with 10,000 ideas ≥ 20% of bare"),
+    Check("home", 0.50, "issue 18: home ≥ 0.5× bare"),
+    Check("form page", 0.50, "issue 3/18: form page ≥ 0.5× bare"),
+    Check("tracking page", 0.50, "issue 18: tracking page ≥ 0.5× bare"),
+    Check("dashboard", 0.20, "issue 5/18: dashboard ≥ 0.2× bare"),
+    Check("idea triage page", 0.20, "issue 18: idea triage page ≥ 0.2× bare"),
+    Check("statistics", 0.20, "issue 18: statistics ≥ 0.2× bare"),
+    Check("meeting agenda", 0.20, "issue 18: meeting agenda ≥ 0.2× bare"),
+    Check("partner list", 0.20, "issue 18: partner list ≥ 0.2× bare"),
+    Check("partner page", 0.20, "issue 18: partner page ≥ 0.2× bare"),
+    Check("outbox", 0.20, "issue 18: outbox ≥ 0.2× bare"),
+    Check("submission", 0.15, "issue 18: submission ≥ 0.15× bare"),
 ]
+# Issue 18: no page's ratio at the largest scale below this share of its ratio at the smallest.
+FLAT_SHARE = 0.80
+# PostgreSQL is the database production runs: the bench uses it when a server answers here.
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/idelotsen_bench"
 # The demo coordinator; the bench passes its second factor with one-time backup codes.
 STAFF_USERNAME = "samordnare"
 BACKUP_CODES = 200
 
 
+def _scales() -> list[int]:
+    listed = [int(n) for n in os.environ.get("BENCH_SCALES", "").replace(" ", "").split(",") if n]
+    return sorted(set(listed)) or [int(os.environ.get("BENCH_IDEAS", "10000"))]
+
+
 @dataclass
 class Config:
-    ideas: int = int(os.environ.get("BENCH_IDEAS", "10000"))
+    scales: list[int] = field(default_factory=_scales)
     users: int = int(os.environ.get("BENCH_USERS", "4"))
     workers: int = int(os.environ.get("BENCH_WORKERS", "2"))
     duration: float = float(os.environ.get("BENCH_DURATION", "10"))
@@ -87,6 +112,35 @@ class Config:
         ]
     )
     strict: bool = os.environ.get("BENCH_STRICT", "") not in ("", "0", "false")
+    # Why the bench runs on SQLite, when it does (set by database_choose).
+    fallback: str = ""
+
+    @property
+    def ideas(self) -> int:
+        return self.scales[-1]
+
+
+def postgres_problem(url: str) -> str:
+    """Why the PostgreSQL server of `url` cannot be used, or "" when it answers."""
+    try:
+        import psycopg2
+
+        maintenance = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+        psycopg2.connect(maintenance, connect_timeout=3).close()
+    except Exception as error:  # noqa: BLE001 - any failure means: fall back to SQLite
+        return f"{type(error).__name__}: {str(error).strip()[:120]}"
+    return ""
+
+
+def database_choose(config: Config) -> None:
+    """PostgreSQL when BENCH_DATABASE_URL is set or the default server answers; else SQLite."""
+    if config.database_url:
+        return
+    problem = postgres_problem(DEFAULT_POSTGRES_URL)
+    if problem:
+        config.fallback = f"no PostgreSQL at {DEFAULT_POSTGRES_URL} ({problem})"
+    else:
+        config.database_url = DEFAULT_POSTGRES_URL
 
 
 def say(text: str = "") -> None:
@@ -162,7 +216,7 @@ def environment_prepare(config: Config, tmp: Path, port: int) -> None:
 
 
 def database_prepare(config: Config) -> dict:
-    """Migrate, collect static files, load the demo data and the bulk ideas; name the pages."""
+    """Migrate, collect static files and load the demo data; what every scale's pages need."""
     import django
     from django.conf import settings
     from django.core.management import call_command
@@ -170,32 +224,60 @@ def database_prepare(config: Config) -> dict:
     if config.database_url:
         postgres_recreate(config.database_url)
     django.setup()
-    from ideas.models import Idea
-    from ideas.workflow import Status
-    from tests.bench.data import backup_codes_create, ideas_bulk_create, latest_reference_of
     from triage.demo.data import demo_data_load
 
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     say(f"  migrated and collected static files in {time.perf_counter() - started:.1f} s")
-    started = time.perf_counter()
     try:
         demo_data_load(settings.DEMO_PASSWORD)
     except Exception as error:  # noqa: BLE001 - the pages that need it will show errors
         say(f"  ! demo data failed to load: {error!r}")
-    bench_idea = ideas_bulk_create(config.ideas)
-    say(f"  {Idea.objects.count()} ideas in the database ({time.perf_counter() - started:.1f} s)")
     return {
-        "backup_codes": backup_codes_create(STAFF_USERNAME, BACKUP_CODES),
         "password": settings.DEMO_PASSWORD,
         "login_url": settings.LOGIN_URL,
-        "tracking_token": bench_idea.tracking_token if bench_idea else None,
-        "triage_reference": latest_reference_of(Status.IN_REVIEW)
-        or (bench_idea.reference if bench_idea else None),
+        "partner_slug": busiest_partner_slug(),
         "vendor": django.db.connection.vendor,
-        "idea_count": Idea.objects.count(),
+        "tracking_token": None,
+        "triage_reference": None,
     }
+
+
+def busiest_partner_slug() -> str | None:
+    """The active partner with the most referrals: its page shows the most."""
+    from django.db.models import Count
+
+    from partners.models import Partner
+
+    return (
+        Partner.objects.filter(is_active=True)
+        .annotate(n=Count("referrals"))
+        .order_by("-n", "pk")
+        .values_list("slug", flat=True)
+        .first()
+    )
+
+
+def ideas_prepare(data: dict, ideas: int) -> dict:
+    """Bulk-create ideas up to `ideas`; name the idea pages and make the staff's codes."""
+    from ideas.models import Idea
+    from ideas.workflow import Status
+    from tests.bench.data import backup_codes_create, ideas_bulk_create, latest_reference_of
+
+    started = time.perf_counter()
+    bench_idea = ideas_bulk_create(ideas)
+    count = Idea.objects.count()
+    say(f"  {count} ideas in the database ({time.perf_counter() - started:.1f} s)")
+    if bench_idea is not None:
+        data["tracking_token"] = bench_idea.tracking_token
+    data["triage_reference"] = latest_reference_of(Status.IN_REVIEW) or (
+        bench_idea.reference if bench_idea else data["triage_reference"]
+    )
+    # A fresh set for each scale: the load tool spends the codes it is given.
+    data["backup_codes"] = backup_codes_create(STAFF_USERNAME, BACKUP_CODES)
+    data["idea_count"] = count
+    return data
 
 
 def targets_build(data: dict) -> tuple[list[dict], list[str]]:
@@ -216,6 +298,10 @@ def targets_build(data: dict) -> tuple[list[dict], list[str]]:
             True,
         ),
         ("statistics", "get", "triage:statistics", {}, True),
+        ("meeting agenda", "get", "triage:meeting", {}, True),
+        ("partner list", "get", "partners:list", {}, True),
+        ("partner page", "get", "partners:detail", {"slug": data.get("partner_slug")}, True),
+        ("outbox", "get", "outbox:list", {}, True),
         ("submission", "submit", "ideas:submit", {}, False),
     ]
     targets, skipped = [], []
@@ -361,12 +447,74 @@ def checks_evaluate(rows: list[dict], idea_count: int, measured: set[str]) -> li
             detail = f"{row['ratio']:.2f}× (needs {check.minimum_ratio:.2f}×)"
             if row["errors"]:
                 detail += f", {row['errors']} errors"
-        if check.target == "dashboard" and idea_count < 10_000 and passed is not None:
-            detail += f", only {idea_count} ideas"
+        if passed is not None:
+            detail += f", {idea_count} ideas"
         results.append(
             {"check": check.issue, "target": check.target, "passed": passed, "detail": detail}
         )
     return results
+
+
+def flatness_evaluate(runs: list[dict]) -> list[dict]:
+    """Issue 18: each page's ratio at the largest scale keeps FLAT_SHARE of its ratio at the
+    smallest (cost flat in the data). Nothing to check with one scale."""
+    if len(runs) < 2:
+        return []
+    small, large = runs[0], runs[-1]
+    ratios = [{row["name"]: row["ratio"] for row in run["http"]} for run in (small, large)]
+    results = []
+    for name, before in ratios[0].items():
+        if name == "bare view":
+            continue
+        after = ratios[1].get(name)
+        if not before or after is None:
+            passed, detail = False, "not measured at both scales"
+        else:
+            passed = after >= FLAT_SHARE * before
+            detail = (
+                f"{after:.2f}× at {large['ideas']} ideas is {after / before:.0%} of "
+                f"{before:.2f}× at {small['ideas']} (needs {FLAT_SHARE:.0%})"
+            )
+        results.append(
+            {
+                "check": f"issue 18: {name} flat in the data",
+                "target": name,
+                "passed": passed,
+                "detail": detail,
+            }
+        )
+    return results
+
+
+def scales_table_print(runs: list[dict]) -> None:
+    """Each page's ratio at every scale, the last over the first, and its target's verdict."""
+    minimum = {check.target: check.minimum_ratio for check in CHECKS}
+    heads = [f"@{run['ideas']}" for run in runs]
+    say(
+        f"{'target':<18} "
+        + " ".join(f"{h:>9}" for h in heads)
+        + f" {'last/first':>10} {'needs':>6} result"
+    )
+    say("-" * (18 + 10 * len(runs) + 27))
+    verdicts = {c["target"]: c["passed"] for c in runs[-1]["checks"]}
+    for row in runs[0]["http"]:
+        name = row["name"]
+        ratios = [
+            next((r["ratio"] for r in run["http"] if r["name"] == name), None) for run in runs
+        ]
+        shown = ["—" if r is None else f"{r:.2f}×" for r in ratios]
+        trend = (
+            f"{ratios[-1] / ratios[0]:.0%}"
+            if len(ratios) > 1 and ratios[0] and ratios[-1] is not None
+            else ""
+        )
+        needs = f"{minimum[name]:.2f}×" if name in minimum else ""
+        verdict = {True: "PASS", False: "FAIL", None: ""}[verdicts.get(name)]
+        say(
+            f"{name:<18} "
+            + " ".join(f"{v:>9}" for v in shown)
+            + f" {trend:>10} {needs:>6} {verdict}"
+        )
 
 
 def number(value, digits: int = 0) -> str:
@@ -448,30 +596,20 @@ def module_table_print(rows: list[dict]) -> None:
         )
 
 
-def main() -> int:
-    config = Config()
-    tmp = Path(tempfile.mkdtemp(prefix="idelotsen-bench-"))
-    port = free_port()
-    server = Server(port, config.workers, tmp / "gunicorn.log")
+def scale_measure(config: Config, server: Server, data: dict, tmp: Path, ideas: int) -> dict:
+    """Fill the database up to `ideas`, start gunicorn, measure every target, stop it."""
+    from django.db import connections
 
-    stop_cleanly_on_signals()
+    say(f"Preparing {ideas} ideas")
+    data = ideas_prepare(data, ideas)
+    targets, skipped = targets_build(data)
+    if config.only:
+        targets = [t for t in targets if t["name"] in config.only or t["name"] == "bare view"]
+        skipped = [note for note in skipped if note.split(":")[0] in config.only]
+    connections.close_all()
+    say(f"Starting gunicorn: {config.workers} sync workers on {server.url}")
+    server.start()
     try:
-        started = time.perf_counter()
-        environment_prepare(config, tmp, port)
-        say(
-            f"Preparing the database ({'PostgreSQL' if config.database_url else 'SQLite'}, "
-            f"{config.ideas} ideas)"
-        )
-        data = database_prepare(config)
-        targets, skipped = targets_build(data)
-        if config.only:
-            targets = [t for t in targets if t["name"] in config.only or t["name"] == "bare view"]
-            skipped = [note for note in skipped if note.split(":")[0] in config.only]
-        from django.db import connections
-
-        connections.close_all()
-        say(f"Starting gunicorn: {config.workers} sync workers on {server.url}")
-        server.start()
         say(
             f"Measuring with Locust: {config.users} users, no wait, {config.warmup:g} s warm-up "
             f"and {config.duration:g} s per target"
@@ -482,28 +620,66 @@ def main() -> int:
             row["path"] = paths.get(row["name"], "")
         errors_seen = any(row["errors"] or row["setup_errors"] for row in rows)
         server_log = server.log_tail() if errors_seen else ""
+    finally:
         server.stop()
-        bare_rps = ratios_add(rows)
-        checks = checks_evaluate(rows, data["idea_count"], {t["name"] for t in targets})
+    bare_rps = ratios_add(rows)
+    return {
+        "ideas": data["idea_count"],
+        "bare_rps": bare_rps,
+        "http": rows,
+        "skipped": skipped,
+        "server_log": server_log,
+        "checks": checks_evaluate(rows, data["idea_count"], {t["name"] for t in targets}),
+    }
+
+
+def main() -> int:
+    config = Config()
+    tmp = Path(tempfile.mkdtemp(prefix="idelotsen-bench-"))
+    port = free_port()
+    server = Server(port, config.workers, tmp / "gunicorn.log")
+
+    stop_cleanly_on_signals()
+    try:
+        started = time.perf_counter()
+        database_choose(config)
+        environment_prepare(config, tmp, port)
+        database_name = (
+            f"PostgreSQL ({urlsplit(config.database_url).path.lstrip('/')})"
+            if config.database_url
+            else f"SQLite (fallback: {config.fallback})"
+        )
+        say(f"Preparing the database: {database_name}, scales {config.scales}")
+        data = database_prepare(config)
+        runs = [scale_measure(config, server, data, tmp, ideas) for ideas in config.scales]
+        flat = flatness_evaluate(runs)
         say("Running the non-HTTP benches")
         module_rows = module_benches_run(config.only)
 
         say()
         say(
-            f"Idélotsen bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {data['vendor']}, "
-            f"{data['idea_count']} ideas, gunicorn {config.workers} sync workers, "
-            f"{config.users} Locust users, {os.cpu_count()} CPUs shared with the load tool"
+            f"Idélotsen bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {database_name}, "
+            f"{', '.join(str(run['ideas']) for run in runs)} ideas, gunicorn {config.workers} "
+            f"sync workers, {config.users} Locust users, {os.cpu_count()} CPUs shared with the "
+            f"load tool"
         )
+        for run in runs:
+            say(f"\n{run['ideas']} ideas:")
+            http_table_print(run["http"])
+            for note in run["skipped"]:
+                say(f"  (skipped {note})")
+            if run["server_log"]:
+                say("\nLast lines of the gunicorn log:\n" + run["server_log"])
+        if len(runs) > 1:
+            say("\nRatios to the bare view at each scale:")
+            scales_table_print(runs)
         say()
-        http_table_print(rows)
-        for note in skipped:
-            say(f"  (skipped {note})")
-        if server_log:
-            say("\nLast lines of the gunicorn log:\n" + server_log)
-        say()
-        for check in checks:
-            verdict = {True: "PASS", False: "FAIL", None: "SKIP"}[check["passed"]]
-            say(f"{verdict}  {check['check']}: {check['detail']}")
+        for run in runs:
+            for check in run["checks"]:
+                verdict = {True: "PASS", False: "FAIL", None: "SKIP"}[check["passed"]]
+                say(f"{verdict}  {check['check']}: {check['detail']}")
+        for check in flat:
+            say(f"{'PASS' if check['passed'] else 'FAIL'}  {check['check']}: {check['detail']}")
         if module_rows:
             say()
             module_table_print(module_rows)
@@ -512,11 +688,14 @@ def main() -> int:
         say(f"\nFinished in {time.perf_counter() - started:.0f} s.")
 
         RESULTS_DIR.mkdir(exist_ok=True)
+        last = runs[-1]
         report = {
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "setup": {
                 "database": data["vendor"],
-                "ideas": data["idea_count"],
+                "database_fallback": config.fallback,
+                "ideas": last["ideas"],
+                "scales": [run["ideas"] for run in runs],
                 "server": f"gunicorn {version('gunicorn')}, {config.workers} sync workers",
                 "load_tool": f"locust {version('locust')} (FastHttpUser)",
                 "users": config.users,
@@ -526,19 +705,23 @@ def main() -> int:
                 "python": platform.python_version(),
                 "django": version("Django"),
             },
-            "bare_rps": bare_rps,
-            "http": rows,
-            "skipped": skipped,
-            "checks": checks,
+            "bare_rps": last["bare_rps"],
+            "http": last["http"],
+            "skipped": last["skipped"],
+            "checks": last["checks"],
+            "scales": [{k: v for k, v in run.items() if k != "server_log"} for run in runs],
+            "flatness": flat,
             "benches": module_rows,
         }
         (RESULTS_DIR / "latest.json").write_text(
             json.dumps(report, indent=2, ensure_ascii=False) + "\n"
         )
         say(f"Results written to {(RESULTS_DIR / 'latest.json').relative_to(BASE_DIR)}")
-        missed = [c for c in checks if c["passed"] is False] + [
-            r for r in module_rows if r["passed"] is False
-        ]
+        missed = (
+            [c for run in runs for c in run["checks"] if c["passed"] is False]
+            + [c for c in flat if c["passed"] is False]
+            + [r for r in module_rows if r["passed"] is False]
+        )
         return 1 if config.strict and missed else 0
     except KeyboardInterrupt:
         say("\nInterrupted.")
