@@ -158,4 +158,4 @@ def remember(name: str, *, version: object, compute: Callable[[], T], timeout: i
     if value is _MISSING:
         value = compute()
         cache.set(key, value, timeout)
-    return value  # type: ignore[return-value]
+    return value

@@ -50,7 +50,7 @@ class DaysBetween(Func):
 
     def as_sql(  # type: ignore[override]
         self, compiler: Any, connection: Any, **extra_context: Any
-    ) -> tuple[str, list[Any]]:
+    ) -> Any:
         # SQLite (and the others): Julian day numbers, whose difference is in days.
         return super().as_sql(
             compiler,
@@ -62,7 +62,7 @@ class DaysBetween(Func):
 
     def as_postgresql(
         self, compiler: Any, connection: Any, **extra_context: Any
-    ) -> tuple[str, list[Any]]:
+    ) -> Any:
         return super().as_sql(
             compiler,
             connection,
