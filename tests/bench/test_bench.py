@@ -126,3 +126,47 @@ def test_module_benches_report_their_rows_and_a_broken_module_as_a_failed_row(tm
         ("bench_good", True),
     ]
     assert rows[1]["value"] == 1.5
+
+
+def test_a_page_whose_ratio_drops_by_more_than_a_fifth_with_the_data_is_not_flat():
+    from tests.bench.run import flatness_evaluate
+
+    def run(ideas: int, **ratios: float) -> dict:
+        rows = [{"name": name.replace("_", " "), "ratio": r} for name, r in ratios.items()]
+        return {"ideas": ideas, "http": [{"name": "bare view", "ratio": 1.0}, *rows]}
+
+    flat = flatness_evaluate(
+        [run(10_000, home=0.60, statistics=0.30), run(100_000, home=0.50, statistics=0.03)]
+    )
+
+    assert {c["target"]: c["passed"] for c in flat} == {"home": True, "statistics": False}
+    assert flatness_evaluate([run(10_000, home=0.6)]) == []
+
+
+def test_the_bench_falls_back_to_sqlite_and_says_why_when_postgresql_does_not_answer(
+    monkeypatch,
+):
+    from tests.bench import run
+
+    config = run.Config()
+    config.database_url = ""
+    monkeypatch.setattr(run, "postgres_problem", lambda url: "OperationalError: refused")
+    run.database_choose(config)
+    assert config.database_url == ""
+    assert "no PostgreSQL" in config.fallback and "refused" in config.fallback
+
+    monkeypatch.setattr(run, "postgres_problem", lambda url: "")
+    run.database_choose(config)
+    assert config.database_url == run.DEFAULT_POSTGRES_URL
+    assert "bench" in config.database_url
+
+
+def test_bench_scales_are_read_in_order_and_bench_ideas_is_the_single_scale(monkeypatch):
+    from tests.bench.run import Config
+
+    monkeypatch.setenv("BENCH_SCALES", "100000, 10000")
+    assert Config().scales == [10_000, 100_000]
+    assert Config().ideas == 100_000
+    monkeypatch.delenv("BENCH_SCALES")
+    monkeypatch.setenv("BENCH_IDEAS", "2000")
+    assert Config().scales == [2000]
