@@ -691,7 +691,7 @@ def main() -> int:
             say()
             module_table_print(module_rows)
         else:
-            say("(no tests/bench/bench_*.py modules yet)")
+            say("(no non-HTTP bench in this run)")
         say(f"\nFinished in {time.perf_counter() - started:.0f} s.")
 
         RESULTS_DIR.mkdir(exist_ok=True)
