@@ -60,9 +60,7 @@ class DaysBetween(Func):
             **extra_context,
         )
 
-    def as_postgresql(
-        self, compiler: Any, connection: Any, **extra_context: Any
-    ) -> Any:
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return super().as_sql(
             compiler,
             connection,
