@@ -36,6 +36,7 @@ from import_export import fields, resources, widgets
 
 from ideas.models import Municipality, SupportKind, Theme
 from partners.models import Partner, PartnerContact, PartnerKind, check_referral_contacts
+from portal.domain import DomainError
 from portal.spreadsheets import csv_delimiter, decode_text, spreadsheet_value
 
 YES = {"1", "true", "yes", "ja", "x", "y", "j"}
@@ -378,11 +379,11 @@ def _heading_lookup() -> dict[str, str]:
     return lookup
 
 
-class SheetError(ValueError):
+class SheetError(DomainError):
     """The file's headings cannot be read as the registry's columns."""
 
     def __init__(self, messages: list[str]) -> None:
-        super().__init__(" ".join(messages))
+        super().__init__(" ".join(str(message) for message in messages))
         self.messages = messages
 
 

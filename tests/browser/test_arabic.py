@@ -10,7 +10,7 @@ from ideas.models import Idea, Municipality, Theme
 from tests.browser.pages import SEND_IDEA, fill_idea_form, reference_on_page
 
 SWITCH_TO_ARABIC = "header button[name=language][value=ar]"
-BRAND = "header .navbar-brand"
+BRAND = "header .site-brand"
 
 
 def direction(page) -> tuple[str, str]:

@@ -16,7 +16,7 @@ def test_a_partner_declines_with_a_reason_from_the_mailed_link(portal_without_js
 
     decline = "main form:has(input[name=answer][value=decline])"
     portal.submit(f"{decline} button[type=submit]")
-    reason = page.locator(f"{decline} textarea")
+    reason = page.locator(f"{decline} textarea[name=decline-text]")
     assert reason.get_attribute("aria-invalid") == "true"
     assert page.locator("#error-summary").count() == 1
     reason.fill("Vi har inga resurser i höst.")

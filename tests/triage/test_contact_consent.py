@@ -429,7 +429,8 @@ def test_the_tracking_page_takes_the_same_queries_however_many_partners_and_mess
         Client().get(path)
 
 
-@pytest.mark.django_db(transaction=True)
+# The reference data (municipalities, themes) comes back after the flush of an earlier test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_records_the_consent_of_referrals_already_sent_with_contact_details():
     """Referrals made before consent per partner: those that went out with the details (and
     the owner's consent, not erased) keep them, with a record of the form's consent; each
