@@ -13,6 +13,7 @@ from triage.referrals.models import (
     SupportProgress,
     SupportReport,
 )
+from triage.review.message_templates import MessageTemplate
 from triage.review.models import (
     ConflictDeclaration,
     ConflictDeclarationQuerySet,
@@ -35,6 +36,7 @@ __all__ = [
     "FollowUpSurvey",
     "IdeaLink",
     "Membership",
+    "MessageTemplate",
     "Note",
     "Recommendation",
     "Referral",

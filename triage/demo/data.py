@@ -23,6 +23,7 @@ from portal.roles import Role
 from triage.models import AnswerKind, Criterion, Membership, Recommendation
 from triage.referrals.answers import referral_answer
 from triage.referrals.services import idea_refer
+from triage.review.message_templates import MessageTemplate, TemplateKind
 from triage.review.services import review_save, reviewers_assign
 
 # (name, kind, civil society, municipality codes or None for the whole county, themes, support)
@@ -549,11 +550,78 @@ def demo_activity_load() -> None:
     )
 
 
+# The coordinator's first templates for messages to owners (kept in the admin).
+DEMO_MESSAGE_TEMPLATES = [
+    {
+        "kind": TemplateKind.DECLINE,
+        "title": "Avslag: passar inte partnerskapet",
+        "text_sv": (
+            "Tack för att du skickade in ”{title}”. Arbetsutskottet har läst idén noga, men den "
+            "ligger utanför det partnerskapet kan stödja. Det kan finnas andra vägar för idén i "
+            "{municipality}, till exempel genom kommunen."
+        ),
+        "text_en": (
+            "Thank you for sending us “{title}”. The committee has read the idea carefully, but "
+            "it lies outside what the partnership can support. There may be other "
+            "ways forward for the idea in {municipality}, for example through the municipality."
+        ),
+        "text_ar": (
+            "شكرًا لك على إرسال «{title}». قرأت اللجنة الفكرة بعناية، لكنها تقع خارج ما تستطيع "
+            "الشراكة دعمه. قد توجد طرق أخرى للفكرة في {municipality}، مثلًا عن طريق البلدية."
+        ),
+    },
+    {
+        "kind": TemplateKind.QUESTION,
+        "title": "Fråga: vilka är med?",
+        "text_sv": (
+            "Vi vill gärna veta mer om ”{title}”. Vilka i {municipality} är med och driver idén, "
+            "och finns det en förening eller grupp bakom den?"
+        ),
+        "text_en": (
+            "We would like to know more about “{title}”. Who in {municipality} is taking part in "
+            "the idea, and is there an association or group behind it?"
+        ),
+        "text_ar": (
+            "نود أن نعرف المزيد عن «{title}». من يشارك في الفكرة في {municipality}، وهل هناك "
+            "جمعية أو مجموعة وراءها؟"
+        ),
+    },
+    {
+        "kind": TemplateKind.REFERRAL,
+        "title": "Lotsning till en partner",
+        "text_sv": (
+            "Din idé ”{title}” har lotsats vidare till {partner}, som kan stödja idéer i "
+            "{municipality}. Du kan följa lotsningen på din idés sida."
+        ),
+        "text_en": (
+            "Your idea “{title}” has been passed on to {partner}, who can support ideas in "
+            "{municipality}. You can follow the referral on your idea's page."
+        ),
+        "text_ar": (
+            "أُحيلت فكرتك «{title}» إلى {partner}، الذي يمكنه دعم الأفكار في {municipality}. "
+            "يمكنك متابعة الإحالة على صفحة فكرتك."
+        ),
+    },
+]
+
+
+def demo_message_templates_load() -> None:
+    for fields in DEMO_MESSAGE_TEMPLATES:
+        template = (
+            MessageTemplate.objects.filter(title=fields["title"]).first() or MessageTemplate()
+        )
+        for name, value in fields.items():
+            setattr(template, name, value)
+        template.full_clean()
+        template.save()
+
+
 @transaction.atomic
 def demo_data_load(password: str) -> dict:
     reference_data_load()
     partners = demo_partners_load()
     accounts = demo_accounts_load(password)
+    demo_message_templates_load()
     new_ideas = demo_ideas_load()
     if new_ideas == len(DEMO_IDEAS):
         demo_activity_load()

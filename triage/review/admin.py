@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from triage.review.message_templates import MessageTemplate
 from triage.review.models import (
     ConflictDeclaration,
     Criterion,
@@ -97,3 +99,25 @@ class NoteAdmin(admin.ModelAdmin):
 class IdeaLinkAdmin(admin.ModelAdmin):
     list_display = ["first", "second", "created_by", "created_at"]
     raw_id_fields = ["first", "second", "created_by"]
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    """The coordinator's texts for messages to owners; retired, not deleted, once used."""
+
+    list_display = ["title", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["title", "text_sv"]
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "is_active"]}),
+        (
+            _("Texts"),
+            {
+                "fields": ["text_sv", "text_en", "text_ar", "text_sv_easy"],
+                "description": _(
+                    "Placeholders: {title} (the idea's title), {municipality} (its municipality) "
+                    "and, in a message with a referral, {partner} (the partner's name)."
+                ),
+            },
+        ),
+    ]

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas import workflow
 from ideas.models import Idea
-from portal.lookups import MAX_PK, PkMultipleChoiceField
+from partners.selectors import active_partners
+from portal.lookups import MAX_PK, PkMultipleChoiceField, is_pk
+from triage.review.message_templates import MessageTemplate, TemplateKind
 from triage.review.models import Criterion, Note, Recommendation, Review
 from triage.review.selectors import committee_members
 
@@ -230,3 +232,61 @@ class CriterionForm(forms.ModelForm):
         model = Criterion
         fields = ["name", "description", "weight", "order", "is_active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class PartnerChoiceField(forms.ModelChoiceField):
+    """One active partner; a value that cannot be a row id names none, before any query."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not is_pk(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class MessageTemplateChoiceForm(forms.Form):
+    """Start a message to the owner from a template: sent by GET, it reloads the idea's page with
+    that one message filled in (`place` says which form's message: the move's or the referral's).
+    """
+
+    place = forms.ChoiceField(
+        choices=[("move", "move"), ("refer", "refer")], widget=forms.HiddenInput
+    )
+    template = forms.TypedChoiceField(
+        label=_("Start from a template"),
+        coerce=int,
+        error_messages={
+            "invalid_choice": _(
+                "That template does not exist or is retired. Choose another one, or write the "
+                "message yourself."
+            ),
+            "required": _("Choose a template."),
+        },
+    )
+    partner = PartnerChoiceField(
+        label=_("Partner the message names"),
+        queryset=active_partners(),
+        required=False,
+        help_text=_("For a template that names the partner."),
+        error_messages={"invalid_choice": _("Choose one of the active partners.")},
+    )
+
+    def __init__(
+        self, *args: Any, place: str, templates: list[MessageTemplate], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("auto_id", f"{place}-template-%s")
+        kwargs.setdefault("initial", {"place": place})
+        super().__init__(*args, **kwargs)
+        self.templates = {template.pk: template for template in templates}
+        field = self.fields["template"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("Choose a template"))] + [
+            (template.pk, f"{template.title} ({template.get_kind_display()})")
+            for template in templates
+        ]
+        if place != "refer" or not any(t.kind == TemplateKind.REFERRAL for t in templates):
+            del self.fields["partner"]
+
+    def chosen(self) -> MessageTemplate:
+        return self.templates[self.cleaned_data["template"]]

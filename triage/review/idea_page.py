@@ -7,8 +7,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 
 from ideas import workflow
 from ideas.models import Idea, IdeaEvent, IdeaQuestion
@@ -22,10 +24,18 @@ from triage.review.forms import (
     AssignForm,
     ConflictForm,
     LinkForm,
+    MessageTemplateChoiceForm,
     NoteForm,
     NoteReplyForm,
     ReviewForm,
     TransitionForm,
+)
+from triage.review.message_templates import (
+    MessageTemplate,
+    PartnerNeeded,
+    TemplateKind,
+    active_templates,
+    message_template_fill,
 )
 from triage.review.models import (
     ConflictDeclaration,
@@ -37,6 +47,7 @@ from triage.review.models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.http import QueryDict
 
 
 def idea_for_page(reference: str) -> Idea | None:
@@ -199,6 +210,75 @@ def referral_rows(idea: Idea, user: User, bound: dict) -> list[dict]:
     return rows
 
 
+# Which templates each message to the owner on the page starts from.
+TEMPLATE_KINDS = {
+    "move": (TemplateKind.DECLINE, TemplateKind.QUESTION),
+    "refer": (TemplateKind.REFERRAL,),
+}
+
+
+def _offers(place: str, idea: Idea, user: User) -> bool:
+    if place == "move":
+        return bool(workflow.next_states(idea.status, user))
+    return workflow.may_refer(idea.status, user)
+
+
+def template_prefill(*, idea: Idea, user: User, query: QueryDict) -> dict:
+    """What the page needs to show a message to the owner started from a template (`?place=
+    move|refer&template=<id>`): the form's initial values, the message filled in the owner's
+    language, and a note where the template lacks that language; or the choice with its error.
+    Only those who may send that message may fill it in."""
+    place = query.get("place", "move")
+    if place not in TEMPLATE_KINDS:
+        place = "move"
+    if not _offers(place, idea, user):
+        raise PermissionDenied
+    templates = active_templates(TEMPLATE_KINDS[place])
+    form = MessageTemplateChoiceForm(query, place=place, templates=templates)
+    key = f"{place}_template_form"
+    if not form.is_valid():
+        return {key: form}
+    template = form.chosen()
+    try:
+        filled = message_template_fill(template, idea, form.cleaned_data.get("partner"))
+    except PartnerNeeded:
+        form.add_error(
+            "partner" if "partner" in form.fields else "template",
+            _("This template names the partner: choose the partner the message names."),
+        )
+        return {key: form}
+    initial: dict[str, object] = {"message_to_owner": filled.text}
+    if place == "move":
+        # What the coordinator chose in the move form before picking the template stays.
+        for name in ("to", "internal_note"):
+            if query.get(name):
+                initial[name] = query[name]
+    elif form.cleaned_data.get("partner") is not None:
+        initial["partners"] = [form.cleaned_data["partner"].pk]
+    return {
+        key: form,
+        f"{place}_initial": initial,
+        "template_note": _(
+            "“%(template)s” has no text in the owner's language (%(language)s): the Swedish "
+            "text is filled in. Translate it, or write the message yourself, before you send it."
+        )
+        % {"template": template.title, "language": idea.get_language_display()}
+        if filled.fell_back
+        else "",
+        "template_place": place,
+    }
+
+
+def _template_form(
+    place: str, bound: dict, templates: list[MessageTemplate]
+) -> MessageTemplateChoiceForm | None:
+    sent = bound.get(f"{place}_template_form")
+    if sent is not None:  # the choice just made, with its error if it had one
+        return sent
+    offered = [t for t in templates if t.kind in TEMPLATE_KINDS[place]]
+    return MessageTemplateChoiceForm(place=place, templates=offered) if offered else None
+
+
 def idea_page_context(*, idea: Idea, user: User, bound: dict) -> dict:
     """What the idea's page shows this user, and the forms it offers; a form in `bound` (sent,
     with its errors) stands in for the empty one."""
@@ -213,6 +293,14 @@ def idea_page_context(*, idea: Idea, user: User, bound: dict) -> dict:
     criteria = list(selectors.active_criteria()) if may_review else []
     organisations = selectors.member_organisations(user)
     refer_form = bound.get("refer_form")
+    may_move = bool(workflow.next_states(idea.status, user))
+    may_refer = workflow.may_refer(idea.status, user)
+    # One query for both messages' templates, and none where no message is offered.
+    templates = (
+        active_templates((*TEMPLATE_KINDS["move"], *TEMPLATE_KINDS["refer"]))
+        if may_move or may_refer
+        else []
+    )
     return {
         "idea": idea,
         "events": idea.events.all(),
@@ -222,12 +310,29 @@ def idea_page_context(*, idea: Idea, user: User, bound: dict) -> dict:
         "notes": [(note, NoteReplyForm(note=note)) for note in idea.notes.all()],
         "assignments": idea.assignments.all(),
         "conflicts": idea.conflicts.all(),
-        "move_form": (bound.get("move_form") or TransitionForm(idea=idea, actor=user))
-        if workflow.next_states(idea.status, user)
+        "move_form": (
+            bound.get("move_form")
+            or TransitionForm(idea=idea, actor=user, initial=bound.get("move_initial"))
+        )
+        if may_move
         else None,
         # A refused referral shows its form with the reason, even where none is offered.
         "refer_form": refer_form
-        or (ReferForm(suggestions=suggestions) if workflow.may_refer(idea.status, user) else None),
+        or (
+            ReferForm(suggestions=suggestions, initial=bound.get("refer_initial"))
+            if may_refer
+            else None
+        ),
+        "move_template_form": _template_form("move", bound, templates) if may_move else None,
+        "refer_template_form": _template_form("refer", bound, templates) if may_refer else None,
+        # A move form sent back with an error keeps its choices when a template is then chosen.
+        "move_carry": [
+            (name, bound["move_form"].data.get(name, "")) for name in ("to", "internal_note")
+        ]
+        if bound.get("move_form") is not None
+        else [],
+        "template_note": bound.get("template_note", ""),
+        "template_place": bound.get("template_place", ""),
         "suggestions": suggestions,
         "my_review": my_review,
         "review_form": (bound.get("review_form") or ReviewForm(criteria=criteria, review=my_review))

@@ -30,7 +30,7 @@ from triage.review.forms import (
     ReviewForm,
     TransitionForm,
 )
-from triage.review.idea_page import idea_for_page, idea_page_context
+from triage.review.idea_page import idea_for_page, idea_page_context, template_prefill
 from triage.review.meeting import agenda_csv, agenda_rows
 from triage.review.models import Criterion, Note
 from triage.review.selectors import active_criteria
@@ -84,7 +84,12 @@ def assigned_message(created: int) -> str:
 
 @role_required(*COMMITTEE_ROLES)
 def idea_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    return idea_page(request, get_idea(reference))
+    idea = get_idea(reference)
+    if "template" not in request.GET:
+        return idea_page(request, idea)
+    # A message to the owner started from a template (a GET form, so it works without script).
+    bound = template_prefill(idea=idea, user=request.user, query=request.GET)
+    return idea_page(request, idea, status=200 if "template_place" in bound else 400, **bound)
 
 
 @require_POST
