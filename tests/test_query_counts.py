@@ -51,8 +51,8 @@ EXPECTED = {
     # consent section (referrals with decisions and relayed messages), less what they share
     "tracking page": 14,
     "dashboard": 14,
-    # with the consent records and relayed messages of its referrals
-    "idea page": 33,
+    # with the consent records and relayed messages of its referrals, and the answer templates
+    "idea page": 34,
     # with the follow-up answers per partner and per theme (counted each time)
     "statistics": 16,
     "meeting agenda": 17,

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.domain import DomainError
+
 if TYPE_CHECKING:
     from ideas.models import Idea
     from partners.models import Partner
@@ -104,8 +106,10 @@ TEXT_FIELDS = {"sv": "text_sv", "sv-easy": "text_sv_easy", "en": "text_en", "ar"
 FALLBACK_LANGUAGE = "sv"
 
 
-class PartnerNeeded(ValueError):
+class PartnerNeeded(DomainError):
     """The template names the partner and none was given."""
+
+    default_message = _("Choose the partner this message names.")
 
 
 @dataclass(frozen=True)
