@@ -139,7 +139,7 @@ def message_template_fill(
         PARTNER_PLACEHOLDER: partner.name if partner is not None else None,
     }
     if values[PARTNER_PLACEHOLDER] is None and PARTNER_PLACEHOLDER in _PLACEHOLDER.findall(text):
-        raise PartnerNeeded(template.pk)
+        raise PartnerNeeded()
 
     def fill(match: re.Match[str]) -> str:
         value = values.get(match.group(1))
