@@ -2,7 +2,7 @@
 
 import time
 from collections.abc import Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,8 +10,9 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 SESSION_STARTED = "portal.session_started"
@@ -30,6 +31,39 @@ def session_expired(session: SessionBase, now: float) -> bool:
         now - last_seen > settings.STAFF_SESSION_IDLE_SECONDS
         or now - started > settings.STAFF_SESSION_MAX_SECONDS
     )
+
+
+def session_remaining_seconds(session: SessionBase, now: float) -> int | None:
+    """The seconds a logged-in session has left before its idle or absolute limit ends it;
+    None when the session carries no clock (not logged in)."""
+    started = session.get(SESSION_STARTED)
+    last_seen = session.get(SESSION_LAST_SEEN)
+    if started is None or last_seen is None:
+        return None
+    left = min(
+        last_seen + settings.STAFF_SESSION_IDLE_SECONDS,
+        started + settings.STAFF_SESSION_MAX_SECONDS,
+    )
+    return max(0, int(left - now))
+
+
+def session_touch(session: SessionBase, now: float) -> None:
+    """Restart a logged-in session's idle clock (the absolute limit still holds)."""
+    session.setdefault(SESSION_STARTED, now)
+    session[SESSION_LAST_SEEN] = now
+
+
+def page_before_login(request: HttpRequest) -> str:
+    """Where to come back to after logging in again: for a form sent after the session ended,
+    the page the form was on (its same-site Referer), so that the browser's kept draft
+    (static/js/session-timeout.js) is filled back in there; else the address asked for."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if request.method == "POST" and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.get_full_path()
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -62,11 +96,22 @@ class StaffSessionLimitMiddleware:
                     request,
                     _("You were logged out because your session ended. Please log in again."),
                 )
-                return redirect_to_login(request.get_full_path())
+                return redirect_to_login(page_before_login(request))
             session.setdefault(SESSION_STARTED, now)
             if now - session.get(SESSION_LAST_SEEN, 0) > LAST_SEEN_RESOLUTION_SECONDS:
                 session[SESSION_LAST_SEEN] = now
-        return self.get_response(request)
+            return self.get_response(request)
+        response = self.get_response(request)
+        # A form sent after the session ended elsewhere (another tab, the warning's own
+        # request) is refused by the view's login check: come back to the form's page too.
+        login = resolve_url(settings.LOGIN_URL)
+        if (
+            request.method == "POST"
+            and response.status_code == 302
+            and response.get("Location", "").startswith(f"{login}?")
+        ):
+            return redirect_to_login(page_before_login(request))
+        return response
 
 
 class TwoFactorRequiredMiddleware:

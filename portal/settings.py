@@ -400,6 +400,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_AGE = STAFF_SESSION_MAX_SECONDS
+# Logged-in pages warn this long before the idle end and offer to stay (WCAG 2.2.1).
+STAFF_SESSION_WARNING_SECONDS = env.int("STAFF_SESSION_WARNING_SECONDS", 2 * 60)
 # Brute force: a user name is locked from one address after 5 failures within 5 minutes, and
 # from every address after 20 failures from any addresses (portal.lockout). A lock ends 5
 # minutes after the last failure it counted; failures during a lock do not prolong it, so a

@@ -4,7 +4,7 @@ from django.urls import include, path, register_converter
 
 from ideas.views import home
 from partners.api import api as hsds_api
-from portal import accounts, two_factor
+from portal import accounts, session_timeout, two_factor
 from portal import views as portal_views
 from portal.lookups import PkConverter
 
@@ -41,4 +41,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *two_factor.urlpatterns,
     *accounts.urlpatterns,
+    *session_timeout.urlpatterns,
 ]
