@@ -48,15 +48,15 @@ def test_a_visitor_who_is_not_logged_in_cannot_extend_a_session(client):
 
 def test_staying_logged_in_restarts_the_idle_clock(client, committee_member):
     client.force_login(committee_member)
-    _age_session(client, idle=IDLE - 90)
+    # 50 seconds: page views refresh the clock only once a minute; staying always does.
+    _age_session(client, idle=50)
+    assert _remaining_on(client, reverse("triage:dashboard")) <= IDLE - 45
     response = client.post(reverse("portal:session_extend"))
     assert response.status_code == 204
     assert response.content == b""
     assert IDLE - 5 <= int(response["Session-Remaining-Seconds"]) <= IDLE
     assert time.time() - client.session[security.SESSION_LAST_SEEN] < 5
-    # Two more idle minutes would have ended the old clock; the new one has most of its time.
-    _age_session(client, idle=0, since_login=60 * 60)
-    assert _remaining_on(client, reverse("triage:dashboard")) > IDLE - 65
+    assert _remaining_on(client, reverse("triage:dashboard")) >= IDLE - 5
 
 
 def test_staying_logged_in_does_not_pass_the_twelve_hour_limit(client, committee_member):

@@ -93,3 +93,14 @@ def test_logging_out_forgets_what_was_typed(portal, committee_member, idea_page)
     portal.login(committee_member)
     portal.visit(idea_page)
     assert page.locator("main form[action$='/notes/'] textarea[name=body]").last.input_value() == ""
+
+
+def test_without_javascript_the_warning_stays_out_of_the_way(
+    portal_without_js, committee_member, idea_page
+):
+    page = portal_without_js.page
+    portal_without_js.login(committee_member)
+    portal_without_js.visit(idea_page)
+    assert page.locator("#session-timeout").count() == 1
+    assert not page.locator("#session-timeout").is_visible()
+    assert page.locator("main form[action$='/notes/'] textarea[name=body]").last.is_visible()
