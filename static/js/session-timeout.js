@@ -162,6 +162,8 @@
       });
       return;
     }
+    // Only a form that carries text hands it to the server (not the language switch).
+    if (!form.querySelector("textarea[name]")) return;
     storage.setItem(PENDING, JSON.stringify({ owner: owner, page: location.pathname }));
   });
 })();
