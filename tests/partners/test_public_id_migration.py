@@ -10,6 +10,11 @@ from partners.models import Partner
 BEFORE = ("partners", "0004_contact_language_choices")
 
 
+@pytest.mark.skipif(
+    connection.vendor == "postgresql",
+    reason="runs in make test (SQLite): on PostgreSQL, migrating back and forth inside a "
+    "serialized-rollback test leaves content types that break the next test's restore",
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_each_existing_partner_gets_its_own_public_id_and_stays_unlisted():
     executor = MigrationExecutor(connection)

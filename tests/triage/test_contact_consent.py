@@ -7,6 +7,7 @@ addresses."""
 import uuid
 
 import pytest
+from django.db import connection as django_connection
 from django.test import Client
 from django.urls import reverse
 
@@ -430,6 +431,11 @@ def test_the_tracking_page_takes_the_same_queries_however_many_partners_and_mess
 
 
 # The reference data (municipalities, themes) comes back after the flush of an earlier test.
+@pytest.mark.skipif(
+    django_connection.vendor == "postgresql",
+    reason="runs in make test (SQLite): on PostgreSQL, migrating back and forth inside a "
+    "serialized-rollback test leaves content types that break the next test's restore",
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_records_the_consent_of_referrals_already_sent_with_contact_details():
     """Referrals made before consent per partner: those that went out with the details (and
