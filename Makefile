@@ -16,11 +16,17 @@ CHECK_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL -u EMAIL_URL DJANGO_DEBUG=
 
 .PHONY: install lock run test test-services bench load lint check messages icons clean
 
-$(STAMP): $(LOCK_DEV) pyproject.toml
+HTML_CHECKER := tests/html_checker
+
+$(STAMP): $(LOCK_DEV) pyproject.toml $(HTML_CHECKER)/package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Idélotsen needs Python 3.11 or newer")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK_DEV)
 	$(PY) -m pip install --quiet --no-deps -e .
+	@# The Nu Html Checker for tests/test_valid_html.py (its install script, which would fetch
+	@# a Java of its own, is not run: the checker uses the machine's Java).
+	if command -v npm >/dev/null; then npm ci --prefix $(HTML_CHECKER) --ignore-scripts \
+		--no-audit --no-fund --silent; else echo "npm not found: the HTML check will be skipped"; fi
 	touch $(STAMP)
 
 install: $(STAMP)

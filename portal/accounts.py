@@ -101,7 +101,23 @@ def _rate_exceeded(request: HttpRequest) -> bool:
     return exceeded
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class ErrorSummaryTakesFocus:
+    """Django's account forms put `autofocus` on their first field; once a form comes back with
+    errors, the error summary takes the focus instead (one autofocus on a page)."""
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)  # type: ignore[misc]
+        if form.is_bound:
+            for field in form.fields.values():
+                field.widget.attrs.pop("autofocus", None)
+        return form
+
+
+class LoginView(ErrorSummaryTakesFocus, auth_views.LoginView):
+    pass
+
+
+class PasswordResetView(ErrorSummaryTakesFocus, auth_views.PasswordResetView):
     form_class = PasswordResetForm
     success_url = reverse_lazy("password_reset_done")
 
@@ -114,7 +130,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             return super().form_valid(form)
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(ErrorSummaryTakesFocus, auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form: auth_forms.SetPasswordForm[User]) -> HttpResponse:
@@ -125,7 +141,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(ErrorSummaryTakesFocus, auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form: auth_forms.PasswordChangeForm) -> HttpResponse:

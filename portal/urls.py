@@ -35,7 +35,7 @@ urlpatterns = [
     path("contact/", portal_views.contact, name="contact"),
     path("about/", portal_views.about, name="about"),
     path("brand.css", portal_views.brand_css, name="brand_css"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/start/", portal_views.after_login, name="after_login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -230,7 +230,7 @@ def test_the_menu_marks_the_page_you_are_on():
 def test_the_language_switch_is_a_labelled_group_that_shows_the_current_language(language):
     html = header(page_in(language, "contact"))
 
-    group = re.search(r'<form[^>]*role="group" aria-labelledby="([\w-]+)"', html)
+    group = re.search(r'<div[^>]*role="group" aria-labelledby="([\w-]+)"', html)
     assert group, "the language switch is not a labelled group"
     label = re.search(rf'id="{group.group(1)}"[^>]*>([^<]+)<', html)
     assert label and label.group(1) == LANGUAGE_LABEL[language]
