@@ -205,3 +205,45 @@ def test_a_right_to_left_language_turns_the_page_around_and_passes_axe(portal):
     assert page.locator("link[rel=stylesheet][href*='rtl']").count() == 1
     portal.visit(reverse("ideas:submit"))
     assert page.locator("html").get_attribute("dir") == "rtl"
+
+
+OVERFLOW_JS = """() => {
+  const root = document.documentElement;
+  const wide = Array.from(document.querySelectorAll('body *'))
+    .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1
+      && !el.closest('.table-responsive, .scroll-box') || el.getBoundingClientRect().left < -1)
+    .slice(-3).map(el => `${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 40)}"`);
+  return {overflow: root.scrollWidth - root.clientWidth, wide};
+}"""
+
+
+def test_staff_pages_fit_a_narrow_phone_without_sideways_scrolling(portal, coordinator):
+    """WCAG 1.4.10 Reflow on the committee's pages with data on them: wide tables scroll inside
+    their own box, the page itself never sideways."""
+    partner = PartnerFactory(name="Hushållningssällskapet i Örebro län med ett långt namn")
+    criterion = CriterionFactory(name="Samhällsbehov och genomförbarhet i hela länet")
+    idea = IdeaFactory(in_review=True, title="Fiber till Lerbäck", need="Ingen bredband.")
+    review = ReviewFactory(idea=idea, member=coordinator, submitted=True)
+    ScoreFactory(review=review, criterion=criterion, value=4)
+    NoteFactory(idea=idea, author=coordinator)
+    ReferralFactory(partner=partner)
+    idea_services.idea_submit(
+        title="Bybuss till Ramsberg",
+        description="En buss som går två gånger om dagen.",
+        municipality=Municipality.objects.get(code="1885"),
+        themes=[Theme.objects.get(slug="local-development")],
+        submitter_email="a-very-long-address-for-the-outbox@example.org",
+    )
+    portal.login(coordinator)
+    portal.page.set_viewport_size({"width": 320, "height": 640})
+    paths = [reverse(name) for name in STAFF_PAGES] + [
+        reverse("partners:detail", args=[partner.slug]),
+        reverse("triage:idea_detail", args=[idea.reference]),
+    ]
+    too_wide = {}
+    for path in paths:
+        page = portal.visit(path)
+        measured = page.evaluate(OVERFLOW_JS)
+        if measured["overflow"] > 0:
+            too_wide[path] = measured
+    assert not too_wide, f"wider than a 320px screen: {too_wide}"
