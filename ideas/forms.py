@@ -134,6 +134,23 @@ def idea_field(
     return field
 
 
+# What an empty required field's error says: what to do, in the field's own words (not
+# "This field is required." after a question).
+REQUIRED_MESSAGES = {
+    "title": _("Write a short name for your idea."),
+    "need": _("Write what the need or the problem is."),
+    "description": _("Describe your idea in a few sentences."),
+    "municipality": _("Choose the municipality your idea is in."),
+    "themes": _("Choose at least one theme."),
+    "stage": _("Choose how far the idea has come."),
+    "organisation_kind": _(
+        "Choose whether you write as a private person, an association or something else."
+    ),
+    "language": _("Choose the language we should write to you in."),
+    "consent": _("Tick the box to agree, or we cannot store your idea."),
+}
+
+
 class IdeaDetailsForm(forms.Form):
     """The idea and who is behind it: what the resident's form and the staff's form share.
 
@@ -272,6 +289,9 @@ class IdeaDetailsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name, message in REQUIRED_MESSAGES.items():
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = message
         # Each language in its own words, so that a newcomer finds theirs.
         native = getattr(settings, "LANGUAGE_NATIVE_NAMES", {})
         codes = [code for code, _name in settings.LANGUAGES]

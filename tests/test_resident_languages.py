@@ -216,8 +216,8 @@ def test_the_form_errors_in_arabic_come_in_arabic(arabic_client, extracted):
     page = response.content.decode()
     assert '<html lang="ar" dir="rtl">' in page
     assert "من فضلك صحّح ما يلي:" in page  # the error summary's heading
-    assert "هذا الحقل مطلوب." in page  # Django's own "This field is required."
-    assert "This field is required." not in page
+    assert "اكتب اسما قصيرا لفكرتك." in page  # "Write a short name for your idea."
+    assert "Tick the box to agree" not in page and "This field is required." not in page
     assert "Enter a valid email address." not in page
     assert english_left_on(page, msgids_from(extracted, SUBMISSION_PAGE_FILES)) == []
 

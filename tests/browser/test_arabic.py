@@ -96,7 +96,7 @@ def test_the_error_summary_in_arabic_lists_the_mistakes_right_to_left(portal):
     assert (summary_box["x"] + summary_box["width"]) - (
         heading_box["x"] + heading_box["width"]
     ) < 40
-    assert "هذا الحقل مطلوب." in summary.inner_text()  # "This field is required."
+    assert "اختر موضوعا واحدا على الأقل." in summary.inner_text()  # "Choose at least one theme."
     # The links follow the order of the fields, and what was typed is kept.
     targets = summary.locator("a").evaluate_all("links => links.map(a => a.hash.slice(1))")
     order = page.locator("main form [id^=id_]").evaluate_all("els => els.map(el => el.id)")

@@ -48,7 +48,38 @@ def test_everything_typed_stays_filled_in_after_an_error(client):
 def test_errors_are_in_english_for_an_english_visitor(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.post(SUBMIT, valid_form(consent="")).content.decode()
-    assert "This field is required." in page
+    assert "Tick the box to agree, or we cannot store your idea." in page
+
+
+# Each required field of the resident's form, and what its error tells the resident to do.
+SAYS_WHAT_TO_DO = {
+    "title": "Skriv ett kort namn på din idé.",
+    "need": "Skriv vilket behov eller problem det handlar om.",
+    "description": "Beskriv din idé med några meningar.",
+    "municipality": "Välj vilken kommun din idé finns i.",
+    "themes": "Välj minst ett tema.",
+    "stage": "Välj hur långt idén har kommit.",
+    "organisation_kind": "Välj om du skriver som privatperson, förening eller något annat.",
+    "language": "Välj vilket språk vi ska skriva till dig på.",
+    "consent": "Kryssa i rutan för att godkänna. Annars kan vi inte spara din idé.",
+}
+
+
+def test_an_empty_required_field_says_what_to_do_beside_the_field_and_in_the_summary(client):
+    """WCAG 3.3.3: not "This field is required." after a question, but what to write or pick."""
+    empty = {name: None if name == "themes" else "" for name in SAYS_WHAT_TO_DO}
+    page = client.post(SUBMIT, valid_form(**empty), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Detta fält måste fyllas i." not in page
+    summary = re.search(r'id="error-summary".*?</ul>', page, re.S).group(0)
+    for name, message in SAYS_WHAT_TO_DO.items():
+        assert message in summary, name
+        # Beside the field, in the element the field (or its group's fieldset) is described by.
+        beside = re.search(rf'<div id="id_{name}_error"[^>]*>(.*?)</div>', page, re.S)
+        assert beside and message in beside.group(1), f"{name}: the message is not beside it"
+        assert re.search(rf'aria-describedby="[^"]*\bid_{name}_error\b', page), name
+    # A question is not followed by a colon: "Vad handlar din idé om? Välj minst ett tema."
+    assert "Vad handlar din idé om? Välj minst ett tema." in summary
+    assert "?:" not in summary and ".:" not in summary
 
 
 def test_html_in_every_field_is_shown_as_text_on_the_error_page(client):
