@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -206,3 +208,23 @@ def test_a_criterion_needs_a_positive_weight(coordinator_client):
 
 def test_a_committee_member_cannot_manage_the_criteria(committee_client):
     assert committee_client.get(reverse("triage:criterion_list")).status_code == 403
+
+
+def test_each_criterion_group_is_described_by_its_description_and_which_end_is_best(
+    committee_client, committee_member
+):
+    """WCAG 1.3.1 and 3.3.2: the description is tied to the criterion's radio group, and the
+    scale says that 5 is best, beside the numbers and in the group's description."""
+    idea = IdeaFactory(in_review=True)
+    criterion = Criterion.objects.get(name="Samhällsbehov")
+    Criterion.objects.filter(pk=criterion.pk).update(description="Hur stort är behovet?")
+    page = committee_client.get(
+        reverse("triage:idea_detail", args=[idea.reference]), HTTP_ACCEPT_LANGUAGE="sv"
+    ).content.decode()
+    field = f"score_{criterion.pk}"
+    fieldset = re.search(rf'<fieldset[^>]*aria-describedby="([^"]*id_{field}_helptext[^"]*)"', page)
+    assert fieldset, "the criterion's group is not described by its help text"
+    helptext = re.search(rf'id="id_{field}_helptext"[^>]*>(.*?)</', page, re.S).group(1)
+    assert "Hur stort är behovet?" in helptext and "1 är svagast, 5 är bäst." in helptext
+    assert re.search(rf'for="id_{field}_0"[^>]*>\s*1 \(svagast\)', page)
+    assert re.search(rf'for="id_{field}_4"[^>]*>\s*5 \(bäst\)', page)

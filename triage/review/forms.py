@@ -129,14 +129,21 @@ class ReviewForm(forms.Form):
                 )
                 initial[f"comment_{score.criterion_id}"] = score.comment
         super().__init__(*args, **kwargs)
-        choices = [(str(n), str(n)) for n in range(1, 6)] + [(CANNOT_JUDGE, _("Cannot judge"))]
+        # The scale says which end is best, beside the numbers and in the group's description.
+        choices = [
+            ("1", _("1 (weakest)")),
+            *((str(n), str(n)) for n in range(2, 5)),
+            ("5", _("5 (best)")),
+            (CANNOT_JUDGE, _("Cannot judge")),
+        ]
+        scale = _("1 is the weakest, 5 the best.")
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = forms.ChoiceField(
                 label=criterion.name,
                 required=False,
                 choices=choices,
                 widget=forms.RadioSelect,
-                help_text=criterion.description,
+                help_text=f"{criterion.description} {scale}".strip(),
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Comment on “%(criterion)s”") % {"criterion": criterion.name},
