@@ -247,3 +247,63 @@ def test_staff_pages_fit_a_narrow_phone_without_sideways_scrolling(portal, coord
         if measured["overflow"] > 0:
             too_wide[path] = measured
     assert not too_wide, f"wider than a 320px screen: {too_wide}"
+
+
+# WCAG 2.5.8 Target Size (Minimum): every target at least 24 × 24 CSS px, a box or radio
+# counted with its label (pressing the label ticks it). Links inside a sentence are exempt.
+SMALL_TARGETS_JS = """() => {
+  const inSentence = el => el.tagName === 'A' && (() => {
+    const parent = el.parentElement;
+    const text = Array.from(parent.childNodes).filter(n => n.nodeType === 3)
+      .map(n => n.textContent.trim()).join('');
+    return text.length > 0;
+  })();
+  const box = el => {
+    let r = el.getBoundingClientRect();
+    const label = el.labels && el.labels[0];
+    if (label && (el.type === 'checkbox' || el.type === 'radio')) {
+      const l = label.getBoundingClientRect();
+      r = {width: Math.max(r.right, l.right) - Math.min(r.left, l.left),
+           height: Math.max(r.bottom, l.bottom) - Math.min(r.top, l.top)};
+    }
+    return r;
+  };
+  return Array.from(document.querySelectorAll(
+      'a[href], button, input:not([type=hidden]), select, textarea, summary'))
+    .filter(el => el.offsetParent !== null && !el.closest('.visually-hidden-focusable'))
+    .filter(el => !inSentence(el))
+    .map(el => ({el, r: box(el)}))
+    .filter(({r}) => r.width < 24 || r.height < 24)
+    .map(({el, r}) => `${el.tagName}${el.id ? '#' + el.id : ''}.${el.className} `
+      + `"${(el.textContent || el.value || '').trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_every_target_is_at_least_24_pixels_square(portal, coordinator, width):
+    idea = IdeaFactory(in_review=True, title="Fiber till Lerbäck")
+    CriterionFactory(name="Samhällsbehov")
+    submitted = idea_services.idea_submit(
+        title="Bybuss till Ramsberg",
+        description="En buss som går två gånger om dagen.",
+        municipality=Municipality.objects.get(code="1885"),
+        themes=[Theme.objects.get(slug="local-development")],
+        submitter_email="a@example.org",
+    )
+    portal.page.set_viewport_size({"width": width, "height": 800})
+    small = {}
+    public = [reverse(name) for name in ("home", "ideas:submit", "how_it_works", "contact")]
+    for path in [*public, reverse("ideas:track", args=[submitted.tracking_token])]:
+        found = portal.visit(path).evaluate(SMALL_TARGETS_JS)
+        if found:
+            small[path] = found
+    portal.login(coordinator)
+    for path in [
+        reverse("triage:dashboard"),
+        reverse("triage:idea_detail", args=[idea.reference]),
+        reverse("triage:meeting"),
+    ]:
+        found = portal.visit(path).evaluate(SMALL_TARGETS_JS)
+        if found:
+            small[path] = found
+    assert not small, f"targets under 24 × 24 px: {small}"
