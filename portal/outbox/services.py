@@ -72,7 +72,9 @@ def message_enqueue(
         context = {**context, "SITE_URL": settings.SITE_URL}
         subject = single_line(render_plain_text(f"emails/{template}_subject.txt", context))
         body_text = render_plain_text(f"emails/{template}.txt", context)
-        body_html = render_to_string(f"emails/{template}.html", context)
+        body_html = render_to_string(
+            f"emails/{template}.html", {**context, "mail_subject": subject}
+        )
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "idelotsen.local"
     message = Message.objects.create(
         kind=kind,
