@@ -275,7 +275,8 @@ SMALL_TARGETS_JS = """() => {
     .map(el => ({el, r: box(el)}))
     .filter(({r}) => r.width < 24 || r.height < 24)
     .map(({el, r}) => `${el.tagName}${el.id ? '#' + el.id : ''}.${el.className} `
-      + `"${(el.textContent || el.value || '').trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+      + `"${(el.textContent || el.value || '').trim().slice(0, 30)}" `
+      + `${Math.round(r.width)}x${Math.round(r.height)}`);
 }"""
 
 
