@@ -14,7 +14,7 @@ PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe 
 # make check runs Django with the embedded defaults, in demo mode, whatever the shell has set.
 CHECK_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL -u EMAIL_URL DJANGO_DEBUG=true
 
-.PHONY: install lock run test test-services bench load lint check messages icons clean
+.PHONY: install lock run test test-services bench load lint check messages icons screenshots clean
 
 HTML_CHECKER := tests/html_checker
 
@@ -80,6 +80,10 @@ messages: $(STAMP)
 # Redraw the touch icon from static/img/favicon.svg (needs Chromium).
 icons: $(STAMP)
 	$(PY) tests/browser/touch_icon.py
+
+# Photograph the demo for the README (docs/screenshots/, needs Chromium); commit the PNGs.
+screenshots: $(STAMP)
+	$(PY) tests/browser/screenshots.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles
