@@ -513,6 +513,11 @@ class AssistedIdeaForm(IdeaDetailsForm):
         if event is not None:
             self.fields["municipality"].initial = event.municipality_id
             self.fields["place"].initial = event.place
+        # One tablet, one resident after another: the browser offers nobody's earlier answers
+        # (boxes and radio buttons take no autocomplete attribute, and keep nothing).
+        for field in self.fields.values():
+            if getattr(field.widget, "input_type", None) not in {"checkbox", "radio", "file"}:
+                field.widget.attrs["autocomplete"] = "off"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -586,6 +591,33 @@ class LostLinkForm(forms.Form):
         max_length=254,
         help_text=_("The address you gave when you sent your idea."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class ShortCodeForm(forms.Form):
+    """The reference number and short code from a paper receipt (see ideas/tokens.py)."""
+
+    reference = forms.CharField(
+        label=_("Reference number"),
+        max_length=30,
+        help_text=_("As on your receipt, for example IL-2026-0007."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Write the reference number from your receipt.")},
+    )
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=30,
+        help_text=_("Eight letters and digits, for example K7QM-4XPA."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+        error_messages={"required": _("Write the code from your receipt.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -1,5 +1,6 @@
 """Reads of ideas that carry rules."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from ideas.models import (
     Theme,
     hash_token,
 )
+from ideas.tokens import short_code_matches
 from portal.outbox.models import Message, MessageKind
 from portal.outbox.selectors import messages_about, messages_mentioning, messages_to
 
@@ -47,6 +49,31 @@ def idea_for_tracking_token(token: str) -> Idea | None:
         )
         .first()
     )
+
+
+REFERENCE_TYPED = re.compile(r"IL-?(\d{4})-?(\d{1,6})")
+
+
+def reference_typed(text: str) -> str:
+    """A reference number as typed (any case, spaces or dashes or none) in its stored form."""
+    squeezed = re.sub(r"[\s\u2010-\u2015]+", "-", text.strip().upper()).strip("-")
+    match = REFERENCE_TYPED.fullmatch(squeezed.replace("--", "-"))
+    if match is None:
+        return squeezed
+    return f"IL-{match.group(1)}-{int(match.group(2)):04d}"
+
+
+def idea_for_short_code(*, reference: str, code: str) -> Idea | None:
+    """The idea a paper receipt's reference number and short code name, or None: a wrong
+    code finds nothing, exactly as an unknown reference does."""
+    idea = (
+        Idea.objects.select_related("municipality")
+        .filter(reference=reference_typed(reference))
+        .first()
+    )
+    if idea is None or not short_code_matches(token=idea.tracking_token, typed=code):
+        return None
+    return idea
 
 
 def idea_public_history(idea: Idea) -> list[PublicEvent]:

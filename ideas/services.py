@@ -33,6 +33,7 @@ from ideas.models import (
     SupportKind,
     Theme,
 )
+from ideas.tokens import short_code_shown
 from portal.domain import DomainError
 from portal.outbox.models import Message, MessageKind
 from portal.outbox.selectors import (
@@ -74,6 +75,16 @@ class IdeaError(DomainError):
 
 def tracking_url(token: str) -> str:
     return settings.SITE_URL + reverse("ideas:track", kwargs={"token": token})
+
+
+def short_tracking_url(reference: str, code: str) -> str:
+    """The short link a paper receipt prints, to type into the address bar (ideas/tokens.py)."""
+    if not code:
+        return ""
+    path = reverse(
+        "ideas:short_link", kwargs={"reference": reference, "code": short_code_shown(code)}
+    )
+    return settings.SITE_URL + path
 
 
 def idea_tracking_url(idea: Idea) -> str:

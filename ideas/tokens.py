@@ -44,3 +44,44 @@ def tracking_token_for(*, salt: str, token_hash: str) -> str:
         if hmac.compare_digest(hash_token(token), token_hash):
             return token
     return ""
+
+
+# The short code printed on a paper receipt, for a resident who cannot scan the QR code: the
+# idea's reference number and eight characters in Crockford's base32 (no I, L, O or U, so
+# nothing is misread), typed on the page `ideas:short_code`. Derived from the tracking token,
+# so it needs no column and changes with it; it reveals nothing of the token. Forty bits
+# together with a known reference, behind a rate limit on wrong tries, cannot be guessed.
+SHORT_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SHORT_CODE_LENGTH = 8
+SHORT_CODE_PURPOSE = b"ideas.short-code"
+# What people type for what they read: letters the alphabet leaves out, read as digits.
+SHORT_CODE_READINGS = str.maketrans("OIL", "011")
+
+
+def short_code(token: str) -> str:
+    """The eight characters a receipt prints beside the reference; "" without a token."""
+    if not token:
+        return ""
+    digest = hashlib.sha256(SHORT_CODE_PURPOSE + token.encode()).digest()
+    number = int.from_bytes(digest[:5])  # 40 bits, eight characters of five
+    return "".join(
+        SHORT_CODE_ALPHABET[(number >> shift) & 31]
+        for shift in range(5 * (SHORT_CODE_LENGTH - 1), -1, -5)
+    )
+
+
+def short_code_typed(text: str) -> str:
+    """What someone typed, as the code it means: spaces and dashes dropped, upper case, and
+    O, I and L read as the digits they look like."""
+    kept = "".join(character for character in text.upper() if character.isalnum())
+    return kept.translate(SHORT_CODE_READINGS)
+
+
+def short_code_shown(code: str) -> str:
+    """The code as printed, in two groups of four: K7QM-4XPA."""
+    return f"{code[:4]}-{code[4:]}" if code else ""
+
+
+def short_code_matches(*, token: str, typed: str) -> bool:
+    code = short_code(token)
+    return bool(code) and hmac.compare_digest(code, short_code_typed(typed))

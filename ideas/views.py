@@ -28,14 +28,18 @@ from django.http import (
 )
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.datastructures import MultiValueDict
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.defaults import page_not_found, permission_denied
+from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from ideas import erasure, hooks, selectors, services, workflow
@@ -50,10 +54,12 @@ from ideas.forms import (
     OutreachEventChooseForm,
     OutreachEventForm,
     QuestionAnswerForm,
+    ShortCodeForm,
     WithdrawForm,
     started_value,
 )
 from ideas.models import Idea, IdeaAttachment, IdeaDraft, OutreachEvent
+from ideas.tokens import short_code, short_code_shown
 from portal.database import is_timeout
 from portal.domain import DomainError
 from portal.ratelimits import rate_count, rate_used_up
@@ -692,6 +698,56 @@ def attachment_download(request: HttpRequest, uuid: UUID) -> FileResponse:
 # --- Assisted intake at outreach events
 
 
+SHORT_CODE_RATE_GROUP = "ideas.short_code"
+
+
+@require_http_methods(["GET", "POST"])
+def idea_short_code(
+    request: HttpRequest, reference: str | None = None, code: str | None = None
+) -> HttpResponse:
+    """Open the tracking page with the reference number and short code a paper receipt prints:
+    typed into the form, or as the short link `/t/<reference>/<code>/` typed into the address
+    bar. Wrong tries count against a limit per address; right ones do not."""
+    given = {"reference": reference, "code": code} if reference and code else None
+    form = ShortCodeForm(request.POST if request.method == "POST" else given)
+    status = 200
+    if form.is_bound and rate_used_up(
+        request,
+        group=SHORT_CODE_RATE_GROUP,
+        rate_setting="IDEAS_SHORT_CODE_RATE",
+        method=ALL,
+    ):
+        form.add_error(
+            None,
+            _(
+                "Many wrong codes have been tried from your connection. Please wait an hour "
+                "and try again, or call us: we can help you find your idea."
+            ),
+        )
+        status = 429
+    elif form.is_valid():
+        idea = selectors.idea_for_short_code(**form.cleaned_data)
+        if idea is not None:
+            response = redirect("ideas:track", token=idea.tracking_token)
+            add_never_cache_headers(response)
+            return response
+        rate_count(
+            request,
+            group=SHORT_CODE_RATE_GROUP,
+            rate_setting="IDEAS_SHORT_CODE_RATE",
+            method=ALL,
+        )
+        form.add_error(
+            "code",
+            _(
+                "We found no idea with this reference number and code. Check both against "
+                "your receipt: the code has eight letters and digits."
+            ),
+        )
+        status = 404 if given else 200
+    return render(request, "ideas/idea_short_code.html", {"form": form}, status=status)
+
+
 @role_required(*INTAKE_ROLES)
 @require_http_methods(["GET", "POST"])
 def intake_event(request: HttpRequest) -> HttpResponse:
@@ -727,6 +783,10 @@ def _session_event(request: HttpRequest) -> OutreachEvent | None:
     return OutreachEvent.objects.select_related("municipality").filter(pk=event_id).first()
 
 
+# Assisted intake runs on a tablet shared by one resident after another: its form and receipt
+# are never kept by the browser (neither the back button nor a reload from the cache shows a
+# previous resident), and the form asks the browser not to fill anything in.
+@never_cache
 @role_required(*INTAKE_ROLES)
 @friendly_body_errors(_back_to_intake)
 @require_http_methods(["GET", "POST"])
@@ -736,6 +796,9 @@ def intake_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if event is None:
         messages.info(request, _("Choose the event you are at first."))
         return redirect("ideas:intake")
+    if request.method == "GET":
+        # A clean tablet: the previous resident's receipt goes once the next form is opened.
+        request.session.pop(SESSION_INTAKE_RECEIPT, None)
     form = AssistedIdeaForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         submitted = services.idea_submit(
@@ -743,6 +806,7 @@ def intake_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         request.session[SESSION_INTAKE_RECEIPT] = {
             "reference": submitted.idea.reference,
+            "title": submitted.idea.title,
             "token": submitted.tracking_token,
             "emailed": bool(submitted.idea.submitter_email),
             "language": submitted.idea.language,
@@ -752,6 +816,7 @@ def intake_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "ideas/idea_intake.html", {"form": form, "event": event})
 
 
+@never_cache
 @role_required(*INTAKE_ROLES)
 @require_GET
 def intake_receipt(request: HttpRequest) -> HttpResponse:
@@ -760,6 +825,7 @@ def intake_receipt(request: HttpRequest) -> HttpResponse:
     if not receipt:
         return redirect("ideas:intake_new")
     url = services.tracking_url(receipt["token"])
+    code = short_code(receipt["token"])
     # The paper is the resident's: it is printed in the idea's language, the staff's page
     # around it stays in the staff member's.
     language = receipt.get("language") or get_language()
@@ -773,7 +839,11 @@ def intake_receipt(request: HttpRequest) -> HttpResponse:
         "ideas/idea_intake_receipt.html",
         {
             "reference": receipt["reference"],
+            "title": receipt.get("title", ""),
             "tracking_url": url,
+            "short_code": short_code_shown(code),
+            "short_link": services.short_tracking_url(receipt["reference"], code),
+            "short_code_page": settings.SITE_URL + reverse("ideas:short_code"),
             "qr_svg": qr_svg,
             "emailed": receipt["emailed"],
             "event": _session_event(request),

@@ -23,6 +23,8 @@ RESIDENT_PAGES = frozenset(
         "ideas:submitted",
         "ideas:draft",
         "ideas:lost_link",
+        "ideas:short_code",
+        "ideas:short_link",
         "ideas:track",
         "ideas:original",
         "ideas:answer",

@@ -11,6 +11,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
 
+# A method ("POST"), or django_ratelimit.ALL: then GET and POST share one count.
+Methods = str | tuple[None]
+
 
 def _rate(setting: str) -> Callable[[str, HttpRequest], str]:
     def rate(group: str, request: HttpRequest) -> str:
@@ -20,14 +23,18 @@ def _rate(setting: str) -> Callable[[str, HttpRequest], str]:
     return rate
 
 
-def rate_used_up(request: HttpRequest, *, group: str, rate_setting: str) -> bool:
+def rate_used_up(
+    request: HttpRequest, *, group: str, rate_setting: str, method: Methods = "POST"
+) -> bool:
     """Tell whether this address has used up the allowance named by `rate_setting`."""
-    usage = get_usage(request, group=group, key="ip", rate=_rate(rate_setting), method="POST")
+    usage = get_usage(request, group=group, key="ip", rate=_rate(rate_setting), method=method)
     return usage is not None and usage["count"] >= usage["limit"]
 
 
-def rate_count(request: HttpRequest, *, group: str, rate_setting: str) -> None:
+def rate_count(
+    request: HttpRequest, *, group: str, rate_setting: str, method: Methods = "POST"
+) -> None:
     """Count one thing sent from this address against its allowance."""
     get_usage(
-        request, group=group, key="ip", rate=_rate(rate_setting), method="POST", increment=True
+        request, group=group, key="ip", rate=_rate(rate_setting), method=method, increment=True
     )

@@ -212,20 +212,29 @@ def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
     post(reverse("ideas:lost_link"), {"email": "not an address"})
     post(reverse("ideas:lost_link"), {"email": "anna@example.org"})
     get(reverse("ideas:track", args=["no-such-token"]))  # 404
+    # The short code from a paper receipt: the form, its errors, a wrong short link (404).
+    get(reverse("ideas:short_code"))
+    post(reverse("ideas:short_code"), {"reference": "", "code": ""})
+    post(reverse("ideas:short_code"), {"reference": "IL-2026-9999", "code": "AAAA-AAAA"})
+    get(reverse("ideas:short_link", args=["IL-2026-9999", "AAAA-AAAA"]))
     # The accessibility statement's report form: its errors, then the report sent.
     post(reverse("accessibility_statement"), {"page": "", "description": ""})
     post(reverse("accessibility_statement"), {"page": "The form", "description": "Too small."})
     get(reverse("accessibility_statement"))
     # Too much from one connection: the form, the link and the report answer 429.
     with override_settings(
-        IDEAS_SUBMIT_RATE="0/h", IDEAS_LINK_RATE="0/h", ACCESSIBILITY_REPORT_RATE="0/h"
+        IDEAS_SUBMIT_RATE="0/h",
+        IDEAS_LINK_RATE="0/h",
+        ACCESSIBILITY_REPORT_RATE="0/h",
+        IDEAS_SHORT_CODE_RATE="0/h",
     ):
         refused = [
             post(reverse("ideas:submit"), valid_form(language=language)),
             post(reverse("ideas:lost_link"), {"email": "anna@example.org"}),
             post(reverse("accessibility_statement"), {"page": "The form", "description": "S."}),
+            post(reverse("ideas:short_code"), {"reference": "IL-2026-9999", "code": "AAAA"}),
         ]
-    assert [response.status_code for response in refused] == [429, 429, 429]
+    assert [response.status_code for response in refused] == [429, 429, 429, 429]
 
     # An idea followed round the loop; every mail to its owner is read.
     idea = walk.resident_submits(language=language)

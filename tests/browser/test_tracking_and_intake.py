@@ -1,6 +1,7 @@
 """Following an idea with its private link, and assisted intake at an outreach event."""
 
 import datetime
+from urllib.parse import urlsplit
 
 from django.urls import reverse
 
@@ -93,3 +94,29 @@ def test_outreach_staff_register_an_idea_at_a_caravan_stop(portal, outreach_staf
     assert idea.channel != Channel.WEB
     assert idea.outreach_event.name == "Karavanen vid Ica i Grythyttan"
     assert idea.registered_by == outreach_staff
+
+    # The paper: the print button (shown by its script), the short link to type, whom to call.
+    assert page.locator("button[data-print]").is_visible()
+    short_link = page.locator("#short-link a").inner_text()
+    assert f"/t/{reference}/" in short_link
+
+    # The next resident at the same tablet finds nothing of this one: not on the new form,
+    # not by going back, not by reloading.
+    portal.follow("main a[href$='/intake/new/']")
+    assert page.locator(f"{form} [name=title]").input_value() == ""
+    with portal.navigation():
+        page.go_back()
+    assert "Bokbuss till byn" not in page.content() and reference not in page.content()
+    with portal.navigation():
+        page.reload()
+    assert "Bokbuss till byn" not in page.content() and reference not in page.content()
+    with portal.navigation():
+        page.go_back()
+    assert page.locator(f"{form} [name=title]").count() == 0 or (
+        page.locator(f"{form} [name=title]").input_value() == ""
+    )
+
+    # The resident types the short link into their own phone and reaches the idea's page.
+    portal.logout()
+    portal.visit(urlsplit(short_link).path, expect_status=200)
+    assert "Bokbuss till byn" in page.locator("main").inner_text()

@@ -418,8 +418,14 @@ class Journey:
         if response.status_code != 302:
             raise self._refused(response, "the outreach form was not accepted")
         receipt = Page.of(self.outreach.get(response["Location"]))
-        match = re.search(r"https?://[^\s\"'<>]+/track/[^\s\"'<>/]+/", receipt.html)
-        assert match, "the printed receipt shows no tracking link"
+        # The paper carries the link as a QR code and written out short enough to type: the
+        # resident types the short one into their own browser, which leads to the idea's page.
+        short = re.search(r"https?://[^\s\"'<>]+/t/IL-[^\s\"'<>]+/", receipt.html)
+        assert short, "the printed receipt shows no short link to type"
+        opened = self._client(language).get(urlsplit(short.group(0)).path)
+        assert opened.status_code == 302, f"the receipt's short link: HTTP {opened.status_code}"
+        match = re.fullmatch(r"https?://[^\s\"'<>]+/track/[^\s\"'<>/]+/", opened["Location"])
+        assert match, f"the short link leads to {opened['Location']}, not a tracking page"
         reference = re.search(r"IL-\d{4}-\d{4}", receipt.text).group(0)
         self.last_printed_receipt = receipt
         return JourneyIdea(
