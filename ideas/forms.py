@@ -489,6 +489,14 @@ class AssistedIdeaForm(IdeaDetailsForm):
         ),
         help_text=_("Required. Ask the resident before you send the form."),
     )
+    on_paper = forms.BooleanField(
+        label=_("Typed in from a paper form"),
+        required=False,
+        help_text=_(
+            "Tick this when you type in a paper form the resident filled in and signed: the "
+            "signature on the paper is their consent. Keep the paper with the event's papers."
+        ),
+    )
 
     contact_required = False
 
@@ -527,7 +535,11 @@ class AssistedIdeaForm(IdeaDetailsForm):
             Fieldset(*THEMES_AND_SUPPORT),
             Fieldset(*ABOUT_YOU),
             Fieldset(
-                _("Consent"), "consent_confirmed", "share_contact_with_partners", "public_listing"
+                _("Consent"),
+                "on_paper",
+                "consent_confirmed",
+                "share_contact_with_partners",
+                "public_listing",
             ),
         )
 

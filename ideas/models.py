@@ -109,6 +109,7 @@ class Channel(models.TextChoices):
     CARAVAN_TOUR = "caravan_tour", _("Caravan tour")
     PHONE = "phone", _("Phone")
     EMAIL = "email", _("Email")
+    PAPER = "paper", _("Paper form")
 
 
 # The version of the privacy notice (templates/portal/privacy_notice.html) a resident agrees to

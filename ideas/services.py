@@ -125,6 +125,13 @@ def owner_mail(
     )
 
 
+def idea_channel(outreach_event: OutreachEvent | None, *, on_paper: bool = False) -> Channel:
+    """How an idea came in: on paper, at the event it was registered at, else the web form."""
+    if on_paper:
+        return Channel.PAPER
+    return Channel.WEB if outreach_event is None else Channel(outreach_event.kind)
+
+
 def next_reference(year: int) -> str:
     """Hand out the next readable reference number of the year, e.g. IL-2026-0042."""
     counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
@@ -157,13 +164,16 @@ def idea_submit(
     attachments: Sequence[Attachment] = (),
     outreach_event: OutreachEvent | None = None,
     registered_by: "User | None" = None,
+    on_paper: bool = False,
 ) -> SubmittedIdea:
     """Store a new idea with its consent, record its first status and queue the receipt.
 
     The idea's fields are those of the idea form (`ideas.forms.IDEA_FIELDS`). An idea from an
     outreach event carries the event's channel and the staff member who wrote it down and
-    confirmed the resident's consent on the spot. The idea as sent is kept as its version 1,
-    whose fingerprint (ideas/authorship.py) the receipt carries.
+    confirmed the resident's consent on the spot; one typed in later from a paper form
+    (`on_paper`) has the channel "paper", its consent being the resident's signature. The
+    idea as sent is kept as its version 1, whose fingerprint (ideas/authorship.py) the receipt
+    carries.
     """
     now = timezone.now()
     idea = Idea(
@@ -182,7 +192,7 @@ def idea_submit(
         organisation_name=organisation_name,
         organisation_kind=organisation_kind,
         language=language,
-        channel=Channel.WEB if outreach_event is None else Channel(outreach_event.kind),
+        channel=idea_channel(outreach_event, on_paper=on_paper),
         outreach_event=outreach_event,
         registered_by=registered_by,
         share_contact_with_partners=share_contact_with_partners,

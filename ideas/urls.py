@@ -9,6 +9,7 @@ urlpatterns = [
     path("idea/received/", views.idea_submitted, name="submitted"),
     path("idea/draft/<str:token>/", views.idea_draft, name="draft"),
     path("idea/lost-link/", views.idea_lost_link, name="lost_link"),
+    path("idea/paper-form/", views.idea_paper_form, name="paper_form"),
     path("t/", views.idea_short_code, name="short_code"),
     path("t/<str:reference>/<str:code>/", views.idea_short_code, name="short_link"),
     path("track/<str:token>/", views.idea_track, name="track"),

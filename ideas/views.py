@@ -58,7 +58,8 @@ from ideas.forms import (
     WithdrawForm,
     started_value,
 )
-from ideas.models import Idea, IdeaAttachment, IdeaDraft, OutreachEvent
+from ideas.models import PRIVACY_TEXT_VERSION, Idea, IdeaAttachment, IdeaDraft, OutreachEvent
+from ideas.paper_form import paper_questions
 from ideas.tokens import short_code, short_code_shown
 from portal.database import is_timeout
 from portal.domain import DomainError
@@ -698,6 +699,25 @@ def attachment_download(request: HttpRequest, uuid: UUID) -> FileResponse:
 # --- Assisted intake at outreach events
 
 
+@require_GET
+def idea_paper_form(request: HttpRequest) -> HttpResponse:
+    """The blank idea form to print (A4), in the page's language, with a QR code to the online
+    form; see ideas/paper_form.py."""
+    online = settings.SITE_URL + reverse("ideas:submit")
+    return render(
+        request,
+        "ideas/idea_paper_form.html",
+        {
+            "questions": paper_questions(),
+            "online_url": online,
+            "qr_svg": segno.make(online, error="m").svg_inline(
+                scale=3, title=_("QR code with the link to the online form")
+            ),
+            "consent_version": PRIVACY_TEXT_VERSION,
+        },
+    )
+
+
 SHORT_CODE_RATE_GROUP = "ideas.short_code"
 
 
@@ -802,7 +822,10 @@ def intake_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AssistedIdeaForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         submitted = services.idea_submit(
-            **form.idea_fields(), outreach_event=event, registered_by=request.user
+            **form.idea_fields(),
+            outreach_event=event,
+            registered_by=request.user,
+            on_paper=form.cleaned_data["on_paper"],
         )
         request.session[SESSION_INTAKE_RECEIPT] = {
             "reference": submitted.idea.reference,

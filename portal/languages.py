@@ -24,6 +24,7 @@ RESIDENT_PAGES = frozenset(
         "ideas:draft",
         "ideas:lost_link",
         "ideas:short_code",
+        "ideas:paper_form",
         "ideas:short_link",
         "ideas:track",
         "ideas:original",

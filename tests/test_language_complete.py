@@ -214,6 +214,7 @@ def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
     get(reverse("ideas:track", args=["no-such-token"]))  # 404
     # The short code from a paper receipt: the form, its errors, a wrong short link (404).
     get(reverse("ideas:short_code"))
+    get(reverse("ideas:paper_form"))
     post(reverse("ideas:short_code"), {"reference": "", "code": ""})
     post(reverse("ideas:short_code"), {"reference": "IL-2026-9999", "code": "AAAA-AAAA"})
     get(reverse("ideas:short_link", args=["IL-2026-9999", "AAAA-AAAA"]))

@@ -147,6 +147,8 @@ WEIGHED_PAGES = [
     "home",
     "ideas:submit",
     "ideas:lost_link",
+    "ideas:short_code",
+    "ideas:paper_form",
     "how_it_works",
     "contact",
     "about",

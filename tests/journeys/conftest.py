@@ -15,7 +15,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.conf import settings
@@ -424,8 +424,9 @@ class Journey:
         assert short, "the printed receipt shows no short link to type"
         opened = self._client(language).get(urlsplit(short.group(0)).path)
         assert opened.status_code == 302, f"the receipt's short link: HTTP {opened.status_code}"
-        match = re.fullmatch(r"https?://[^\s\"'<>]+/track/[^\s\"'<>/]+/", opened["Location"])
-        assert match, f"the short link leads to {opened['Location']}, not a tracking page"
+        location = urljoin(settings.SITE_URL + "/", opened["Location"])
+        match = re.fullmatch(r"https?://[^\s\"'<>]+/track/[^\s\"'<>/]+/", location)
+        assert match, f"the short link leads to {location}, not a tracking page"
         reference = re.search(r"IL-\d{4}-\d{4}", receipt.text).group(0)
         self.last_printed_receipt = receipt
         return JourneyIdea(
