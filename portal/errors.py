@@ -1,9 +1,10 @@
 """Error pages that cannot fail in turn: no database, no context processors, no session.
 
-The server error page (handler500) and the "busy" page (a database timeout, 503) are rendered
-from a self-contained template with a plain context, in the visitor's language as the language
-cookie or the browser's Accept-Language asks. Should even that fail, a fixed two-language text
-is sent.
+The server error page (handler500), the "busy" page (a database timeout, 503), the bad request
+page (handler400) and the refused form (a failed CSRF check, 403) are rendered from a
+self-contained template with a plain context, in the visitor's language as the language cookie
+or the browser's Accept-Language asks: Django's own pages for these say lang="en" whatever
+language their text is in. Should even that fail, a fixed two-language text is sent.
 """
 
 import logging
@@ -34,13 +35,16 @@ def visitor_language(request: HttpRequest) -> str:
         return settings.LANGUAGE_CODE
 
 
-def static_error_page(request: HttpRequest, *, status: int) -> HttpResponse:
-    """Render templates/<status>.html without the database or the context processors."""
+def static_error_page(
+    request: HttpRequest, *, status: int, template_name: str = ""
+) -> HttpResponse:
+    """Render templates/<status>.html (or `template_name`) without the database or the context
+    processors."""
     language = visitor_language(request)
     html: str
     try:
         with translation.override(language):
-            template = Engine.get_default().get_template(f"{status}.html")
+            template = Engine.get_default().get_template(template_name or f"{status}.html")
             html = template.render(
                 Context(
                     {
@@ -65,6 +69,17 @@ def static_error_page(request: HttpRequest, *, status: int) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: a page in the visitor's language with the partnership's contact details."""
     return static_error_page(request, status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: the request could not be read (a broken upload, too many fields)."""
+    return static_error_page(request, status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent without its token (an old page, cookies blocked); the
+    reason is logged by Django (django.security.csrf) and is not for the visitor."""
+    return static_error_page(request, status=403, template_name="403_csrf.html")
 
 
 class DatabaseBusyMiddleware:

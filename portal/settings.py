@@ -429,6 +429,8 @@ AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_PROXY else None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# The refused form in the visitor's language, under a lang attribute that says so.
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -13,6 +13,7 @@ register_converter(PkConverter, "pk")
 
 # Static, in the visitor's language, with no database: see portal/errors.py.
 handler500 = "portal.errors.server_error"
+handler400 = "portal.errors.bad_request"
 
 urlpatterns = [
     path("", home, name="home"),

@@ -29,6 +29,7 @@ from django.template.base import Node
 from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.test import Client, RequestFactory, override_settings
+from django.test.signals import template_rendered
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import translation
 from django.utils.translation import trans_real
@@ -39,6 +40,7 @@ from ideas.models import Idea
 from portal.errors import static_error_page
 from tests.ideas.conftest import valid_form
 from tests.journeys.conftest import Journey, Page
+from triage.referrals.follow_up import follow_up_send
 
 ROOT = Path(__file__).resolve().parent.parent
 RESIDENT_LANGUAGES = ["ar", "en"]
@@ -65,6 +67,8 @@ RESIDENT_TEMPLATES = [
     "portal/about.html",
     "403.html",
     "404.html",
+    "400.html",
+    "403_csrf.html",
     "500.html",
     "503.html",
     "bootstrap5/errors.html",
@@ -259,8 +263,48 @@ def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
     get(idea.tracking_path)
     walk.partner_reports(side, idea, text="A room.", finished=False)
     get(idea.tracking_path)
+    # While the support goes on: the owner's choice for the partner, its error, a message
+    # relayed both ways.
+    referral = idea.idea.referrals.get(partner=side.partner)
+    to_partner = {"token": token, "referral": referral.public_id}
+    decide = reverse("partner_consent:decide", kwargs=to_partner)
+    post(decide, {"decision": "maybe"})
+    get(idea.tracking_path)  # the error, in a message
+    post(decide, {"decision": "given"})
+    get(idea.tracking_path)
+    with walk._capture(execute=True):
+        written = side.client.post(
+            reverse("partner_portal:referral_message", args=[referral.pk]),
+            {"owner-message-text": "Can we meet on Thursday?"},
+        )
+    assert written.status_code == 302, "the partner's message was not passed on"
+    reply = reverse("partner_consent:reply", kwargs=to_partner)
+    reply_field = f"reply-{str(referral.public_id)[:8]}-text"
+    assert post(reply, {reply_field: " "}).status_code == 400  # the error beside its field
+    assert post(reply, {reply_field: "Yes, at ten."}).status_code == 302
+    get(idea.tracking_path)
+    post(decide, {"decision": "withdrawn"})
+    get(idea.tracking_path)
+    # Whether the idea may be shown publicly: no choice, yes, no.
+    public = reverse("ideas:public_listing", args=[token])
+    for choice in ("", "yes", "no"):
+        post(public, {"public_listing": choice})
+        get(idea.tracking_path)
+    get(reverse("ideas:my_data_page", args=[token]))
+    get(reverse("ideas:my_data_page", args=[token]) + "?print=1")
     walk.partner_reports(side, idea, text="A room and a grant.", finished=True)
     get(idea.tracking_path)
+    # Months later the owner is asked how the support went: the survey, its error, the answer.
+    with walk._capture(execute=True):
+        follow_up_send(referral=referral)
+    survey = re.search(r"/follow-up/[\w-]+/", walk.last_mail_to(idea.owner).text)
+    assert survey, "the follow-up mail has no link"
+    get(survey.group(0))
+    assert post(survey.group(0), {"what_happened": "A room."}).status_code == 400
+    assert post(survey.group(0), {"rating": "4", "what_happened": "A room."}).status_code == 302
+    get(survey.group(0))  # answered: thanked
+    assert post(survey.group(0), {"rating": "5"}).status_code == 409  # answered twice
+    get("/follow-up/no-such-token/")
     with walk._capture(execute=True):
         my_data = resident.post(reverse("ideas:my_data", args=[token]))
     assert my_data.status_code == 200 and json.loads(my_data.content)
@@ -289,6 +333,12 @@ def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
     get(third.tracking_path)
     for view, exception in ((page_not_found, Http404()), (permission_denied, PermissionDenied())):
         pages.append(assert_in_language(error_page(view, exception, language), language))
+    # A request the portal cannot read (too many fields: 400) and a form without its token.
+    unreadable = resident.post(reverse("ideas:lost_link"), {f"f{n}": "x" for n in range(1001)})
+    checked = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=language)
+    no_token = checked.post(reverse("ideas:submit"), valid_form())
+    assert (unreadable.status_code, no_token.status_code) == (400, 403)
+    pages += [assert_in_language(each, language) for each in (unreadable, no_token)]
     for status in (500, 503):
         request = RequestFactory().get("/", HTTP_ACCEPT_LANGUAGE=language)
         response = static_error_page(request, status=status)
@@ -405,6 +455,43 @@ def test_every_string_of_the_resident_templates_has_an_arabic_translation():
 
     missing = sorted(wanted - set(arabic_catalogue()))
     assert not missing, f"{len(missing)} strings of resident templates lack Arabic: {missing}"
+
+
+@pytest.fixture
+def arabic_templates() -> Iterator[set[str]]:
+    """The name of every template (included ones too) rendered while Arabic is active."""
+    names: set[str] = set()
+
+    def note(sender, template, context, **kwargs):
+        # Django's own form widgets (its own Arabic catalogue) come from the form renderer.
+        if (
+            template.name
+            and not template.name.startswith("django/forms/")
+            and (translation.get_language() == "ar")
+        ):
+            names.add(template.name)
+
+    template_rendered.connect(note, dispatch_uid="arabic-templates")
+    yield names
+    template_rendered.disconnect(dispatch_uid="arabic-templates")
+
+
+def test_every_template_the_arabic_walk_renders_has_arabic_for_each_of_its_strings(
+    walk, arabic_templates
+):
+    """Each branch of every page and mail template the walk reached, not only the rendered ones:
+    a template reached by the walk but left out of RESIDENT_TEMPLATES is still checked."""
+    walk_every_resident_page(walk, "ar")
+    assert {"ideas/idea_track.html", "emails/receipt.html", "400.html"} <= arabic_templates
+    assert {"403_csrf.html", "triage/follow_up_survey.html"} <= arabic_templates
+
+    engine = Engine.get_default()
+    catalogue = set(arabic_catalogue())
+    missing = {
+        name: sorted(template_msgids(name, engine) - catalogue) for name in sorted(arabic_templates)
+    }
+    missing = {name: msgids for name, msgids in missing.items() if msgids}
+    assert not missing, f"templates rendered in Arabic with strings that lack Arabic: {missing}"
 
 
 def lazy_msgids(value, depth: int = 0) -> Iterator[str]:
