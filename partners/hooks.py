@@ -59,6 +59,7 @@ class OpenReferral:
     state: str
     sent_at: datetime
     url: str
+    language: str = ""  # the idea's: its title carries it on the page
 
 
 class ReferralActivity:

@@ -640,6 +640,61 @@ def test_an_arabic_idea_is_marked_arabic_on_the_swedish_staff_pages(
     assert marked_arabic(outbox, f"وصلتنا فكرتك ({idea.reference})")  # the receipt's subject
 
 
+def test_what_an_arabic_owner_wrote_is_marked_arabic_on_the_partners_and_committees_pages(walk):
+    """The idea, the owner's answer to a partner, the follow-up and the withdrawal reason keep
+    the owner's language on pages served in Swedish; what the partner wrote keeps the page's."""
+    from tests.journeys.conftest import WRITES
+
+    arabic = WRITES["ar"]
+    idea = walk.resident_submits(language="ar")
+    token = idea.tracking_path.split("/")[2]
+    owner = Client(HTTP_ACCEPT_LANGUAGE="ar")
+    walk.coordinator_screens(idea)
+    side = walk.partner()
+    walk.coordinator_refers(idea, [side], note_to_partners="Läs den.")
+    answer_page = walk.partner_answer_page_from_mail(side, idea)
+    walk.partner_answers_from_mail(side, idea, answer="accept")
+    referral = idea.idea.referrals.get(partner=side.partner)
+    with walk._capture(execute=True):
+        side.client.post(
+            reverse("partner_portal:referral_message", args=[referral.pk]),
+            {"owner-message-text": "Kan vi ses på torsdag?"},
+        )
+        owner.post(
+            reverse(
+                "partner_consent:reply", kwargs={"token": token, "referral": referral.public_id}
+            ),
+            {f"reply-{str(referral.public_id)[:8]}-text": "نعم، في الساعة العاشرة."},
+        )
+    walk.partner_reports(side, idea, text="Ett rum.", finished=False)
+    with walk._capture(execute=True):
+        follow_up_send(referral=referral)
+    survey = re.search(r"/follow-up/[\w-]+/", walk.last_mail_to(idea.owner).text).group(0)
+    owner.post(survey, {"rating": "4", "what_happened": "حصلنا على قاعة."})
+    withdrawn = walk.resident_submits(language="ar", email="second@example.org")
+    walk.resident_withdraws(withdrawn, reason="انتقلنا إلى مدينة أخرى.")
+
+    partner_page = walk.partner_page(side, idea)
+    partner_list = walk.partner_list_page(side)
+    committee = walk.coordinator_page(idea)
+    registry = Page.of(walk.staff.get(reverse("partners:detail", args=[side.partner.slug])))
+    withdrawal = walk.coordinator_page(withdrawn)
+
+    for page in (answer_page, partner_page, partner_list, committee, registry):
+        assert page.lang == "sv", page.url
+        assert marked_arabic(page, arabic["title"]), page.url
+    for page in (answer_page, partner_page):
+        assert marked_arabic(page, arabic["description"]) and marked_arabic(page, arabic["need"])
+    assert marked_arabic(partner_page, "نعم، في الساعة العاشرة.")
+    assert marked_arabic(committee, "نعم، في الساعة العاشرة.")
+    assert marked_arabic(committee, "حصلنا على قاعة.")
+    assert marked_arabic(withdrawal, "انتقلنا إلى مدينة أخرى.")
+    # The partner's own words are in the page's language, not marked Arabic.
+    assert "Kan vi ses på torsdag?" in partner_page.text
+    assert not marked_arabic(partner_page, "Kan vi ses på torsdag?")
+    assert not marked_arabic(committee, "Kan vi ses på torsdag?")
+
+
 @pytest.mark.django_db
 def test_staff_and_partner_mails_declare_their_language(journey_mails):
     for mail in journey_mails:

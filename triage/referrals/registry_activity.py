@@ -73,6 +73,7 @@ class RegistryActivity(ReferralActivity):
                 state=referral.get_state_display(),
                 sent_at=referral.created_at,
                 url=reverse("triage:idea_detail", args=[referral.idea.reference]),
+                language=referral.idea.language,
             )
             for referral in referrals
         ]
