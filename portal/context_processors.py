@@ -6,6 +6,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
 from portal.branding import branding
+from portal.languages import page_languages
 from portal.public_access import public_access
 from portal.roles import COMMITTEE_ROLES, Role, has_role
 
@@ -43,13 +44,15 @@ def portal(request: HttpRequest) -> dict:
     template."""
     user = request.user
     current = translation.get_language() or settings.LANGUAGE_CODE
+    match = getattr(request, "resolver_match", None)
     return {
         "SITE_URL": settings.SITE_URL,
         "nav": nav_urls(get_script_prefix()),
         "brand": branding(),
         # The document's lang attribute: easy-to-read Swedish is Swedish to a screen reader.
         "html_lang": current.split("-")[0],
-        # Every language, the page's own marked current (base.html says so with aria-current).
+        # The languages the page is written in, its own marked current (base.html says so with
+        # aria-current): a staff or partner page offers no language it is not written in.
         "language_switch": [
             {
                 "code": code,
@@ -57,7 +60,7 @@ def portal(request: HttpRequest) -> dict:
                 "lang": code.split("-")[0],
                 "current": code == current,
             }
-            for code, _name in settings.LANGUAGES
+            for code in page_languages(match.view_name if match else None)
         ],
         # Whether the host is a public body: the idea form and the privacy notice say so.
         "public_access": public_access(),

@@ -5,7 +5,8 @@ Accept-Language). The resident's pages are written in every language of LANGUAGE
 included); the tracking link's pages then follow the idea's own language (`in_idea_language` in
 ideas/views.py). Every other page (the committee's, the partners', the outbox, the admin, the
 staff login) is written only in STAFF_LANGUAGES. Asked for in another language, it is served in
-STAFF_FALLBACK_LANGUAGE, and base.html says so in the language asked for.
+STAFF_FALLBACK_LANGUAGE, and base.html says so in the language asked for; their language switch
+offers only the languages they are written in.
 """
 
 from collections.abc import Callable
@@ -58,6 +59,16 @@ def written_in(language: str, languages: list[str] | tuple[str, ...]) -> bool:
     """Whether a page written in `languages` is written in `language`: easy-to-read Swedish
     is Swedish (its catalogue falls back to plain Swedish, and its pages say lang="sv")."""
     return language.split("-")[0] in {code.split("-")[0] for code in languages}
+
+
+def page_languages(view_name: str | None) -> list[str]:
+    """The codes of LANGUAGES a page is offered in (the language switch lists them): all of
+    them on a resident's page or a page no URL matched (an error page), the staff languages on
+    every other."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    if view_name is None or is_resident_page(view_name):
+        return codes
+    return [code for code in codes if written_in(code, settings.STAFF_LANGUAGES)]
 
 
 def staff_page_language(language: str) -> str:

@@ -584,6 +584,31 @@ def test_a_resident_page_in_arabic_stays_in_arabic_without_the_staff_note(client
     assert STAFF_NOTE not in page.text
 
 
+def switch_offers(page: Page) -> list[str]:
+    return re.findall(r'<button type="submit" name="language" value="([\w-]+)"', page.html)
+
+
+@pytest.mark.django_db
+def test_the_language_switch_offers_a_staff_or_partner_page_only_in_its_languages(
+    client, coordinator
+):
+    client.cookies["django_language"] = "ar"
+    partner_link = Page.of(client.get("/referral/answer/no-such-token/"))
+    login = Page.of(client.get(reverse("login")))
+    client.force_login(coordinator)
+    dashboard = Page.of(client.get(reverse("triage:dashboard")))
+    for page in (partner_link, login, dashboard):
+        assert switch_offers(page) == ["sv", "sv-easy", "en"], page.url
+        assert (
+            'value="en" lang="en" class="language-switch-option" aria-current="true"' in page.html
+        )
+
+    # The resident's pages, and a page at no address, offer every language.
+    for path in (reverse("ideas:submit"), "/no/such/page/"):
+        page = assert_in_language(client.get(path), "ar")
+        assert switch_offers(page) == ["sv", "sv-easy", "en", "ar"], path
+
+
 @pytest.mark.django_db
 def test_a_staff_page_in_swedish_or_english_is_served_as_asked(client, coordinator):
     client.force_login(coordinator)
