@@ -65,6 +65,9 @@ RESIDENT_TEMPLATES = [
     "ideas/idea_withdraw.html",
     "ideas/idea_erase.html",
     "ideas/idea_intake_receipt.html",
+    "ideas/idea_my_data.html",
+    "triage/follow_up_survey.html",
+    "triage/follow_up_survey_closed.html",
     "portal/privacy_notice.html",
     "portal/accessibility_statement.html",
     "portal/how_it_works.html",
@@ -87,6 +90,8 @@ RESIDENT_TEMPLATES = [
             "tracking_link",
             "idea_referred",
             "referral_accepted",
+            "relayed_to_owner",
+            "follow_up_survey",
         )
         for suffix in (".txt", ".html", "_subject.txt")
     ),
