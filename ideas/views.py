@@ -649,7 +649,11 @@ def idea_my_data_page(request: HttpRequest, token: str) -> HttpResponse:
 def my_data_keys(request: HttpRequest) -> HttpResponse:
     """What each key of the "my data" download means: docs/my-data.md, as plain text."""
     path = settings.BASE_DIR / "docs" / "my-data.md"
-    return HttpResponse(path.read_text(encoding="utf-8"), content_type="text/plain; charset=utf-8")
+    response = HttpResponse(
+        path.read_text(encoding="utf-8"), content_type="text/plain; charset=utf-8"
+    )
+    response["Content-Language"] = "en"  # written in English only, whatever the visitor's
+    return response
 
 
 @in_idea_language

@@ -394,6 +394,18 @@ def test_every_staff_and_partner_page_state_in_swedish_has_each_string_in_swedis
     assert not missing, f"{len(missing)} strings on staff pages show English under sv: {missing}"
 
 
+def test_the_key_list_of_my_data_says_it_is_english_and_the_link_to_it_says_so_too(walk):
+    idea = walk.resident_submits(language="ar")
+    token = idea.tracking_path.split("/")[2]
+    resident = Client(HTTP_ACCEPT_LANGUAGE="ar")
+
+    page = assert_in_language(resident.get(reverse("ideas:my_data_page", args=[token])), "ar")
+    keys = resident.get(reverse("ideas:my_data_keys"))
+
+    assert "ما معنى كل حقل في التنزيل (باللغة الإنجليزية)" in page.text
+    assert keys["Content-Language"] == "en" and "the download's keys" in keys.content.decode()
+
+
 def test_the_arabic_walk_reaches_the_mails_of_every_step(walk, lookups):
     """The walk is a real one: the owner's mails are there, in Arabic, with nothing Swedish."""
     mails = walk_every_resident_page(walk, "ar")
