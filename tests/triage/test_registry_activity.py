@@ -155,3 +155,45 @@ def test_recent_declines_on_the_ideas_themes_lower_the_partners_rank_in_a_fixed_
             c.text for c in alfa.concerns
         ]
     assert ranked[0].partner.recent_declines == 0
+
+
+def test_the_agenda_counts_a_partners_recent_declines_as_the_ideas_page_does(settings):
+    from triage.referrals.suggestions import partner_suggestions_for_ideas
+
+    settings.MATCHING_DECLINE_WINDOW_DAYS = 90
+    broadband, housing = ThemeFactory(slug="bb"), ThemeFactory(slug="housing")
+    fibre = IdeaFactory(in_review=True, themes=[broadband], municipality=municipality("1863"))
+    homes = IdeaFactory(in_review=True, themes=[housing], municipality=municipality("1863"))
+    declining, steady = PartnerFactory(name="Alfa"), PartnerFactory(name="Beta")
+    for partner in (declining, steady):
+        partner.themes.set([broadband, housing])
+        partner.municipalities.set([municipality("1863")])
+    now = timezone.now()
+    for days_ago in (10, 20, 200):
+        ReferralFactory(
+            partner=declining,
+            idea=IdeaFactory(themes=[broadband]),
+            state="declined",
+            answered_at=now - timedelta(days=days_ago),
+        )
+    ideas = list(
+        type(fibre)
+        .objects.filter(pk__in=[fibre.pk, homes.pk])
+        .select_related("municipality")
+        .prefetch_related("themes", "support_wanted")
+    )
+
+    batched = partner_suggestions_for_ideas(ideas)
+
+    for idea in ideas:
+        alone = suggestions_for_idea(type(idea).objects.get(pk=idea.pk))
+        assert [(m.partner.name, m.score, m.partner.recent_declines) for m in batched[idea.pk]] == [
+            (m.partner.name, m.score, m.partner.recent_declines) for m in alone
+        ]
+        assert [[c.text for c in m.concerns] for m in batched[idea.pk]] == [
+            [c.text for c in m.concerns] for m in alone
+        ]
+    # Two declines on broadband in the window lower Alfa for fibre, not for housing.
+    assert [m.partner.name for m in batched[fibre.pk]] == ["Beta", "Alfa"]
+    assert batched[fibre.pk][1].partner.recent_declines == 2
+    assert [m.partner.recent_declines for m in batched[homes.pk]] == [0, 0]

@@ -2,8 +2,10 @@
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 
 from django.db import connection
+from django.utils import timezone
 
 from ideas.models import Idea
 from partners.matching import PartnerProfile, rank_partners
@@ -16,6 +18,7 @@ from triage.referrals.registry_activity import (
     open_referrals_and_referred,
     suggestions_for_idea,
 )
+from triage.referrals.workflow import ReferralState
 
 # How many of the ranked partner suggestions count as "matched to" an organisation.
 TOP_SUGGESTIONS = 5
@@ -60,8 +63,9 @@ def partner_suggestions_for_ideas(ideas: Sequence[Idea]) -> dict[int, list[Sugge
 
     The registry is read once for all of them (the links of every theme and kind of support
     the ideas have, every municipality), the partners' load once, and the answers to earlier
-    ideas sharing a theme in one query grouped by idea and partner. Needs each idea's themes
-    and kinds of support prefetched and its municipality selected (the agenda does).
+    ideas sharing a theme (with the recent declines among them) in one query grouped by idea
+    and partner. Needs each idea's themes and kinds of support prefetched and its municipality
+    selected (the agenda does).
     """
     if not ideas:
         return {}
@@ -89,7 +93,7 @@ def partner_suggestions_for_ideas(ideas: Sequence[Idea]) -> dict[int, list[Sugge
         "idea_id", "partner_id"
     ):
         referred.setdefault(idea_id, set()).add(partner_id)
-    answers = _similar_answers_by_idea(ids)
+    answers = _similar_answers_by_idea(ids, decline_window_days=first.decline_window_days)
     weights = matching_weights()
     ranked: dict[int, list[Suggestion]] = {}
     for idea_id, profile in profiles.items():
@@ -102,8 +106,9 @@ def partner_suggestions_for_ideas(ideas: Sequence[Idea]) -> dict[int, list[Sugge
                 if quoted_language in (languages.get(partner.id) or "")
                 else (),
                 open_referrals=open_counts.get(partner.id, 0),
-                similar_accepted=by_partner.get(partner.id, (0, 0))[0],
-                similar_answered=by_partner.get(partner.id, (0, 0))[1],
+                similar_accepted=by_partner.get(partner.id, NO_ANSWERS)[0],
+                similar_answered=by_partner.get(partner.id, NO_ANSWERS)[1],
+                recent_declines=by_partner.get(partner.id, NO_ANSWERS)[2],
             )
             for partner in registry
         ]
@@ -115,29 +120,46 @@ def partner_suggestions_for_ideas(ideas: Sequence[Idea]) -> dict[int, list[Sugge
     return ranked
 
 
-def _similar_answers_by_idea(idea_ids: list[int]) -> dict[int, dict[int, tuple[int, int]]]:
+# (accepted, answered, declined lately) for a partner with no answers about similar ideas.
+NO_ANSWERS = (0, 0, 0)
+
+
+def _similar_answers_by_idea(
+    idea_ids: list[int], *, decline_window_days: int
+) -> dict[int, dict[int, tuple[int, int, int]]]:
     """For each idea, how each partner answered earlier ideas sharing a theme with it,
-    (accepted, answered), its answers about the idea itself left out: `similar_answers` for
-    many ideas in one query."""
+    (accepted, answered, declined within the last `decline_window_days` days), its answers
+    about the idea itself left out: `similar_answers` for many ideas in one query."""
     referral, partner, idea = table(Referral), column(Referral, "partner"), column(Referral, "idea")
     state, through = column(Referral, "state"), Idea.themes.through
+    answered_at = column(Referral, "answered_at")
     link_idea, link_theme = column(through, "idea"), column(through, "theme")
     accepted_states = sorted(str(s) for s in Referral.ACCEPTED_STATES)
     answered_states = sorted(str(s) for s in Referral.ANSWERED_STATES)
+    since = timezone.now() - timedelta(days=decline_window_days)
+    pk = connection.ops.quote_name("id")
     rows = fetch(
         f"SELECT wanted.{link_idea}, r.{partner}, "  # noqa: S608
         f"COUNT(DISTINCT CASE WHEN r.{state} IN ({placeholders(accepted_states)}) "
-        f"THEN r.{connection.ops.quote_name('id')} END), "
-        f"COUNT(DISTINCT r.{connection.ops.quote_name('id')}) "
+        f"THEN r.{pk} END), "
+        f"COUNT(DISTINCT r.{pk}), "
+        f"COUNT(DISTINCT CASE WHEN r.{state} = %s AND r.{answered_at} >= %s THEN r.{pk} END) "
         f"FROM {referral} r "
         f"JOIN {table(through)} earlier ON earlier.{link_idea} = r.{idea} "
         f"JOIN {table(through)} wanted ON wanted.{link_theme} = earlier.{link_theme} "
         f"WHERE r.{state} IN ({placeholders(answered_states)}) "
         f"AND wanted.{link_idea} IN ({placeholders(idea_ids)}) AND r.{idea} <> wanted.{link_idea} "
         f"GROUP BY wanted.{link_idea}, r.{partner}",
-        [*accepted_states, *answered_states, *idea_ids],
+        [
+            *accepted_states,
+            str(ReferralState.DECLINED),
+            # As the database keeps a datetime (SQLite compares text).
+            connection.ops.adapt_datetimefield_value(since),
+            *answered_states,
+            *idea_ids,
+        ],
     )
-    found: dict[int, dict[int, tuple[int, int]]] = {}
-    for idea_id, partner_id, accepted, answered in rows:
-        found.setdefault(idea_id, {})[partner_id] = (accepted, answered)
+    found: dict[int, dict[int, tuple[int, int, int]]] = {}
+    for idea_id, partner_id, accepted, answered, declined in rows:
+        found.setdefault(idea_id, {})[partner_id] = (accepted, answered, declined)
     return found
