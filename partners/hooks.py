@@ -70,7 +70,7 @@ class ReferralActivity:
         return partners.annotate(open_referrals=Value(0, output_field=IntegerField()))
 
     def stats(self, partner: Partner) -> PartnerStats:
-        return PartnerStats(open_referrals=0, capacity=partner.capacity, accepted=0, answered=0)
+        return PartnerStats(open_referrals=0, capacity=partner.places, accepted=0, answered=0)
 
     def open_referrals(self, partner: Partner) -> list[OpenReferral]:
         """The partner's referrals still open, oldest first."""

@@ -108,6 +108,8 @@ class PartnerProfile:
     covers_whole_county: bool = False
     is_civil_society: bool = False
     languages: tuple[str, ...] = ()
+    # The places it can take (`Partner.places`: the administrator's number, until partners
+    # state their own availability).
     capacity: int = 0
     open_referrals: int = 0
     similar_accepted: int = 0

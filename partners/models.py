@@ -178,6 +178,17 @@ class Partner(models.Model):
     def clean(self) -> None:
         self.languages = parse_language_codes(self.languages)
 
+    @property
+    def places(self) -> int:
+        """The referrals the partner can hold at once, as matching and its pages count them.
+
+        Today the number the administrator typed (`capacity`). This is the seam for the
+        partner's own stated availability (partner self-service, issue 16: how many new ideas
+        it can take this term): when there is one, return it here, and read it in
+        `partners.selectors.places_sql` too, which gives matching the same number in SQL.
+        """
+        return self.capacity
+
 
 class PartnerContact(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")

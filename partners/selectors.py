@@ -70,6 +70,12 @@ def matching_weights() -> Weights:
     return (stored[0] if stored else MatchingWeights()).as_weights()
 
 
+def places_sql() -> str:
+    """The SQL of the places a partner can take (`Partner.places`, the seam for its stated
+    availability): today the number the administrator typed."""
+    return column(Partner, "capacity")
+
+
 def _vocabulary_of(idea: Idea, name: str) -> list[Any]:
     """The idea's themes or kinds of support (name): the prefetched ones when the caller
     prefetched them, else read without the vocabulary's ordering, which matching has no use
@@ -128,7 +134,7 @@ def partner_profiles(
     rows = fetch(
         f"SELECT {q('id')}, {column(Partner, 'name')}, {column(Partner, 'slug')}, "  # noqa: S608
         f"{column(Partner, 'covers_whole_county')}, {column(Partner, 'is_civil_society')}, "
-        f"CAST({column(Partner, 'languages')} AS TEXT), {column(Partner, 'capacity')} "
+        f"CAST({column(Partner, 'languages')} AS TEXT), {places_sql()} "
         f"FROM {table(Partner)} WHERE {column(Partner, 'is_active')} = %s",
         [True],
     )

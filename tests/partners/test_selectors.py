@@ -121,3 +121,13 @@ def test_an_idea_page_that_prefetched_the_vocabulary_gets_the_same_profile_witho
         == fresh.theme_names
         == {broadband.pk: broadband.name, housing.pk: housing.name}
     )
+
+
+def test_matching_counts_the_places_the_registry_pages_show_for_each_partner():
+    # `Partner.places` and `places_sql` are one seam (for the stated availability to come):
+    # matching and the partner's pages must read the same number.
+    partners = [PartnerFactory(capacity=places) for places in (0, 3, 12)]
+    profile = idea_profile(IdeaFactory())
+    loaded = {p.id: p.capacity for p in partner_profiles(profile)}
+    assert loaded == {partner.pk: partner.places for partner in partners}
+    assert ReferralActivity().stats(partners[1]).free_places == partners[1].places == 3

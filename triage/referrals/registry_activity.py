@@ -53,7 +53,7 @@ class RegistryActivity(ReferralActivity):
         )
         return PartnerStats(
             open_referrals=counts["open"],
-            capacity=partner.capacity,
+            capacity=partner.places,
             accepted=counts["accepted"],
             answered=counts["answered"],
         )
