@@ -122,6 +122,62 @@ def test_only_a_partner_outside_the_area_is_told_so_and_the_card_gives_what_it_c
 
 
 @settings(max_examples=150, deadline=None)
+@given(idea=ideas(), candidates=partner_lists, weights=weights_st)
+def test_every_partner_stays_in_the_ranking_whatever_its_area_so_the_committee_can_choose_it(
+    idea, candidates, weights
+):
+    ranked = rank_partners(idea, candidates, weights)
+    assert sorted(order(ranked)) == sorted(p.id for p in candidates)
+
+
+@settings(max_examples=150, deadline=None)
+@given(idea=ideas(), partner=partners(pk=1), weights=weights_st)
+def test_the_cost_of_working_elsewhere_is_what_covering_the_municipality_would_earn(
+    idea, partner, weights
+):
+    # A local idea, a partner that works elsewhere and has no declines to floor its score.
+    idea = dataclasses.replace(idea, is_whole_county=False, municipality_id=1)
+    partner = dataclasses.replace(
+        partner,
+        municipalities=partner.municipalities - {1},
+        covers_whole_county=False,
+        recent_declines=0,
+    )
+    [concern] = [c for c in explain_concerns(idea, partner, weights) if c.factor == "outside_area"]
+    moved = dataclasses.replace(partner, municipalities=partner.municipalities | {1})
+    gained = score_value(idea, moved, weights) - score_value(idea, partner, weights)
+    assert abs(gained + concern.points) < 1e-9
+    assert not any(r.factor == "geography" for r in explain_partner(idea, partner, weights))
+    assert not any(c.factor == "outside_area" for c in explain_concerns(idea, moved, weights))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    idea=ideas(),
+    partner=partners(pk=1),
+    weights=weights_st,
+    more=st.integers(1, 3),
+)
+def test_a_partner_that_declined_the_theme_more_lately_never_ranks_above_its_twin(
+    idea, partner, weights, more
+):
+    # The one that declined more has the lower id: at equal scores it would come first.
+    declined_more = dataclasses.replace(
+        partner, id=1, name="Same", recent_declines=partner.recent_declines + more
+    )
+    fewer = dataclasses.replace(partner, id=2, name="Same")
+    lower, higher = score_value(idea, declined_more, weights), score_value(idea, fewer, weights)
+    assert lower <= higher
+    for candidates in ([fewer, declined_more], [declined_more, fewer]):
+        assert order(rank_partners(idea, candidates, weights)) == (
+            [2, 1] if lower < higher else [1, 2]
+        )
+    # A first decline on the theme always costs a partner that earned points, if themes count.
+    if partner.recent_declines == 0 and weights.themes > 0 and higher > 0:
+        assert lower < higher
+
+
+@settings(max_examples=150, deadline=None)
 @given(idea=ideas(), partner=partners(pk=1), weights=weights_st)
 def test_taking_up_the_ideas_municipality_never_lowers_a_partner_or_leaves_it_outside(
     idea, partner, weights
