@@ -24,6 +24,9 @@ PUBLIC_ROUTES = {
     "ideas:submit",
     "ideas:submitted",
     "ideas:lost_link",  # asks for an address; says the same whether or not it is known
+    "ideas:short_code",  # a paper receipt's reference and code; wrong tries are rate-limited
+    "ideas:short_link",  # the same as a link to type; a wrong one finds nothing (404)
+    "ideas:paper_form",  # the blank form to print, with no data in it
     "set_language",
     "login",
     "logout",
