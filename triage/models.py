@@ -15,10 +15,14 @@ from triage.referrals.models import (
 )
 from triage.review.message_templates import MessageTemplate
 from triage.review.models import (
+    AgendaItem,
     ConflictDeclaration,
     ConflictDeclarationQuerySet,
     Criterion,
+    DecisionKind,
     IdeaLink,
+    Meeting,
+    MeetingState,
     Membership,
     Note,
     Recommendation,
@@ -28,13 +32,17 @@ from triage.review.models import (
 )
 
 __all__ = [
+    "AgendaItem",
     "AnswerKind",
     "ConflictDeclaration",
     "ContactConsent",
     "ConflictDeclarationQuerySet",
     "Criterion",
+    "DecisionKind",
     "FollowUpSurvey",
     "IdeaLink",
+    "Meeting",
+    "MeetingState",
     "Membership",
     "MessageTemplate",
     "Note",

@@ -4,6 +4,7 @@ from ideas.converters import ReferenceConverter
 from triage.dashboard import views
 from triage.insights import views as insights_views
 from triage.referrals import committee_views as referral_views
+from triage.review import meeting_views
 from triage.review import views as review_views
 
 register_converter(ReferenceConverter, "reference")
@@ -47,4 +48,33 @@ urlpatterns = [
         name="open_data_listed_csv",
     ),
     path("meeting/agenda.csv", review_views.meeting_agenda_csv, name="meeting_csv"),
+    path("meetings/", meeting_views.meeting_list, name="meeting_list"),
+    path("meetings/agenda/add/", meeting_views.agenda_add, name="agenda_add"),
+    path("meetings/<uuid:meeting>/", meeting_views.meeting_detail, name="meeting_detail"),
+    path(
+        "meetings/<uuid:meeting>/attendees/",
+        meeting_views.meeting_attendees,
+        name="meeting_attendees",
+    ),
+    path(
+        "meetings/<uuid:meeting>/carry-out/",
+        meeting_views.meeting_carry_out,
+        name="meeting_carry_out",
+    ),
+    path("meetings/<uuid:meeting>/minutes/", meeting_views.meeting_minutes, name="meeting_minutes"),
+    path(
+        "meetings/<uuid:meeting>/minutes.txt",
+        meeting_views.meeting_minutes_txt,
+        name="meeting_minutes_txt",
+    ),
+    path(
+        "meetings/<uuid:meeting>/items/<uuid:item>/decide/",
+        meeting_views.item_decide,
+        name="agenda_item_decide",
+    ),
+    path(
+        "meetings/<uuid:meeting>/items/<uuid:item>/remove/",
+        meeting_views.item_remove,
+        name="agenda_item_remove",
+    ),
 ]

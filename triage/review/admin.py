@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from triage.review.message_templates import MessageTemplate
 from triage.review.models import (
+    AgendaItem,
     ConflictDeclaration,
     Criterion,
     IdeaLink,
+    Meeting,
     Membership,
     Note,
     Review,
@@ -121,3 +123,34 @@ class MessageTemplateAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+
+class AgendaItemInline(admin.TabularInline):
+    """The agenda as the meeting's page left it: decisions are recorded and carried out there,
+    through the workflow, never edited here."""
+
+    model = AgendaItem
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "position",
+        "idea",
+        "decision",
+        "hold_until",
+        "decided_at",
+        "carried_out_at",
+        "carry_out_error",
+    )
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["date", "title", "state", "created_by"]
+    list_filter = ["state"]
+    search_fields = ["title"]
+    date_hierarchy = "date"
+    readonly_fields = ["public_id", "state", "created_by", "created_at"]
+    inlines = [AgendaItemInline]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import tablib
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from ideas.models import Idea, IdeaQuestion
 from ideas.workflow import Status
 from portal.spreadsheets import spreadsheet_response
 from triage.referrals.suggestions import (
+    Suggestion,
     partner_suggestions_for_ideas,
     suggested_partner,
     top_suggestions,
@@ -43,8 +44,9 @@ if TYPE_CHECKING:
 AGENDA_SUGGESTIONS = 3
 
 
-def meeting_agenda() -> QuerySet[Idea]:
-    """Ideas in review whose assigned reviews are all in (members with a conflict excepted)."""
+def all_reviews_in() -> Q:
+    """The condition that an idea has reviewers and all their reviews are in (members with a
+    conflict excepted): the idea is ready for the meeting."""
     assigned = ReviewAssignment.objects.filter(idea=OuterRef("pk"))
     pending = assigned.exclude(
         Exists(
@@ -53,24 +55,41 @@ def meeting_agenda() -> QuerySet[Idea]:
             )
         )
     ).exclude(Exists(conflicted_member()))
+    return Q(Exists(assigned)) & ~Q(Exists(pending))
+
+
+def meeting_agenda() -> QuerySet[Idea]:
+    """Ideas in review whose assigned reviews are all in (members with a conflict excepted)."""
     return (
         Idea.objects.filter(status=Status.IN_REVIEW)
-        .filter(Exists(assigned))
-        .exclude(Exists(pending))
+        .filter(all_reviews_in())
         .select_related("municipality")
-        .prefetch_related(
-            "themes",
-            "support_wanted",
-            reviews_with_scores(),
-            Prefetch(
-                "conflicts",
-                queryset=ConflictDeclaration.objects.active().only(
-                    "idea", "member", "withdrawn_at"
-                ),
-            ),
-            Prefetch("questions", queryset=IdeaQuestion.objects.select_related("asked_by")),
-        )
+        .prefetch_related(*agenda_prefetches())
         .order_by("created_at")
+    )
+
+
+def agenda_prefetches() -> tuple[str | Prefetch, ...]:
+    """What an agenda shows of each idea, read once for all its ideas: themes and kinds of
+    support (the matching's too), reviews with scores, active conflicts with their members, and
+    the questions asked."""
+    return (
+        "themes",
+        "support_wanted",
+        reviews_with_scores(),
+        Prefetch(
+            "conflicts",
+            queryset=ConflictDeclaration.objects.active()
+            .select_related("member")
+            .only(
+                "idea",
+                "withdrawn_at",
+                "member__username",
+                "member__first_name",
+                "member__last_name",
+            ),
+        ),
+        Prefetch("questions", queryset=IdeaQuestion.objects.select_related("asked_by")),
     )
 
 
@@ -82,35 +101,36 @@ def agenda_rows(user: User) -> list[dict]:
     and the matching of all its ideas at once (`partner_suggestions_for_ideas`)."""
     ideas = list(meeting_agenda())
     suggestions = partner_suggestions_for_ideas(ideas)
-    rows = []
-    for idea in ideas:
-        excluded = excluded_members(idea)
-        all_reviews = list(idea.reviews.all())
-        reviews = [r for r in all_reviews if r.member_id not in excluded]
-        idea_aggregate = aggregate(all_reviews, excluded)
-        conflicted = user.pk in excluded
-        hidden = not rules.sees_others_scores(user, all_reviews, declared_conflict=conflicted)
-        recommendations = {
-            value: sum(1 for r in reviews if r.submitted_at and r.recommendation == value)
-            for value in Recommendation.values
-        }
-        rows.append(
-            {
-                "idea": idea,
-                "hidden": hidden,
-                "conflicted": conflicted,
-                "aggregate": Aggregate(count=idea_aggregate.count) if hidden else idea_aggregate,
-                "recommendations": [
-                    (Recommendation(v).label, None if hidden else n)
-                    for v, n in recommendations.items()
-                ],
-                "suggestions": [
-                    suggested_partner(s)
-                    for s in top_suggestions(suggestions[idea.pk], AGENDA_SUGGESTIONS)
-                ],
-            }
-        )
-    return rows
+    return [agenda_row(idea, user, suggestions[idea.pk]) for idea in ideas]
+
+
+def agenda_row(idea: Idea, user: User, suggestions: list[Suggestion]) -> dict:
+    """What an agenda shows of one idea to this user (needs `agenda_prefetches`): its scores
+    (hidden as `rules.sees_others_scores` says), recommendations, the members absent for a
+    declared conflict and the top suggested partners."""
+    excluded = excluded_members(idea)
+    all_reviews = list(idea.reviews.all())
+    reviews = [r for r in all_reviews if r.member_id not in excluded]
+    idea_aggregate = aggregate(all_reviews, excluded)
+    conflicted = user.pk in excluded
+    hidden = not rules.sees_others_scores(user, all_reviews, declared_conflict=conflicted)
+    recommendations = {
+        value: sum(1 for r in reviews if r.submitted_at and r.recommendation == value)
+        for value in Recommendation.values
+    }
+    return {
+        "idea": idea,
+        "hidden": hidden,
+        "conflicted": conflicted,
+        "absent": [conflict.member for conflict in idea.conflicts.all() if conflict.is_active],
+        "aggregate": Aggregate(count=idea_aggregate.count) if hidden else idea_aggregate,
+        "recommendations": [
+            (Recommendation(v).label, None if hidden else n) for v, n in recommendations.items()
+        ],
+        "suggestions": [
+            suggested_partner(s) for s in top_suggestions(suggestions, AGENDA_SUGGESTIONS)
+        ],
+    }
 
 
 def agenda_csv(rows: list[dict]) -> HttpResponse:

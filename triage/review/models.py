@@ -1,8 +1,11 @@
 """The committee's review of an idea: the criteria, assignments, reviews and scores, members'
 organisations and conflicts of interest, internal notes and links between ideas."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -263,3 +266,102 @@ class IdeaLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_id} ↔ {self.second_id}"
+
+
+class MeetingState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held, decisions carried out")
+
+
+class Meeting(models.Model):
+    """A meeting of the committee on a date: an agenda of ideas and a decision for each."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    state = models.CharField(
+        _("state"), max_length=10, choices=MeetingState.choices, default=MeetingState.PLANNED
+    )
+    attendees = models.TextField(
+        _("attendees"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Who took part, for the minutes."),
+    )
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("triage:meeting_detail", args=[self.public_id])
+
+
+class DecisionKind(models.TextChoices):
+    REFER = "refer", _("Refer to partners")
+    ASK = "ask", _("Ask the owner")
+    DECLINE = "decline", _("Decline")
+    HOLD = "hold", _("Put on hold")
+
+
+class AgendaItem(models.Model):
+    """One idea on a meeting's agenda and the decision the meeting took on it.
+
+    The decision is carried out afterwards through the workflow's services; `carried_out_at`
+    says it was, so carrying out again does nothing twice.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("idea")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=DecisionKind.choices, blank=True
+    )
+    partners = models.ManyToManyField(
+        Partner, blank=True, related_name="+", verbose_name=_("partners")
+    )
+    note_to_partners = models.TextField(_("note to the partners"), max_length=5000, blank=True)
+    message_to_owner = models.TextField(_("message to the owner"), max_length=5000, blank=True)
+    hold_until = models.DateField(_("on hold until"), null=True, blank=True)
+    internal_note = models.TextField(_("internal note"), max_length=5000, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    carried_out_at = models.DateTimeField(_("carried out"), null=True, blank=True)
+    carry_out_error = models.TextField(_("why it could not be carried out"), blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "idea"], name="one_agenda_item_per_idea"),
+            models.CheckConstraint(
+                condition=~models.Q(decision="hold") | models.Q(hold_until__isnull=False),
+                name="agenda_hold_has_a_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(carried_out_at__isnull=True) | ~models.Q(decision=""),
+                name="agenda_carried_out_has_a_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.idea_id}"
