@@ -100,6 +100,17 @@ def _referral_pk() -> str:
     return str(ReferralFactory().pk)
 
 
+def _meeting_item() -> tuple[str, str]:
+    """A meeting with one idea on its agenda: (the meeting's public id, the item's)."""
+    from triage.models import AgendaItem, Meeting
+
+    item = AgendaItem.objects.filter(meeting__title="Prov").first()
+    if item is None:
+        meeting = Meeting.objects.create(date="2026-12-10", title="Prov")
+        item = AgendaItem.objects.create(meeting=meeting, idea=IdeaFactory(in_review=True))
+    return str(item.meeting.public_id), str(item.public_id)
+
+
 # How to fill a URL keyword argument, by its name: a function returning a real value.
 KWARG_VALUES: dict[str, Callable[[], str]] = {
     "reference": _idea_reference,
@@ -117,6 +128,9 @@ KWARG_VALUES: dict[str, Callable[[], str]] = {
     "criterion_id": lambda: "1",  # the first of the criteria the migration loads
     # A referral's public id (its random UUID, as the owner's tracking-page forms name it).
     "referral": lambda: str(ReferralFactory().public_id),
+    # A meeting and an idea on its agenda, by their public ids (the same meeting for both).
+    "meeting": lambda: _meeting_item()[0],
+    "item": lambda: _meeting_item()[1],
     "uidb64": lambda: "MQ",  # base64 of "1"; with the made-up token the link finds nothing
 }
 

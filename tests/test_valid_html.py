@@ -122,7 +122,9 @@ def staff_and_partner_pages(journey) -> None:
     journey.partner_list_page(side)
 
     staff, member, outreach = journey.staff, journey.member, journey.outreach
+    meeting_pages = _a_meeting(journey)
     for path in (
+        *meeting_pages,
         reverse("triage:dashboard"),
         reverse("triage:dashboard") + "?status=screening&q=skola",
         reverse("triage:idea_detail", args=[idea.reference]),
@@ -138,7 +140,11 @@ def staff_and_partner_pages(journey) -> None:
         reverse("password_change"),
     ):
         assert staff.get(path).status_code == 200, path
-    for path in (reverse("triage:dashboard"), reverse("triage:idea_detail", args=[idea.reference])):
+    for path in (
+        reverse("triage:dashboard"),
+        reverse("triage:idea_detail", args=[idea.reference]),
+        *meeting_pages,
+    ):
         assert member.get(path).status_code == 200, path
     # Error states: a move without its reason, an empty note, a review with nothing chosen.
     staff.post(reverse("triage:idea_move", args=[arabic.reference]), {"to": "declined"})
@@ -154,6 +160,31 @@ def staff_and_partner_pages(journey) -> None:
     anonymous.get(reverse("login"))
     anonymous.post(reverse("login"), {"username": "nobody", "password": "wrong"})
     anonymous.get(reverse("password_reset"))
+
+
+def _a_meeting(journey) -> list[str]:
+    """A meeting with an idea on its agenda, a decision refused for what it lacks (the form's
+    error state) and another recorded; its pages: the list, the agenda, the minutes."""
+    from triage.models import Meeting
+
+    waiting = journey.resident_submits(language="en", email="meeting@example.org")
+    journey.coordinator_screens(waiting)
+    staff = journey.staff
+    staff.post(reverse("triage:meeting_list"), {"date": "", "title": ""})  # the errors
+    staff.post(reverse("triage:meeting_list"), {"date": "2026-12-10", "title": "December"})
+    meeting = Meeting.objects.get(title="December")
+    staff.post(
+        reverse("triage:agenda_add"), {"meeting": meeting.public_id, "ideas": [waiting.reference]}
+    )
+    item = meeting.items.get()
+    decide = reverse("triage:agenda_item_decide", args=[meeting.public_id, item.public_id])
+    staff.post(decide, {"item-1-decision": "hold"})
+    staff.post(decide, {"item-1-decision": "hold", "item-1-hold_until": "2027-02-01"})
+    return [
+        reverse("triage:meeting_list"),
+        meeting.get_absolute_url(),
+        reverse("triage:meeting_minutes", args=[meeting.public_id]),
+    ]
 
 
 @pytest.mark.parametrize("language", ["sv", "en", "ar"])
