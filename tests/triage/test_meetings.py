@@ -483,3 +483,40 @@ def test_the_agenda_takes_the_same_queries_for_one_idea_and_for_six(
 # the partners' languages and load, referrals made, similar answers, the weights), the partners
 # to refer to (1) and the ideas awaiting a decision (1).
 EXPECTED_AGENDA_QUERIES = 21
+
+
+def test_the_coordinator_puts_ideas_ticked_on_the_dashboard_on_a_meeting(
+    coordinator_client, coordinator
+):
+    meeting = _meeting(coordinator)
+    ticked = [IdeaFactory(in_review=True, title="Bybuss"), IdeaFactory(status=S.ON_HOLD)]
+    dashboard = coordinator_client.get(reverse("triage:dashboard")).content.decode()
+    assert reverse("triage:agenda_add") in dashboard
+
+    # The dashboard's form names no meeting: the next page asks which one.
+    choose = coordinator_client.post(
+        reverse("triage:agenda_add"), {"ideas": [i.reference for i in ticked], "action": ""}
+    )
+    assert choose.status_code == 200
+    page = choose.content.decode()
+    assert "Bybuss" in page and str(meeting.public_id) in page
+    done = coordinator_client.post(
+        reverse("triage:agenda_add"),
+        {"ideas": [i.reference for i in ticked], "meeting": str(meeting.public_id)},
+    )
+    assert done.status_code == 302 and done["Location"] == meeting.get_absolute_url()
+    assert [item.idea for item in meeting.items.all()] == ticked
+
+
+def test_nothing_ticked_on_the_dashboard_sends_the_coordinator_back_with_why(coordinator_client):
+    response = coordinator_client.post(reverse("triage:agenda_add"), {"ideas": []}, follow=True)
+    assert response.request["PATH_INFO"] == reverse("triage:dashboard")
+    assert "Välj minst en idé som väntar på beslut." in response.content.decode()
+
+
+def test_ideas_with_all_reviews_in_go_first_on_the_agenda(coordinator):
+    meeting = _meeting(coordinator)
+    earlier = IdeaFactory(in_review=True, title="Tidigare, utan omdömen")
+    ready = _ready(IdeaFactory(in_review=True, title="Senare, klar"))
+    items = meetings.agenda_add(meeting=meeting, ideas=[earlier, ready], actor=coordinator)
+    assert [item.idea for item in items] == [ready, earlier]

@@ -96,7 +96,11 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         cache.set(key, parts, selectors.DASHBOARD_CACHE_SECONDS)
     # Our own rendered templates: safe to insert as they are.
     parts = {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308
-    return render(request, "triage/idea_list.html", {**parts, "query": query})
+    return render(
+        request,
+        "triage/idea_list.html",
+        {**parts, "query": query, "is_coordinator": is_coordinating(request.user)},
+    )
 
 
 def _back_to_list(query: str) -> HttpResponseRedirect:

@@ -47,7 +47,7 @@ class AgendaAddForm(forms.Form):
     """Ideas for a meeting's agenda, ticked by their reference (on the meeting's page or the
     dashboard)."""
 
-    meeting = forms.UUIDField(label=_("Meeting"))
+    meeting = forms.UUIDField(label=_("Meeting"), required=False)
     ideas = forms.ModelMultipleChoiceField(
         label=_("Ideas"),
         queryset=Idea.objects.filter(status__in=AWAITING_DECISION),

@@ -109,12 +109,22 @@ def meeting_detail(request: AuthenticatedHttpRequest, meeting: str) -> HttpRespo
 @require_POST
 @role_required(*COMMITTEE_ROLES)
 def agenda_add(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Ideas onto a meeting's agenda, from the meeting's page or ticked on the dashboard."""
+    """Ideas onto a meeting's agenda, from the meeting's page or ticked on the dashboard (which
+    names no meeting: the next page asks which one)."""
     _coordinator_only(request)
     form = AgendaAddForm(request.POST)
     valid = form.is_valid()
+    if "meeting" not in request.POST:
+        if not valid:
+            messages.error(request, _("Select at least one idea awaiting a decision."))
+            return redirect("triage:dashboard")
+        return render(
+            request,
+            "triage/meetings/agenda_choose.html",
+            {"ideas": form.cleaned_data["ideas"], "meetings": meetings.planned_meetings()},
+        )
     chosen = None
-    if "meeting" in form.cleaned_data:
+    if form.cleaned_data.get("meeting"):
         chosen = Meeting.objects.filter(public_id=form.cleaned_data["meeting"]).first()
     if chosen is None:
         messages.error(request, _("Choose a planned meeting."))

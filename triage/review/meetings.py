@@ -160,15 +160,21 @@ def meeting_attendees_save(*, meeting: Meeting, attendees: str, actor: User) -> 
 
 @transaction.atomic
 def agenda_add(*, meeting: Meeting, ideas: list[Idea], actor: User) -> list[AgendaItem]:
-    """Put ideas on the agenda after those already on it; an idea already there, or no longer
-    awaiting a decision, is left out. Gives the items added."""
+    """Put ideas on the agenda after those already on it, those with all reviews in first; an
+    idea already there, or no longer awaiting a decision, is left out. Gives the items added."""
     _require_coordinator(actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_open(meeting)
     on_agenda = set(meeting.items.values_list("idea_id", flat=True))
     position = meeting.items.aggregate(last=Coalesce(Max("position"), 0))["last"]
+    # Those with all reviews in first, then in the order they came in.
+    ready = set(
+        Idea.objects.filter(pk__in=[idea.pk for idea in ideas])
+        .filter(all_reviews_in())
+        .values_list("pk", flat=True)
+    )
     added = []
-    for idea in ideas:
+    for idea in sorted(ideas, key=lambda idea: (idea.pk not in ready, idea.created_at, idea.pk)):
         if idea.pk in on_agenda or idea.status not in AWAITING_DECISION:
             continue
         position += 1
