@@ -47,3 +47,14 @@ def test_the_demo_shows_the_committee_and_a_partner_at_work(settings):
     assert Idea.objects.filter(status="needs_information").exists()
     answered = Idea.objects.get(questions__answered_at__isnull=False)
     assert answered.language == "en" and answered.status == "in_review"
+
+
+def test_the_demo_has_a_meeting_with_its_agenda_and_a_decision(settings):
+    from triage.models import Meeting
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    meeting = Meeting.objects.get()
+    assert meeting.items.count() >= 2
+    assert meeting.items.exclude(decision="").count() == 1

@@ -3,9 +3,12 @@
 Apart from the business code; `manage.py seed_demo` (triage's management command) loads it.
 """
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from ideas import workflow
@@ -23,6 +26,7 @@ from portal.roles import Role
 from triage.models import AnswerKind, Criterion, Membership, Recommendation
 from triage.referrals.answers import referral_answer
 from triage.referrals.services import idea_refer
+from triage.review import meetings
 from triage.review.message_templates import MessageTemplate, TemplateKind
 from triage.review.services import review_save, reviewers_assign
 
@@ -616,6 +620,33 @@ def demo_message_templates_load() -> None:
         template.save()
 
 
+def demo_meeting_load() -> None:
+    """The committee's next meeting, a week ahead: every idea awaiting a decision on its agenda,
+    and one decision recorded in advance (the last idea on hold until the budget is known)."""
+    coordinator = get_user_model().objects.get(username="samordnare")
+    meeting = meetings.meeting_create(
+        date=timezone.localdate() + datetime.timedelta(days=7),
+        title="Arbetsutskottets möte",
+        actor=coordinator,
+    )
+    waiting = Idea.objects.filter(status__in=meetings.AWAITING_DECISION).order_by("created_at")
+    items = meetings.agenda_add(meeting=meeting, ideas=list(waiting), actor=coordinator)
+    meetings.meeting_attendees_save(
+        meeting=meeting, attendees="Sara Samordnare, Lars Ledamot, Leila Ledamot", actor=coordinator
+    )
+    if items:
+        meetings.agenda_item_decide(
+            item=items[-1],
+            decision=meetings.Decision(
+                kind="hold",
+                hold_until=meeting.date + datetime.timedelta(days=60),
+                message_to_owner="Vi tar upp idén igen efter årsskiftet, när budgeten är klar.",
+                internal_note="Vänta på kommunens besked om lokalen.",
+            ),
+            actor=coordinator,
+        )
+
+
 @transaction.atomic
 def demo_data_load(password: str) -> dict:
     reference_data_load()
@@ -625,4 +656,5 @@ def demo_data_load(password: str) -> dict:
     new_ideas = demo_ideas_load()
     if new_ideas == len(DEMO_IDEAS):
         demo_activity_load()
+        demo_meeting_load()
     return {"partners": len(partners), "accounts": accounts, "new_ideas": new_ideas}
