@@ -136,10 +136,11 @@ def test_a_referral_needs_its_note_to_the_partners(coordinator):
 def test_a_decision_the_workflow_would_refuse_is_refused_when_recorded(coordinator):
     held = IdeaFactory(status=S.ON_HOLD)
     item = meetings.agenda_add(meeting=_meeting(coordinator), ideas=[held], actor=coordinator)[0]
-    with pytest.raises(MeetingError, match="Vilande"):
+    with pytest.raises(MeetingError, match="Vilande") as refused:
         meetings.agenda_item_decide(
             item=item, decision=Decision(kind="ask", message_to_owner="Hur?"), actor=coordinator
         )
+    assert refused.value.field == "decision"
 
 
 def test_carrying_out_goes_on_past_a_refusal_and_does_nothing_twice(

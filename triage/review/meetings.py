@@ -235,8 +235,12 @@ def decision_check(item: AgendaItem, decision: Decision, actor: Actor) -> None:
             via_referral=kind == DecisionKind.REFER,
         )
     except workflow.TransitionNotAllowed as error:
-        field_name = "message_to_owner" if decision.message_to_owner.strip() == "" else "decision"
-        raise MeetingError(error.message, field=field_name) from error
+        # The move needs a message to the owner, or cannot be made at all.
+        move = workflow.find(item.idea.status, TARGETS[kind])
+        lacks_message = move is not None and move.needs_reason and workflow.may(move, actor)
+        raise MeetingError(
+            error.message, field="message_to_owner" if lacks_message else "decision"
+        ) from error
 
 
 @transaction.atomic
