@@ -27,7 +27,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.journeys import conftest as journeys
-from triage.models import AgendaItem, Meeting, MeetingState
+from triage.models import AgendaItem, DecisionKind, Meeting, MeetingState
 from triage.review import meetings
 from triage.review.meetings import Decision, MeetingError
 
@@ -521,3 +521,25 @@ def test_ideas_with_all_reviews_in_go_first_on_the_agenda(coordinator):
     ready = _ready(IdeaFactory(in_review=True, title="Senare, klar"))
     items = meetings.agenda_add(meeting=meeting, ideas=[earlier, ready], actor=coordinator)
     assert [item.idea for item in items] == [ready, earlier]
+
+
+def test_the_owners_erasure_reaches_what_the_meeting_wrote_of_them(coordinator):
+    from ideas.services import idea_erase_personal_data
+
+    idea = IdeaFactory(in_review=True, submitter_name="Märta Öberg")
+    item = meetings.agenda_add(meeting=_meeting(coordinator), ideas=[idea], actor=coordinator)[0]
+    meetings.agenda_item_decide(
+        item=item,
+        decision=Decision(
+            kind="decline",
+            message_to_owner="Hej Märta Öberg, tyvärr passar idén inte.",
+            internal_note="Märta Öberg har sökt förut.",
+        ),
+        actor=coordinator,
+    )
+
+    idea_erase_personal_data(idea=idea)
+
+    item.refresh_from_db()
+    assert "Märta" not in item.message_to_owner and "Öberg" not in item.internal_note
+    assert item.decision == DecisionKind.DECLINE

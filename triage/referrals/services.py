@@ -28,7 +28,7 @@ from triage.referrals.models import (
     SupportReport,
 )
 from triage.referrals.suggestions import partner_suggestions
-from triage.review.models import ConflictDeclaration, Note, Review, Score
+from triage.review.models import AgendaItem, ConflictDeclaration, Note, Review, Score
 
 
 class ReferralError(DomainError):
@@ -280,9 +280,9 @@ ERASURE_NOTICE_KEY = "referral:{referral}:erasure:contact:{contact}"
 def owner_details_redact(idea: Idea) -> int:
     """Erase the owner's details from what triage keeps about the idea: the note to partners,
     the referrals' history, the partners' answers and reports, the messages relayed between
-    partner and owner, and the committee's reviews, scores, notes and conflict declarations (a
-    member may have named the owner). Called by the erasure (`ideas.hooks.before_erasure`)
-    while the details are still there to find."""
+    partner and owner, the committee's reviews, scores, notes and conflict declarations, and the
+    decisions of its meetings (a member may have named the owner). Called by the erasure
+    (`ideas.hooks.before_erasure`) while the details are still there to find."""
     pattern = erasure.owner_pattern(idea)
     referrals = Referral.objects.filter(idea=idea)
     return sum(
@@ -308,6 +308,12 @@ def owner_details_redact(idea: Idea) -> int:
             erasure.rows_redact(Note.objects.filter(idea=idea), ("body",), pattern),
             erasure.rows_redact(
                 ConflictDeclaration.objects.filter(idea=idea), ("reason",), pattern
+            ),
+            # What a meeting decided on the idea, and the minutes made of it.
+            erasure.rows_redact(
+                AgendaItem.objects.filter(idea=idea),
+                ("note_to_partners", "message_to_owner", "internal_note", "carry_out_error"),
+                pattern,
             ),
         )
     )
