@@ -543,3 +543,13 @@ def test_the_owners_erasure_reaches_what_the_meeting_wrote_of_them(coordinator):
     item.refresh_from_db()
     assert "Märta" not in item.message_to_owner and "Öberg" not in item.internal_note
     assert item.decision == DecisionKind.DECLINE
+
+
+def test_an_idea_not_awaiting_a_decision_ticked_on_the_dashboard_is_named(coordinator_client):
+    received = IdeaFactory(title="Nyss inkommen")
+    response = coordinator_client.post(
+        reverse("triage:agenda_add"), {"ideas": [received.reference]}, follow=True
+    )
+    assert response.request["PATH_INFO"] == reverse("triage:dashboard")
+    assert f"{received.reference} väntar inte på beslut" in response.content.decode()
+    assert not AgendaItem.objects.exists()

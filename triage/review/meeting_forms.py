@@ -52,7 +52,13 @@ class AgendaAddForm(forms.Form):
         label=_("Ideas"),
         queryset=Idea.objects.filter(status__in=AWAITING_DECISION),
         to_field_name="reference",
-        error_messages={"required": _("Select at least one idea awaiting a decision.")},
+        error_messages={
+            "required": _("Select at least one idea awaiting a decision."),
+            "invalid_choice": _(
+                "%(value)s does not await a decision: only ideas in review or on hold go on "
+                "an agenda."
+            ),
+        },
     )
 
 

@@ -116,7 +116,9 @@ def agenda_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     valid = form.is_valid()
     if "meeting" not in request.POST:
         if not valid:
-            messages.error(request, _("Select at least one idea awaiting a decision."))
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, str(error))
             return redirect("triage:dashboard")
         return render(
             request,
