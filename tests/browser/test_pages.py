@@ -1,5 +1,6 @@
 """Every page a resident or a staff member reaches passes axe-core, in Swedish and in English."""
 
+import datetime
 import json
 
 import pytest
@@ -21,6 +22,7 @@ PUBLIC_PAGES = ["home", "ideas:submit", "login", "privacy_notice", "accessibilit
 STAFF_PAGES = [
     "triage:dashboard",
     "triage:meeting",
+    "triage:meeting_list",
     "triage:statistics",
     "triage:criterion_list",
     "outbox:list",
@@ -240,6 +242,26 @@ OVERFLOW_JS = """() => {
 }"""
 
 
+def _meeting_pages(coordinator, idea) -> list[str]:
+    """A meeting with the idea on its agenda, decided: the agenda (a decision form for it) and
+    the minutes."""
+    from triage.review import meetings
+
+    meeting = meetings.meeting_create(
+        date=datetime.date(2026, 12, 10), title="Arbetsutskottet", actor=coordinator
+    )
+    item = meetings.agenda_add(meeting=meeting, ideas=[idea], actor=coordinator)[0]
+    meetings.agenda_item_decide(
+        item=item,
+        decision=meetings.Decision(kind="hold", hold_until=datetime.date(2027, 2, 1)),
+        actor=coordinator,
+    )
+    return [
+        meeting.get_absolute_url(),
+        reverse("triage:meeting_minutes", args=[meeting.public_id]),
+    ]
+
+
 def test_staff_pages_fit_a_narrow_phone_without_sideways_scrolling(portal, coordinator):
     """WCAG 1.4.10 Reflow on the committee's pages with data on them: wide tables scroll inside
     their own box, the page itself never sideways."""
@@ -262,6 +284,7 @@ def test_staff_pages_fit_a_narrow_phone_without_sideways_scrolling(portal, coord
     paths = [reverse(name) for name in STAFF_PAGES] + [
         reverse("partners:detail", args=[partner.slug]),
         reverse("triage:idea_detail", args=[idea.reference]),
+        *_meeting_pages(coordinator, idea),
     ]
     too_wide = {}
     for path in paths:
@@ -326,6 +349,7 @@ def test_every_target_is_at_least_24_pixels_square(portal, coordinator, width):
         reverse("triage:dashboard"),
         reverse("triage:idea_detail", args=[idea.reference]),
         reverse("triage:meeting"),
+        *_meeting_pages(coordinator, idea),
     ]:
         found = portal.visit(path).evaluate(SMALL_TARGETS_JS)
         if found:
