@@ -14,3 +14,16 @@ class ReferenceConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+class ShortCodeConverter:
+    """A paper receipt's short code as printed (K7QM-4XPA) or typed without its dash, in
+    either case (ideas/tokens.py); anything else does not match (404)."""
+
+    regex = "[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value

@@ -2,14 +2,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from ideas.converters import ReferenceConverter, ShortCodeConverter
 from ideas.views import home
 from partners.api import api as hsds_api
 from portal import accounts, session_timeout, two_factor
 from portal import views as portal_views
 from portal.lookups import PkConverter
 
-# Every route that takes a row id takes it as <pk:...> (portal/lookups.py).
+# Every route that takes a row id takes it as <pk:...> (portal/lookups.py); an idea's reference
+# and a paper receipt's short code have their own shapes (ideas/converters.py). Registered
+# here, before the apps' URL modules are included.
 register_converter(PkConverter, "pk")
+register_converter(ReferenceConverter, "reference")
+register_converter(ShortCodeConverter, "short_code")
 
 # Static, in the visitor's language, with no database: see portal/errors.py.
 handler500 = "portal.errors.server_error"

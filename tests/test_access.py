@@ -131,6 +131,7 @@ KWARG_VALUES: dict[str, Callable[[], str]] = {
     # A meeting and an idea on its agenda, by their public ids (the same meeting for both).
     "meeting": lambda: _meeting_item()[0],
     "item": lambda: _meeting_item()[1],
+    "code": lambda: "AAAA-AAAA",  # a paper receipt's short code; made up, so it opens nothing
     "uidb64": lambda: "MQ",  # base64 of "1"; with the made-up token the link finds nothing
 }
 

@@ -1,13 +1,11 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from ideas.converters import ReferenceConverter
 from triage.dashboard import views
 from triage.insights import views as insights_views
 from triage.referrals import committee_views as referral_views
 from triage.review import meeting_views
 from triage.review import views as review_views
 
-register_converter(ReferenceConverter, "reference")
 app_name = "triage"
 
 urlpatterns = [
