@@ -107,15 +107,19 @@ class PublicIdea:
     municipality: Municipality
     themes: tuple[Theme, ...]
     status: str  # the workflow's code; `status_label` gives the staff's words
+    language: str = "sv"  # the language the owner wrote it in (a title keeps its own `lang`)
 
     @property
     def status_label(self) -> str:
         return workflow.staff_label(self.status)
 
 
-def ideas_listed_publicly() -> list[PublicIdea]:
+def ideas_listed_publicly(
+    *, since: datetime | None = None, before: datetime | None = None, limit: int | None = None
+) -> list[PublicIdea]:
     """The ideas whose owners said they may be shown publicly, anonymised, newest first: what a
     public list or map may show of each (title, municipality, themes, status), nothing more.
+    Those sent from `since` and before `before` only, when given; the newest `limit`, if given.
 
     Withdrawn ideas and ideas whose owner erased their personal data are left out.
     """
@@ -126,12 +130,19 @@ def ideas_listed_publicly() -> list[PublicIdea]:
         .prefetch_related("themes")
         .order_by("-created_at", "pk")
     )
+    if since is not None:
+        ideas = ideas.filter(created_at__gte=since)
+    if before is not None:
+        ideas = ideas.filter(created_at__lt=before)
+    if limit is not None:
+        ideas = ideas[:limit]
     return [
         PublicIdea(
             title=idea.title,
             municipality=idea.municipality,
             themes=tuple(idea.themes.all()),
             status=idea.status,
+            language=idea.language,
         )
         for idea in ideas
     ]

@@ -27,6 +27,7 @@ NAV_URL_NAMES = (
     "how_it_works",
     "contact",
     "about",
+    "needs",
     "brand_css",
     "password_change",
     "two_factor_setup",

@@ -44,6 +44,7 @@ RESIDENT_PAGES = frozenset(
         "how_it_works",
         "contact",
         "about",
+        "needs",
         "set_language",
     }
 )

@@ -8,6 +8,7 @@ from partners.api import api as hsds_api
 from portal import accounts, session_timeout, two_factor
 from portal import views as portal_views
 from portal.lookups import PkConverter
+from triage.insights.public_views import needs_page
 
 # Every route that takes a row id takes it as <pk:...> (portal/lookups.py); an idea's reference
 # and a paper receipt's short code have their own shapes (ideas/converters.py). Registered
@@ -40,6 +41,8 @@ urlpatterns = [
     path("how-it-works/", portal_views.how_it_works, name="how_it_works"),
     path("contact/", portal_views.contact, name="contact"),
     path("about/", portal_views.about, name="about"),
+    # The public map of the county's needs: triage/insights/public_figures.py.
+    path("needs/", needs_page, name="needs"),
     path("brand.css", portal_views.brand_css, name="brand_css"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/start/", portal_views.after_login, name="after_login"),

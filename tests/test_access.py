@@ -37,6 +37,7 @@ PUBLIC_ROUTES = {
     "how_it_works",
     "contact",
     "about",
+    "needs",  # the county's needs: counts with small ones hidden, titles only by consent
     "brand_css",  # the partnership's colours, the same for everyone
     "partner_portal:answered",  # a thank-you page after a partner's answer; it shows no data
     "ideas:my_data_keys",  # what each key of the "my data" download means: no one's data
