@@ -73,6 +73,7 @@ RESIDENT_TEMPLATES = [
     "portal/how_it_works.html",
     "portal/contact.html",
     "portal/about.html",
+    "triage/needs.html",
     "403.html",
     "404.html",
     "400.html",
@@ -210,6 +211,9 @@ def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
     get(reverse("how_it_works"))
     get(reverse("contact"))
     get(reverse("about"))
+    # The county's needs: no idea yet, then dates that cannot be read (the field's error).
+    get(reverse("needs"))
+    get(reverse("needs"), {"start": "31/12", "end": "2026-01-01"})
     get(reverse("ideas:submit"))
     # The form with errors, then a draft saved and reopened from its mail, then a draft sent.
     post(reverse("ideas:submit"), valid_form(title="", consent="", submitter_email="anna@"))
@@ -335,6 +339,9 @@ def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
     assert walk.last_printed_receipt.lang == "sv"  # the staff's page around the paper
     assert re.search(rf'lang="{language}"', walk.last_printed_receipt.html)
     get(outreach.tracking_path)
+
+    # The county's needs with the walk's ideas counted.
+    get(reverse("needs"), {"period": "all"})
 
     # A declined idea, and the error pages a resident meets.
     third = walk.resident_submits(language=language, email="third@example.org")

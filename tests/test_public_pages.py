@@ -37,6 +37,7 @@ PUBLIC_PAGES = [
     "privacy_notice",
     "accessibility_statement",
     *NEW_PAGES,
+    "needs",
 ]
 BUDGET_BYTES = 50 * 1024
 

@@ -50,18 +50,31 @@ PRESETS = [
 ]
 
 
+# Eastern Arabic and Persian digits, as an Arabic keyboard types them, read as 0-9.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+
+
+class TypedDateField(forms.DateField):
+    """A date typed as text, in any digits."""
+
+    def to_python(self, value: Any) -> date | None:
+        if isinstance(value, str):
+            value = value.translate(_DIGITS)
+        return super().to_python(value)
+
+
 class NeedsPeriodForm(forms.Form):
     """The public map's period: a preset (a link sets it) or dates typed in."""
 
     # Set by the preset links, never typed: an unknown value gives the default period.
     period = forms.CharField(required=False, max_length=20)
-    start = forms.DateField(
+    start = TypedDateField(
         label=_("From"),
         required=False,
         help_text=_("Year-month-day, for example 2026-01-31."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    end = forms.DateField(
+    end = TypedDateField(
         label=_("To"),
         required=False,
         help_text=_("Year-month-day, for example 2026-12-31."),
