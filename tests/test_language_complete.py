@@ -213,7 +213,7 @@ def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
     get(reverse("about"))
     # The county's needs: no idea yet, then dates that cannot be read (the field's error).
     get(reverse("needs"))
-    get(reverse("needs"), {"start": "31/12", "end": "2026-01-01"})
+    get(reverse("needs") + "?start=31%2F12&end=2026-01-01")
     get(reverse("ideas:submit"))
     # The form with errors, then a draft saved and reopened from its mail, then a draft sent.
     post(reverse("ideas:submit"), valid_form(title="", consent="", submitter_email="anna@"))
@@ -341,7 +341,7 @@ def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
     get(outreach.tracking_path)
 
     # The county's needs with the walk's ideas counted.
-    get(reverse("needs"), {"period": "all"})
+    get(reverse("needs") + "?period=all")
 
     # A declined idea, and the error pages a resident meets.
     third = walk.resident_submits(language=language, email="third@example.org")
