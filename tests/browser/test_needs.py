@@ -1,0 +1,59 @@
+"""The county's needs in a real browser with JavaScript off: axe-core on the map, its table and
+the date form with an error, in Swedish and Arabic, at 320 px with nothing to scroll sideways;
+the tiles keep the county's shape (west on the left) on a right-to-left page."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import IdeaFactory, municipality
+
+OVERFLOW_JS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def county_with_ideas() -> None:
+    for code, count in (("1880", 6), ("1864", 3), ("1883", 4), ("1860", 1), ("1885", 2)):
+        for _ in range(count):
+            IdeaFactory(municipality=municipality(code), public_listing=code == "1864")
+
+
+@pytest.mark.parametrize("locale", ["sv-SE", "ar"])
+def test_the_needs_page_passes_axe_and_fits_320_pixels_without_javascript(
+    portal_without_js, locale
+):
+    portal = portal_without_js
+    county_with_ideas()
+    portal.page.set_viewport_size({"width": 320, "height": 640})
+
+    page = portal.visit(reverse("needs"))
+
+    assert page.locator("html").get_attribute("lang") == locale[:2]
+    assert page.locator(".needs-tile").count() == 12
+    assert page.evaluate(OVERFLOW_JS) <= 0, "the page scrolls sideways at 320 px"
+    # Every tile lies inside the map: no name spills out of its square.
+    spill = page.evaluate(
+        """() => [...document.querySelectorAll('.needs-tile')].filter(
+             tile => tile.scrollWidth > tile.clientWidth + 1).map(tile => tile.textContent)"""
+    )
+    assert spill == []
+    # West on the left, in Arabic too: Karlskoga (column 1) left of Örebro (column 3).
+    karlskoga = page.locator(".needs-tile", has_text="Karlskoga").bounding_box()
+    orebro = page.locator(".needs-tile", has_text="Örebro").first.bounding_box()
+    assert karlskoga and orebro and karlskoga["x"] < orebro["x"]
+
+    page.fill("#id_start", "igår")
+    portal.submit("main form.needs-dates button[type=submit]")
+    assert page.locator("#id_start").input_value() == "igår"
+    assert page.locator("#id_start").get_attribute("aria-invalid") == "true"
+    assert page.evaluate(OVERFLOW_JS) <= 0
+
+
+def test_the_needs_page_is_wide_on_a_desktop_with_the_table_beside_the_map(portal):
+    county_with_ideas()
+    portal.page.set_viewport_size({"width": 1280, "height": 900})
+
+    page = portal.visit(reverse("needs"))
+
+    tile_map = page.locator(".needs-map").bounding_box()
+    table = page.locator("#municipality-table").bounding_box()
+    assert tile_map and table and table["x"] > tile_map["x"] + tile_map["width"] - 1
+    page.screenshot(path="/tmp/needs-desktop.png", full_page=True)
