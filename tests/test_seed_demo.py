@@ -58,3 +58,19 @@ def test_the_demo_has_a_meeting_with_its_agenda_and_a_decision(settings):
     meeting = Meeting.objects.get()
     assert meeting.items.count() >= 2
     assert meeting.items.exclude(decision="").count() == 1
+
+
+def test_the_demo_fills_the_public_map_of_the_county_with_big_and_small_counts(settings, client):
+    import re
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+    page = client.get("/needs/").content.decode()
+    counts = re.findall(r'<span class="needs-tile-count">([^<]+)<', page)
+    assert len(counts) == 12
+    shown = [int(count) for count in counts if count.isdigit()]
+    assert len(shown) >= 6 and max(shown) >= 5, counts  # a map with something to show
+    assert "färre än 3" in counts  # and the small counts hidden
+    assert "Fibernät till Glanshammar" in page  # listed by its owner's yes
+    assert "Stadsodling på taken i Brickebacken" not in page  # not listed

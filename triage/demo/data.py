@@ -23,6 +23,7 @@ from ideas.services import (
 )
 from partners.models import Partner, PartnerContact, PartnerKind
 from portal.roles import Role
+from triage.demo.county import demo_county_ideas_load
 from triage.models import AnswerKind, Criterion, Membership, Recommendation
 from triage.referrals.answers import referral_answer
 from triage.referrals.services import idea_refer
@@ -657,4 +658,6 @@ def demo_data_load(password: str) -> dict:
     if new_ideas == len(DEMO_IDEAS):
         demo_activity_load()
         demo_meeting_load()
+    # Ideas from all over the county, for the public map of its needs.
+    new_ideas += demo_county_ideas_load()
     return {"partners": len(partners), "accounts": accounts, "new_ideas": new_ideas}
