@@ -107,7 +107,6 @@ class PublicIdea:
     municipality: Municipality
     themes: tuple[Theme, ...]
     status: str  # the workflow's code; `status_label` gives the staff's words
-    language: str = "sv"  # the language the owner wrote it in (a title keeps its own `lang`)
 
     @property
     def status_label(self) -> str:
@@ -142,7 +141,6 @@ def ideas_listed_publicly(
             municipality=idea.municipality,
             themes=tuple(idea.themes.all()),
             status=idea.status,
-            language=idea.language,
         )
         for idea in ideas
     ]

@@ -238,3 +238,24 @@ def test_the_footer_of_every_page_links_to_the_needs_page():
 
     footer = re.search(r"<footer.*?</footer>", page.html, re.S)
     assert footer and f'href="{reverse("needs")}">Länets behov<' in footer.group(0)
+
+
+def test_an_arabic_title_finds_its_direction_without_telling_the_owners_language():
+    IdeaFactory(title="مقهى لغوي في المكتبة", public_listing=True, language="ar")
+
+    page = needs("sv")
+
+    assert re.search(
+        r'<span class="needs-listed-title" dir="auto">مقهى لغوي في المكتبة<', page.html
+    )
+    assert 'lang="ar"' not in re.search(r"<main.*?</main>", page.html, re.S).group(0)
+
+
+def test_easy_to_read_swedish_gets_its_own_sentences_and_says_lang_sv(county):
+    easy = needs("sv-easy")
+    plain = needs("sv")
+
+    assert easy.lang == "sv"
+    assert "Vi visar inte små antal." in easy.text
+    assert "Vi visar inte små antal." not in plain.text
+    assert cell(easy, "municipality-1860") == FEWER["sv"]

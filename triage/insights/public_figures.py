@@ -110,7 +110,6 @@ class Line:
 @dataclass(frozen=True)
 class ListedIdea:
     title: str
-    language: str
     municipality: str
     themes: tuple[str, ...]
 
@@ -216,7 +215,6 @@ def needs_figures(period: PublicPeriod) -> NeedsFigures:
         listed=[
             ListedIdea(
                 title=idea.title,
-                language=idea.language,
                 municipality=str(idea.municipality),
                 themes=tuple(theme.name for theme in idea.themes),
             )
