@@ -5,6 +5,7 @@ the tiles keep the county's shape (west on the left) on a right-to-left page."""
 import pytest
 from django.urls import reverse
 
+from tests.browser.test_pages import BOUNDARY_CONTRAST_JS, SMALL_TARGETS_JS
 from tests.factories import IdeaFactory, municipality
 
 OVERFLOW_JS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -45,6 +46,7 @@ def test_the_needs_page_passes_axe_and_fits_320_pixels_without_javascript(
     assert page.locator("#id_start").input_value() == "igår"
     assert page.locator("#id_start").get_attribute("aria-invalid") == "true"
     assert page.evaluate(OVERFLOW_JS) <= 0
+    assert page.evaluate(SMALL_TARGETS_JS) == []
 
 
 def test_the_needs_page_is_wide_on_a_desktop_with_the_table_beside_the_map(portal):
@@ -56,4 +58,15 @@ def test_the_needs_page_is_wide_on_a_desktop_with_the_table_beside_the_map(porta
     tile_map = page.locator(".needs-map").bounding_box()
     table = page.locator("#municipality-table").bounding_box()
     assert tile_map and table and table["x"] > tile_map["x"] + tile_map["width"] - 1
-    page.screenshot(path="/tmp/needs-desktop.png", full_page=True)
+    # WCAG 2.5.8 and 1.4.11, which axe-core does not check: targets of 24 px, field edges 3:1.
+    assert page.evaluate(SMALL_TARGETS_JS) == []
+    assert page.evaluate(BOUNDARY_CONTRAST_JS) == []
+
+
+def test_the_needs_page_sends_no_javascript(portal):
+    fetched = []
+    portal.page.on("requestfinished", lambda request: fetched.append(request))
+    portal.visit(reverse("needs"))
+    portal.page.wait_for_load_state("networkidle")
+
+    assert [r.url for r in fetched if r.resource_type == "script"] == []
