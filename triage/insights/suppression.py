@@ -103,14 +103,16 @@ class _State:
     """What a reader knows from the page as it would be published: bounds for every cell and
     for the total, and what follows from them."""
 
-    def __init__(self, rows, listed, limit: int, total: int, hidden: dict[str, set[str]]):
-        self.rows, self.listed, self.limit, self.total, self.hidden = (
-            rows,
-            listed,
-            limit,
-            total,
-            hidden,
-        )
+    def __init__(
+        self,
+        rows: Mapping[str, Mapping[str, int]],
+        listed: Mapping[str, Mapping[str, int]],
+        limit: int,
+        total: int,
+        hidden: dict[str, set[str]],
+    ):
+        self.rows, self.listed, self.limit = rows, listed, limit
+        self.total, self.hidden = total, hidden
         self.total_shown = total >= limit
         self.withheld: set[str] = set()
 
@@ -134,6 +136,8 @@ class _State:
     def total_bounds(self) -> tuple[float, float]:
         if self.total_shown:
             return self.total, self.total
+        low: float
+        high: float
         low, high = (0, self.limit - 1) if self.total < self.limit else (self.limit, inf)
         for row in self.rows:
             if row in self.withheld:
