@@ -72,13 +72,15 @@ class NeedsPeriodForm(forms.Form):
         label=_("From"),
         required=False,
         help_text=_("Year-month-day, for example 2026-01-31."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        # Year-month-day reads left to right on a right-to-left page too.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "dir": "ltr"}),
     )
     end = TypedDateField(
         label=_("To"),
         required=False,
         help_text=_("Year-month-day, for example 2026-12-31."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        # Year-month-day reads left to right on a right-to-left page too.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "dir": "ltr"}),
     )
 
     def clean(self) -> dict[str, Any]:

@@ -49,6 +49,18 @@ OUTCOMES = [
     ("declined", _("Not taken further"), (workflow.Status.DECLINED,)),
 ]
 SHADES = 5  # tile shades: 0 for a hidden count, 1 (fewest) to 4 (most)
+# Where a name may break in a narrow tile (a soft hyphen between the parts of the name), so that
+# a phone shows "Ljusnars-berg", not "Ljusnarsber-g"; the table keeps the names whole.
+TILE_NAMES = {
+    "1814": "Leke\u00adberg",
+    "1861": "Halls\u00adberg",
+    "1862": "Deger\u00adfors",
+    "1863": "Hälle\u00adfors",
+    "1864": "Ljusnars\u00adberg",
+    "1882": "Asker\u00adsund",
+    "1883": "Karls\u00adkoga",
+    "1885": "Lindes\u00adberg",
+}
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,10 @@ class Place:
     column: int | None = None
     row: int | None = None
     shade: int = 0
+
+    @property
+    def tile_name(self) -> str:
+        return TILE_NAMES.get(self.code, self.name)
 
 
 @dataclass(frozen=True)
