@@ -9,6 +9,10 @@ listing appear, by title, municipality and themes: never who sent them, nor thei
 
 Each figure is one aggregate query, a fixed number whatever the number of ideas; the page keeps
 them until an idea changes (`PUBLIC_MARKS`) or for `PUBLIC_CACHE_SECONDS`.
+
+Known limit: the protection holds within one period. Two periods that differ by a few days can
+still be subtracted from each other (Laxå 6 up to 1 July, 5 up to 30 June); closing that would
+take coarser periods or rounded counts, a choice for the partnership.
 """
 
 from dataclasses import dataclass
