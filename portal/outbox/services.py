@@ -1,6 +1,7 @@
 """Writing mail to the outbox and sending it. Every email of the portal goes through here."""
 
 import contextlib
+import functools
 import logging
 import random
 import re
@@ -15,7 +16,10 @@ from email import policy as email_policy
 from email.parser import BytesParser
 from email.utils import make_msgid
 from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urljoin
 
+import css_inline
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -30,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal import redaction
+from portal.branding import branding
 from portal.domain import DomainError
 from portal.outbox.models import Message, MessageKind, MessageState
 from portal.text import single_line
@@ -45,6 +50,41 @@ def render_plain_text(template_name: str, context: dict) -> str:
     """
     template = Engine.get_default().get_template(template_name)
     return template.render(Context(context, autoescape=False))
+
+
+class RenderedMail(NamedTuple):
+    """A mail's three parts, as the outbox stores them."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def mail_render(template: str, context: dict) -> RenderedMail:
+    """Render `emails/<template>` (its `_subject.txt`, `.txt` and `.html`) in the current
+    language: the subject on one line, the plain text, and the HTML with its CSS inlined.
+
+    Every mail extends emails/includes/_base.html and _base.txt, which add the partnership's
+    name and logo at the top and its contact details at the foot; the layout's <style> becomes
+    style attributes (css-inline), since many mail clients drop a <style> or the <head>.
+    """
+    brand = branding()
+    context = {
+        **context,
+        "SITE_URL": settings.SITE_URL,
+        "brand": brand,
+        "brand_logo_url": urljoin(f"{settings.SITE_URL}/", brand.logo_url) if brand.logo else "",
+    }
+    subject = single_line(render_plain_text(f"emails/{template}_subject.txt", context))
+    text = render_plain_text(f"emails/{template}.txt", context)
+    html = render_to_string(f"emails/{template}.html", {**context, "mail_subject": subject})
+    return RenderedMail(subject=subject, text=text, html=_inliner().inline(html))
+
+
+@functools.cache
+def _inliner() -> css_inline.CSSInliner:
+    # Nothing is fetched: the layout's CSS is all in the page, and a mail never loads a file.
+    return css_inline.CSSInliner(load_remote_stylesheets=False, minify_css=True)
 
 
 def message_enqueue(
@@ -69,12 +109,7 @@ def message_enqueue(
     if existing is not None:
         return existing
     with translation.override(language):
-        context = {**context, "SITE_URL": settings.SITE_URL}
-        subject = single_line(render_plain_text(f"emails/{template}_subject.txt", context))
-        body_text = render_plain_text(f"emails/{template}.txt", context)
-        body_html = render_to_string(
-            f"emails/{template}.html", {**context, "mail_subject": subject}
-        )
+        subject, body_text, body_html = mail_render(template, context)
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "idelotsen.local"
     message = Message.objects.create(
         kind=kind,
