@@ -1,5 +1,6 @@
 """Reads of the outbox."""
 
+import html
 import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -45,7 +46,9 @@ def messages_holding(values: Iterable[str]) -> QuerySet[Message]:
     the messages known to be about the person: it reads every row."""
     found = Q()
     for value in {value.strip() for value in values if value and value.strip()}:
-        for form in {value, str(escape(value))}:
+        # As typed, as the templates escape it, and as the CSS inliner writes the HTML out
+        # again (only &, < and > escaped: `Bröd &amp; Rosor i O'Hara`).
+        for form in {value, str(escape(value)), html.escape(value, quote=False)}:
             found |= (
                 Q(subject__icontains=form)
                 | Q(body_text__icontains=form)

@@ -10,6 +10,9 @@ import pytest
 from django.conf import settings
 
 from portal.branding import branding, contrast_ratio
+from portal.outbox.models import Message, MessageKind
+from portal.outbox.selectors import messages_holding
+from portal.outbox.services import message_enqueue
 from tests.outbox.every_mail import (
     NO_ACTION,
     TEMPLATES,
@@ -100,3 +103,20 @@ def test_the_mail_colours_meet_wcag_aa():
     assert contrast_ratio(brand.primary, "#ffffff") >= 4.5  # the button, links, the name
     assert contrast_ratio("#4d5359", "#ffffff") >= 4.5  # the foot and the small print
     assert contrast_ratio("#1f2328", "#f3f5f7") >= 4.5  # a quoted message
+
+
+def test_a_name_in_the_inlined_html_is_found_for_erasure(db):
+    """The inliner writes `'` as it is and `&` as `&amp;`: a form neither typed nor escaped by
+    the templates. Erasure's search still finds the mail by its HTML alone."""
+    name = "Bröd & Rosor i O'Hara-byn"
+    message = message_enqueue(
+        kind=MessageKind.NOTICE,
+        recipient="tillganglighet@example.org",
+        template="accessibility_report",
+        context={"page": "Formuläret", "email": "", "description": name},
+        language="sv",
+        idempotency_key="inlined-name",
+    )
+    assert "Bröd &amp; Rosor i O'Hara-byn" in message.body_html
+    Message.objects.filter(pk=message.pk).update(body_text="", subject="")
+    assert list(messages_holding([name])) == [message]
