@@ -13,6 +13,7 @@ from portal.branding import branding, contrast_ratio
 from portal.outbox.models import Message, MessageKind
 from portal.outbox.selectors import messages_holding
 from portal.outbox.services import message_enqueue
+from tests.journeys.conftest import URL, visible_text
 from tests.outbox.every_mail import (
     NO_ACTION,
     TEMPLATES,
@@ -25,6 +26,8 @@ from tests.outbox.every_mail import (
 )
 
 ANSWERING = {200, 302}
+# How much of one part's words the other part has (the rest: a button's label for a sentence).
+SAME_WORDS = 0.85
 
 
 @pytest.fixture
@@ -96,6 +99,23 @@ def test_every_link_is_absolute_answers_and_is_in_the_plain_text_too(catalogue):
                 assert href.removeprefix("mailto:") in mail.text, (where, href)
         for url in html_links:
             assert catalogue.answers[url] in ANSWERING, f"{where}: {url} {catalogue.answers[url]}"
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", URL.sub(" ", text).lower())
+
+
+@pytest.mark.parametrize("catalogue", ["sv", "ar"], indirect=True)
+def test_the_plain_text_says_what_the_html_says(catalogue):
+    """Word for word nearly: the parts differ only where a button's label stands for a sentence
+    ("Continue your idea" for "Open this link to go on where you stopped")."""
+    for template, mail in catalogue.mails.items():
+        body = mail.html.split("</title>", 1)[1]  # what the reader sees, not the subject
+        text, html = words(mail.text), words(visible_text(body))
+        for these, those, which in ((text, html, "text"), (html, text, "HTML")):
+            missing = [word for word in these if word not in set(those)]
+            share = 1 - len(missing) / len(these)
+            assert share >= SAME_WORDS, f"{template} ({mail.language}): {which} alone: {missing}"
 
 
 def test_the_mail_colours_meet_wcag_aa():
