@@ -69,8 +69,12 @@ def test_every_mail_has_the_layout_inlined_in_its_language_with_one_button(catal
         direction = "rtl" if mail.language == "ar" else "ltr"
         assert re.search(rf'<html lang="{mail.language[:2]}" dir="{direction}">', mail.html), where
         assert re.search(r"<title>[^<]+</title>", mail.html), where
-        if direction == "rtl":  # a quote's rule and the list's indent on the reading side
-            assert "border-left" not in mail.html and "padding-left" not in mail.html, where
+        # A quote's rule and a list's indent stand on the side the reader starts from.
+        start, end = ("right", "left") if direction == "rtl" else ("left", "right")
+        assert f"border-{end}:4px" not in mail.html, where
+        assert f"padding-{end}:24px" not in mail.html, where
+        if "<blockquote" in mail.html:
+            assert f"border-{start}:4px" in mail.html, where
         # The partnership at the top of both parts, its logo as an absolute address.
         assert brand.name in mail.html.split('class="mail-body"')[0], where
         assert brand.name in mail.text.splitlines()[0], where
