@@ -122,8 +122,14 @@ def main() -> None:
                     shoot(page, name, size)
             page.goto(tracking)
             shoot(page, "tracking-page", size)
-            page.set_content(html)
-            shoot(page, "receipt-mail", size)
+            # The mail as a mail client shows it: on its own, without the portal's CSP (which
+            # forbids inline styles), on the portal's origin so that its logo loads.
+            page.route(
+                f"{site}/mail-preview/",
+                lambda route: route.fulfill(body=html, content_type="text/html"),
+            )
+            page.goto(f"{site}/mail-preview/")
+            shoot(page, "mail-receipt-sv", size)
         staff = browser.new_context(locale="sv-SE", viewport=SIZES["desktop"]).new_page()
         staff.goto(f"{site}/accounts/login/")
         staff.fill("#id_username", "samordnare")
