@@ -26,6 +26,7 @@ RESIDENT_PAGES = frozenset(
         "ideas:lost_link",
         "ideas:short_code",
         "ideas:paper_form",
+        "open_data",
         "ideas:short_link",
         "ideas:track",
         "ideas:original",

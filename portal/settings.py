@@ -250,6 +250,8 @@ PASSWORD_RESET_IP_RATE = env.str("PASSWORD_RESET_IP_RATE", "20/h")
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", 24) * 60 * 60
 # Requests for a new tracking link, per IP address and per email address.
 IDEAS_LINK_RATE = env.str("IDEAS_LINK_RATE", "5/h")
+# The licence of the public open data (`open-data/`): CC0-1.0 or CC-BY-4.0.
+OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", "CC-BY-4.0")
 # Wrong tries of a paper receipt's reference number and short code, per IP address.
 IDEAS_SHORT_CODE_RATE = env.str("IDEAS_SHORT_CODE_RATE", "10/h")
 # Accessibility reports per IP address: each one is a mail to the coordinator.

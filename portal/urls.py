@@ -8,6 +8,7 @@ from partners.api import api as hsds_api
 from portal import accounts, session_timeout, two_factor
 from portal import views as portal_views
 from portal.lookups import PkConverter
+from triage.insights import public_views
 from triage.insights.public_views import needs_page
 
 # Every route that takes a row id takes it as <pk:...> (portal/lookups.py); an idea's reference
@@ -43,6 +44,10 @@ urlpatterns = [
     path("about/", portal_views.about, name="about"),
     # The public map of the county's needs: triage/insights/public_figures.py.
     path("needs/", needs_page, name="needs"),
+    path("open-data/", public_views.open_data_page, name="open_data"),
+    path("open-data/ideas.csv", public_views.open_data_csv, name="open_data_csv_public"),
+    path("open-data/ideas.json", public_views.open_data_json, name="open_data_json"),
+    path("open-data/catalog.jsonld", public_views.open_data_catalogue, name="open_data_catalogue"),
     path("brand.css", portal_views.brand_css, name="brand_css"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/start/", portal_views.after_login, name="after_login"),

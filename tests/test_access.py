@@ -38,6 +38,10 @@ PUBLIC_ROUTES = {
     "contact",
     "about",
     "needs",  # the county's needs: counts with small ones hidden, titles only by consent
+    "open_data",  # the data card of the same figures
+    "open_data_csv_public",  # the figures per calendar year, small ones hidden
+    "open_data_json",  # the same as JSON
+    "open_data_catalogue",  # their DCAT-AP-SE description
     "brand_css",  # the partnership's colours, the same for everyone
     "partner_portal:answered",  # a thank-you page after a partner's answer; it shows no data
     "ideas:my_data_keys",  # what each key of the "my data" download means: no one's data

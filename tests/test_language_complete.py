@@ -74,6 +74,9 @@ RESIDENT_TEMPLATES = [
     "portal/contact.html",
     "portal/about.html",
     "triage/needs.html",
+    "triage/open_data.html",
+    "ideas/idea_short_code.html",
+    "ideas/idea_paper_form.html",
     "403.html",
     "404.html",
     "400.html",
@@ -214,6 +217,7 @@ def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
     # The county's needs: no idea yet, then dates that cannot be read (the field's error).
     get(reverse("needs"))
     get(reverse("needs") + "?start=31%2F12&end=2026-01-01")
+    get(reverse("open_data"))
     get(reverse("ideas:submit"))
     # The form with errors, then a draft saved and reopened from its mail, then a draft sent.
     post(reverse("ideas:submit"), valid_form(title="", consent="", submitter_email="anna@"))

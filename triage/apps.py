@@ -9,6 +9,7 @@ class TriageConfig(AppConfig):
     def ready(self) -> None:
         from ideas import hooks
         from partners import hooks as partner_hooks
+        from triage.insights import public_open_data  # noqa: F401 (registers its check)
         from triage.referrals.consent_views import tracking_page_context
         from triage.referrals.follow_up import follow_up_erase
         from triage.referrals.registry_activity import RegistryActivity

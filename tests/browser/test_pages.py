@@ -151,6 +151,7 @@ WEIGHED_PAGES = [
     "ideas:lost_link",
     "ideas:short_code",
     "ideas:paper_form",
+    "open_data",
     "how_it_works",
     "contact",
     "about",
