@@ -30,12 +30,10 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
 from django.utils.datastructures import MultiValueDict
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.defaults import page_not_found, permission_denied
@@ -752,9 +750,7 @@ def idea_short_code(
     elif form.is_valid():
         idea = selectors.idea_for_short_code(**form.cleaned_data)
         if idea is not None:
-            response = redirect("ideas:track", token=idea.tracking_token)
-            add_never_cache_headers(response)
-            return response
+            return redirect("ideas:track", token=idea.tracking_token)
         rate_count(
             request,
             group=SHORT_CODE_RATE_GROUP,
@@ -807,10 +803,10 @@ def _session_event(request: HttpRequest) -> OutreachEvent | None:
     return OutreachEvent.objects.select_related("municipality").filter(pk=event_id).first()
 
 
-# Assisted intake runs on a tablet shared by one resident after another: its form and receipt
-# are never kept by the browser (neither the back button nor a reload from the cache shows a
-# previous resident), and the form asks the browser not to fill anything in.
-@never_cache
+# Assisted intake runs on a tablet shared by one resident after another: like every page, its
+# form and receipt are never kept by the browser (NoStoreMiddleware, portal/security.py), so
+# neither the back button nor a reload from the cache shows a previous resident; the form asks
+# the browser not to fill anything in, and the receipt goes when the next form is opened.
 @role_required(*INTAKE_ROLES)
 @friendly_body_errors(_back_to_intake)
 @require_http_methods(["GET", "POST"])
@@ -843,7 +839,6 @@ def intake_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "ideas/idea_intake.html", {"form": form, "event": event})
 
 
-@never_cache
 @role_required(*INTAKE_ROLES)
 @require_GET
 def intake_receipt(request: HttpRequest) -> HttpResponse:

@@ -11,9 +11,11 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.template import Context, Engine
 from django.templatetags.static import static
+from django.urls import Resolver404, resolve
 from django.utils import translation
 
 from portal.database import is_timeout
@@ -36,11 +38,11 @@ def visitor_language(request: HttpRequest) -> str:
 
 
 def static_error_page(
-    request: HttpRequest, *, status: int, template_name: str = ""
+    request: HttpRequest, *, status: int, template_name: str = "", language: str | None = None
 ) -> HttpResponse:
     """Render templates/<status>.html (or `template_name`) without the database or the context
-    processors."""
-    language = visitor_language(request)
+    processors, in `language` or else the visitor's."""
+    language = language or visitor_language(request)
     html: str
     try:
         with translation.override(language):
@@ -79,7 +81,29 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a form sent without its token (an old page, cookies blocked); the
     reason is logged by Django (django.security.csrf) and is not for the visitor."""
-    return static_error_page(request, status=403, template_name="403_csrf.html")
+    return static_error_page(
+        request, status=403, template_name="403_csrf.html", language=tracked_idea_language(request)
+    )
+
+
+def tracked_idea_language(request: HttpRequest) -> str | None:
+    """The language of the idea whose private link the request is behind, or None. A form there
+    is refused in the idea's language, as its page is shown (ideas.views.in_idea_language): the
+    refusal comes before the view, so it looks the idea up itself."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    token = match.kwargs.get("token")
+    if match.namespace != "ideas" or not isinstance(token, str):
+        return None
+    from ideas.selectors import idea_for_tracking_token  # the refusal page of an ideas URL
+
+    try:
+        idea = idea_for_tracking_token(token)
+    except DatabaseError:
+        return None
+    return idea.language if idea is not None else None
 
 
 class DatabaseBusyMiddleware:
