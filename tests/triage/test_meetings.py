@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from ideas import workflow
 from ideas.models import SupportKind
@@ -136,7 +137,9 @@ def test_a_referral_needs_its_note_to_the_partners(coordinator):
 def test_a_decision_the_workflow_would_refuse_is_refused_when_recorded(coordinator):
     held = IdeaFactory(status=S.ON_HOLD)
     item = meetings.agenda_add(meeting=_meeting(coordinator), ideas=[held], actor=coordinator)[0]
-    with pytest.raises(MeetingError, match="Vilande") as refused:
+    # The refusal speaks the coordinator's language (Swedish here, whatever an earlier test
+    # left active in the thread).
+    with translation.override("sv"), pytest.raises(MeetingError, match="Vilande") as refused:
         meetings.agenda_item_decide(
             item=item, decision=Decision(kind="ask", message_to_owner="Hur?"), actor=coordinator
         )
