@@ -4,9 +4,10 @@ and messages there are (issue 18).
 Each page is requested with a small set of data and again after `grow` has added ideas with
 themes and kinds of support, partners with contacts and links, referrals in several states
 (to the page's own idea and partner as well), submitted reviews with scores, notes, questions
-and mails. The count must stay the same, and it is pinned: a page that starts to cost more
-queries shows here first. The caches are emptied before each measured request, so the count is
-the cost of building the page (the form page's and the dashboard's cached answer cost fewer).
+and mails, and the partner portal's referral's history, relayed messages and support reports.
+The count must stay the same, and it is pinned: a page that starts to cost more queries shows
+here first. The caches are emptied before each measured request, so the count is the cost of
+building the page (the form page's and the dashboard's cached answer cost fewer).
 The form page and the submission are pinned in tests/ideas/test_queries.py as well.
 """
 
@@ -40,6 +41,7 @@ from tests.factories import (
 )
 from tests.ideas.test_intake import fast_form
 from triage.referrals.answer_links import answer_token
+from triage.referrals.models import RelayDirection, SupportProgress
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +65,20 @@ EXPECTED = {
     "intake: choose the event": 6,
     "intake: the fast form": 7,
     "intake: the receipt": 4,
+    # the logged-in partner contact's list, and one referral with its history, the messages
+    # relayed to and from the owner and the support reported
+    "partner portal: referrals": 5,
+    "partner portal: a referral": 10,
+    "outbox: a message": 4,
+    "criteria": 4,
+    "a criterion": 4,
+    "matching weights": 4,
+    "registry import": 6,
+    # the files: more rows with more data, never more queries
+    "registry export": 12,
+    "dashboard export": 6,
+    "agenda export": 18,
+    "open data": 4,
 }
 
 
@@ -112,6 +128,17 @@ def grow(world: World, ideas: int) -> None:
         ReferralFactory(idea=world.idea, partner=partner, state=state)
         _ready_for_the_meeting(world.idea, world.criterion, members[:1])
         NoteFactory(idea=world.idea, author=members[0])
+        # The partner portal's referral: its history, what it relayed and the support given.
+        world.referral.events.create(to_state=state, actor=members[0], reason=f"Steg {index}")
+        world.referral.relayed_messages.create(
+            direction=[RelayDirection.TO_OWNER, RelayDirection.TO_PARTNER][index % 2],
+            text=f"Meddelande {index}",
+            contact=world.contact,
+        )
+        if supports:
+            world.referral.support_reports.create(
+                kind=supports[0], text=f"Stöd {index}", progress=SupportProgress.UNDER_WAY
+            )
         world.idea.questions.create(question=f"Fråga {index}?", asked_by=members[0])
         Message.objects.create(
             kind=MessageKind.REFERRAL,
@@ -170,6 +197,8 @@ def pages(world: World) -> dict[str, tuple[Client, str]]:
     assert receipt.post(reverse("ideas:intake_new"), fast_form()).status_code == 302
     anonymous = Client()
     link = answer_token(referral=world.referral, contact=world.contact)
+    partner_login = _partner_contact_client(world)
+    message = Message.objects.order_by("pk").first()
     return {
         "home": (anonymous, reverse("home")),
         "form page": (anonymous, reverse("ideas:submit")),
@@ -185,7 +214,31 @@ def pages(world: World) -> dict[str, tuple[Client, str]]:
         "intake: choose the event": (staff, reverse("ideas:intake")),
         "intake: the fast form": (staff, reverse("ideas:intake_new")),
         "intake: the receipt": (receipt, reverse("ideas:intake_receipt")),
+        "partner portal: referrals": (partner_login, reverse("partner_portal:referral_list")),
+        "partner portal: a referral": (
+            partner_login,
+            reverse("partner_portal:referral_detail", args=[world.referral.pk]),
+        ),
+        "outbox: a message": (coordinator, reverse("outbox:detail", args=[message.pk])),
+        "criteria": (coordinator, reverse("triage:criterion_list")),
+        "a criterion": (coordinator, reverse("triage:criterion_edit", args=[world.criterion.pk])),
+        "matching weights": (coordinator, reverse("partners:weights")),
+        "registry import": (coordinator, reverse("partners:import")),
+        "registry export": (coordinator, reverse("partners:export", args=["csv"])),
+        "dashboard export": (coordinator, reverse("triage:export", args=["csv"])),
+        "agenda export": (coordinator, reverse("triage:meeting_csv")),
+        "open data": (coordinator, reverse("triage:open_data_csv")),
     }
+
+
+def _partner_contact_client(world: World) -> Client:
+    """The page's partner contact, logged in (the partner portal's pages are theirs)."""
+    if world.contact.user_id is None:
+        world.contact.user = UserFactory(roles=[Role.PARTNER_CONTACT])
+        world.contact.save()
+    client = Client()
+    client.force_login(world.contact.user)
+    return client
 
 
 def queries_of(client: Client, path: str) -> int:
@@ -205,6 +258,22 @@ def test_every_page_takes_the_same_queries_with_ten_times_the_data(world):
 
     assert after == before
     assert after == EXPECTED
+
+
+def test_the_pages_measured_show_the_data_that_grows(world):
+    """The counts above mean something only if the pages show what `grow` adds."""
+    grow(world, 9)
+    shown = {
+        name: client.get(path).content.decode() for name, (client, path) in pages(world).items()
+    }
+
+    assert "Fråga 9?" in shown["idea page"]
+    assert "kontakt9@partner.example.org" in shown["outbox list"]
+    assert shown["partner portal: referrals"].count('href="/partner/referrals/') >= 10
+    assert "Meddelande 9" in shown["partner portal: a referral"]
+    assert "Stöd 9" in shown["partner portal: a referral"]
+    assert shown["dashboard export"].count("\n") >= 10
+    assert shown["agenda export"].count("\n") >= 10
 
 
 def test_the_agenda_ranks_each_idea_as_its_own_page_does(world):
