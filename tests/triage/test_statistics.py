@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ideas import workflow
-from ideas.models import IdeaEvent, Theme
+from ideas.models import Idea, IdeaEvent, Theme
 from tests.factories import IdeaFactory, ThemeFactory, municipality
+from triage.insights.statistics import DECISION_STATES
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +115,61 @@ def test_the_open_data_export_holds_aggregates_only_and_hides_small_counts(commi
     assert any(line.endswith(",1880,Örebro,broadband-x,3") for line in lines)
     assert any(line.endswith(",1864,Ljusnarsberg,broadband-x,<3") for line in lines)
     assert "secret-person" not in body and "Hemlig titel" not in body
+
+
+def ideas_decided(count: int, *, first: int = 0) -> None:
+    """Ideas of the period: most decided after some days, every third of those referred."""
+    now = timezone.now()
+    for n in range(first, first + count):
+        idea = IdeaFactory(created_at=now - timedelta(days=60), is_rural=n % 2 == 0)
+        if n % 5 == 4:
+            continue  # not decided yet
+        to = workflow.Status.REFERRED if n % 3 == 0 else workflow.Status.DECLINED
+        IdeaEvent.objects.create(
+            idea=idea,
+            from_status=workflow.Status.IN_REVIEW,
+            to_status=to,
+            created_at=now - timedelta(days=60) + timedelta(days=1 + (n * 7) % 23, hours=n % 5),
+        )
+
+
+def expected_summary() -> dict:
+    """The figures as the page gave them when it read every idea into Python."""
+    from statistics import median
+
+    to_decision, to_referral = [], []
+    for idea in Idea.objects.prefetch_related("events"):
+        decided = [e.created_at for e in idea.events.all() if e.to_status in DECISION_STATES]
+        referred = [
+            e.created_at for e in idea.events.all() if e.to_status == workflow.Status.REFERRED
+        ]
+        if decided:
+            to_decision.append((min(decided) - idea.created_at).total_seconds() / 86400)
+        if referred:
+            to_referral.append((min(referred) - idea.created_at).total_seconds() / 86400)
+    ideas = Idea.objects.count()
+    return {
+        "total": ideas,
+        "rural_share": Idea.objects.filter(is_rural=True).count() / ideas,
+        "median_days_to_decision": round(median(to_decision), 1),
+        "median_days_to_referral": round(median(to_referral), 1),
+    }
+
+
+def test_the_summary_is_the_median_of_every_idea_in_the_same_queries_from_5_to_50(
+    committee_client,
+):
+    ideas_decided(5)
+    committee_client.get(reverse("triage:statistics"))  # the session settles on first use
+    few = count_queries(committee_client)
+    summary = committee_client.get(reverse("triage:statistics")).context["summary"]
+    assert summary == pytest.approx(expected_summary())
+
+    ideas_decided(45, first=5)
+
+    assert count_queries(committee_client) == few
+    summary = committee_client.get(reverse("triage:statistics")).context["summary"]
+    assert summary["total"] == 50
+    assert summary == pytest.approx(expected_summary())
+    page = committee_client.get(reverse("triage:statistics")).content.decode()
+    assert re.search(r'id="total-ideas">50<', page)
