@@ -1,7 +1,7 @@
 """Plain SQL for the few reads that run on every idea page and where the ORM's building of a
 query costs several times more than running it (matching: `partners.selectors.partner_profiles`
 and `triage.referrals.registry_activity`), and what the ORM cannot say: the days between two
-datetimes (`DaysBetween`) and a median the database computes (`median`).
+datetimes (`DaysBetween`) and medians the database computes (`median`, `medians`).
 
 Portable between SQLite and PostgreSQL. Only quoted names from the models' metadata go into the
 text; every value is a query parameter.
@@ -68,6 +68,27 @@ class DaysBetween(Func):
             arg_joiner=" - ",
             **extra_context,
         )
+
+
+def medians(queryset: QuerySet[Any], *values: str) -> dict[str, float | None]:
+    """The median of each of the annotations `values` over the queryset's rows, as `median`
+    gives each (None for an annotation with no value).
+
+    PostgreSQL: one query, one pass over the rows, a `percentile_cont(0.5)` for each (the
+    ordered-set aggregate leaves out the rows where that value is NULL; each value is cast to a
+    float, so a column that is NULL throughout has a type). Elsewhere: `median` for each value,
+    one query each.
+    """
+    if connection.vendor != "postgresql":
+        return {value: median(queryset, value) for value in values}
+    inner, params = queryset.order_by().values(*values).query.sql_with_params()
+    picked = ", ".join(
+        f"percentile_cont(0.5) WITHIN GROUP "
+        f"(ORDER BY CAST({connection.ops.quote_name(value)} AS double precision))"
+        for value in values
+    )
+    found = fetch(f"SELECT {picked} FROM ({inner}) AS median_rows", tuple(params))[0]  # noqa: S608
+    return {value: None if m is None else float(m) for value, m in zip(values, found, strict=True)}
 
 
 def median(queryset: QuerySet[Any], value: str) -> float | None:

@@ -55,7 +55,8 @@ EXPECTED = {
     "dashboard": 14,
     # with the consent records and relayed messages of its referrals, and the answer templates
     "idea page": 34,
-    # with the follow-up answers per partner and per theme (counted each time)
+    # with the follow-up answers per partner and per theme (counted each time); on PostgreSQL
+    # one fewer, both medians in one query (portal.sql.medians)
     "statistics": 16,
     "meeting agenda": 17,
     "partner list": 11,
@@ -257,7 +258,14 @@ def test_every_page_takes_the_same_queries_with_ten_times_the_data(world):
     after = {name: queries_of(*page) for name, page in pages(world).items()}
 
     assert after == before
-    assert after == EXPECTED
+    assert after == expected_here()
+
+
+def expected_here() -> dict[str, int]:
+    """EXPECTED on the database the suite runs on (SQLite unless DATABASE_URL says otherwise)."""
+    if connection.vendor == "postgresql":
+        return {**EXPECTED, "statistics": EXPECTED["statistics"] - 1}
+    return EXPECTED
 
 
 def test_the_pages_measured_show_the_data_that_grows(world):
