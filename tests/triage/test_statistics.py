@@ -118,19 +118,29 @@ def test_the_open_data_export_holds_aggregates_only_and_hides_small_counts(commi
 
 
 def ideas_decided(count: int, *, first: int = 0) -> None:
-    """Ideas of the period: most decided after some days, every third of those referred."""
+    """Ideas of the period, each screened on its first day: most decided after some days,
+    every third of those referred, some of these put on hold before."""
     now = timezone.now()
+    start = now - timedelta(days=60)
     for n in range(first, first + count):
-        idea = IdeaFactory(created_at=now - timedelta(days=60), is_rural=n % 2 == 0)
+        idea = IdeaFactory(created_at=start, is_rural=n % 2 == 0)
+        IdeaEvent.objects.create(
+            idea=idea, to_status=workflow.Status.SCREENING, created_at=start + timedelta(hours=2)
+        )
         if n % 5 == 4:
             continue  # not decided yet
         to = workflow.Status.REFERRED if n % 3 == 0 else workflow.Status.DECLINED
+        decided = start + timedelta(days=1 + (n * 7) % 23, hours=n % 5)
         IdeaEvent.objects.create(
-            idea=idea,
-            from_status=workflow.Status.IN_REVIEW,
-            to_status=to,
-            created_at=now - timedelta(days=60) + timedelta(days=1 + (n * 7) % 23, hours=n % 5),
+            idea=idea, from_status=workflow.Status.IN_REVIEW, to_status=to, created_at=decided
         )
+        if to == workflow.Status.REFERRED and n % 2 == 0:
+            IdeaEvent.objects.create(
+                idea=idea,
+                from_status=workflow.Status.IN_REVIEW,
+                to_status=workflow.Status.ON_HOLD,
+                created_at=decided - timedelta(days=n % 4 + 1),
+            )
 
 
 def expected_summary() -> dict:

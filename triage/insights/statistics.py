@@ -138,11 +138,10 @@ def summary(period: Period) -> dict:
     pass), no idea is read into Python."""
     ideas = ideas_in(period)
     totals = ideas.aggregate(total=Count("pk"), rural=Count("pk", filter=Q(is_rural=True)))
-    timings = ideas.annotate(
-        days_to_decision=DaysBetween(
-            Min("events__created_at", filter=Q(events__to_status__in=DECISION_STATES)),
-            "created_at",
-        ),
+    # Only the ideas with a decision and only their decisions' events are joined (the filter
+    # before the annotation limits what it counts): the others have no figure for a median.
+    timings = ideas.filter(events__to_status__in=DECISION_STATES).annotate(
+        days_to_decision=DaysBetween(Min("events__created_at"), "created_at"),
         days_to_referral=DaysBetween(
             Min("events__created_at", filter=Q(events__to_status=workflow.Status.REFERRED)),
             "created_at",
