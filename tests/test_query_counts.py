@@ -55,9 +55,10 @@ EXPECTED = {
     "dashboard": 14,
     # with the consent records and relayed messages of its referrals, and the answer templates
     "idea page": 34,
-    # with the follow-up answers per partner and per theme (counted each time); on PostgreSQL
+    # with the follow-up answers per partner and per theme (counted each time), the themes and
+    # their counts apart (three times quicker than one query at 100,000 ideas); on PostgreSQL
     # one fewer, both medians in one query (portal.sql.medians)
-    "statistics": 16,
+    "statistics": 17,
     "meeting agenda": 17,
     "partner list": 11,
     "partner page": 10,

@@ -183,3 +183,29 @@ def test_the_summary_is_the_median_of_every_idea_in_the_same_queries_from_5_to_5
     assert summary == pytest.approx(expected_summary())
     page = committee_client.get(reverse("triage:statistics")).content.decode()
     assert re.search(r'id="total-ideas">50<', page)
+
+
+def test_the_theme_chart_counts_the_periods_ideas_most_first_and_shows_every_theme(
+    committee_client,
+):
+    Theme.objects.all().delete()
+    fibre = ThemeFactory(slug="fibre-x", name_sv="Fiber", order=3)
+    buses = ThemeFactory(slug="buses-x", name_sv="Bussar", order=1)
+    shops = ThemeFactory(slug="shops-x", name_sv="Lanthandel", order=2)
+    quiet = ThemeFactory(slug="quiet-x", name_sv="Kultur", order=0)
+    for _ in range(3):
+        IdeaFactory(themes=[fibre, buses])
+    IdeaFactory(themes=[shops])
+    # Older than the period: counted nowhere.
+    for _ in range(4):
+        IdeaFactory(themes=[quiet, shops], created_at=timezone.now() - timedelta(days=400))
+
+    page = committee_client.get(reverse("triage:statistics")).content.decode()
+
+    chart = page[page.index('id="chart-themes-title"') :].split("</figure>")[0]
+    table = chart[chart.index("<tbody>") :]
+    rows = re.findall(
+        r'<th scope="row" class="fw-normal">(\w+)</th><td class="text-end">(\d+)<', table
+    )
+    # Most ideas first; at equal counts, in the themes' order (Bussar 1 before Fiber 3).
+    assert rows == [("Bussar", "3"), ("Fiber", "3"), ("Lanthandel", "1"), ("Kultur", "0")]

@@ -98,11 +98,20 @@ def ideas_by_municipality(period: Period) -> list[tuple[Municipality, int, float
 
 
 def ideas_by_theme(period: Period) -> list[Bar]:
+    """Every theme with its ideas of the period, the most first (then in the themes' order).
+
+    Counted over the theme links of the period's ideas only, then put beside the themes: one
+    grouped query over every link, with the period inside the count, took three times as long
+    at 100,000 ideas."""
     start, end = period.bounds()
-    themes = Theme.objects.annotate(
-        n=Count("ideas", filter=Q(ideas__created_at__gte=start, ideas__created_at__lt=end))
-    ).order_by("-n", "order")
-    return bars([(theme.name, theme.n) for theme in themes])
+    counts = dict(
+        Idea.themes.through.objects.filter(idea__created_at__gte=start, idea__created_at__lt=end)
+        .values_list("theme")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    themes = sorted(Theme.objects.all(), key=lambda theme: (-counts.get(theme.pk, 0), theme.order))
+    return bars([(theme.name, counts.get(theme.pk, 0)) for theme in themes])
 
 
 def ideas_by_channel(period: Period) -> list[Bar]:
