@@ -7,7 +7,8 @@ which must not happen in the process that holds Django):
 
 CONFIG holds the host, the number of users (fixed concurrency, no wait between requests), the
 warm-up and measuring seconds and the targets, run one after another. A target is
-`{"name", "kind": "get"|"submit", "path", "login": bool}`. Each target gets fresh users: they
+`{"name", "kind": "get"|"submit", "path", "login": bool}`, with "paths" (a list) for a page
+requested at each of them in turn instead of at "path". Each target gets fresh users: they
 log in or fetch the form first, then run a warm-up whose figures are thrown away, then the
 measured part. RESULTS gets one row per target name (targets with the same name are merged).
 A page that answers anything but the expected status counts as an error; nothing here raises.
@@ -125,6 +126,10 @@ class BenchUser(FastHttpUser):
     @task
     def hit(self) -> None:
         name, path = self.target["name"], self.target["path"]
+        if self.target.get("paths"):  # a page whose kept answer must not serve: each in turn
+            paths = self.target["paths"]
+            path = paths[self.shared["requests"] % len(paths)]
+            self.shared["requests"] += 1
         if self.target["kind"] == "get":
             with self.client.get(
                 path, name=name, allow_redirects=False, catch_response=True
@@ -174,7 +179,7 @@ def percentile(times: Counter, fraction: float) -> float | None:
 
 
 def run_target(config: dict, target: dict) -> dict:
-    shared = {"ready": 0, "setup_errors": Counter()}
+    shared = {"ready": 0, "setup_errors": Counter(), "requests": 0}
     user_class = type(
         "User_" + re.sub(r"\W", "_", target["name"]),
         (BenchUser,),

@@ -170,3 +170,28 @@ def test_bench_scales_are_read_in_order_and_bench_ideas_is_the_single_scale(monk
     monkeypatch.delenv("BENCH_SCALES")
     monkeypatch.setenv("BENCH_IDEAS", "2000")
     assert Config().scales == [2000]
+
+
+@pytest.mark.django_db
+def test_the_statistics_counted_afresh_ask_for_a_new_period_each_time(committee_client):
+    from datetime import date, timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.bench.run import fresh_periods
+
+    paths = fresh_periods(reverse("triage:statistics"), count=3)
+    assert len(set(paths)) == 3
+    committee_client.get(paths[0])  # the session settles
+
+    with CaptureQueriesContext(connection) as counted:
+        page = committee_client.get(paths[1])
+    with CaptureQueriesContext(connection) as kept:
+        committee_client.get(paths[1])
+    with CaptureQueriesContext(connection) as counted_again:
+        committee_client.get(paths[2])
+
+    assert page.context["period"].start == date.today() - timedelta(days=732)
+    assert len(kept.captured_queries) < len(counted.captured_queries)
+    assert len(counted_again.captured_queries) == len(counted.captured_queries)
