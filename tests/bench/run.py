@@ -93,6 +93,8 @@ FLAT_SHARE = 0.80
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/idelotsen_bench"
 # The demo coordinator; the bench passes its second factor with one-time backup codes.
 STAFF_USERNAME = "samordnare"
+# The tables' first column: the longest target name.
+NAME_WIDTH = 27
 # Periods for the statistics counted afresh: more than a run at full speed requests.
 FRESH_PERIODS = 5000
 BACKUP_CODES = 200
@@ -518,11 +520,11 @@ def scales_table_print(runs: list[dict]) -> None:
     minimum = {check.target: check.minimum_ratio for check in CHECKS}
     heads = [f"@{run['ideas']}" for run in runs]
     say(
-        f"{'target':<18} "
+        f"{'target':<{NAME_WIDTH}} "
         + " ".join(f"{h:>9}" for h in heads)
         + f" {'last/first':>10} {'needs':>6} result"
     )
-    say("-" * (18 + 10 * len(runs) + 27))
+    say("-" * (NAME_WIDTH + 10 * len(runs) + 27))
     verdicts = {c["target"]: c["passed"] for c in runs[-1]["checks"]}
     for row in runs[0]["http"]:
         name = row["name"]
@@ -538,7 +540,7 @@ def scales_table_print(runs: list[dict]) -> None:
         needs = f"{minimum[name]:.2f}×" if name in minimum else ""
         verdict = {True: "PASS", False: "FAIL", None: ""}[verdicts.get(name)]
         say(
-            f"{name:<18} "
+            f"{name:<{NAME_WIDTH}} "
             + " ".join(f"{v:>9}" for v in shown)
             + f" {trend:>10} {needs:>6} {verdict}"
         )
@@ -549,13 +551,17 @@ def number(value, digits: int = 0) -> str:
 
 
 def http_table_print(rows: list[dict]) -> None:
-    say(f"{'target':<18} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'errors':>7} {'× bare':>7}")
-    say("-" * 63)
+    say(
+        f"{'target':<{NAME_WIDTH}} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'errors':>7} "
+        f"{'× bare':>7}"
+    )
+    say("-" * (NAME_WIDTH + 45))
     for row in rows:
         ratio = "—" if row["ratio"] is None else f"{row['ratio']:.2f}×"
         say(
-            f"{row['name']:<18} {number(row['rps'], 1):>8} {number(row['median_ms']):>10} "
-            f"{number(row['p95_ms']):>8} {row['errors']:>7} {ratio:>7}"
+            f"{row['name']:<{NAME_WIDTH}} {number(row['rps'], 1):>8} "
+            f"{number(row['median_ms']):>10} {number(row['p95_ms']):>8} {row['errors']:>7} "
+            f"{ratio:>7}"
         )
     bare = next((row for row in rows if row["name"] == "bare view"), None)
     if bare and len(bare.get("segments_rps", [])) > 1:
