@@ -1,9 +1,11 @@
 """Figures for the partnership: where ideas come from and what becomes of them.
 
-Every figure is one aggregate query the database computes; no idea is read into Python. The
-page keeps its figures until the data they count changes (`data_version`, portal.cache), so a
-committee that reads it again and again pays for counting once. The tile map draws these figures
-(`tilemap.py`); the open data is `open_data.py`.
+Every figure is an aggregate query the database computes (the themes' counts beside the themes,
+two); no idea is read into Python. A period's ideas are counted from the index
+`ideas_idea_period` where the figure needs nothing else of them. The page keeps its figures
+until the data they count changes (`data_version`, portal.cache), so a committee that reads it
+again and again pays for counting once. The tile map draws these figures (`tilemap.py`); the
+open data is `open_data.py`.
 """
 
 from dataclasses import dataclass
