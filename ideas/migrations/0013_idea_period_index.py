@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ideas", "0011_public_listing"),
+        ("ideas", "0012_paper_channel"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
