@@ -3,8 +3,10 @@
 A resident who chose "Lättläst" fills in the form (and gets its errors), reads the receipt page
 and the receipt mail, and follows the idea on its tracking page through a question, a referral
 and a partner's answer, while every translation lookup is watched: each string looked up there
-that is long enough to be worth rewriting and has no sv_Easy entry is listed. The resident's
-priority templates and the form's and the workflow's labels are checked in the catalogue too, so
+that is long enough to be worth rewriting and has no sv_Easy entry is listed. A second walk goes
+on through the partner's consent, messages, the follow-up survey, my data, a lost link, the
+paper receipt's code, a withdrawal, an erasure and a refusal in the same way. The resident's
+templates and the form's and the workflow's labels are checked in the catalogue too, so
 that branches the walk does not take count as well. A few rules of MTM's guidance are checked on
 the sv_Easy catalogues themselves: short sentences, one verb for sending an idea, the retention
 rule and the consent said without changing their meaning.
@@ -21,6 +23,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.translation import trans_real
 
+from ideas import workflow
 from tests.ideas.conftest import valid_form
 from tests.journeys import conftest as journeys
 from tests.journeys.conftest import Journey, Page
@@ -30,6 +33,7 @@ from tests.test_language_complete import (
     resident_code_labels,
     template_msgids,
 )
+from triage.referrals.follow_up import follow_up_send
 
 ROOT = Path(__file__).resolve().parent.parent
 EASY = "sv-easy"
@@ -215,6 +219,94 @@ def test_the_first_pages_and_the_receipt_in_easy_swedish_have_an_easy_text_for_e
     assert "Sätt ett kryss i rutan. Annars kan vi inte spara din idé." in seen["pages"][1].text
     assert "De sa ja till att hjälpa dig." in seen["pages"][-1].text
     assert "De tackade ja" not in seen["pages"][-1].text  # the plain Swedish is not shown
+
+
+def walk_the_rest_of_the_journey(journey: Journey) -> None:
+    """The partner's consent, messages both ways, the follow-up survey, my data, a lost link,
+    the paper receipt's code, a withdrawal, an erasure and a declined idea."""
+    idea = journey.resident_submits(language=EASY)
+    resident = journey.resident(idea)
+    token = idea.tracking_path.split("/")[2]
+
+    def get(path, **kwargs):
+        response = resident.get(path, **kwargs)
+        easy_page(response)
+        return response
+
+    def post(path, data=None):
+        with journey._capture(execute=True):
+            return resident.post(path, data or {})
+
+    journey.coordinator_screens(idea)
+    side = journey.partner()
+    journey.coordinator_refers(idea, [side], note_to_partners="Läs.", message_to_owner="Bra.")
+    journey.partner_answers_from_mail(side, idea, answer="accept")
+    referral = idea.idea.referrals.get(partner=side.partner)
+    to_partner = {"token": token, "referral": referral.public_id}
+    decide = reverse("partner_consent:decide", kwargs=to_partner)
+    post(decide, {"decision": "maybe"})
+    get(idea.tracking_path)
+    post(decide, {"decision": "given"})
+    get(idea.tracking_path)
+    with journey._capture(execute=True):
+        side.client.post(
+            reverse("partner_portal:referral_message", args=[referral.pk]),
+            {"owner-message-text": "Kan vi ses på torsdag?"},
+        )
+    reply = reverse("partner_consent:reply", kwargs=to_partner)
+    reply_field = f"reply-{str(referral.public_id)[:8]}-text"
+    post(reply, {reply_field: " "})
+    post(reply, {reply_field: "Ja, klockan tio."})
+    get(idea.tracking_path)
+    post(decide, {"decision": "withdrawn"})
+    get(idea.tracking_path)
+    get(reverse("ideas:my_data_page", args=[token]))
+    journey.partner_reports(side, idea, text="En lokal.", finished=True)
+    get(idea.tracking_path)
+    with journey._capture(execute=True):
+        follow_up_send(referral=referral)
+    survey = re.search(r"/follow-up/[\w-]+/", journey.last_mail_to(idea.owner).text).group(0)
+    get(survey)
+    post(survey, {"what_happened": "En lokal."})
+    post(survey, {"rating": "4", "what_happened": "En lokal."})
+    get(survey)
+
+    get(reverse("ideas:lost_link"))
+    post(reverse("ideas:lost_link"), {"email": "not an address"})
+    post(reverse("ideas:lost_link"), {"email": idea.owner.email})
+    get(reverse("ideas:short_code"))
+    post(reverse("ideas:short_code"), {"reference": "", "code": ""})
+    post(reverse("ideas:short_code"), {"reference": "IL-2026-9999", "code": "AAAA-AAAA"})
+
+    second = journey.resident_submits(language=EASY, email="second@example.org")
+    second_token = second.tracking_path.split("/")[2]
+    resident = journey.resident(second)
+    get(reverse("ideas:withdraw", args=[second_token]))
+    post(reverse("ideas:withdraw", args=[second_token]), {"reason": "Jag har flyttat."})
+    get(second.tracking_path)
+    get(reverse("ideas:erase", args=[second_token]))
+    post(reverse("ideas:erase", args=[second_token]))
+    get(second.tracking_path, follow=True)
+
+    third = journey.resident_submits(language=EASY, email="third@example.org")
+    resident = journey.resident(third)
+    journey.coordinator_moves(third, workflow.Status.SCREENING)
+    journey.coordinator_moves(third, workflow.Status.DECLINED, message_to_owner="Tyvärr.")
+    get(third.tracking_path)
+
+
+def test_the_rest_of_the_journey_in_easy_swedish_has_an_easy_text_for_each_long_string(
+    journey, easy_lookups
+):
+    walk_the_rest_of_the_journey(journey)
+
+    catalogue = easy_catalogue()
+    missing = sorted(
+        msgid
+        for msgid in easy_lookups.seen[EASY]
+        if rewrite_worthy(msgid) and msgid not in catalogue and msgid not in STAFF_FRAME
+    )
+    assert not missing, f"{len(missing)} long strings on the journey lack lättläst: {missing}"
 
 
 def test_every_long_string_of_the_first_templates_and_the_resident_labels_has_an_easy_text():
