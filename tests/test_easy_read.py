@@ -54,13 +54,12 @@ FIRST_TEMPLATES = [
 ]
 # The rest of the resident's journey: question and answer, withdraw, erase, my data, the lost
 # link, the paper receipt and its code, the drafts, every mail to the owner, the error pages,
-# how it works, contact, about, the county's needs and the follow-up survey. The accessibility
-# statement and the open-data card are written for readers of the law and of data: not yet.
+# how it works, contact, about, the county's needs, its open data and the follow-up survey. The
+# accessibility statement is written to the law's required contents: not rewritten yet.
 LATER_TEMPLATES = [
     name
     for name in RESIDENT_TEMPLATES
-    if name not in FIRST_TEMPLATES
-    and name not in ("portal/accessibility_statement.html", "triage/open_data.html")
+    if name not in FIRST_TEMPLATES and name != "portal/accessibility_statement.html"
 ]
 # Strings of the shared page frame that only logged-in staff meet (the session warning and the
 # note that a staff page is shown in another language).
