@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Field, Q, QuerySet
 from django.template.defaultfilters import yesno
@@ -25,6 +26,9 @@ from ideas.models import (
 )
 from ideas.tokens import short_code_matches
 from portal.outbox.models import Message, MessageKind
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 from portal.outbox.selectors import messages_about, messages_mentioning, messages_to
 
 
@@ -441,6 +445,31 @@ def open_draft_for_token(token: str) -> IdeaDraft | None:
     """The draft a link points to if it can still be filled in: not expired, not sent yet."""
     draft = draft_for_token(token)
     return draft if draft is not None and draft.submitted_idea_id is None else None
+
+
+# The newest ideas a staff member registered that their own list shows.
+REGISTERED_LIMIT = 100
+
+
+def ideas_registered_by(user: "User") -> list[Idea]:
+    """The ideas this staff member wrote down at events, newest first: what each is and where
+    it stands, never who sent it (the list loads no contact details)."""
+    return list(
+        Idea.objects.filter(registered_by=user)
+        .select_related("outreach_event")
+        .only(
+            "reference",
+            "title",
+            "language",
+            "status",
+            "channel",
+            "created_at",
+            "outreach_event__name",
+            "outreach_event__place",
+            "outreach_event__date",
+        )
+        .order_by("-created_at")[:REGISTERED_LIMIT]
+    )
 
 
 def outreach_events_recent() -> QuerySet[OutreachEvent]:

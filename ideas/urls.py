@@ -25,4 +25,5 @@ urlpatterns = [
     path("intake/", views.intake_event, name="intake"),
     path("intake/new/", views.intake_new, name="intake_new"),
     path("intake/receipt/", views.intake_receipt, name="intake_receipt"),
+    path("intake/mine/", views.intake_registered, name="intake_registered"),
 ]

@@ -841,6 +841,20 @@ def intake_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(*INTAKE_ROLES)
 @require_GET
+def intake_registered(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The ideas this staff member registered, with where each stands (no contact details)."""
+    return render(
+        request,
+        "ideas/intake_registered.html",
+        {
+            "ideas": selectors.ideas_registered_by(request.user),
+            "limit": selectors.REGISTERED_LIMIT,
+        },
+    )
+
+
+@role_required(*INTAKE_ROLES)
+@require_GET
 def intake_receipt(request: HttpRequest) -> HttpResponse:
     """A receipt to print for the resident: the reference and the tracking link as a QR code."""
     receipt = request.session.get(SESSION_INTAKE_RECEIPT)

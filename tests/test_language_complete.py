@@ -799,7 +799,13 @@ def test_every_public_page_of_the_ideas_app_is_named_a_resident_page():
     from portal.languages import RESIDENT_PAGES
 
     names = set(view_names(get_resolver().url_patterns))
-    staff_only = {"ideas:attachment", "ideas:intake", "ideas:intake_new", "ideas:intake_receipt"}
+    staff_only = {
+        "ideas:attachment",
+        "ideas:intake",
+        "ideas:intake_new",
+        "ideas:intake_receipt",
+        "ideas:intake_registered",
+    }
     public = {name for name in names if name.startswith("ideas:")} - staff_only
     assert len(public) >= 10
     assert public <= RESIDENT_PAGES, sorted(public - RESIDENT_PAGES)

@@ -27,7 +27,8 @@ NO_XGETTEXT = "GNU gettext (xgettext) not installed: catalogue completeness not 
 RESIDENT_FILES = [
     r"templates/base\.html",
     r"templates/includes/.*",
-    r"templates/ideas/(?!idea_intake|outreachevent_choose).*",  # not the outreach staff's pages
+    # Not the outreach staff's pages.
+    r"templates/ideas/(?!idea_intake|outreachevent_choose|intake_).*",
     r"templates/portal/(privacy_notice|accessibility_statement)\.html",
     r"portal/(forms|views|settings)\.py",
     r"ideas/(forms|views|workflow|services|models)\.py",

@@ -155,6 +155,7 @@ def staff_and_partner_pages(journey) -> None:
     outreach.get(reverse("ideas:intake"))
     outreach.get(reverse("ideas:intake_new"))
     outreach.post(reverse("ideas:intake_new"), {"title": ""})
+    assert outreach.get(reverse("ideas:intake_registered")).status_code == 200
     # The login page, its error, and a password reset.
     anonymous = Client(HTTP_ACCEPT_LANGUAGE="sv")
     anonymous.get(reverse("login"))

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from ideas.models import Idea
 from ideas.tokens import short_code, short_code_typed
+from tests.factories import IdeaFactory
 from tests.ideas.test_intake import fast_form
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +137,34 @@ def test_the_next_resident_finds_nothing_of_the_one_before(staff_client, event):
     # The receipt cannot be brought back once the next form is open.
     again = staff_client.get(reverse("ideas:intake_receipt"))
     assert again.status_code == 302 and again["Location"] == reverse("ideas:intake_new")
+
+
+def test_staff_see_where_the_ideas_they_registered_stand_and_not_who_sent_them(
+    staff_client, event, committee_member
+):
+    register(staff_client, event, title="Bokbuss till byn", submitter_name="Ingrid Ek")
+    register(
+        staff_client,
+        event,
+        title="Från papper",
+        submitter_email="ingrid@example.org",
+        submitter_phone="070-111 22 33",
+        on_paper="on",
+    )
+    Idea.objects.filter(title="Bokbuss till byn").update(status="screening")
+    IdeaFactory(title="Någon annans idé")  # not registered by this staff member
+
+    response = staff_client.get(reverse("ideas:intake_registered"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    for idea in Idea.objects.exclude(title="Någon annans idé"):
+        assert idea.reference in page
+    assert "Bokbuss till byn" in page and "Sållning" in page
+    assert "Från papper" in page and "pappersblankett" in page
+    assert "Karavanen i Kopparberg, Utanför Ica" in page
+    assert "Någon annans idé" not in page
+    for personal in ("Ingrid Ek", "ingrid@example.org", "070-111 22 33"):
+        assert personal not in page
+    # Only outreach staff (and the coordinator) have the list.
+    staff_client.force_login(committee_member)
+    assert staff_client.get(reverse("ideas:intake_registered")).status_code == 403
