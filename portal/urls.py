@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 
 from ideas.converters import ReferenceConverter, ShortCodeConverter
 from ideas.views import home
 from partners.api import api as hsds_api
+from partners.api import unknown_path as hsds_unknown_path
 from portal import accounts, session_timeout, two_factor
 from portal import views as portal_views
 from portal.lookups import PkConverter
@@ -30,6 +31,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     # The published registry as Open Referral (HSDS 3.0) data: partners/api.py.
     path("api/hsds/", hsds_api.urls),
+    re_path(r"^api/hsds/", hsds_unknown_path, name="hsds_unknown_path"),
     # Partner contacts: partner/ (logged in) and referral/answer/<token>/ (signed link).
     path("", include("triage.referrals.urls")),
     # The idea's owner: follow-up/<token>/, the survey a few months after the support.

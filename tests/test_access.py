@@ -47,6 +47,7 @@ PUBLIC_ROUTES = {
     "ideas:my_data_keys",  # what each key of the "my data" download means: no one's data
     # The published registry: only partners that agreed to be listed, never a contact person.
     "partners:directory",
+    "hsds_unknown_path",
     "hsds:root",
     "hsds:openapi-json",
     "hsds:services",

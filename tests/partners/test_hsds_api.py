@@ -354,6 +354,10 @@ def test_errors_are_problems_that_say_what_is_wrong(client, registry):
     for what in DETAIL:
         _problem(client, f"{API}{what}/00000000-0000-4000-8000-000000000000", 404)
         _problem(client, f"{API}{what}/not-a-uuid", 404)
+    # An address that is none of the API's routes is a problem too, not the HTML 404 page.
+    for unknown in ("services/", "service", "organizations/x/y", "nothing?page=2"):
+        body = _problem(client, f"{API}{unknown}", 404)
+        assert body["instance"] == f"{API}{unknown}"
     body = _problem(client, f"{API}services?modified_after=yesterday", 400)
     assert [item["name"] for item in body["invalid_params"]] == ["modified_after"]
     assert "modified_after" in body["detail"]
