@@ -116,6 +116,13 @@ def test_the_open_data_export_holds_aggregates_only_and_hides_small_counts(commi
     assert any(line.endswith(",1864,Ljusnarsberg,broadband-x,<3") for line in lines)
     assert "secret-person" not in body and "Hemlig titel" not in body
 
+    # The committee is told not to publish it, and where the publishable figures are.
+    page = committee_client.get(reverse("triage:statistics"), HTTP_ACCEPT_LANGUAGE="sv")
+    text = " ".join(page.content.decode().split())
+    assert "publicera inte den här filen" in text
+    assert f'<a href="{reverse("open_data")}">' in text
+    assert "inga personuppgifter" not in text
+
 
 def ideas_decided(count: int, *, first: int = 0) -> None:
     """Ideas of the period, each screened on its first day: most decided after some days,
