@@ -294,3 +294,26 @@ def test_a_script_route_refuses_anonymous_users(client, key):
     url = _fill(route)
     assert client.post(url).status_code == 403
     assert client.get(url).status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["review", "decline", "assign"])
+def test_a_committee_member_cannot_use_the_coordinators_batch_actions(client, action):
+    """The batch route is the committee's (a member may start the screening); the actions that
+    move ideas on, decline them or assign reviewers are the coordinator's (issue 21)."""
+    from ideas.models import Idea
+    from triage.models import ReviewAssignment
+
+    idea = IdeaFactory(screening=True)
+    member = UserFactory(roles=[Role.COMMITTEE_MEMBER])
+    client.force_login(member)
+    response = client.post(
+        reverse("triage:batch"),
+        {"ideas": [idea.reference], "action": action, "reviewers": [member.pk]},
+    )
+    assert response.status_code == 403
+    assert Idea.objects.get(pk=idea.pk).status == "screening"
+    assert not ReviewAssignment.objects.exists()
+    assert (
+        client.post(reverse("triage:batch_decline"), {"ideas": [idea.reference]}).status_code == 403
+    )

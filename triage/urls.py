@@ -25,6 +25,7 @@ urlpatterns = [
         name="referral_reply",
     ),
     path("batch/", views.dashboard_batch, name="batch"),
+    path("batch/decline/", views.batch_decline, name="batch_decline"),
     path("ideas/<reference:reference>/review/", review_views.idea_review, name="idea_review"),
     path("ideas/<reference:reference>/conflict/", review_views.idea_conflict, name="idea_conflict"),
     path(

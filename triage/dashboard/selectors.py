@@ -28,11 +28,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from ideas import workflow
 from ideas.models import Idea, IdeaEvent, IdeaQuestion
 from ideas.workflow import Status
 from portal.cache import Mark, cache_key, data_marks
 from triage.referrals.models import Referral
 from triage.referrals.selectors import overdue_referrals
+from triage.review.message_templates import (
+    MessageTemplate,
+    PartnerNeeded,
+    message_text_fill,
+    template_text_in,
+)
 from triage.review.models import (
     ConflictDeclaration,
     Note,
@@ -231,3 +238,76 @@ def _status_counts() -> list[StatusCount]:
     )
     by_status = {row["status"]: (row["total"], row["ageing"]) for row in rows}
     return [StatusCount(status, *by_status.get(status, (0, 0))) for status in Status]
+
+
+@dataclass(frozen=True)
+class DeclineGroup:
+    """The ideas of a batch decline whose owners read one language, and what one of them reads."""
+
+    language: str
+    ideas: list[Idea]
+    sample_text: str = ""
+    fell_back: bool = False
+
+    @property
+    def sample(self) -> Idea:
+        return self.ideas[0]
+
+    @property
+    def name(self) -> str:
+        return str(dict(settings.LANGUAGES).get(self.language, self.language))
+
+
+@dataclass(frozen=True)
+class DeclinePreview:
+    groups: list[DeclineGroup]
+    # Ideas the workflow would not decline, each with why: left out of the batch.
+    blocked: list[tuple[Idea, str]]
+
+    @property
+    def languages(self) -> list[str]:
+        return [group.language for group in self.groups]
+
+    @property
+    def declinable(self) -> list[Idea]:
+        return [idea for group in self.groups for idea in group.ideas]
+
+
+def decline_preview(
+    *,
+    ideas: list[Idea],
+    actor: User,
+    texts: dict[str, str] | None = None,
+    template: MessageTemplate | None = None,
+) -> DeclinePreview:
+    """The ticked ideas grouped by their owner's language (in the portal's order), each group
+    with the message one owner of it would read (`texts`, filled for that owner's idea); and the
+    ideas the workflow would refuse to decline, with why. No query beyond the ideas'."""
+    by_language: dict[str, list[Idea]] = {}
+    blocked = []
+    for idea in ideas:
+        try:
+            # Any text stands in for the message: only the move itself is checked here.
+            workflow.check(idea.status, Status.DECLINED, actor, "-")
+        except workflow.TransitionNotAllowed as error:
+            blocked.append((idea, str(error)))
+        else:
+            by_language.setdefault(idea.language, []).append(idea)
+    order = [code for code, _name in settings.LANGUAGES]
+    groups = []
+    for language in sorted(by_language, key=lambda c: order.index(c) if c in order else 99):
+        members = by_language[language]
+        text = (texts or {}).get(language, "")
+        try:
+            sample = message_text_fill(text, members[0], language)
+        except PartnerNeeded:  # a placeholder a decline cannot fill: the form says so
+            sample = text
+        groups.append(
+            DeclineGroup(
+                language=language,
+                ideas=members,
+                sample_text=sample,
+                fell_back=template is not None and template_text_in(template, language)[2],
+            )
+        )
+    return DeclinePreview(groups=groups, blocked=blocked)

@@ -15,15 +15,22 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.roles import COMMITTEE_ROLES, AuthenticatedHttpRequest, role_required
+from ideas.models import Idea
+from portal.roles import COMMITTEE_ROLES, COORDINATING, AuthenticatedHttpRequest, role_required
 from portal.spreadsheets import FORMATS, spreadsheet_response
 from triage.dashboard import selectors
 from triage.dashboard.exports import idea_export_rows
 from triage.dashboard.filters import IdeaFilter
-from triage.dashboard.forms import BatchForm
-from triage.dashboard.services import ideas_start_screening
+from triage.dashboard.forms import BatchDeclineForm, BatchForm
+from triage.dashboard.services import (
+    BatchResult,
+    ideas_assign_reviewers,
+    ideas_decline,
+    ideas_start_review,
+    ideas_start_screening,
+)
+from triage.review.message_templates import TemplateKind, active_templates, template_text_in
 from triage.review.rules import is_coordinating
-from triage.review.services import reviewers_assign
 from triage.review.views import assigned_message
 
 PAGE_SIZE = 50
@@ -47,7 +54,7 @@ def _dashboard_parts(request: AuthenticatedHttpRequest) -> dict[str, str]:
         "filter": idea_filter,
         "counts": counts,
         "ageing_days": selectors.ageing_days(),
-        "batch_form": BatchForm(),
+        "batch_form": BatchForm(coordinating=is_coordinating(request.user)),
         "filtered": filtered,
         "is_coordinator": is_coordinating(request.user),
         "idea_url": reverse("triage:idea_detail", args=[URL_REFERENCE]).removesuffix(
@@ -111,32 +118,127 @@ def _back_to_list(query: str) -> HttpResponseRedirect:
     return redirect(f"{url}?{query}" if query else url)
 
 
+def _report(request: AuthenticatedHttpRequest, done_text: str | None, result: BatchResult) -> None:
+    """Say which ideas the batch action reached and, one by one, why the others were not."""
+    if result.done and done_text:
+        messages.success(
+            request, done_text % {"ideas": ", ".join(i.reference for i in result.done)}
+        )
+    for idea, reason in [*result.refused, *result.left_out]:
+        messages.error(
+            request,
+            _("%(reference)s was left out: %(reason)s")
+            % {"reference": idea.reference, "reason": reason},
+        )
+
+
 @require_POST
 @role_required(*COMMITTEE_ROLES)
 def dashboard_batch(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BatchForm(request.POST)
     back = _back_to_list(request.POST.get("query", ""))
+    if request.POST.get("action") in BatchForm.COORDINATOR_ACTIONS and not is_coordinating(
+        request.user
+    ):
+        raise PermissionDenied
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
         return back
     ideas = list(form.cleaned_data["ideas"])
-    if form.cleaned_data["action"] == BatchForm.SCREENING:
+    action = form.cleaned_data["action"]
+    if action == BatchForm.SCREENING:
         result = ideas_start_screening(ideas=ideas, actor=request.user)
-        if result.done:
-            messages.success(
-                request,
-                _("Moved to screening: %(ideas)s")
-                % {"ideas": ", ".join(i.reference for i in result.done)},
-            )
-        for idea, reason in result.refused:
-            messages.error(request, f"{idea.reference}: {reason}")
+        _report(request, _("Moved to screening: %(ideas)s"), result)
+    elif action == BatchForm.REVIEW:
+        result = ideas_start_review(ideas=ideas, actor=request.user)
+        _report(request, _("Moved to review: %(ideas)s"), result)
+    elif action == BatchForm.DECLINE:
+        # The message is chosen, read and edited on a page of its own before anything is sent.
+        return _decline_page(request, _decline_ideas([i.reference for i in ideas]), data=None)
     else:
-        if not is_coordinating(request.user):
-            raise PermissionDenied
-        created = reviewers_assign(
+        result = ideas_assign_reviewers(
             ideas=ideas, members=list(form.cleaned_data["reviewers"]), actor=request.user
         )
-        messages.success(request, assigned_message(created))
+        messages.success(request, assigned_message(result.created))
+        _report(request, None, result)
     return back
+
+
+def _decline_ideas(references: list[str]) -> list[Idea]:
+    """The ticked ideas with what their messages name, one page of the list at most."""
+    return list(
+        Idea.objects.select_related("municipality")
+        .filter(reference__in=references[:PAGE_SIZE])
+        .order_by("reference")
+    )
+
+
+def _decline_page(
+    request: AuthenticatedHttpRequest, ideas: list[Idea], *, data: QueryDict | None
+) -> HttpResponse:
+    """The batch decline's page: the template, the message per owner's language with what one
+    owner of each will read, and the ideas the workflow would leave out. "Use the template" fills
+    the messages from it (replacing edits); "Decline" sends, each owner their own mail."""
+    templates = active_templates((TemplateKind.DECLINE,))
+    preview = selectors.decline_preview(ideas=ideas, actor=request.user)
+    status = 200
+    if data is None:
+        data = QueryDict(mutable=True)
+        data.setlist("ideas", [idea.reference for idea in ideas])
+        data["query"] = request.POST.get("query", "")
+    form = BatchDeclineForm(data, templates=templates, languages=preview.languages)
+    valid = form.is_valid()
+    template = form.chosen() if valid else None
+    if valid and "use_template" in data:
+        if template is None:
+            form.add_error("template", _("Choose a template."))
+        else:
+            data = data.copy()
+            for language in preview.languages:
+                data[form.text_field(language)] = template_text_in(template, language)[1]
+            form = BatchDeclineForm(data, templates=templates, languages=preview.languages)
+            valid = form.is_valid()
+    elif valid and "confirm" in data:
+        if not preview.declinable:
+            form.add_error(None, _("None of these ideas can be declined."))
+        elif form.check_for_sending():
+            result = ideas_decline(ideas=preview.declinable, texts=form.texts(), actor=request.user)
+            _report(request, _("Declined, each owner told in their language: %(ideas)s"), result)
+            for idea, reason in preview.blocked:
+                messages.error(
+                    request,
+                    _("%(reference)s was left out: %(reason)s")
+                    % {"reference": idea.reference, "reason": reason},
+                )
+            return _back_to_list(data.get("query", ""))
+    if form.errors:
+        status = 400
+    texts = form.texts() if valid else {}
+    preview = selectors.decline_preview(
+        ideas=ideas, actor=request.user, texts=texts, template=template
+    )
+    return render(
+        request,
+        "triage/batch_decline.html",
+        {
+            "form": form,
+            "preview": preview,
+            "groups": [(group, form[form.text_field(group.language)]) for group in preview.groups],
+            "query": data.get("query", ""),
+            "template": template,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@role_required(*COORDINATING)
+def batch_decline(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The batch decline's page sent: the template chosen, the preview again, or the decline."""
+    ideas = _decline_ideas(request.POST.getlist("ideas"))
+    if not ideas:
+        messages.error(request, _("Select at least one idea in the list."))
+        return _back_to_list(request.POST.get("query", ""))
+    return _decline_page(request, ideas, data=request.POST)

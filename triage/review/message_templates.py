@@ -122,16 +122,18 @@ class RenderedMessage:
     fell_back: bool
 
 
-def message_template_fill(
-    template: MessageTemplate, idea: Idea, partner: Partner | None = None
-) -> RenderedMessage:
-    """The template's text in the owner's language (its Swedish where it has none), with the
-    idea's title, its municipality's name and the partner's name in place of the placeholders."""
-    language = idea.language
+def template_text_in(template: MessageTemplate, language: str) -> tuple[str, str, bool]:
+    """The template's text for an owner who reads `language`: (the language it is in, the text,
+    whether it fell back to Swedish because the template has none in that language)."""
     text = template.text_for(language)
-    fell_back = not text.strip()
-    if fell_back:
-        language, text = FALLBACK_LANGUAGE, template.text_sv
+    if not text.strip():
+        return FALLBACK_LANGUAGE, template.text_sv, True
+    return language, text, False
+
+
+def message_text_fill(text: str, idea: Idea, language: str, partner: Partner | None = None) -> str:
+    """`text` (a template's, or the coordinator's edit of one) with the idea's title, its
+    municipality's name in `language` and the partner's name in place of the placeholders."""
     values = {
         "title": idea.title,
         # The county as a whole has a name in each language; municipalities are proper names.
@@ -146,8 +148,19 @@ def message_template_fill(
         # A name the check would refuse (a row saved around it) stays as it was written.
         return match.group(0) if value is None else value
 
+    return _PLACEHOLDER.sub(fill, text)
+
+
+def message_template_fill(
+    template: MessageTemplate, idea: Idea, partner: Partner | None = None
+) -> RenderedMessage:
+    """The template's text in the owner's language (its Swedish where it has none), with the
+    idea's title, its municipality's name and the partner's name in place of the placeholders."""
+    language, text, fell_back = template_text_in(template, idea.language)
     return RenderedMessage(
-        text=_PLACEHOLDER.sub(fill, text), language=language, fell_back=fell_back
+        text=message_text_fill(text, idea, language, partner),
+        language=language,
+        fell_back=fell_back,
     )
 
 
