@@ -3,6 +3,7 @@ pages from agenda to decisions carried out (what each owner and partner reads, i
 language), the minutes, who may do what, and the agenda's fixed number of queries."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -28,6 +29,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.journeys import conftest as journeys
+from tests.triage.test_batch_actions import decline_template
 from triage.models import AgendaItem, DecisionKind, Meeting, MeetingState
 from triage.review import meetings
 from triage.review.meetings import Decision, MeetingError
@@ -485,8 +487,9 @@ def test_the_agenda_takes_the_same_queries_for_one_idea_and_for_six(
 # (1) and the partners decided on (1), the ideas' themes, kinds of support, reviews, scores,
 # conflicts and questions (6), the matching of every idea at once (7: the registry, its links,
 # the partners' languages and load, referrals made, similar answers, the weights), the partners
-# to refer to (1) and the ideas awaiting a decision (1).
-EXPECTED_AGENDA_QUERIES = 21
+# to refer to (1), the answer templates the decisions start from (1) and the ideas awaiting a
+# decision (1).
+EXPECTED_AGENDA_QUERIES = 22
 
 
 def test_the_coordinator_puts_ideas_ticked_on_the_dashboard_on_a_meeting(
@@ -556,3 +559,76 @@ def test_an_idea_not_awaiting_a_decision_ticked_on_the_dashboard_is_named(coordi
     assert response.request["PATH_INFO"] == reverse("triage:dashboard")
     assert f"{received.reference} väntar inte på beslut" in response.content.decode()
     assert not AgendaItem.objects.exists()
+
+
+# -- a decision started from a template -------------------------------------------------------
+
+
+def test_a_decline_recorded_from_a_template_reaches_the_owner_in_their_language(
+    journey, coordinator
+):
+    template = decline_template()
+    english = _ready(
+        IdeaFactory(in_review=True, language="en", title="Repair café", submitter_email="g@x.org")
+    )
+    meeting = _meeting(coordinator)
+    [item] = meetings.agenda_add(meeting=meeting, ideas=[english], actor=coordinator)
+    prefix = f"item-{item.position}"
+    url = reverse("triage:agenda_item_decide", args=[meeting.public_id, item.public_id])
+
+    # "Use the template" with no decision chosen yet: the page comes back with the message in
+    # English, the decision set to decline, the internal note as typed; nothing is recorded.
+    response = journey.staff.post(
+        url,
+        {
+            f"{prefix}-template": template.pk,
+            f"{prefix}-internal_note": "Utanför uppdraget.",
+            "use_template": "Använd mallen",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    filled = "Thank you for “Repair café”. Sadly we cannot support the idea in"
+    message = re.search(
+        rf'<textarea[^>]*name="{prefix}-message_to_owner"[^>]*>(.*?)</textarea>', page, re.S
+    )
+    assert message and filled in html.unescape(message.group(1))
+    assert "Tack för" not in html.unescape(message.group(1))
+    assert re.search(rf'name="{prefix}-decision" value="decline"[^>]*checked', page)
+    assert "Utanför uppdraget." in page
+    item.refresh_from_db()
+    assert item.decision == ""
+
+    response = _decide(
+        journey,
+        meeting,
+        item,
+        {"decision": "decline", "message_to_owner": html.unescape(message.group(1)).strip()},
+    )
+    assert response.status_code == 302
+    mark = journey.mark()
+    journey._act(
+        lambda: journey.staff.post(reverse("triage:meeting_carry_out", args=[meeting.public_id]))
+    )
+    english.refresh_from_db()
+    assert english.status == S.DECLINED
+    [mail] = journey.new_mails_to("g@x.org", mark)
+    assert mail.language == "en" and filled in mail.text and "Tack för" not in mail.text
+
+
+def test_use_the_template_without_choosing_one_keeps_what_was_typed(journey, coordinator):
+    decline_template()
+    idea = _ready(IdeaFactory(in_review=True))
+    meeting = _meeting(coordinator)
+    [item] = meetings.agenda_add(meeting=meeting, ideas=[idea], actor=coordinator)
+    prefix = f"item-{item.position}"
+    url = reverse("triage:agenda_item_decide", args=[meeting.public_id, item.public_id])
+    response = journey.staff.post(
+        url, {f"{prefix}-message_to_owner": "Mitt eget utkast", "use_template": "1"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        "Mitt eget utkast" in page
+        and "Välj en mall och sedan ”Använd mallen”." in html.unescape(page)
+    )

@@ -13,6 +13,7 @@ from portal.lookups import is_pk
 from triage.referrals.suggestions import Suggestion
 from triage.review.fields import FastSelectMultiple
 from triage.review.meetings import AWAITING_DECISION, Decision
+from triage.review.message_templates import MessageTemplate, TemplateKind
 from triage.review.models import AgendaItem, DecisionKind
 
 
@@ -90,6 +91,13 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when you refer: what do you ask of them?"),
     )
+    # Sent with "Use the template", it fills the message below in the owner's language (the
+    # page comes back with everything else as typed); recording the decision ignores it.
+    template = forms.TypedChoiceField(
+        label=_("Start the message from a template"),
+        coerce=int,
+        required=False,
+    )
     message_to_owner = forms.CharField(
         label=_(
             "Message to the idea's owner (the owner reads this in a mail and on the tracking page)"
@@ -121,6 +129,7 @@ class DecisionForm(forms.Form):
         item: AgendaItem,
         suggestions: list[Suggestion],
         partner_choices: list[tuple[int, str]],
+        templates: list[MessageTemplate] | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("prefix", f"item-{item.position}")
@@ -138,6 +147,7 @@ class DecisionForm(forms.Form):
                 "internal_note": item.internal_note,
             }
         super().__init__(*args, **kwargs)
+        self.suggestions, self.partner_choices = suggestions, partner_choices
         suggested_ids = {s.partner.id for s in suggestions}
         names = dict(partner_choices)
         self.fields["suggested"].choices = [  # type: ignore[attr-defined]
@@ -152,6 +162,14 @@ class DecisionForm(forms.Form):
         self.fields["other_partners"].choices = [  # type: ignore[attr-defined]
             (pk, name) for pk, name in partner_choices if pk not in suggested_ids
         ]
+        self.templates = {template.pk: template for template in templates or []}
+        if self.templates:
+            self.fields["template"].choices = [  # type: ignore[attr-defined]
+                ("", _("Choose a template")),
+                *((t.pk, f"{t.title} ({t.get_kind_display()})") for t in self.templates.values()),
+            ]
+        else:
+            del self.fields["template"]
 
     def partner_ids(self) -> list[int]:
         data = self.cleaned_data
@@ -167,3 +185,12 @@ class DecisionForm(forms.Form):
             hold_until=data["hold_until"],
             internal_note=data["internal_note"],
         )
+
+
+# The decision a template is for, chosen with it when none is chosen yet.
+TEMPLATE_DECISIONS = {
+    TemplateKind.DECLINE: DecisionKind.DECLINE,
+    TemplateKind.QUESTION: DecisionKind.ASK,
+}
+# The templates a meeting's decision may start from.
+DECISION_TEMPLATE_KINDS = (TemplateKind.DECLINE, TemplateKind.QUESTION)

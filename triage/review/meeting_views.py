@@ -18,11 +18,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partners.models import Partner
 from portal.domain import DomainError
+from portal.lookups import is_pk
 from portal.roles import COMMITTEE_ROLES, AuthenticatedHttpRequest, role_required
 from triage.referrals.suggestions import partner_suggestions_for_ideas, top_suggestions
 from triage.review import meetings
 from triage.review.meeting import AGENDA_SUGGESTIONS
-from triage.review.meeting_forms import AgendaAddForm, AttendeesForm, DecisionForm, MeetingForm
+from triage.review.meeting_forms import (
+    DECISION_TEMPLATE_KINDS,
+    TEMPLATE_DECISIONS,
+    AgendaAddForm,
+    AttendeesForm,
+    DecisionForm,
+    MeetingForm,
+)
+from triage.review.message_templates import TemplateKind, active_templates, message_template_fill
 from triage.review.models import AgendaItem, Meeting
 
 
@@ -73,6 +82,8 @@ def _agenda_response(
     page = meetings.agenda_page(meeting, request.user)
     may_run = meetings.may_run_meetings(request.user) and meetings.is_open(meeting)
     if may_run:
+        # Read once for every item's form.
+        templates = active_templates(DECISION_TEMPLATE_KINDS) if page.rows else []
         for row in page.rows:
             item = row["item"]
             row["form"] = (
@@ -84,6 +95,7 @@ def _agenda_response(
                         page.suggestions.get(item.idea.pk), AGENDA_SUGGESTIONS
                     ),
                     partner_choices=page.partner_choices,
+                    templates=templates,
                 )
             )
     context = {
@@ -97,6 +109,8 @@ def _agenda_response(
         "add_form": forms.get("add_form"),
         "decided": sum(1 for item in page.items if item.decision),
         "carried_out": sum(1 for item in page.items if item.carried_out_at),
+        "template_note": forms.get("template_note", ""),
+        "template_item": bound_item if forms.get("template_note") else None,
     }
     return render(request, "triage/meetings/meeting_detail.html", context, status=status)
 
@@ -168,7 +182,10 @@ def item_decide(request: AuthenticatedHttpRequest, meeting: str, item: str) -> H
         item=agenda_item,
         suggestions=top_suggestions(suggestions, AGENDA_SUGGESTIONS),
         partner_choices=list(Partner.objects.filter(is_active=True).values_list("pk", "name")),
+        templates=active_templates(DECISION_TEMPLATE_KINDS),
     )
+    if "use_template" in request.POST:
+        return _with_template(request, found, agenda_item, form)
     if form.is_valid():
         partners = list(Partner.objects.filter(is_active=True, pk__in=form.partner_ids()))
         try:
@@ -188,6 +205,52 @@ def item_decide(request: AuthenticatedHttpRequest, meeting: str, item: str) -> H
             )
             return redirect(found.get_absolute_url() + f"#item-{agenda_item.position}")
     return _agenda_response(request, found, status=400, bound=form, bound_item=agenda_item.pk)
+
+
+def _with_template(
+    request: AuthenticatedHttpRequest, meeting: Meeting, item: AgendaItem, sent: DecisionForm
+) -> HttpResponse:
+    """The agenda again with the item's form as typed and its message to the owner filled from
+    the chosen template in the owner's language (a decision not chosen yet becomes the
+    template's: decline or ask). Nothing is recorded."""
+    prefix = sent.prefix
+    initial: dict[str, object] = {
+        name: request.POST.getlist(f"{prefix}-{name}")
+        if name in ("suggested", "other_partners")
+        else request.POST.get(f"{prefix}-{name}", "")
+        for name in sent.fields
+    }
+    raw = request.POST.get(f"{prefix}-template", "")
+    template = sent.templates.get(int(raw)) if is_pk(raw) else None
+    if template is None:
+        note = _("Choose a template, then “Use the template”.")
+    else:
+        filled = message_template_fill(template, item.idea)
+        initial["message_to_owner"] = filled.text
+        if not initial.get("decision"):
+            initial["decision"] = TEMPLATE_DECISIONS[TemplateKind(template.kind)]
+        note = (
+            _(
+                "“%(template)s” has no text in the owner's language (%(language)s): the Swedish "
+                "text is filled in. Translate it, or write the message yourself, before you "
+                "send it."
+            )
+            % {"template": template.title, "language": item.idea.get_language_display()}
+            if filled.fell_back
+            else _(
+                "The message is filled in from “%(template)s” in the owner's language "
+                "(%(language)s). Read it, change what you need and record the decision."
+            )
+            % {"template": template.title, "language": item.idea.get_language_display()}
+        )
+    form = DecisionForm(
+        item=item,
+        suggestions=sent.suggestions,
+        partner_choices=sent.partner_choices,
+        templates=list(sent.templates.values()),
+        initial=initial,
+    )
+    return _agenda_response(request, meeting, bound=form, bound_item=item.pk, template_note=note)
 
 
 @require_POST
