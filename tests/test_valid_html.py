@@ -151,6 +151,16 @@ def staff_and_partner_pages(journey) -> None:
     member.post(reverse("triage:idea_note", args=[idea.reference]), {"body": ""})
     member.post(reverse("triage:idea_review", args=[idea.reference]), {})
     staff.post(reverse("partners:weights"), {"themes": "999"})
+    # Issue 21: the batch decline's page with a template filled in and with its errors, and a
+    # meeting's decision started from a template.
+    from tests.triage.test_batch_actions import decline_template
+
+    template = decline_template()
+    journey.coordinator_screens(second := journey.resident_submits(language="en", email="b@x.org"))
+    staff.post(reverse("triage:batch"), {"ideas": [second.reference], "action": "decline"})
+    chosen = {"ideas": [second.reference, idea.reference], "template": template.pk}
+    staff.post(reverse("triage:batch_decline"), {**chosen, "use_template": "1"})
+    staff.post(reverse("triage:batch_decline"), {**chosen, "confirm": "1"})
     # The outreach staff's intake (the walk chose the event): the form and its errors.
     outreach.get(reverse("ideas:intake"))
     outreach.get(reverse("ideas:intake_new"))
@@ -180,6 +190,7 @@ def _a_meeting(journey) -> list[str]:
     item = meeting.items.get()
     decide = reverse("triage:agenda_item_decide", args=[meeting.public_id, item.public_id])
     staff.post(decide, {"item-1-decision": "hold"})
+    staff.post(decide, {"item-1-message_to_owner": "Utkast", "use_template": "1"})
     staff.post(decide, {"item-1-decision": "hold", "item-1-hold_until": "2027-02-01"})
     return [
         reverse("triage:meeting_list"),
