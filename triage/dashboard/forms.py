@@ -61,7 +61,7 @@ class BatchForm(forms.Form):
             # by the view, not turned into a form error.
             action = self.fields["action"]
             assert isinstance(action, forms.ChoiceField)
-            action.choices = [c for c in action.choices if c[0] == self.SCREENING]
+            action.choices = [(self.SCREENING, _("Move to screening"))]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
