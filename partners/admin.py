@@ -1,21 +1,24 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
+from partners.invitations import registry_edit
 from partners.models import (
     WEIGHT_FIELDS,
     MatchingWeights,
     Partner,
     PartnerContact,
+    PartnerInvitation,
     check_referral_contacts,
 )
 from partners.services import matching_weights_update
 
 if TYPE_CHECKING:
     from django import forms
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
 
@@ -51,6 +54,48 @@ class PartnerAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["themes", "support_kinds", "municipalities"]
     inlines = [PartnerContactInline]
+
+    # The partner is saved before its contacts, so every change ends in save_related; logins
+    # of contacts deleted, moved to another address or of an inactive partner end there.
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm[Partner], formsets: Any, change: bool
+    ) -> None:
+        with registry_edit(Partner.objects.filter(pk=form.instance.pk)):
+            super().save_related(request, form, formsets, change)
+
+    def delete_model(self, request: HttpRequest, obj: Partner) -> None:
+        with registry_edit(Partner.objects.filter(pk=obj.pk)):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Partner]) -> None:
+        pks = list(queryset.values_list("pk", flat=True))
+        with registry_edit(Partner.objects.filter(pk__in=pks)):
+            super().delete_queryset(request, queryset)
+
+
+@admin.register(PartnerInvitation)
+class PartnerInvitationAdmin(admin.ModelAdmin):
+    """What was sent to whom and what became of it; made and ended from the partner's page."""
+
+    list_display = ["email", "contact", "state", "created_at", "expires_at", "closed_at"]
+    list_filter = ["state"]
+    search_fields = ["email", "contact__name", "contact__partner__name"]
+    readonly_fields = [
+        "contact",
+        "email",
+        "state",
+        "created_at",
+        "created_by",
+        "expires_at",
+        "closed_at",
+    ]
+    exclude = ["key_hash"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(MatchingWeights)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Municipality, SupportKind, Theme
@@ -302,3 +303,57 @@ class MatchingWeights(models.Model):
         """The stored weights, created with the defaults the first time."""
         weights, _created = cls.objects.get_or_create(id=cls.SINGLETON_ID)
         return weights
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", _("invited")
+    ACCEPTED = "accepted", _("accepted")
+    REVOKED = "revoked", _("revoked")
+    REPLACED = "replaced", _("replaced by a new invitation")
+
+
+class PartnerInvitation(models.Model):
+    """A mail's signed link for a contact person to set up a login: a week, one use.
+
+    The link carries the row's id and a random key; only the key's hash is stored, so the
+    database alone opens no account. See partners/invitations.py for the rules.
+    """
+
+    contact = models.ForeignKey(
+        PartnerContact,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("contact"),
+    )
+    # The address it was sent to: a contact whose address changes is no longer the one invited.
+    email = models.EmailField(_("email"))
+    key_hash = models.CharField(max_length=64, editable=False)
+    state = models.CharField(
+        _("state"), max_length=10, choices=InvitationState.choices, default=InvitationState.PENDING
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    closed_at = models.DateTimeField(_("accepted or revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact"],
+                condition=models.Q(state="pending"),
+                name="one_pending_invitation_per_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_state_display()})"

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from ideas.models import Municipality, SupportKind, Theme
+from partners.invitations import partner_access_check, registry_accounts
 from partners.models import Partner, PartnerContact, PartnerKind, check_referral_contacts
 from portal.domain import DomainError
 from portal.spreadsheets import csv_delimiter, decode_text, spreadsheet_value
@@ -252,7 +253,8 @@ class PartnerResource(resources.ModelResource):
     def after_save_instance(self, instance: Partner, row: Mapping[str, Any], **kwargs: Any) -> None:
         """Add or update the contacts in the file; others stop receiving referrals.
 
-        Contacts left out of the file are kept, not deleted: their answers and logins stay.
+        Contacts left out of the file are kept, not deleted, so that their answers stay; their
+        logins end (`registry_import` checks them: partners/invitations.py).
         """
         contacts = getattr(instance, "_import_contacts", None) or []
         keep = []
@@ -267,7 +269,7 @@ class PartnerResource(resources.ModelResource):
                 },
             )
             keep.append(saved.pk)
-        instance.contacts.exclude(pk__in=keep).update(receives_referrals=False)
+        instance.contacts.exclude(pk__in=keep).update(receives_referrals=False, user=None)
 
 
 @dataclass
@@ -620,6 +622,7 @@ def registry_import(*, content: bytes, file_format: str, dry_run: bool) -> Impor
         report.file_errors.append(_("The file has no rows."))
         return report
     with transaction.atomic():
+        accounts = registry_accounts()
         result = PartnerResource().import_data(
             dataset,
             dry_run=dry_run,
@@ -651,5 +654,6 @@ def registry_import(*, content: bytes, file_format: str, dry_run: bool) -> Impor
         if not report.is_valid or dry_run:
             transaction.set_rollback(True)
         else:
+            partner_access_check(user_ids=accounts)
             report.imported = True
     return report

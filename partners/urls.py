@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import views
+from partners import invitation_views, views
 
 app_name = "partners"
 
@@ -14,4 +14,11 @@ urlpatterns = [
     path("export.<str:file_format>", views.registry_export_view, name="export"),
     # Under a prefix of its own, so that no partner key can hide "weights" or "import".
     path("organisation/<slug:slug>/", views.partner_detail, name="detail"),
+    path(
+        "organisation/<slug:slug>/invitations/",
+        invitation_views.contact_invitation,
+        name="contact_invitation",
+    ),
+    # Public: a contact person's invitation link (partners/invitations.py), in their language.
+    path("invitation/<str:token>/", invitation_views.invitation_accept, name="invitation"),
 ]

@@ -10,13 +10,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partners import hooks, selectors
+from partners import hooks, invitations, selectors
 from partners.filters import PartnerFilter
 from partners.forms import MatchingWeightsForm, RegistryImportForm
 from partners.models import MatchingWeights
 from partners.registry_io import import_columns, registry_export, registry_import
 from partners.services import matching_weights_update
-from portal.roles import COMMITTEE_ROLES, COORDINATING, AuthenticatedHttpRequest, role_required
+from portal.roles import (
+    COMMITTEE_ROLES,
+    COORDINATING,
+    AuthenticatedHttpRequest,
+    has_role,
+    role_required,
+)
 from portal.spreadsheets import FORMATS, spreadsheet_response
 
 DIRECTORY_PAGE_SIZE = 20
@@ -53,6 +59,8 @@ def partner_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
             "partner": partner,
             "stats": activity.stats(partner),
             "open_referrals": activity.open_referrals(partner),
+            "contacts": invitations.contacts_with_access(partner.contacts.all()),
+            "can_invite": has_role(request.user, *COORDINATING),
         },
     )
 

@@ -248,6 +248,8 @@ IDEAS_SUBMIT_RATE = env.str("IDEAS_SUBMIT_RATE", "10/h")  # ideas and drafts per
 PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", "3/h")
 PASSWORD_RESET_IP_RATE = env.str("PASSWORD_RESET_IP_RATE", "20/h")
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", 24) * 60 * 60
+# How long a partner contact's invitation link works (partners/invitations.py).
+PARTNER_INVITATION_DAYS = env.int("PARTNER_INVITATION_DAYS", 7)
 # Requests for a new tracking link, per IP address and per email address.
 IDEAS_LINK_RATE = env.str("IDEAS_LINK_RATE", "5/h")
 # The licence of the public open data (`open-data/`): CC0-1.0 or CC-BY-4.0.

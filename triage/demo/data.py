@@ -21,6 +21,7 @@ from ideas.services import (
     idea_transition,
     outreach_event_create,
 )
+from partners.invitations import invitation_send
 from partners.models import Partner, PartnerContact, PartnerKind
 from portal.roles import Role
 from triage.demo.county import demo_county_ideas_load
@@ -425,6 +426,20 @@ def demo_accounts_load(password: str) -> list[tuple[str, str]]:
     return rows
 
 
+def demo_invitations_load() -> None:
+    """A second contact of the demo partner's organisation, invited and not yet answered: the
+    coordinator's page of the partner shows a login and a pending invitation."""
+    partner = PartnerContact.objects.get(user__username="partner").partner
+    contact, _created = PartnerContact.objects.get_or_create(
+        partner=partner,
+        email="inbjuden@example.org",
+        defaults={"name": "Ingrid Inbjuden", "role": "Verksamhetsledare", "language": "sv"},
+    )
+    if not contact.invitations.exists():
+        coordinator = get_user_model().objects.get(username="samordnare")
+        invitation_send(contact=contact, actor=coordinator)
+
+
 PATHS = {
     workflow.Status.RECEIVED: [],
     workflow.Status.SCREENING: [workflow.Status.SCREENING],
@@ -653,6 +668,7 @@ def demo_data_load(password: str) -> dict:
     reference_data_load()
     partners = demo_partners_load()
     accounts = demo_accounts_load(password)
+    demo_invitations_load()
     demo_message_templates_load()
     new_ideas = demo_ideas_load()
     if new_ideas == len(DEMO_IDEAS):
