@@ -120,6 +120,7 @@ def staff_and_partner_pages(journey) -> None:
     journey.partner_answers_from_mail(side, idea, answer="accept")
     journey.partner_page(side, idea)
     journey.partner_list_page(side)
+    _an_invitation(journey, side.partner)
 
     staff, member, outreach = journey.staff, journey.member, journey.outreach
     meeting_pages = _a_meeting(journey)
@@ -171,6 +172,28 @@ def staff_and_partner_pages(journey) -> None:
     anonymous.get(reverse("login"))
     anonymous.post(reverse("login"), {"username": "nobody", "password": "wrong"})
     anonymous.get(reverse("password_reset"))
+
+
+def _an_invitation(journey, partner) -> None:
+    """A contact person invited (the partner's page shows it): the link's page, its errors, and
+    a link that no longer works."""
+    from partners.models import PartnerContact
+    from portal.outbox.models import Message
+
+    invited = PartnerContact.objects.create(
+        partner=partner, name="Ingrid Inbjuden", email="ingrid@example.org"
+    )
+    url = reverse("partners:contact_invitation", args=[partner.slug])
+    journey.staff.post(url, {"contact": invited.pk, "action": "invite"})
+    body = Message.objects.filter(recipient=invited.email).latest("pk").body_text
+    path = re.search(r"/partners/invitation/[^/\s]+/", body).group(0)
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="sv")
+    assert anonymous.get(path).status_code == 200
+    anonymous.post(path, {"new_password1": "kort", "new_password2": "annat"})
+    journey.staff.post(url, {"contact": invited.pk, "action": "revoke"})
+    assert anonymous.get(path).status_code == 410
+    assert anonymous.get(reverse("partners:invitation", args=["made-up"])).status_code == 404
+    journey.staff.post(url, {"contact": invited.pk, "action": "invite"})
 
 
 def _a_meeting(journey) -> list[str]:

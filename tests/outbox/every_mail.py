@@ -33,6 +33,7 @@ one answer, so it is opened before the partner answers).
 | digest | committee | the weekly digest task |
 | password_reset, password_changed | staff | the reset form; a changed password |
 | login_code, two_factor_changed | staff | an emailed login code; an administrator's reset |
+| partner_invitation | partner | the coordinator invites a contact person on the partner's page |
 """
 
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_email.models import EmailDevice
 
 from ideas import workflow
+from partners.models import PartnerContact
 from portal.accounts import password_changed_notify
 from portal.outbox import services as outbox
 from portal.outbox.models import Message
@@ -272,4 +274,9 @@ def every_mail(journey: Journey, monkeypatch, *, language: str = "sv") -> MailCa
     step(lambda: email_code_send(device=device, language="sv"))
     administrator = UserFactory(username="admin-mail", roles=[Role.ADMINISTRATOR])
     step(lambda: second_factor_reset(user=member, actor=administrator))
+    invited = PartnerContact.objects.create(
+        partner=accepting.partner, name="Ingrid Inbjuden", email="ingrid@example.org"
+    )
+    invite = reverse("partners:contact_invitation", args=[accepting.partner.slug])
+    step(lambda: j.staff.post(invite, {"contact": invited.pk, "action": "invite"}))
     return catalogue
