@@ -61,7 +61,8 @@ EXPECTED = {
     "statistics": 17,
     "meeting agenda": 17,
     "partner list": 11,
-    "partner page": 10,
+    # with each contact's latest invitation and which contacts have a login
+    "partner page": 12,
     "outbox list": 5,
     "partner answer page": 5,
     "intake: choose the event": 6,
