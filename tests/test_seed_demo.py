@@ -74,3 +74,19 @@ def test_the_demo_fills_the_public_map_of_the_county_with_big_and_small_counts(s
     assert "färre än 3" in counts  # and the small counts hidden
     assert "Fibernät till Glanshammar" in page  # listed by its owner's yes
     assert "Stadsodling på taken i Brickebacken" not in page  # not listed
+
+
+def test_the_demo_partners_page_shows_a_contact_with_a_login_and_one_invited(settings, client):
+    from django.contrib.auth import get_user_model
+
+    from partners.models import PartnerContact
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    partner = PartnerContact.objects.get(user__username="partner").partner
+    client.force_login(get_user_model().objects.get(username="samordnare"))
+    page = client.get(partner.get_absolute_url()).content.decode()
+    assert "har en inloggning" in page
+    assert "inbjuden" in page and "Dra tillbaka inbjudan" in page
+    assert partner.contacts.get(email="inbjuden@example.org").invitations.count() == 1
