@@ -180,10 +180,10 @@ def contact_access(contacts: Iterable[PartnerContact]) -> dict[int, ContactAcces
     """Each contact's login state, by contact id: two queries for any number of contacts."""
     contacts = list(contacts)
     latest: dict[int, PartnerInvitation] = {}
-    for invitation in PartnerInvitation.objects.filter(contact__in=contacts).order_by(
+    for sent in PartnerInvitation.objects.filter(contact__in=contacts).order_by(
         "contact_id", "-created_at", "-pk"
     ):
-        latest.setdefault(invitation.contact_id, invitation)
+        latest.setdefault(sent.contact_id, sent)
     with_access = set(
         PartnerContact.objects.filter(
             pk__in=[contact.pk for contact in contacts],
@@ -201,9 +201,7 @@ def contact_access(contacts: Iterable[PartnerContact]) -> dict[int, ContactAcces
             state = AccessState.NOT_INVITED
         elif invitation.state == InvitationState.PENDING:
             state = AccessState.INVITED if invitation.expires_at > now else AccessState.EXPIRED
-        elif invitation.state == InvitationState.ACCEPTED:
-            state = AccessState.REVOKED  # accepted once, the login has since ended
-        else:
+        else:  # revoked, or accepted once and the login has since ended
             state = AccessState.REVOKED
         states[contact.pk] = ContactAccess(state=state, invitation=invitation)
     return states
