@@ -71,21 +71,23 @@ class InvitationPasswordForm(auth_forms.SetPasswordForm):
         self.fields["new_password1"].widget.attrs.pop("autofocus", None)
 
 
-def _closed_page(request: HttpRequest, error: invitations.InvitationError) -> HttpResponse:
-    invitation: PartnerInvitation | None = getattr(error, "invitation", None)
-    reason = getattr(error, "reason", "")
+def _closed_page(
+    request: HttpRequest, error: DomainError, *, invitation: PartnerInvitation | None = None
+) -> HttpResponse:
+    """What to do when the link opens nothing: whom to ask, and for which organisation."""
+    invitation = getattr(error, "invitation", invitation)
     return render(
         request,
         "partners/invitation_invalid.html",
         {
             "message": error.message,
-            "reason": reason,
+            "reason": getattr(error, "reason", ""),
             "invitation": invitation,
             "partner": invitation.contact.partner if invitation else None,
             "coordinator_email": settings.COORDINATOR_EMAIL,
             "brand": branding(),
         },
-        status=error.status,
+        status=getattr(error, "status", 409),
     )
 
 
@@ -108,18 +110,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def _accept_page(request: HttpRequest, invitation: PartnerInvitation) -> HttpResponse:
     try:
         account = invitations.invitation_account(invitation)
-    except DomainError as error:
-        return render(
-            request,
-            "partners/invitation_invalid.html",
-            {
-                "message": error.message,
-                "partner": invitation.contact.partner,
-                "coordinator_email": settings.COORDINATOR_EMAIL,
-                "brand": branding(),
-            },
-            status=409,
-        )
+    except DomainError as error:  # the address has a login for another organisation
+        return _closed_page(request, error, invitation=invitation)
     form = InvitationPasswordForm(account, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

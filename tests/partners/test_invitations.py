@@ -592,3 +592,16 @@ def test_revoking_a_login_keeps_the_other_roles_of_the_account(contact, coordina
     member.refresh_from_db()
     assert member.is_active and has_role(member, Role.COMMITTEE_MEMBER)
     assert not has_role(member, Role.PARTNER_CONTACT)
+
+
+def test_an_address_with_a_login_for_another_organisation_is_told_whom_to_ask(
+    client, contact, coordinator
+):
+    elsewhere = UserFactory(username="karin@byalaget.example.org", roles=[Role.PARTNER_CONTACT])
+    PartnerContactFactory(email="karin@byalaget.example.org", user=elsewhere)
+    response = client.get(reverse("partners:invitation", args=[_invite(contact, coordinator)]))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "redan en inloggning för en annan organisation" in page
+    assert "Byalaget Ramsberg" in page and 'name="new_password1"' not in page
+    assert PartnerInvitation.objects.get().state == InvitationState.PENDING
