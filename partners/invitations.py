@@ -37,6 +37,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.models import InvitationState, Partner, PartnerContact, PartnerInvitation
+from portal.accounts import password_changed_notify
 from portal.domain import DomainError
 from portal.languages import staff_page_language
 from portal.lockout import login_lock_lift
@@ -307,10 +308,13 @@ def invitation_accept(*, invitation: PartnerInvitation, password: str) -> User:
     if locked.state != InvitationState.PENDING:
         raise InvitationClosed(locked, locked.state)
     user = invitation_account(invitation)
+    had_password = user.pk is not None and user.has_usable_password()
     user.email = user.email or invitation.email
     user.is_active = True
     user.set_password(password)
     user.save()
+    if had_password:  # an account someone already used: its owner hears of the new password
+        password_changed_notify(user=user, language=invitation_language(invitation.contact))
     user.groups.add(Group.objects.get_or_create(name=Role.PARTNER_CONTACT.value)[0])
     contact = invitation.contact
     contact.user = user

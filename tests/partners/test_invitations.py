@@ -342,6 +342,8 @@ def test_accepting_links_an_account_already_at_the_address(client, contact, coor
     assert contact.user == existing and existing.is_active
     assert has_role(existing, Role.PARTNER_CONTACT)
     assert get_user_model().objects.filter(email__iexact=contact.email).count() == 1
+    # Its owner is told that the password changed.
+    assert Message.objects.filter(recipient=existing.email, subject__icontains="lösenord").exists()
 
 
 def test_without_required_two_factor_the_contact_lands_on_the_partner_start_page(
