@@ -3,16 +3,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
-from django.forms.models import BaseInlineFormSet
 
 from partners.invitations import registry_edit
+from partners.entries import entry_changes_record, entry_snapshot
+from partners.forms import PartnerContactFormSet
 from partners.models import (
     WEIGHT_FIELDS,
+    ChangeSource,
     MatchingWeights,
     Partner,
     PartnerContact,
+    PartnerEntryChange,
     PartnerInvitation,
-    check_referral_contacts,
 )
 from partners.services import matching_weights_update
 
@@ -20,22 +22,6 @@ if TYPE_CHECKING:
     from django import forms
     from django.db.models import QuerySet
     from django.http import HttpRequest
-
-
-class PartnerContactFormSet(BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        if any(self.errors):
-            return
-        receiving = sum(
-            1
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("receives_referrals")
-        )
-        # The partner form has already put its cleaned values on the instance.
-        check_referral_contacts(is_active=self.instance.is_active, receiving_contacts=receiving)
 
 
 class PartnerContactInline(admin.TabularInline):
@@ -49,11 +35,18 @@ class PartnerContactInline(admin.TabularInline):
 class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "is_civil_society", "capacity", "is_active", "listed_publicly"]
     list_filter = ["kind", "is_civil_society", "is_active", "listed_publicly", "themes"]
-    readonly_fields = ["uuid", "updated_at"]
+    readonly_fields = ["uuid", "updated_at", "confirmed_at", "confirmed_by"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["themes", "support_kinds", "municipalities"]
     inlines = [PartnerContactInline]
+
+    def save_model(
+        self, request: HttpRequest, obj: Partner, form: forms.ModelForm[Partner], change: bool
+    ) -> None:
+        # The snapshot before the change; the history is written once the contacts are saved.
+        request._entry_before = entry_snapshot(obj) if change and obj.pk else None  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
 
     # The partner is saved before its contacts, so every change ends in save_related; logins
     # of contacts deleted, moved to another address or of an inactive partner end there.
@@ -62,6 +55,13 @@ class PartnerAdmin(admin.ModelAdmin):
     ) -> None:
         with registry_edit(Partner.objects.filter(pk=form.instance.pk)):
             super().save_related(request, form, formsets, change)
+        user = request.user if request.user.is_authenticated else None
+        entry_changes_record(
+            partner=form.instance,
+            before=getattr(request, "_entry_before", None),
+            source=ChangeSource.ADMIN,
+            actor=user,
+        )
 
     def delete_model(self, request: HttpRequest, obj: Partner) -> None:
         with registry_edit(Partner.objects.filter(pk=obj.pk)):
@@ -71,6 +71,29 @@ class PartnerAdmin(admin.ModelAdmin):
         pks = list(queryset.values_list("pk", flat=True))
         with registry_edit(Partner.objects.filter(pk__in=pks)):
             super().delete_queryset(request, queryset)
+
+
+@admin.register(PartnerEntryChange)
+class PartnerEntryChangeAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "partner", "field", "actor_name", "source"]
+    list_filter = ["source"]
+    search_fields = ["partner__name", "actor_name"]
+    readonly_fields = [
+        "partner",
+        "field",
+        "old_value",
+        "new_value",
+        "source",
+        "actor",
+        "actor_name",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(PartnerInvitation)
@@ -94,7 +117,7 @@ class PartnerInvitationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

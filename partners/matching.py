@@ -13,7 +13,9 @@ Each factor gives a value from 0 to 1; the score is the weighted mean of the val
   county; for a whole-county idea, 1 for a whole-county partner and 0.5 for a local one;
 - civil society: 1 for a civil-society partner when the idea comes from civil society;
 - language: 1 if the partner can support the idea's language;
-- capacity: the share of the partner's places that are free (0 at capacity);
+- capacity: the share of the partner's places that are free (0 at capacity); its places are
+  the availability the partner stated for the current term where it did, else the
+  administrator's number;
 - acceptance: the share of similar ideas (sharing a theme) the partner accepted, of those it
   answered.
 
@@ -108,8 +110,8 @@ class PartnerProfile:
     covers_whole_county: bool = False
     is_civil_society: bool = False
     languages: tuple[str, ...] = ()
-    # The places it can take (`Partner.places`: the administrator's number, until partners
-    # state their own availability).
+    # The places it can take (`Partner.places`: its own stated availability for the current
+    # term, else the administrator's number); `availability_stated` says which.
     capacity: int = 0
     open_referrals: int = 0
     similar_accepted: int = 0
@@ -117,6 +119,7 @@ class PartnerProfile:
     slug: str = ""
     # Ideas sharing a theme with this one that the partner declined lately.
     recent_declines: int = 0
+    availability_stated: bool = False
 
     @property
     def free_places(self) -> int:
@@ -212,11 +215,15 @@ SPEAKS = _("can help in %(language)s")
 PLACES_FREE = ngettext_lazy(
     "%(free)s of %(capacity)s place free", "%(free)s of %(capacity)s places free", "capacity"
 )
+STATED_PLACES_FREE = ngettext_lazy(
+    "says it can take %(free)s more this term", "says it can take %(free)s more this term", "free"
+)
 NOT_COVERS = _("does not cover %(municipality)s")
 NOT_IN_COUNTY = _("works in no part of the county")
 NO_PLACES_FREE = ngettext_lazy(
     "no place free (%(capacity)s in all)", "no places free (%(capacity)s in all)", "capacity"
 )
+STATED_NO_PLACES = _("says it can take no more this term")
 CANNOT_HELP_IN = _("cannot help in %(language)s")
 DECLINED_RECENTLY = ngettext_lazy(
     "declined %(declines)s idea on the same theme in the last %(days)s days",
@@ -379,7 +386,7 @@ def explain_partner(idea: IdeaProfile, partner: PartnerProfile, weights: Weights
         reasons.append(
             Reason(
                 "capacity",
-                PLACES_FREE,
+                STATED_PLACES_FREE if partner.availability_stated else PLACES_FREE,
                 (("free", free), ("capacity", partner.capacity)),
                 scale * weights.capacity * free / partner.capacity,
                 free,
@@ -422,7 +429,7 @@ def explain_concerns(idea: IdeaProfile, partner: PartnerProfile, weights: Weight
         concerns.append(
             Reason(
                 "capacity",
-                NO_PLACES_FREE,
+                STATED_NO_PLACES if partner.availability_stated else NO_PLACES_FREE,
                 (("capacity", partner.capacity),),
                 -scale * weights.capacity,
                 partner.open_referrals,

@@ -1,11 +1,13 @@
 import re
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
@@ -108,6 +110,26 @@ def check_referral_contacts(*, is_active: bool, receiving_contacts: int) -> None
         )
 
 
+def current_term(today: date | None = None) -> str:
+    """The term a date falls in: "2026-1" (spring, January to June) or "2026-2" (autumn)."""
+    today = today or timezone.localdate()
+    return f"{today.year}-{1 if today.month <= 6 else 2}"
+
+
+def term_label(term: str) -> str:
+    """A term's name: "spring 2026", "autumn 2026" (empty for no term)."""
+    year, _sep, half = term.partition("-")
+    if not year:
+        return ""
+    label = _("spring %(year)s") if half == "1" else _("autumn %(year)s")
+    return str(label % {"year": year})
+
+
+def stale_cutoff(now: datetime | None = None) -> datetime:
+    """Entries last confirmed before this are stale (PARTNER_STALE_MONTHS ago)."""
+    return (now or timezone.now()) - relativedelta(months=settings.PARTNER_STALE_MONTHS)
+
+
 class PartnerKind(models.TextChoices):
     ASSOCIATION = "association", _("Association or other idea-driven organisation")
     LOCAL_DEVELOPMENT_GROUP = "local_development_group", _("Local development group")
@@ -161,6 +183,27 @@ class Partner(models.Model):
             "email and phone. Contact persons are never shown."
         ),
     )
+    # The partner's own stated availability: how many new ideas it can take in one term
+    # (`availability_term`, e.g. "2026-2"); it stands in for `capacity` during that term only.
+    available_places = models.PositiveSmallIntegerField(
+        _("new ideas it can take this term"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(500)],
+        help_text=_("Leave empty if you cannot say; the committee then counts its own number."),
+    )
+    availability_term = models.CharField(_("term of the availability"), max_length=7, blank=True)
+    # When the entry was last confirmed as correct, and by which contact (none: the coordinator
+    # registered it). A new entry counts as confirmed when it is made.
+    confirmed_at = models.DateTimeField(_("last confirmed"), default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        "PartnerContact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
     # The public id (Open Referral data): stable, and not a row number one could count through.
     uuid = models.UUIDField(_("public id"), default=uuid4, unique=True, editable=False)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
@@ -180,15 +223,26 @@ class Partner(models.Model):
         self.languages = parse_language_codes(self.languages)
 
     @property
-    def places(self) -> int:
-        """The referrals the partner can hold at once, as matching and its pages count them.
+    def availability_stated(self) -> bool:
+        """Whether the partner stated its availability for the current term."""
+        return self.available_places is not None and self.availability_term == current_term()
 
-        Today the number the administrator typed (`capacity`). This is the seam for the
-        partner's own stated availability (partner self-service, issue 16: how many new ideas
-        it can take this term): when there is one, return it here, and read it in
-        `partners.selectors.places_sql` too, which gives matching the same number in SQL.
-        """
+    @property
+    def places(self) -> int:
+        """The referrals the partner can take, as matching and its pages count them: its own
+        stated availability for the current term, else the number the administrator typed
+        (`capacity`). `partners.selectors.places_sql` gives matching the same number in SQL."""
+        if self.availability_stated:
+            return self.available_places or 0
         return self.capacity
+
+    def confirmation_due(self) -> datetime:
+        """When the entry becomes stale unless it is confirmed again."""
+        return self.confirmed_at + relativedelta(months=settings.PARTNER_STALE_MONTHS)
+
+    def is_stale(self, now: datetime | None = None) -> bool:
+        """Not confirmed for PARTNER_STALE_MONTHS: marked, and left out of suggestions."""
+        return self.confirmed_at < stale_cutoff(now)
 
 
 class PartnerContact(models.Model):
@@ -357,3 +411,49 @@ class PartnerInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_state_display()})"
+
+
+class ChangeSource(models.TextChoices):
+    PARTNER = "partner", _("the partner")
+    COORDINATOR = "coordinator", _("the coordinator")
+    ADMIN = "admin", _("the administrator")
+    IMPORT = "import", _("an import")
+
+
+class PartnerEntryChange(models.Model):
+    """One field of a partner's entry changed: who, when, how, from what to what."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="entry_changes")
+    field = models.CharField(_("field"), max_length=40)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    source = models.CharField(_("made by"), max_length=20, choices=ChangeSource.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    # The name as it was (a login may be removed; an import has none).
+    actor_name = models.CharField(_("who"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("change of a partner's entry")
+        verbose_name_plural = _("changes of partners' entries")
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.field}"
+
+    @property
+    def field_label(self) -> str:
+        """The changed field's name as the interface shows it."""
+        if self.field == "contacts":
+            return str(_("contact persons"))
+        try:
+            return str(Partner._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:
+            return self.field

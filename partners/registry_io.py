@@ -35,8 +35,15 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from ideas.models import Municipality, SupportKind, Theme
+from partners.entries import entry_changes_record, entry_snapshot
 from partners.invitations import partner_access_check, registry_accounts
-from partners.models import Partner, PartnerContact, PartnerKind, check_referral_contacts
+from partners.models import (
+    ChangeSource,
+    Partner,
+    PartnerContact,
+    PartnerKind,
+    check_referral_contacts,
+)
 from portal.domain import DomainError
 from portal.spreadsheets import csv_delimiter, decode_text, spreadsheet_value
 
@@ -623,6 +630,12 @@ def registry_import(*, content: bytes, file_format: str, dry_run: bool) -> Impor
         return report
     with transaction.atomic():
         accounts = registry_accounts()
+        # Each entry as it was, for its history (entries.entry_changes_record) after the import.
+        before = (
+            {}
+            if dry_run
+            else {partner.slug: entry_snapshot(partner) for partner in Partner.objects.all()}
+        )
         result = PartnerResource().import_data(
             dataset,
             dry_run=dry_run,
@@ -656,4 +669,9 @@ def registry_import(*, content: bytes, file_format: str, dry_run: bool) -> Impor
         else:
             partner_access_check(user_ids=accounts)
             report.imported = True
+            slugs = {row.slug for row in report.rows}
+            for partner in Partner.objects.filter(slug__in=slugs):
+                entry_changes_record(
+                    partner=partner, before=before.get(partner.slug), source=ChangeSource.IMPORT
+                )
     return report

@@ -16,7 +16,7 @@ from django.db.models import Model, Q, QuerySet
 from ideas.models import CIVIL_SOCIETY_KINDS, Idea
 from partners import hooks
 from partners.matching import IdeaProfile, PartnerProfile, Weights
-from partners.models import MatchingWeights, Partner, PartnerContact
+from partners.models import MatchingWeights, Partner, PartnerContact, current_term, stale_cutoff
 from portal.sql import column, fetch, placeholders, table
 
 
@@ -50,6 +50,17 @@ def published_services() -> QuerySet[Any]:
     )
 
 
+def contact_of_user(user: Any) -> PartnerContact | None:
+    """The partner contact a login belongs to, with its organisation, or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        PartnerContact.objects.select_related("partner", "partner__confirmed_by")
+        .filter(user=user)
+        .first()
+    )
+
+
 def referral_recipients(partner: Partner) -> QuerySet[PartnerContact]:
     """The contacts of a partner who receive referrals."""
     return partner.contacts.filter(receives_referrals=True).order_by("pk")
@@ -70,10 +81,26 @@ def matching_weights() -> Weights:
     return (stored[0] if stored else MatchingWeights()).as_weights()
 
 
-def places_sql() -> str:
-    """The SQL of the places a partner can take (`Partner.places`, the seam for its stated
-    availability): today the number the administrator typed."""
-    return column(Partner, "capacity")
+def places_sql() -> tuple[str, list[Any]]:
+    """The SQL of the places a partner can take, as `Partner.places` counts them: its stated
+    availability for the current term, else the number the administrator typed; and then 1
+    where the availability is stated, 0 where not. With its query parameters."""
+    stated = (
+        f"{column(Partner, 'available_places')} IS NOT NULL "
+        f"AND {column(Partner, 'availability_term')} = %s"
+    )
+    term = current_term()
+    return (
+        f"CASE WHEN {stated} THEN {column(Partner, 'available_places')} "
+        f"ELSE {column(Partner, 'capacity')} END, CASE WHEN {stated} THEN 1 ELSE 0 END",
+        [term, term],
+    )
+
+
+def stale_partners() -> QuerySet[Partner]:
+    """Active entries not confirmed in PARTNER_STALE_MONTHS: marked for the coordinator and left
+    out of suggestions until they are confirmed."""
+    return Partner.objects.filter(is_active=True, confirmed_at__lt=stale_cutoff())
 
 
 def _vocabulary_of(idea: Idea, name: str) -> list[Any]:
@@ -112,7 +139,8 @@ def partner_profiles(
     similar_answers: Mapping[int, tuple[int, int]] | None = None,
     recent_declines: Mapping[int, int] | None = None,
 ) -> list[PartnerProfile]:
-    """Load every active partner as matching sees it, in two queries whatever their number.
+    """Load every active partner whose entry is not stale as matching sees it, in two queries
+    whatever their number (a stale entry is left out of suggestions until it is confirmed).
 
     Only the themes, kinds of support and municipality the idea has are read from the link
     tables: the others cannot change the score. What a partner's referrals add comes from
@@ -131,12 +159,15 @@ def partner_profiles(
     q = connection.ops.quote_name
 
     # The partners; languages as JSON text: a substring test beats decoding 10,000 lists.
+    places, places_params = places_sql()
     rows = fetch(
         f"SELECT {q('id')}, {column(Partner, 'name')}, {column(Partner, 'slug')}, "  # noqa: S608
         f"{column(Partner, 'covers_whole_county')}, {column(Partner, 'is_civil_society')}, "
-        f"CAST({column(Partner, 'languages')} AS TEXT), {places_sql()} "
-        f"FROM {table(Partner)} WHERE {column(Partner, 'is_active')} = %s",
-        [True],
+        f"CAST({column(Partner, 'languages')} AS TEXT), {places} "
+        f"FROM {table(Partner)} WHERE {column(Partner, 'is_active')} = %s "
+        f"AND {column(Partner, 'confirmed_at')} >= %s",
+        # As the database keeps a datetime (SQLite compares text).
+        [*places_params, True, connection.ops.adapt_datetimefield_value(stale_cutoff())],
     )
 
     # The links the idea shares, in one query: 1 theme, 2 kind of support, 3 municipality.
@@ -172,7 +203,7 @@ def partner_profiles(
     quoted_language = f'"{profile.language}"'
     speaks = (profile.language,)
     profiles = []
-    for pk, name, slug, whole_county, civil, languages, capacity in rows:
+    for pk, name, slug, whole_county, civil, languages, capacity, stated in rows:
         accepted, answered = similar_answers.get(pk, (0, 0))
         # Positional arguments, in PartnerProfile's field order: faster for 10,000 partners.
         profiles.append(
@@ -191,6 +222,7 @@ def partner_profiles(
                 answered,
                 slug,
                 recent_declines.get(pk, 0),
+                bool(stated),
             )
         )
     return profiles

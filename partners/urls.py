@@ -9,6 +9,7 @@ urlpatterns = [
     # Public: the partners that agreed to be listed, for anyone.
     path("directory/", views.partner_directory, name="directory"),
     path("weights/", views.weights_edit, name="weights"),
+    path("changes/", views.entry_changes, name="changes"),
     path("import/", views.registry_import_view, name="import"),
     path("import/confirm/", views.registry_import_confirm, name="import_confirm"),
     path("export.<str:file_format>", views.registry_export_view, name="export"),

@@ -1,9 +1,10 @@
 import base64
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,9 +12,27 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partners import hooks, invitations, selectors
+from partners.entries import (
+    ConfirmLinkError,
+    confirm_link_resolve,
+    entry_confirm,
+    entry_edit_save,
+    recent_changes,
+)
 from partners.filters import PartnerFilter
-from partners.forms import MatchingWeightsForm, RegistryImportForm
-from partners.models import MatchingWeights
+from partners.forms import (
+    ContactsFormSet,
+    MatchingWeightsForm,
+    PartnerEntryForm,
+    RegistryImportForm,
+)
+from partners.models import (
+    ChangeSource,
+    MatchingWeights,
+    PartnerContact,
+    current_term,
+    term_label,
+)
 from partners.registry_io import import_columns, registry_export, registry_import
 from partners.services import matching_weights_update
 from portal.roles import (
@@ -21,6 +40,7 @@ from portal.roles import (
     COORDINATING,
     AuthenticatedHttpRequest,
     has_role,
+    Role,
     role_required,
 )
 from portal.spreadsheets import FORMATS, spreadsheet_response
@@ -49,7 +69,10 @@ def partner_directory(request: HttpRequest) -> HttpResponse:
 @role_required(*COMMITTEE_ROLES)
 def partner_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     partner = get_object_or_404(
-        selectors.partners_for_committee().prefetch_related("contacts"), slug=slug
+        selectors.partners_for_committee()
+        .select_related("confirmed_by")
+        .prefetch_related("contacts"),
+        slug=slug,
     )
     activity = hooks.referral_activity
     return render(
@@ -162,3 +185,98 @@ def registry_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
         % {"count": count},
     )
     return redirect("partners:list")
+
+
+# The partner's own entry: a logged-in partner contact edits and confirms its organisation's
+# entry (never another's: the pages take no id, the organisation is the login's); and the
+# one-click confirm link of the reminder mail, which works without login.
+
+
+def _own_contact(request: AuthenticatedHttpRequest) -> PartnerContact:
+    contact = selectors.contact_of_user(request.user)
+    if contact is None:
+        raise Http404
+    return contact
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.PARTNER_CONTACT)
+def entry_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    contact = _own_contact(request)
+    partner = contact.partner
+    data = request.POST if request.method == "POST" else None
+    form = PartnerEntryForm(data, instance=partner)
+    contacts = ContactsFormSet(data, instance=partner, prefix="contacts")
+    contacts.keep = contact
+    if data is not None and form.is_valid() and contacts.is_valid():
+        entry_edit_save(
+            partner=partner,
+            apply=lambda: (form.save(), contacts.save()),
+            source=ChangeSource.PARTNER,
+            actor=request.user,
+            contact=contact,
+        )
+        messages.success(request, _("Thank you. Your organisation's entry is saved and confirmed."))
+        return redirect("partner_portal:entry")
+    errors = data is not None
+    return render(
+        request,
+        "partners/partner_entry_form.html",
+        {
+            "partner": partner,
+            "contact": contact,
+            "form": form,
+            "contacts": contacts,
+            "term": term_label(current_term()),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+@role_required(Role.PARTNER_CONTACT)
+def entry_confirm_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    contact = _own_contact(request)
+    entry_confirm(partner=contact.partner, contact=contact, actor=request.user)
+    messages.success(request, _("Thank you. Your organisation's entry is confirmed as correct."))
+    return redirect("partner_portal:referral_list")
+
+
+@require_http_methods(["GET", "POST"])
+def entry_confirm_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Public, behind the signed link of the reminder mail: a GET shows the entry and a button;
+    only the POST confirms."""
+    try:
+        link = confirm_link_resolve(token)
+    except ConfirmLinkError as error:
+        return render(
+            request,
+            "partners/partner_entry_confirm.html",
+            {"problem": error.message, "coordinator_email": settings.COORDINATOR_EMAIL},
+            status=error.status,
+        )
+    confirmed = False
+    if request.method == "POST":
+        entry_confirm(partner=link.partner, contact=link.contact)
+        confirmed = True
+    return render(
+        request,
+        "partners/partner_entry_confirm.html",
+        {"partner": link.partner, "contact": link.contact, "confirmed": confirmed},
+    )
+
+
+@role_required(*COORDINATING)
+def entry_changes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The coordinator's view of the entries: recent changes, and the entries gone stale."""
+    return render(
+        request,
+        "partners/partner_entry_changes.html",
+        {
+            "changes": recent_changes(),
+            "stale": selectors.stale_partners()
+            .select_related("confirmed_by")
+            .order_by("confirmed_at", "name"),
+            "stale_months": settings.PARTNER_STALE_MONTHS,
+        },
+    )

@@ -304,6 +304,12 @@ FOLLOW_UP_SURVEY_MONTHS = env.int("FOLLOW_UP_SURVEY_MONTHS", 3)
 REFERRAL_LINK_MAX_AGE_DAYS = env.int("REFERRAL_LINK_MAX_AGE_DAYS", 30)
 REFERRAL_REMINDER_DAYS = env.int("REFERRAL_REMINDER_DAYS", 7)
 REFERRAL_ESCALATION_DAYS = env.int("REFERRAL_ESCALATION_DAYS", 14)
+# Partners keep their own entry: every PARTNER_CONFIRM_REMINDER_MONTHS unconfirmed its contacts
+# are asked to confirm it (a link that works PARTNER_CONFIRM_LINK_DAYS); an entry not confirmed
+# in PARTNER_STALE_MONTHS is marked and left out of suggestions (partners/entries.py).
+PARTNER_CONFIRM_REMINDER_MONTHS = env.int("PARTNER_CONFIRM_REMINDER_MONTHS", 6)
+PARTNER_STALE_MONTHS = env.int("PARTNER_STALE_MONTHS", 12)
+PARTNER_CONFIRM_LINK_DAYS = env.int("PARTNER_CONFIRM_LINK_DAYS", 60)
 # The dashboard marks an idea waiting for the committee whose status is older than this.
 TRIAGE_AGEING_DAYS = env.int("TRIAGE_AGEING_DAYS", 14)
 
@@ -358,6 +364,10 @@ CELERY_BEAT_SCHEDULE = {
     "referral-reminders": {
         "task": "triage.tasks.send_referral_reminders",
         "schedule": crontab(minute=15),
+    },
+    "partner-entry-reminders": {
+        "task": "partners.tasks.send_entry_reminders",
+        "schedule": crontab(hour=9, minute=0),
     },
 }
 # Outbox: a row stuck in `sending` past the lease is sent again (its worker died); a row still

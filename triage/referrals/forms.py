@@ -7,9 +7,12 @@ from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import SupportKind
+from partners.models import stale_cutoff
 from partners.selectors import active_partners
 from portal.lookups import PkMultipleChoiceField
 from triage.referrals.models import AnswerKind, SupportProgress
@@ -59,18 +62,30 @@ class ReferForm(forms.Form):
         kwargs.setdefault("auto_id", "refer_%s")
         super().__init__(*args, **kwargs)
         top = top_suggestions(suggestions, SUGGESTIONS_IN_FORM)
-        if top:
-            ranked_ids = [suggested_partner_id(s) for s in top]
-            field = cast(PkMultipleChoiceField, self.fields["partners"])
-            others = active_partners().exclude(pk__in=ranked_ids).values_list("pk", "name")
-            field.choices = [
-                (
-                    pk,
-                    _("%(name)s (suggested, %(percent)s%%)")
-                    % {"name": suggested_partner(s).name, "percent": s.percent},
-                )
-                for pk, s in zip(ranked_ids, top, strict=True)
-            ] + list(others)
+        ranked_ids = [suggested_partner_id(s) for s in top]
+        field = cast(PkMultipleChoiceField, self.fields["partners"])
+        # Stale entries are never suggested; they can still be chosen, and say why they are not.
+        cutoff = stale_cutoff()
+        others = (
+            active_partners().exclude(pk__in=ranked_ids).values_list("pk", "name", "confirmed_at")
+        )
+        field.choices = [
+            (
+                pk,
+                _("%(name)s (suggested, %(percent)s%%)")
+                % {"name": suggested_partner(s).name, "percent": s.percent},
+            )
+            for pk, s in zip(ranked_ids, top, strict=True)
+        ] + [
+            (
+                pk,
+                _("%(name)s (entry not confirmed since %(date)s)")
+                % {"name": name, "date": date_format(localtime(confirmed_at), "SHORT_DATE_FORMAT")}
+                if confirmed_at < cutoff
+                else name,
+            )
+            for pk, name, confirmed_at in others
+        ]
 
 
 class ReferralCancelForm(forms.Form):

@@ -17,6 +17,7 @@ from ideas import workflow as idea_workflow
 from ideas.hooks import OwnerPartnerLine
 from ideas.models import Idea
 from partners.models import PartnerContact
+from partners.selectors import contact_of_user
 from portal.outbox.models import Message
 from triage.referrals import workflow
 from triage.referrals.disclosure import CONTACT, what_partner_may_know
@@ -34,9 +35,7 @@ if TYPE_CHECKING:
 
 def partner_contact_of(user: User | AnonymousUser) -> PartnerContact | None:
     """The partner contact a login belongs to, or None."""
-    if not user.is_authenticated:
-        return None
-    return PartnerContact.objects.select_related("partner").filter(user=user).first()
+    return contact_of_user(user)
 
 
 def referrals_for_contact(contact: PartnerContact | None) -> QuerySet[Referral]:

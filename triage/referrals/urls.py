@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from partners import views as partner_views
 from triage.referrals import consent_views, views
 
 app_name = "partner_portal"
@@ -16,6 +17,11 @@ urlpatterns = [
         consent_views.partner_message_post,
         name="referral_message",
     ),
+    # The organisation's own entry (the login's organisation: no id in the address).
+    path("partner/entry/", partner_views.entry_edit, name="entry"),
+    path("partner/entry/confirm/", partner_views.entry_confirm_view, name="entry_confirm"),
+    # The reminder mail's one-click confirm link (signed; a GET shows, the POST confirms).
+    path("partner/confirm/<str:token>/", partner_views.entry_confirm_link, name="confirm_link"),
     path("referral/answer/<str:token>/", views.referral_answer_page, name="answer"),
     path("referral/answered/", views.referral_answered, name="answered"),
 ]
