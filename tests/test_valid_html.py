@@ -20,6 +20,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from partners.entries import confirm_url
 from tests.test_language_complete import walk, walk_every_resident_page  # noqa: F401
 
 VNU_JAR = Path(__file__).parent / "html_checker/node_modules/vnu-jar/build/dist/vnu.jar"
@@ -120,7 +121,15 @@ def staff_and_partner_pages(journey) -> None:
     journey.partner_answers_from_mail(side, idea, answer="accept")
     journey.partner_page(side, idea)
     journey.partner_list_page(side)
-    _an_invitation(journey, side.partner)
+    # The partner's own entry, its error state and the reminder's confirm link (GET and POST).
+    assert side.client.get(reverse("partner_portal:entry")).status_code == 200
+    side.client.post(
+        reverse("partner_portal:entry"),
+        {"description": "Ny text", "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0"},
+    )
+    confirm = "/" + confirm_url(contact=side.contact).split("://", 1)[1].split("/", 1)[1]
+    assert Client(HTTP_ACCEPT_LANGUAGE="sv").get(confirm).status_code == 200
+    assert Client(HTTP_ACCEPT_LANGUAGE="sv").post(confirm).status_code == 200
 
     staff, member, outreach = journey.staff, journey.member, journey.outreach
     meeting_pages = _a_meeting(journey)
@@ -137,6 +146,7 @@ def staff_and_partner_pages(journey) -> None:
         reverse("partners:detail", args=[side.partner.slug]),
         reverse("partners:weights"),
         reverse("partners:import"),
+        reverse("partners:changes"),
         reverse("outbox:list"),
         reverse("password_change"),
     ):

@@ -31,6 +31,7 @@ one answer, so it is opened before the partner answers).
 | tracking_link | owner | the lost-link form |
 | accessibility_report | accessibility contact | the accessibility statement's report form |
 | digest | committee | the weekly digest task |
+| partner_entry_reminder | partner | the entry reminder task, months after the last confirmation |
 | password_reset, password_changed | staff | the reset form; a changed password |
 | login_code, two_factor_changed | staff | an emailed login code; an administrator's reset |
 | partner_invitation | partner | the coordinator invites a contact person on the partner's page |
@@ -49,7 +50,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_email.models import EmailDevice
 
 from ideas import workflow
-from partners.models import PartnerContact
+from partners.models import Partner
+from partners.reminders import entry_reminders_send
 from portal.accounts import password_changed_notify
 from portal.outbox import services as outbox
 from portal.outbox.models import Message
@@ -235,6 +237,9 @@ def every_mail(journey: Journey, monkeypatch, *, language: str = "sv") -> MailCa
     now = timezone.now()
     step(lambda: referrals_remind_and_escalate(now=now + timedelta(days=8)))
     step(lambda: referrals_remind_and_escalate(now=now + timedelta(days=15)))
+    # An entry not confirmed for months: its contact is asked to confirm it.
+    Partner.objects.filter(pk=silent.partner.pk).update(confirmed_at=now - timedelta(days=200))
+    step(lambda: entry_reminders_send(now=now))
     unanswered = idea.idea.referrals.get(partner=silent.partner)
     step(lambda: referral_cancel(referral=unanswered, actor=j.coordinator, reason="Fel län."))
 
