@@ -4,9 +4,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 
-from partners.invitations import registry_edit
 from partners.entries import entry_changes_record, entry_snapshot
 from partners.forms import PartnerContactFormSet
+from partners.invitations import registry_edit
 from partners.models import (
     WEIGHT_FIELDS,
     ChangeSource,

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from ideas.models import Municipality
 from partners.models import (
     WEIGHT_FIELDS,
     MatchingWeights,
@@ -116,7 +117,9 @@ class PartnerEntryForm(forms.ModelForm):
         # The whole county is a choice of its own (the box above), not one of the municipalities.
         field = self.fields["municipalities"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = field.queryset.filter(is_whole_county=False)
+        field.queryset = Municipality.objects.filter(is_whole_county=False)
+        # The model's callable default would add a hidden "initial" copy of the box: not needed.
+        self.fields["languages"].show_hidden_initial = False
         # A number stated for an earlier term no longer holds: ask again, from an empty box.
         if not self.instance.availability_stated:
             self.initial["available_places"] = None
@@ -126,7 +129,7 @@ class PartnerEntryForm(forms.ModelForm):
         ) % {"term": term_label(current_term())}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         chosen_area = cleaned.get("covers_whole_county") or cleaned.get("municipalities")
         if not chosen_area and "municipalities" not in self.errors:
             self.add_error(

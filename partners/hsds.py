@@ -15,11 +15,11 @@ Names follow the request's language (Swedish, or English); a term says which in 
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID, uuid5
 
 from django.db.models import Q, QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
@@ -99,6 +99,8 @@ class ServiceSummary(Schema):
     url: str | None = None
     email: str | None = None
     status: str
+    # When the partner last confirmed its entry ("last confirmed"), as a date.
+    assured_date: date
     last_modified: datetime
 
 
@@ -254,6 +256,7 @@ def _service_fields(partner: Partner, support: SupportKind) -> dict[str, object]
         "url": partner.website or None,
         "email": partner.email or None,
         "status": "active",
+        "assured_date": timezone.localtime(partner.confirmed_at).date(),
         "last_modified": partner.updated_at,
     }
 

@@ -454,6 +454,7 @@ class PartnerEntryChange(models.Model):
         if self.field == "contacts":
             return str(_("contact persons"))
         try:
-            return str(Partner._meta.get_field(self.field).verbose_name)
+            model_field = Partner._meta.get_field(self.field)
         except FieldDoesNotExist:
             return self.field
+        return str(getattr(model_field, "verbose_name", self.field))

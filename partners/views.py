@@ -39,8 +39,8 @@ from portal.roles import (
     COMMITTEE_ROLES,
     COORDINATING,
     AuthenticatedHttpRequest,
-    has_role,
     Role,
+    has_role,
     role_required,
 )
 from portal.spreadsheets import FORMATS, spreadsheet_response
@@ -207,7 +207,7 @@ def entry_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = PartnerEntryForm(data, instance=partner)
     contacts = ContactsFormSet(data, instance=partner, prefix="contacts")
-    contacts.keep = contact
+    contacts.keep = contact  # type: ignore[attr-defined]  # a PartnerContactFormSet
     if data is not None and form.is_valid() and contacts.is_valid():
         entry_edit_save(
             partner=partner,

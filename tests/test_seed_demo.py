@@ -3,7 +3,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from ideas.models import Idea, Municipality, SupportKind, Theme
-from partners.models import Partner
+from partners.models import Partner, PartnerEntryChange
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,18 @@ def test_demo_data_covers_the_county_and_can_be_loaded_twice(settings):
         "admin",
     ]:
         assert authenticate(username=username, password=settings.DEMO_PASSWORD)
+
+
+def test_the_demo_has_a_stale_entry_a_fresh_one_and_a_stated_availability(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    stale = [p.name for p in Partner.objects.all() if p.is_stale()]
+    assert stale == ["Mötesplats Vretstorp"]
+    own = Partner.objects.get(contacts__user__username="partner")
+    assert own.availability_stated and own.places == 2
+    assert own.confirmed_by is not None and own.confirmed_by.user.username == "partner"
+    assert PartnerEntryChange.objects.filter(partner=own, field="available_places").count() == 1
 
 
 def test_the_demo_shows_the_committee_and_a_partner_at_work(settings):

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from partners.matching import rank_partners
 from partners.models import (
@@ -304,9 +304,14 @@ def test_a_stated_availability_replaces_the_administrators_number_this_term_only
         plain.pk: 3,
     }
     ranked = {m.partner.id: m for m in rank_partners(profile, loaded.values(), matching_weights())}
-    texts = [reason.text for reason in ranked[stated.pk].reasons]
-    assert "says it can take 2 more this term" in texts
-    assert not any("this term" in r.text for r in ranked[plain.pk].reasons)
+    with translation.override("en"):
+        texts = [reason.text for reason in ranked[stated.pk].reasons]
+        assert "says it can take 2 more this term" in texts
+        assert not any("this term" in r.text for r in ranked[plain.pk].reasons)
+    with translation.override("sv"):
+        assert "säger att den kan ta 2 till den här terminen" in [
+            reason.text for reason in ranked[stated.pk].reasons
+        ]
 
 
 def _outbox_for(contact):
@@ -360,3 +365,13 @@ def test_the_confirm_link_expires_and_a_removed_contact_confirms_nothing(setting
     settings.PARTNER_CONFIRM_LINK_DAYS = 60
     contact.delete()
     assert Client().post(path).status_code == 404
+
+
+def test_the_open_data_says_when_the_entry_was_last_confirmed(client):
+    premises = SupportKindFactory(slug="premises", name_sv="Lokaler", name_en="Premises")
+    partner = PartnerFactory(listed_publicly=True)
+    partner.support_kinds.set([premises])
+    confirmed = timezone.now() - timedelta(days=30)
+    Partner.objects.filter(pk=partner.pk).update(confirmed_at=confirmed)
+    [service] = client.get(reverse("hsds:services")).json()["contents"]
+    assert service["assured_date"] == timezone.localtime(confirmed).date().isoformat()

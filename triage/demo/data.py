@@ -5,6 +5,8 @@ Apart from the business code; `manage.py seed_demo` (triage's management command
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -21,8 +23,9 @@ from ideas.services import (
     idea_transition,
     outreach_event_create,
 )
+from partners.entries import entry_edit_save
 from partners.invitations import invitation_send
-from partners.models import Partner, PartnerContact, PartnerKind
+from partners.models import ChangeSource, Partner, PartnerContact, PartnerKind
 from portal.roles import Role
 from triage.demo.county import demo_county_ideas_load
 from triage.models import AnswerKind, Criterion, Membership, Recommendation
@@ -440,6 +443,39 @@ def demo_invitations_load() -> None:
         invitation_send(contact=contact, actor=coordinator)
 
 
+# The demo's entries as partners keep them: the demo login's own organisation confirmed its
+# entry lately and stated how many new ideas it can take this term; another was last confirmed
+# well over a year ago, so it is marked and left out of suggestions.
+STALE_DEMO_PARTNER = "Mötesplats Vretstorp"
+STATED_PLACES = 2
+
+
+def demo_entries_load() -> None:
+    """Give the demo one entry with stated availability, confirmed lately, and one stale."""
+    contact = (
+        PartnerContact.objects.select_related("partner").filter(user__username="partner").first()
+    )
+    if contact is not None and not contact.partner.entry_changes.exists():
+        partner = contact.partner
+
+        def state_availability() -> None:
+            partner.available_places = STATED_PLACES
+            partner.description += " Vi tar gärna emot idéer om service på landsbygden."
+            partner.save()
+
+        entry_edit_save(
+            partner=partner,
+            apply=state_availability,
+            source=ChangeSource.PARTNER,
+            actor=contact.user,
+            contact=contact,
+        )
+    long_ago = timezone.now() - relativedelta(months=settings.PARTNER_STALE_MONTHS + 2)
+    Partner.objects.filter(name=STALE_DEMO_PARTNER, confirmed_at__gt=long_ago).update(
+        confirmed_at=long_ago
+    )
+
+
 PATHS = {
     workflow.Status.RECEIVED: [],
     workflow.Status.SCREENING: [workflow.Status.SCREENING],
@@ -669,6 +705,7 @@ def demo_data_load(password: str) -> dict:
     partners = demo_partners_load()
     accounts = demo_accounts_load(password)
     demo_invitations_load()
+    demo_entries_load()
     demo_message_templates_load()
     new_ideas = demo_ideas_load()
     if new_ideas == len(DEMO_IDEAS):
