@@ -5,9 +5,12 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ideas import services as idea_services
 from ideas.models import Municipality, Theme
+from partners.entries import entry_confirm
+from partners.models import Partner
 from tests.factories import (
     CriterionFactory,
     IdeaFactory,
@@ -28,6 +31,7 @@ STAFF_PAGES = [
     "outbox:list",
     "partners:list",
     "partners:weights",
+    "partners:changes",
 ]
 
 
@@ -102,6 +106,12 @@ def test_the_language_switch_speaks_its_own_language_and_works_by_keyboard(porta
 
 def test_staff_pages_pass_axe_with_data_on_them(portal, coordinator):
     partner = PartnerFactory(name="Hushållningssällskapet")
+    # The entries' page with a change on it and an entry not confirmed for long.
+    entry_confirm(partner=partner, contact=partner.contacts.get())
+    stale = PartnerFactory(name="Gamla föreningen")
+    Partner.objects.filter(pk=stale.pk).update(
+        confirmed_at=timezone.now() - datetime.timedelta(days=400)
+    )
     criterion = CriterionFactory(name="Samhällsbehov")
     idea = IdeaFactory(in_review=True, title="Fiber till Lerbäck", need="Ingen bredband.")
     review = ReviewFactory(idea=idea, member=coordinator, submitted=True)
