@@ -111,7 +111,8 @@ def _who(actor: User | None, contact: PartnerContact | None, source: str) -> str
         return f"{contact.name} ({contact.partner.name})"
     if actor is not None:
         return actor.get_full_name() or actor.get_username()
-    return str(ChangeSource(source).label)
+    with translation.override(settings.LANGUAGE_CODE):  # kept in one language, as the values
+        return str(ChangeSource(source).label)
 
 
 @transaction.atomic
