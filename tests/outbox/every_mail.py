@@ -50,7 +50,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_email.models import EmailDevice
 
 from ideas import workflow
-from partners.models import Partner
+from partners.models import Partner, PartnerContact
 from partners.reminders import entry_reminders_send
 from portal.accounts import password_changed_notify
 from portal.outbox import services as outbox
