@@ -77,6 +77,7 @@ TOKEN_ROUTES = {
     "ideas:erase",
     "ideas:draft",
     "partner_portal:answer",  # a signed referral answer link (triage.referrals.answers)
+    "partners:invitation",  # a contact person's signed invitation (partners.invitations)
     "partner_portal:confirm_link",  # a signed link that confirms an entry (partners.entries)
     "follow_up:survey",  # the owner's follow-up survey (triage.referrals.follow_up)
     # The owner's consent and answers per partner, under the tracking link.

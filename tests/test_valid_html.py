@@ -121,6 +121,7 @@ def staff_and_partner_pages(journey) -> None:
     journey.partner_answers_from_mail(side, idea, answer="accept")
     journey.partner_page(side, idea)
     journey.partner_list_page(side)
+    _an_invitation(journey, side.partner)
     # The partner's own entry, its error state and the reminder's confirm link (GET and POST).
     assert side.client.get(reverse("partner_portal:entry")).status_code == 200
     side.client.post(
