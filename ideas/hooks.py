@@ -13,7 +13,11 @@ them (the direction is ideas ← partners ← triage).
   still there, so that every partner who got them can be told to delete them, and each app
   can erase the copies it keeps (`ideas.erasure.owner_pattern` finds every form of them);
 - `after_withdrawal`: called inside the withdrawal's transaction once the idea is withdrawn,
-  so that every partner at work on it is told and its open referrals are closed.
+  so that every partner at work on it is told and its open referrals are closed;
+- `after_owner_told`: called inside a move's transaction once the owner's status mail is
+  queued (idea, from, to), so that the owners of ideas handled together with it are told too;
+- `before_move`: called before a move is checked (idea, actor); may raise
+  `ideas.workflow.TransitionNotAllowed` (staff do not move a merged idea on its own).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from ideas.models import Idea
+    from portal.roles import Actor
 
 # What a partner got of the owner (`OwnerPartnerLine.received`): the level of triage's
 # `what_partner_may_know`, the one function that decides.
@@ -133,6 +138,8 @@ owner_partner_lines: list[Callable[[Idea], list[OwnerPartnerLine]]] = []
 before_erasure: list[Callable[[Idea], object]] = []
 after_withdrawal: list[Callable[[Idea], object]] = []
 tracking_page_context: list[Callable[[Idea, HttpRequest], dict[str, object]]] = []
+after_owner_told: list[Callable[[Idea, str, str], object]] = []
+before_move: list[Callable[[Idea, Actor], object]] = []
 
 
 def partner_lines_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
@@ -154,3 +161,13 @@ def tracking_page_extras(idea: Idea, request: HttpRequest) -> dict[str, object]:
     for provider in tracking_page_context:
         extras.update(provider(idea, request))
     return extras
+
+
+def owner_told(idea: Idea, source: str, target: str) -> None:
+    for callback in after_owner_told:
+        callback(idea, source, target)
+
+
+def move_starts(idea: Idea, actor: Actor) -> None:
+    for callback in before_move:
+        callback(idea, actor)

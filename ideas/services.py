@@ -295,6 +295,7 @@ def _move(
     """Check the move against the table, write its audit row and change the status."""
     locked = Idea.objects.select_for_update().get(pk=idea.pk)
     message_to_owner, internal_note = message_to_owner.strip(), internal_note.strip()
+    hooks.move_starts(locked, actor)
     transition = workflow.check(
         locked.status, to, actor, message_to_owner, via_referral=via_referral
     )
@@ -350,6 +351,8 @@ def idea_transition(
                 "message_to_owner": message_to_owner.strip(),
             },
         )
+        # The owners of ideas handled together with this one are told too (triage).
+        hooks.owner_told(locked, transition.source, to)
     return locked
 
 
@@ -403,6 +406,7 @@ def idea_mark_referred(
             "message_to_owner": message_to_owner.strip(),
         },
     )
+    hooks.owner_told(locked, _transition.source, workflow.Status.REFERRED)
     return locked
 
 

@@ -42,6 +42,7 @@ from tests.factories import (
 from tests.ideas.test_intake import fast_form
 from triage.referrals.answer_links import answer_token
 from triage.referrals.models import RelayDirection, SupportProgress
+from triage.review.merges import IdeaMerge
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +51,13 @@ EXPECTED = {
     "home": 0,
     "form page": 3,
     # the page (6), the ledger (referrals, answers, consents, reports, events, mails) and the
-    # consent section (referrals with decisions and relayed messages), less what they share
-    "tracking page": 14,
+    # consent section (referrals with decisions and relayed messages), less what they share;
+    # and the line of the ideas handled together with it (one)
+    "tracking page": 15,
     "dashboard": 14,
-    # with the consent records and relayed messages of its referrals, and the answer templates
-    "idea page": 34,
+    # with the consent records and relayed messages of its referrals, and the answer templates;
+    # its merges both ways (one) and its similar ideas (two: the candidates, those shown)
+    "idea page": 35,
     # with the follow-up answers per partner and per theme (counted each time), the themes and
     # their counts apart (three times quicker than one query at 100,000 ideas); on PostgreSQL
     # one fewer, both medians in one query (portal.sql.medians)
@@ -143,6 +146,10 @@ def grow(world: World, ideas: int) -> None:
                 kind=supports[0], text=f"Stöd {index}", progress=SupportProgress.UNDER_WAY
             )
         world.idea.questions.create(question=f"Fråga {index}?", asked_by=members[0])
+        # A duplicate from another village, merged into the page's idea, and one still similar.
+        twin = IdeaFactory(in_review=True, title=f"Bybuss till Ramsberg {index}")
+        IdeaMerge.objects.create(merged=twin, kept=world.idea, status_at_merge=twin.status)
+        IdeaFactory(in_review=True, title=f"Buss till Ramsberg {index}")
         Message.objects.create(
             kind=MessageKind.REFERRAL,
             recipient=f"kontakt{index}@partner.example.org",
@@ -278,6 +285,9 @@ def test_the_pages_measured_show_the_data_that_grows(world):
     }
 
     assert "Fråga 9?" in shown["idea page"]
+    assert "Bybuss till Ramsberg 9" in shown["idea page"]  # merged into it
+    assert shown["idea page"].count("Buss till Ramsberg") >= 5  # the similar ones
+    assert 'id="together"' in shown["tracking page"]
     assert "kontakt9@partner.example.org" in shown["outbox list"]
     assert shown["partner portal: referrals"].count('href="/partner/referrals/') >= 10
     assert "Meddelande 9" in shown["partner portal: a referral"]

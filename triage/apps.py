@@ -19,6 +19,7 @@ class TriageConfig(AppConfig):
             partners_told_to_delete_owner_details,
             referrals_close_on_withdrawal,
         )
+        from triage.review import merges
 
         # The referrals live here; `ideas` asks for them through its hooks, never by import.
         if referrals_for_owner not in hooks.owner_partner_lines:
@@ -34,5 +35,14 @@ class TriageConfig(AppConfig):
             hooks.after_withdrawal.append(referrals_close_on_withdrawal)
         if tracking_page_context not in hooks.tracking_page_context:
             hooks.tracking_page_context.append(tracking_page_context)
+        # Ideas handled together: their owners' line, mails and the moves refused (duplicates).
+        for hook, callback in (
+            (hooks.tracking_page_context, merges.tracking_page_context),
+            (hooks.after_withdrawal, merges.merges_undo_on_withdrawal),
+            (hooks.after_owner_told, merges.merged_owners_tell),
+            (hooks.before_move, merges.moves_of_merged_refused),
+        ):
+            if callback not in hook:
+                hook.append(callback)  # type: ignore[attr-defined]
         # And `partners` asks for a partner's load, answers and open referrals the same way.
         partner_hooks.referral_activity = RegistryActivity()

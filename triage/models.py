@@ -13,6 +13,7 @@ from triage.referrals.models import (
     SupportProgress,
     SupportReport,
 )
+from triage.review.merges import IdeaMerge
 from triage.review.message_templates import MessageTemplate
 from triage.review.models import (
     AgendaItem,
@@ -41,6 +42,7 @@ __all__ = [
     "DecisionKind",
     "FollowUpSurvey",
     "IdeaLink",
+    "IdeaMerge",
     "Meeting",
     "MeetingState",
     "Membership",

@@ -3,7 +3,7 @@ from django.urls import path
 from triage.dashboard import views
 from triage.insights import views as insights_views
 from triage.referrals import committee_views as referral_views
-from triage.review import meeting_views
+from triage.review import meeting_views, merge_views
 from triage.review import views as review_views
 
 app_name = "triage"
@@ -35,6 +35,12 @@ urlpatterns = [
     ),
     path("ideas/<reference:reference>/notes/", review_views.idea_note, name="idea_note"),
     path("ideas/<reference:reference>/link/", review_views.idea_link, name="idea_link"),
+    path("ideas/<reference:reference>/merge/", merge_views.idea_merge, name="idea_merge"),
+    path(
+        "ideas/<reference:reference>/merge/undo/",
+        merge_views.idea_merge_undo,
+        name="idea_merge_undo",
+    ),
     path("ideas/<reference:reference>/assign/", review_views.idea_assign, name="idea_assign"),
     path("criteria/", review_views.criterion_list, name="criterion_list"),
     path("criteria/<pk:criterion_id>/", review_views.criterion_edit, name="criterion_edit"),

@@ -34,6 +34,7 @@ from ideas.workflow import Status
 from portal.cache import Mark, cache_key, data_marks
 from triage.referrals.models import Referral
 from triage.referrals.selectors import overdue_referrals
+from triage.review.merges import active_merges
 from triage.review.message_templates import (
     MessageTemplate,
     PartnerNeeded,
@@ -93,7 +94,9 @@ def dashboard_ideas(*, user: User) -> QuerySet[Idea]:
         Exists(conflicted_member())
     )
     queryset = with_waiting_since(
-        Idea.objects.select_related("municipality").only(
+        not_merged(Idea.objects.all())
+        .select_related("municipality")
+        .only(
             "reference",
             "title",
             "language",
@@ -127,6 +130,11 @@ def dashboard_ideas(*, user: User) -> QuerySet[Idea]:
             output_field=BooleanField(),
         ),
     )
+
+
+def not_merged(queryset: QuerySet[Idea]) -> QuerySet[Idea]:
+    """Leave out the ideas merged into another: they are handled with it (triage.review.merges)."""
+    return queryset.exclude(Exists(active_merges().filter(merged=OuterRef("pk"))))
 
 
 def answers_waiting_for_staff() -> QuerySet[IdeaQuestion]:
@@ -227,7 +235,7 @@ def status_counts() -> list[StatusCount]:
 def _status_counts() -> list[StatusCount]:
     cutoff = ageing_cutoff()
     rows = (
-        with_waiting_since(Idea.objects.order_by())
+        with_waiting_since(not_merged(Idea.objects.order_by()))
         .values("status")
         .annotate(
             total=Count("pk"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from crispy_forms.bootstrap import InlineRadios
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas import workflow
 from ideas.models import Idea
+from ideas.selectors import reference_typed
 from partners.selectors import active_partners
 from portal.lookups import MAX_PK, PkMultipleChoiceField, is_pk
 from triage.review.message_templates import MessageTemplate, TemplateKind
@@ -232,6 +234,32 @@ class NoteReplyForm(NoteForm):
 
 class LinkForm(forms.Form):
     other = forms.CharField(label=_("Reference number of the related idea"), max_length=20)
+
+
+class MergeForm(forms.Form):
+    """The ideas to handle together with this one, by their reference numbers."""
+
+    references = forms.CharField(
+        label=_("Reference numbers of the ideas to merge into this one"),
+        help_text=_("One or more, separated by commas or spaces, for example IL-2026-0012."),
+        max_length=400,
+    )
+
+    def clean_references(self) -> list[Idea]:
+        typed = [part for part in re.split(r"[\s,;]+", self.cleaned_data["references"]) if part]
+        references = list(dict.fromkeys(reference_typed(part) for part in typed))
+        if not references:
+            raise forms.ValidationError(_("Write the reference number of at least one idea."))
+        if len(references) > 20:
+            raise forms.ValidationError(_("Merge at most 20 ideas at a time."))
+        found = {idea.reference: idea for idea in Idea.objects.filter(reference__in=references)}
+        unknown = [reference for reference in references if reference not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _("No idea has the reference number %(references)s.")
+                % {"references": ", ".join(unknown)}
+            )
+        return [found[reference] for reference in references]
 
 
 class CriterionForm(forms.ModelForm):

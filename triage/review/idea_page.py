@@ -3,12 +3,10 @@ number of queries, and what this user sees and may do on it (`idea_page_context`
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
@@ -19,11 +17,12 @@ from triage.referrals import workflow as referral_workflow
 from triage.referrals.forms import PartnerReplyForm, ReferForm, ReferralCancelForm
 from triage.referrals.models import Referral, ReferralEvent, ReferralState
 from triage.referrals.suggestions import partner_suggestions
-from triage.review import rules, selectors
+from triage.review import merges, rules, selectors
 from triage.review.forms import (
     AssignForm,
     ConflictForm,
     LinkForm,
+    MergeForm,
     MessageTemplateChoiceForm,
     NoteForm,
     NoteReplyForm,
@@ -44,6 +43,7 @@ from triage.review.models import (
     Recommendation,
     ReviewAssignment,
 )
+from triage.review.similarity import similar_ideas
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -129,60 +129,6 @@ def linked_ideas(idea: Idea) -> list[Idea]:
     return list(
         Idea.objects.filter(pk__in=ids).only("pk", "reference", "title", "language", "status")
     )
-
-
-_WORD = re.compile(r"\w{4,}", re.UNICODE)
-SIMILARITY_THRESHOLD = 0.15
-# Only this many of the newest ideas are compared: older ones rarely matter at a meeting, and
-# comparing every idea would make the page slower as the portal grows.
-SIMILAR_CANDIDATES = 500
-FALLBACK_CANDIDATES = 300
-
-
-def _words(text: str) -> set[str]:
-    return {word.casefold() for word in _WORD.findall(text)}
-
-
-def similar_ideas(idea: Idea, *, limit: int = 5) -> list[Idea]:
-    """Ideas like this one: trigram similarity on PostgreSQL, shared words elsewhere."""
-    fields = ("pk", "reference", "title", "language", "status")
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramSimilarity
-
-        # The candidates first, by the created_at index; so the similarity is computed for
-        # them only, not for every idea before the planner applies the limit.
-        recent = list(
-            Idea.objects.exclude(pk=idea.pk)
-            .order_by("-created_at")
-            .values_list("pk", flat=True)[:SIMILAR_CANDIDATES]
-        )
-        return list(
-            Idea.objects.filter(pk__in=recent)
-            .only(*fields)
-            .annotate(
-                similarity=TrigramSimilarity("title", idea.title) * 2
-                + TrigramSimilarity("description", idea.description[:200])
-            )
-            .filter(similarity__gt=SIMILARITY_THRESHOLD * 3)
-            .order_by("-similarity")[:limit]
-        )
-    mine = _words(f"{idea.title} {idea.description}")
-    if not mine:
-        return []
-    rows = (
-        Idea.objects.exclude(pk=idea.pk)
-        .order_by("-created_at")
-        .values_list("pk", "title", "description")[:FALLBACK_CANDIDATES]
-    )
-    scores = {}
-    for pk, title, description in rows:
-        theirs = _words(f"{title} {description}")
-        overlap = len(mine & theirs) / len(mine | theirs) if theirs else 0
-        if overlap >= SIMILARITY_THRESHOLD:
-            scores[pk] = overlap
-    best = sorted(scores, key=lambda pk: -scores[pk])[:limit]
-    found = {other.pk: other for other in Idea.objects.filter(pk__in=best).only(*fields)}
-    return [found[pk] for pk in best if pk in found]
 
 
 def referral_rows(idea: Idea, user: User, bound: dict) -> list[dict]:
@@ -293,8 +239,10 @@ def idea_page_context(*, idea: Idea, user: User, bound: dict) -> dict:
     criteria = list(selectors.active_criteria()) if may_review else []
     organisations = selectors.member_organisations(user)
     refer_form = bound.get("refer_form")
-    may_move = bool(workflow.next_states(idea.status, user))
-    may_refer = workflow.may_refer(idea.status, user)
+    # A merged idea is moved and referred with the idea it is handled together with.
+    merge_view = merges.merges_for_page(idea)
+    may_move = merge_view.into is None and bool(workflow.next_states(idea.status, user))
+    may_refer = merge_view.into is None and workflow.may_refer(idea.status, user)
     # One query for both messages' templates, and none where no message is offered.
     templates = (
         active_templates((*TEMPLATE_KINDS["move"], *TEMPLATE_KINDS["refer"]))
@@ -359,5 +307,11 @@ def idea_page_context(*, idea: Idea, user: User, bound: dict) -> dict:
         "assign_form": (bound.get("assign_form") or AssignForm()) if coordinating else None,
         "similar": similar_ideas(idea),
         "linked": linked_ideas(idea),
+        # Duplicates (issue 21): this idea's merges, and merging others into it.
+        "merges": merge_view,
+        "may_merge": coordinating,
+        "merge_form": (bound.get("merge_form") or MergeForm())
+        if coordinating and merge_view.into is None and idea.status not in workflow.FINAL_STATES
+        else None,
         "recommendations": Recommendation,
     }
