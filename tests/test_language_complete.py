@@ -96,6 +96,10 @@ RESIDENT_TEMPLATES = [
             "referral_accepted",
             "relayed_to_owner",
             "follow_up_survey",
+            # An idea handled together with a similar one (triage.review.merges).
+            "together",
+            "together_status",
+            "together_undone",
         )
         for suffix in (".txt", ".html", "_subject.txt")
     ),

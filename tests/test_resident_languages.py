@@ -32,7 +32,8 @@ RESIDENT_FILES = [
     r"templates/portal/(privacy_notice|accessibility_statement)\.html",
     r"portal/(forms|views|settings)\.py",
     r"ideas/(forms|views|workflow|services|models)\.py",
-    r"templates/emails/(receipt|status_change|question|draft|referral_accepted|idea_referred)"
+    r"templates/emails/(receipt|status_change|question|draft|referral_accepted|idea_referred"
+    r"|together|together_status|together_undone)"
     r"(_subject)?\.(txt|html)",
     r"templates/emails/includes/_owner_.*",  # the greeting and the tracking link of each mail
     r"templates/(404|403)\.html",  # reached from a resident's link too

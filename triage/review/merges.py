@@ -288,8 +288,14 @@ def merged_owners_tell(idea: Idea, source: str, target: str) -> None:
     language (`ideas.hooks.after_owner_told`)."""
     if not relays_status(source, target):
         return
-    merges = active_merges().filter(kept=idea, merged__status__in=workflow.OPEN_STATES)
-    for merge in merges.select_related("merged"):
+    merges = list(
+        active_merges()
+        .filter(kept=idea, merged__status__in=workflow.OPEN_STATES)
+        .select_related("merged")
+    )
+    # Once per move of the kept idea: its history's length names the move.
+    move = idea.events.count() if merges else 0
+    for merge in merges:
         _mail(
             merge.merged,
             template="together_status",
@@ -297,7 +303,7 @@ def merged_owners_tell(idea: Idea, source: str, target: str) -> None:
                 "public_label": workflow.public_label_lazy(target),
                 "final": target in workflow.FINAL_STATES,
             },
-            key=f"together-status:{idea.pk}",
+            key=f"together-status:{idea.pk}:{move}",
         )
 
 
