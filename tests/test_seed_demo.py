@@ -59,6 +59,12 @@ def test_the_demo_shows_the_committee_and_a_partner_at_work(settings):
     assert Idea.objects.filter(status="needs_information").exists()
     answered = Idea.objects.get(questions__answered_at__isnull=False)
     assert answered.language == "en" and answered.status == "in_review"
+    # Two villages' fibre ideas, for the coordinator to merge.
+    from triage.review.similarity import similar_ideas
+
+    fibre = Idea.objects.get(title="Fiber till byarna runt Ramsberg")
+    twin = Idea.objects.get(title="Fiber till byarna kring Guldsmedshyttan")
+    assert twin.pk in [similar.idea.pk for similar in similar_ideas(fibre)]
 
 
 def test_the_demo_has_a_meeting_with_its_agenda_and_a_decision(settings):

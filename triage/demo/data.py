@@ -605,6 +605,23 @@ def demo_activity_load() -> None:
         is_rural=True,
     )
 
+    # Two villages sent the same idea: the fibre idea's page lists this one among its similar
+    # ideas, for the coordinator to merge into it (triage.review.merges).
+    twin = idea_submit(
+        title="Fiber till byarna kring Guldsmedshyttan",
+        need="Byarna kring Guldsmedshyttan har bara mobilt bredband som ofta slutar fungera.",
+        description=(
+            "Vi vill starta en fiberförening där byborna gräver själva och delar på kostnaden."
+        ),
+        municipality=Municipality.objects.get(code="1885"),
+        place="Guldsmedshyttan",
+        themes=list(Theme.objects.filter(slug="broadband")),
+        submitter_name="Demo Invånare 9",
+        submitter_email="invanare9@example.org",
+        is_rural=True,
+    ).idea
+    idea_transition(idea=twin, to=workflow.Status.SCREENING, actor=coordinator)
+
 
 # The coordinator's first templates for messages to owners (kept in the admin).
 DEMO_MESSAGE_TEMPLATES = [
