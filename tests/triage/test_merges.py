@@ -252,9 +252,7 @@ def test_staff_do_not_move_a_merged_idea_on_its_own(pair, coordinator):
 
 
 @pytest.mark.parametrize("language", ["sv", "en", "ar", "sv-easy"])
-def test_each_owner_is_told_in_their_language_without_the_other_owners_data(
-    coordinator, language
-):
+def test_each_owner_is_told_in_their_language_without_the_other_owners_data(coordinator, language):
     kept = screened(
         submit(language="sv", title="Fiber till Ramsberg", owner=KEPT_OWNER, need=KEPT_TEXT),
         coordinator,
