@@ -134,6 +134,12 @@ def staff_and_partner_pages(journey) -> None:
 
     staff, member, outreach = journey.staff, journey.member, journey.outreach
     meeting_pages = _a_meeting(journey)
+    # A duplicate merged into the idea (a refused merge first: its error state), and its page.
+    twin = journey.resident_submits(language="sv", email="twin@example.org")
+    merge = reverse("triage:idea_merge", args=[idea.reference])
+    staff.post(merge, {"references": idea.reference})
+    staff.post(merge, {"references": twin.reference})
+    meeting_pages.append(reverse("triage:idea_detail", args=[twin.reference]))
     for path in (
         *meeting_pages,
         reverse("triage:dashboard"),
