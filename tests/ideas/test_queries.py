@@ -67,8 +67,9 @@ def test_the_tracking_page_takes_the_same_queries_however_long_the_history(
     path = reverse("ideas:track", kwargs={"token": submitted.tracking_token})
     # the idea, its history, its answered questions, the partners that got it (triage's
     # hook), its files, its original version, the partners the owner decides about (triage's
-    # consent hook; with referrals, their decisions and messages come prefetched)
-    with django_assert_num_queries(7):
+    # consent hook; with referrals, their decisions and messages come prefetched), the ideas
+    # handled together with it (triage's merges hook)
+    with django_assert_num_queries(8):
         client.get(path)
     for to in (
         workflow.Status.SCREENING,
@@ -77,7 +78,7 @@ def test_the_tracking_page_takes_the_same_queries_however_long_the_history(
         workflow.Status.IN_REVIEW,
     ):
         services.idea_transition(idea=submitted.idea, to=to, actor=coordinator)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(path)
 
 

@@ -415,8 +415,9 @@ def test_the_tracking_page_takes_the_same_queries_however_many_partners_and_mess
     Client().get(path)  # warms what is cached once (the session, the vocabulary)
     # the 7 of the page without referrals (tests/ideas/test_queries.py), the consent hook's
     # referrals with their prefetched decisions and messages, and the ledger's referrals with
-    # their answers, consents, reports, events and mails (less what both share)
-    with django_assert_num_queries(14):
+    # their answers, consents, reports, events and mails (less what both share), and the line
+    # of the ideas handled together with it (triage.review.merges)
+    with django_assert_num_queries(15):
         Client().get(path)
     accept(second)
     client, _email = partner_client(second)
@@ -426,7 +427,7 @@ def test_the_tracking_page_takes_the_same_queries_however_many_partners_and_mess
             {"owner-message-text": text},
         )
     decide(submitted.tracking_token, first, "given")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         Client().get(path)
 
 
