@@ -36,13 +36,13 @@ class TriageConfig(AppConfig):
         if tracking_page_context not in hooks.tracking_page_context:
             hooks.tracking_page_context.append(tracking_page_context)
         # Ideas handled together: their owners' line, mails and the moves refused (duplicates).
-        for hook, callback in (
-            (hooks.tracking_page_context, merges.tracking_page_context),
-            (hooks.after_withdrawal, merges.merges_undo_on_withdrawal),
-            (hooks.after_owner_told, merges.merged_owners_tell),
-            (hooks.before_move, merges.moves_of_merged_refused),
-        ):
-            if callback not in hook:
-                hook.append(callback)  # type: ignore[attr-defined]
+        if merges.tracking_page_context not in hooks.tracking_page_context:
+            hooks.tracking_page_context.append(merges.tracking_page_context)
+        if merges.merges_undo_on_withdrawal not in hooks.after_withdrawal:
+            hooks.after_withdrawal.append(merges.merges_undo_on_withdrawal)
+        if merges.merged_owners_tell not in hooks.after_owner_told:
+            hooks.after_owner_told.append(merges.merged_owners_tell)
+        if merges.moves_of_merged_refused not in hooks.before_move:
+            hooks.before_move.append(merges.moves_of_merged_refused)
         # And `partners` asks for a partner's load, answers and open referrals the same way.
         partner_hooks.referral_activity = RegistryActivity()
