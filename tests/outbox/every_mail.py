@@ -50,6 +50,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_email.models import EmailDevice
 
 from ideas import workflow
+from ideas.services import idea_transition
 from partners.models import Partner, PartnerContact
 from partners.reminders import entry_reminders_send
 from portal.accounts import password_changed_notify
@@ -57,7 +58,7 @@ from portal.outbox import services as outbox
 from portal.outbox.models import Message
 from portal.roles import Role
 from portal.two_factor import email_code_send, second_factor_reset
-from tests.factories import UserFactory
+from tests.factories import IdeaFactory, UserFactory
 from tests.ideas.conftest import valid_form
 from tests.journeys.conftest import URL, Journey, Mail
 from triage.insights.digest import digest_send_weekly
@@ -67,6 +68,7 @@ from triage.referrals.follow_up import follow_up_send
 from triage.referrals.relay import relay_to_owner, relay_to_partner
 from triage.referrals.reminders import referrals_remind_and_escalate
 from triage.referrals.services import referral_cancel
+from triage.review.merges import merge_ideas, merge_undo
 
 TEMPLATES = sorted(
     path.stem for path in (Path(settings.BASE_DIR) / "templates/emails").glob("*.html")
@@ -284,4 +286,10 @@ def every_mail(journey: Journey, monkeypatch, *, language: str = "sv") -> MailCa
     )
     invite = reverse("partners:contact_invitation", args=[accepting.partner.slug])
     step(lambda: j.staff.post(invite, {"contact": invited.pk, "action": "invite"}))
+    # Two villages' ideas merged: each owner told, the kept idea's move relayed, then undone.
+    kept, merged = IdeaFactory(), IdeaFactory()
+    coordinator = UserFactory(username="merge-mail", roles=[Role.COORDINATOR])
+    step(lambda: merge_ideas(kept=kept, merged=[merged], actor=coordinator))
+    step(lambda: idea_transition(idea=kept, to=workflow.Status.SCREENING, actor=coordinator))
+    step(lambda: merge_undo(merged=merged, actor=coordinator))
     return catalogue
