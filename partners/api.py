@@ -70,7 +70,7 @@ def _not_found(request: HttpRequest, exc: Http404 | type[Http404]) -> HttpRespon
     return problem(request, 404, str(exc) or _("Nothing is published at this address."))
 
 
-def unknown_path(request: HttpRequest) -> HttpResponse:
+def unknown_path(request: HttpRequest, url: str = "") -> HttpResponse:
     """Any address under the API that is none of its routes: a problem too, never the HTML 404
     page (a client asking for `/services/` with a slash, or `/service`, learns what is wrong)."""
     return problem(request, 404, _("Nothing is published at this address."))

@@ -31,7 +31,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     # The published registry as Open Referral (HSDS 3.0) data: partners/api.py.
     path("api/hsds/", hsds_api.urls),
-    re_path(r"^api/hsds/", hsds_unknown_path, name="hsds_unknown_path"),
+    re_path(r"^api/hsds/(?P<url>.*)$", hsds_unknown_path, name="hsds_unknown_path"),
     # Partner contacts: partner/ (logged in) and referral/answer/<token>/ (signed link).
     path("", include("triage.referrals.urls")),
     # The idea's owner: follow-up/<token>/, the survey a few months after the support.
