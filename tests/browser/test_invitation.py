@@ -1,10 +1,14 @@
 """A partner's contact person invited by the coordinator sets up a login in a real browser: the
-link in the mail, a password (a bad one first), a code by email, the partner's start page."""
+link in the mail, a password (a bad one first), a code by email, the partner's start page; then
+she updates the organisation's entry and, when it is due again, confirms it with one click."""
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from partners.models import InvitationState, PartnerInvitation
+from django.utils import timezone
+
+from partners.models import InvitationState, Partner, PartnerInvitation
 from portal.outbox.models import Message
 from tests.factories import PartnerContactFactory, PartnerFactory
 
@@ -17,7 +21,7 @@ def _last_mail(email: str) -> Message:
     return Message.objects.filter(recipient=email).latest("pk")
 
 
-def test_an_invited_contact_sets_a_password_and_an_email_code_and_reaches_the_partner_pages(
+def test_an_invited_contact_sets_a_password_and_a_code_then_updates_and_confirms_the_entry(
     portal, coordinator, settings
 ):
     partner = PartnerFactory(name="Byalaget Ramsberg", slug="byalaget", contacts=0)
@@ -67,6 +71,25 @@ def test_an_invited_contact_sets_a_password_and_an_email_code_and_reaches_the_pa
     portal.follow("main a.btn-primary")
     assert urlsplit(page.url).path == "/partner/"
     assert PartnerInvitation.objects.get().state == InvitationState.ACCEPTED
+
+    # Her first errand: the entry. She updates what the organisation offers, then confirms it.
+    portal.follow("main a[href$='/partner/entry/']")
+    page.get_by_label("Vad er organisation erbjuder").fill("Vi driver bygdegården i Ramsberg.")
+    page.locator("#id_available_places").fill("3")
+    page.get_by_label("Vi arbetar i hela länet").check()
+    portal.submit("main form button[type=submit]:has-text('Spara uppgifterna')")
+    assert "Er organisations uppgifter är sparade och bekräftade." in page.inner_text("body")
+    partner.refresh_from_db()
+    assert partner.description == "Vi driver bygdegården i Ramsberg."
+    assert partner.confirmed_by == contact and partner.available_places == 3
+    Partner.objects.filter(pk=partner.pk).update(confirmed_at=timezone.now() - timedelta(days=400))
+    portal.visit("/partner/")
+    assert "Inte bekräftade sedan" in page.inner_text("main")
+    portal.submit("main form[action$='/partner/entry/confirm/'] button[type=submit]")
+    assert "bekräftade som riktiga" in page.inner_text("body")
+    assert "Inte bekräftade sedan" not in page.inner_text("main")
+    partner.refresh_from_db()
+    assert not partner.is_stale() and partner.confirmed_by == contact
 
     # The link is spent: opened again, it says so and what to do.
     portal.logout()
