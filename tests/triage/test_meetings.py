@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ideas import workflow
 from ideas.models import SupportKind
@@ -33,6 +33,7 @@ from tests.triage.test_batch_actions import decline_template
 from triage.models import AgendaItem, DecisionKind, Meeting, MeetingState
 from triage.review import meetings
 from triage.review.meetings import Decision, MeetingError
+from triage.review.merges import merge_ideas
 
 pytestmark = pytest.mark.django_db
 # The residents, the committee and the partners driving the pages (tests/journeys/conftest.py).
@@ -89,6 +90,31 @@ def test_the_agenda_takes_each_idea_once_and_only_ideas_awaiting_a_decision(coor
     assert [item.idea for item in again] == [second]
     assert [item.position for item in meeting.items.all()] == [1, 2]
     assert list(meetings.ideas_awaiting_decision(meeting)) == []
+
+
+def test_a_merged_idea_leaves_the_agenda_and_is_not_offered_for_it_again(coordinator):
+    """It is decided with the idea it is merged into: a decision of its own would be refused."""
+    meeting = _meeting(coordinator)
+    kept, merged = IdeaFactory(in_review=True), IdeaFactory(in_review=True)
+    done = _meeting(coordinator, date=TODAY - datetime.timedelta(days=30))
+    meetings.agenda_add(meeting=meeting, ideas=[kept, merged], actor=coordinator)
+    carried_out = AgendaItem.objects.create(
+        meeting=done,
+        idea=merged,
+        position=1,
+        decision=DecisionKind.DECLINE,
+        carried_out_at=timezone.now(),
+    )
+
+    merge_ideas(kept=kept, merged=[merged], actor=coordinator)
+
+    assert [item.idea for item in meeting.items.all()] == [kept]
+    assert AgendaItem.objects.filter(pk=carried_out.pk).exists()  # the record stays
+    assert list(meetings.ideas_awaiting_decision(meeting)) == []
+    other = _meeting(coordinator, date=TODAY + datetime.timedelta(days=7))
+    added = meetings.agenda_add(meeting=other, ideas=[merged, kept], actor=coordinator)
+    assert [item.idea for item in added] == [kept]
+    assert [idea.pk for idea in meetings.ideas_awaiting_decision(other)] == []
 
 
 def test_a_committee_member_cannot_plan_a_meeting(committee_member):

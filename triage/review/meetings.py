@@ -17,8 +17,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import (
     BooleanField,
+    Exists,
     ExpressionWrapper,
     Max,
+    OuterRef,
     Prefetch,
     QuerySet,
     prefetch_related_objects,
@@ -39,6 +41,7 @@ from portal.roles import COORDINATING, has_role
 from triage.referrals.services import idea_refer
 from triage.referrals.suggestions import Suggestion, partner_suggestions_for_ideas
 from triage.review.meeting import agenda_prefetches, agenda_row, all_reviews_in
+from triage.review.merges import active_merges
 from triage.review.models import AgendaItem, DecisionKind, Meeting, MeetingState
 
 if TYPE_CHECKING:
@@ -96,6 +99,8 @@ def ideas_awaiting_decision(meeting: Meeting) -> QuerySet[Idea]:
     return (
         Idea.objects.filter(status__in=AWAITING_DECISION)
         .exclude(agenda_items__meeting=meeting)
+        # A merged idea is decided with the idea it is merged into (triage.review.merges).
+        .exclude(Exists(active_merges().filter(merged=OuterRef("pk"))))
         .annotate(ready=ExpressionWrapper(all_reviews_in(), output_field=BooleanField()))
         .only("pk", "reference", "title", "language", "status", "created_at")
         .order_by("-ready", "created_at")
@@ -161,11 +166,17 @@ def meeting_attendees_save(*, meeting: Meeting, attendees: str, actor: User) -> 
 @transaction.atomic
 def agenda_add(*, meeting: Meeting, ideas: list[Idea], actor: User) -> list[AgendaItem]:
     """Put ideas on the agenda after those already on it, those with all reviews in first; an
-    idea already there, or no longer awaiting a decision, is left out. Gives the items added."""
+    idea already there, merged into another, or no longer awaiting a decision, is left out.
+    Gives the items added."""
     _require_coordinator(actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_open(meeting)
     on_agenda = set(meeting.items.values_list("idea_id", flat=True))
+    on_agenda |= set(
+        active_merges()
+        .filter(merged__in=[idea.pk for idea in ideas])
+        .values_list("merged_id", flat=True)
+    )
     position = meeting.items.aggregate(last=Coalesce(Max("position"), 0))["last"]
     # Those with all reviews in first, then in the order they came in.
     ready = set(

@@ -38,6 +38,7 @@ from ideas.workflow import Status
 from portal.domain import DomainError
 from portal.outbox.models import MessageKind
 from portal.roles import COORDINATING, SYSTEM, Actor, actor_label, actor_user, has_role
+from triage.review.models import AgendaItem
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -194,6 +195,9 @@ def merge_ideas(*, kept: Idea, merged: Sequence[Idea], actor: Actor) -> list[Ide
     problems = [p for other in others if (p := merge_problem(merged=other, kept=kept, taken=taken))]
     if problems:
         raise MergeRefused(" ".join(problems))
+    # A merged idea is decided with the kept one: off every agenda whose decision on it is not
+    # carried out (carried-out items stay, as the minutes' record).
+    AgendaItem.objects.filter(idea__in=others, carried_out_at__isnull=True).delete()
     made = []
     for other in others:
         made.append(
