@@ -1,6 +1,8 @@
-"""A committee meeting in a real browser: the coordinator plans it, puts six ideas on the agenda,
-records a decision on each with the forms (one refused first, for what it lacks), carries them
-all out and opens the minutes; axe-core checks every page (issue 21)."""
+"""A committee meeting in a real browser: the coordinator merges a second village's idea into one
+of the six, plans the meeting, puts the six on the agenda (the merged idea is not offered),
+records a decision on each with the forms (one refused first, for what it lacks, one decline
+started from an answer template in its owner's English), carries them all out and opens the
+minutes; each owner's mail is in their language; axe-core checks every page (issue 21)."""
 
 import datetime
 
@@ -16,7 +18,9 @@ from tests.factories import (
     ReviewFactory,
     UserFactory,
 )
+from tests.triage.test_batch_actions import decline_template
 from triage.models import Meeting
+from triage.review.merges import IdeaMerge
 
 S = workflow.Status
 
@@ -26,15 +30,35 @@ def test_the_coordinator_runs_a_meeting_of_six_ideas_to_its_minutes(portal, coor
     # Four partners: the agenda suggests three, the fourth is in the list of the others.
     for name in ("Leader Bergslagen", "Studieförbundet", "Byalaget", "Hembygdsföreningen"):
         PartnerFactory(name=name, covers_whole_county=True)
+    template = decline_template()
     ideas = []
     for number in range(6):
-        idea = IdeaFactory(title=f"Idé {number + 1} till mötet", in_review=True)
+        idea = IdeaFactory(
+            title=f"Idé {number + 1} till mötet",
+            in_review=True,
+            language="en" if number == 1 else "sv",
+            submitter_email=f"owner{number + 1}@example.org",
+        )
         ReviewAssignmentFactory(idea=idea, member=member)
         ReviewFactory(idea=idea, member=member, submitted=True)
         ideas.append(idea)
+    # The fifth idea came twice: an Arabic-speaking owner in the next village sent it too.
+    twin = IdeaFactory(
+        title="فكرة من القرية المجاورة",
+        in_review=True,
+        language="ar",
+        submitter_email="twin@example.org",
+    )
     date = timezone.localdate() + datetime.timedelta(days=3)
 
     portal.login(coordinator)
+    portal.visit(f"/triage/ideas/{ideas[4].reference}/")
+    portal.page.get_by_label("Referensnummer för idéerna som ska slås samman med den här").fill(
+        twin.reference
+    )
+    portal.submit("#duplicates form[action$='/merge/'].row button[type=submit]")
+    assert IdeaMerge.objects.filter(kept=ideas[4], merged=twin, undone_at__isnull=True).exists()
+
     portal.visit("/triage/meetings/")
     portal.page.locator("#id_date").fill(date.isoformat())
     portal.page.locator("#id_title").fill("Arbetsutskottet i december")
@@ -42,6 +66,8 @@ def test_the_coordinator_runs_a_meeting_of_six_ideas_to_its_minutes(portal, coor
     meeting = Meeting.objects.get()
     assert str(meeting.public_id) in portal.page.url
 
+    # The merged idea is decided with the idea it is merged into: it is not offered.
+    assert portal.page.get_by_label(twin.reference, exact=False).count() == 0
     for idea in ideas:
         portal.page.get_by_label(idea.reference, exact=False).check()
     portal.submit("main form[action$='/agenda/add/'] button[type=submit]")
@@ -64,14 +90,24 @@ def test_the_coordinator_runs_a_meeting_of_six_ideas_to_its_minutes(portal, coor
     portal.page.locator(f"{item} textarea[name$='note_to_partners']").fill("Kan ni hjälpa?")
     portal.submit(f"{item} form[action$='/decide/'] button[type=submit]")
 
+    # The second idea's owner wrote in English: the decline starts from a template, which fills
+    # the message in English; the coordinator records it as filled.
+    item = "#item-2"
+    portal.page.locator(f"{item} select[name$='-template']").select_option(str(template.pk))
+    portal.submit(f"{item} input[name=use_template]")
+    filled = portal.page.locator(f"{item} textarea[name$='message_to_owner']").input_value()
+    assert filled.startswith("Thank you for “Idé 2 till mötet”.") and "Tack för" not in filled
+    assert portal.page.locator(f"{item} input[value=decline]").is_checked()
+    portal.submit(f"{item} form[action$='/decide/'] button[type=submit]")
+    assert portal.page.locator("#error-summary").count() == 0
+
     decisions = [
-        ("decline", {"message_to_owner": "Idén ligger utanför partnerskapet."}),
         ("ask", {"message_to_owner": "Vem driver idén?"}),
         ("hold", {"hold_until": (date + datetime.timedelta(days=60)).isoformat()}),
         ("decline", {"message_to_owner": "Tyvärr inte i år."}),
         ("ask", {"message_to_owner": "Finns det en förening bakom?"}),
     ]
-    for position, (kind, fields) in enumerate(decisions, start=2):
+    for position, (kind, fields) in enumerate(decisions, start=3):
         item = f"#item-{position}"
         portal.page.locator(f"{item} input[value={kind}]").check()
         for name, value in fields.items():
@@ -92,6 +128,15 @@ def test_the_coordinator_runs_a_meeting_of_six_ideas_to_its_minutes(portal, coor
     ]
     meeting.refresh_from_db()
     assert meeting.state == "held"
+    # Each owner is told in their own language: the template's English, and the twin's owner,
+    # in Arabic, that the two ideas are finished, without the other owner's words.
+    declined = Message.objects.filter(recipient="owner2@example.org").latest("pk")
+    assert declined.language == "en" and filled.splitlines()[0] in declined.body_text
+    assert "Tack för" not in declined.body_text
+    relayed = Message.objects.filter(recipient="twin@example.org").latest("pk")
+    assert "انتهت اللجنة من معالجة الفكرتين" in relayed.body_text
+    assert "Tyvärr inte i år." not in relayed.body_text
+    assert twin.__class__.objects.get(pk=twin.pk).status == S.IN_REVIEW  # its own, frozen
     mails = Message.objects.count()
 
     portal.follow("main a[href$='/minutes/']")
