@@ -225,6 +225,11 @@ class Idea(models.Model):
     legacy_tracking_token_hash = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
+    # The id a tablet gave the idea when staff took it with no network (ideas/offline_intake.py):
+    # however often the same idea arrives in a sync, it is stored once.
+    device_id = models.UUIDField(
+        _("id made on the device"), null=True, blank=True, unique=True, editable=False
+    )
     # Indexed by `ideas_idea_period` (Meta.indexes), which also holds what the statistics count.
     created_at = models.DateTimeField(_("submitted"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

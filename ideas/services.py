@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -165,6 +166,8 @@ def idea_submit(
     outreach_event: OutreachEvent | None = None,
     registered_by: "User | None" = None,
     on_paper: bool = False,
+    device_id: UUID | None = None,
+    consent_given_at: datetime | None = None,
 ) -> SubmittedIdea:
     """Store a new idea with its consent, record its first status and queue the receipt.
 
@@ -173,7 +176,8 @@ def idea_submit(
     confirmed the resident's consent on the spot; one typed in later from a paper form
     (`on_paper`) has the channel "paper", its consent being the resident's signature. The
     idea as sent is kept as its version 1, whose fingerprint (ideas/authorship.py) the receipt
-    carries.
+    carries. An idea taken offline (ideas/offline_intake.py) brings the id its tablet made and
+    the time the resident gave consent there.
     """
     now = timezone.now()
     idea = Idea(
@@ -198,8 +202,9 @@ def idea_submit(
         share_contact_with_partners=share_contact_with_partners,
         public_listing=public_listing,
         consent_version=PRIVACY_TEXT_VERSION,
-        consent_given_at=now,
+        consent_given_at=consent_given_at or now,
         created_at=now,
+        device_id=device_id,
     )
     idea.reference = next_reference(timezone.localdate(now).year)
     token = idea.new_tracking_token()

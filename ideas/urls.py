@@ -26,4 +26,7 @@ urlpatterns = [
     path("intake/new/", views.intake_new, name="intake_new"),
     path("intake/receipt/", views.intake_receipt, name="intake_receipt"),
     path("intake/mine/", views.intake_registered, name="intake_registered"),
+    path("intake/sync/", views.intake_sync, name="intake_sync"),
+    # The service worker's scope is its folder: it lies under /intake/ to reach those pages.
+    path("intake/worker.js", views.intake_worker, name="intake_worker"),
 ]

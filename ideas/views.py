@@ -24,6 +24,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseNotAllowed,
+    JsonResponse,
     QueryDict,
 )
 from django.http.multipartparser import MultiPartParserError
@@ -35,12 +36,12 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.defaults import page_not_found, permission_denied
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
-from ideas import erasure, hooks, selectors, services, workflow
+from ideas import erasure, hooks, offline_intake, selectors, services, workflow
 from ideas.form_cache import form_cache_version, page_is_shared, shared_page
 from ideas.forms import (
     ATTACHMENT_LIMITS,
@@ -836,7 +837,49 @@ def intake_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             **_receipt_proof(submitted),
         }
         return redirect("ideas:intake_receipt")
-    return render(request, "ideas/idea_intake.html", {"form": form, "event": event})
+    return render(
+        request,
+        "ideas/idea_intake.html",
+        {
+            "form": form,
+            "event": event,
+            "consent_version": PRIVACY_TEXT_VERSION,
+            "offline_max_hours": offline_intake.queue_max_age().total_seconds() / 3600,
+        },
+    )
+
+
+@role_required(*INTAKE_ROLES)
+@require_POST
+def intake_sync(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Store the ideas a tablet took offline (ideas/offline_intake.py): JSON in, JSON out.
+
+    The tablet's script sends `{"ideas": [...]}` with the page's CSRF token in a header and
+    gets, for each idea, whether it was stored (with its reference) or refused (and why).
+    """
+    try:
+        body = json.loads(request.body)
+    except RequestDataTooBig:
+        return JsonResponse({"error": _("The ideas are too large to send at once.")}, status=413)
+    except ValueError:
+        return JsonResponse({"error": _("What the tablet sent could not be read.")}, status=400)
+    queued = body.get("ideas") if isinstance(body, dict) else None
+    if not isinstance(queued, list) or len(queued) > offline_intake.SYNC_MAX_IDEAS:
+        return JsonResponse({"error": _("What the tablet sent could not be read.")}, status=400)
+    outcomes = offline_intake.offline_ideas_store(queued=queued, registered_by=request.user)
+    return JsonResponse({"results": [outcome.as_json() for outcome in outcomes]})
+
+
+@require_GET
+def intake_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker of the intake pages: it serves the form's page and its files from
+    the tablet when there is no network. It holds no data; the pages cache what it serves."""
+    return render(
+        request,
+        "ideas/intake_worker.js",
+        {"shell_url": reverse("ideas:intake_new")},
+        content_type="text/javascript; charset=utf-8",
+    )
 
 
 @role_required(*INTAKE_ROLES)

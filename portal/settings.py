@@ -260,6 +260,9 @@ IDEAS_SHORT_CODE_RATE = env.str("IDEAS_SHORT_CODE_RATE", "10/h")
 ACCESSIBILITY_REPORT_RATE = env.str("ACCESSIBILITY_REPORT_RATE", "5/h")
 IDEAS_MIN_FILL_SECONDS = env.int("IDEAS_MIN_FILL_SECONDS", 3)
 IDEAS_MAX_REQUEST_BYTES = env.int("IDEAS_MAX_REQUEST_BYTES", 32 * 1024 * 1024)
+# Ideas outreach staff take with no network wait on the tablet, encrypted, at most this long;
+# then the tablet empties its queue (ideas/offline_intake.py, static/js/intake-offline.js).
+OFFLINE_QUEUE_MAX_HOURS = env.int("OFFLINE_QUEUE_MAX_HOURS", 24)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
