@@ -1,0 +1,174 @@
+"""A morning at a caravan stop with no network: three ideas taken offline, synced once each.
+
+The network is switched off in the browser context, the way a tablet loses coverage outside a
+rural grocery store. The figures the run measures (ideas queued, synced, duplicates, seconds
+from the network's return to all synced) are printed at the end (`pytest -s` shows them).
+"""
+
+import time
+
+from django.urls import reverse
+
+from ideas.models import EventKind, Idea, Municipality, OutreachEvent, Theme
+
+TITLES = ("Bokbuss till byn", "Laddstolpar vid bygdegården", "Fiber till Hjulsjö")
+FORM = "main form[data-offline-form]"
+QUEUE = "[data-offline-queue] [data-offline-idea]"
+CONTROLLED = "() => !!navigator.serviceWorker.controller"
+
+
+def _choose_event(portal, page) -> OutreachEvent:
+    event = OutreachEvent.objects.create(
+        name="Karavanen vid Ica i Grythyttan",
+        kind=EventKind.CARAVAN_TOUR,
+        municipality=Municipality.objects.get(code="1863"),
+        place="Utanför affären",
+    )
+    page = portal.visit(reverse("ideas:intake"))
+    page.locator("main select[name=event]").select_option(str(event.pk))
+    portal.submit("main button[name=choose]")
+    assert page.url.endswith(reverse("ideas:intake_new"))
+    return event
+
+
+def _take_idea(page, title: str) -> None:
+    page.locator(f"{FORM} [name=title]").fill(title)
+    page.locator(f"{FORM} [name=description]").fill(f"{title}: det behövs här.")
+    theme = Theme.objects.get(slug="local-development")
+    page.locator(f"{FORM} input[name=themes][value='{theme.pk}']").check()
+    for name in ("stage", "organisation_kind", "language"):
+        radios = page.locator(f"{FORM} input[type=radio][name={name}]")
+        if radios.count():
+            radios.first.check()
+    page.locator(f"{FORM} input[name=consent_confirmed]").check()
+    page.locator(f"{FORM} button[type=submit]").click()
+
+
+def test_three_ideas_taken_with_no_network_are_synced_once_each(portal, page, outreach_staff):
+    context = page.context
+    portal.login(outreach_staff)
+    _choose_event(portal, page)
+    # Opened online at the start of the day: the worker is in place, the empty form cached.
+    page.wait_for_function("() => document.querySelector('[data-offline-queue]').dataset.ready")
+    page.wait_for_function(CONTROLLED)
+    assert page.locator("[data-offline-queue]").is_hidden()  # nothing queued, network up
+
+    context.set_offline(True)
+    for number, title in enumerate(TITLES, start=1):
+        _take_idea(page, title)
+        page.wait_for_function(f"() => document.querySelectorAll('{QUEUE}').length === {number}")
+        # A clean tablet: the form is empty again for the next resident.
+        assert page.locator(f"{FORM} [name=title]").input_value() == ""
+        assert not page.locator(f"{FORM} input[name=consent_confirmed]").is_checked()
+    assert "krypterad" in page.locator("[data-offline-status]").inner_text()
+    assert Idea.objects.count() == 0
+
+    # Kept encrypted, under a key the page cannot read out; nothing in localStorage.
+    stored = page.evaluate(STORED_JS)
+    assert stored["records"] == 3 and stored["sealed"] == 3
+    assert not any(title in stored["plain"] for title in TITLES)
+    assert stored["extractable"] is False and stored["export_refused"] is True
+    assert stored["local_storage"] == 0
+
+    # The tablet restarts the page with no network: the form opens, the three ideas wait.
+    with portal.navigation():
+        reloaded = page.reload()
+    assert reloaded is not None and reloaded.from_service_worker
+    page.wait_for_function(f"() => document.querySelectorAll('{QUEUE}').length === 3")
+    states = page.locator(QUEUE).evaluate_all("items => items.map(i => i.dataset.state)")
+    assert states == ["waiting"] * 3
+    page_text = page.locator("main").inner_text()
+    assert not any(title in page_text for title in TITLES)  # states only, no resident's data
+    assert page.locator(f"{FORM} [name=title]").input_value() == ""
+
+    # The network returns; the first sync is cut off after the server stored the ideas but
+    # before the tablet heard back, so the tablet sends them all again.
+    cut = []
+
+    def cut_once(route):
+        if not cut:
+            cut.append(route.request.url)
+            route.fetch()  # the server receives and stores them...
+            cut.append(Idea.objects.count())
+            route.abort("connectionreset")  # ...and the answer never arrives
+        else:
+            route.continue_()
+
+    page.route("**/intake/sync/", cut_once)
+    started = time.monotonic()
+    context.set_offline(False)
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('{QUEUE}')].every(i => i.dataset.state === 'sent')",
+        timeout=20_000,
+    )
+    seconds = time.monotonic() - started
+    assert cut and cut[1] == 3, f"the first sync was not cut off after storing: {cut}"
+
+    ideas = list(Idea.objects.order_by("title"))
+    assert sorted(idea.title for idea in ideas) == sorted(TITLES)
+    assert len({idea.device_id for idea in ideas}) == 3
+    shown = page.locator(QUEUE).all_inner_texts()
+    for idea in ideas:
+        assert idea.registered_by == outreach_staff and idea.outreach_event is not None
+        assert sum(idea.reference in text for text in shown) == 1
+    # Synced ideas have left the tablet: only their code, state and reference stay.
+    stored = page.evaluate(STORED_JS)
+    assert stored["sealed"] == 0 and not any(title in stored["plain"] for title in TITLES)
+
+    duplicates = len(ideas) - len({idea.title for idea in ideas})
+    assert duplicates == 0
+    print(
+        f"\noffline intake: queued {len(TITLES)}, synced {len(ideas)}, "
+        f"duplicates {duplicates}, network back -> synced {seconds:.2f} s"
+    )
+
+    # Logging out empties the tablet's queue and the cached form.
+    portal.logout()
+    left = page.evaluate(LEFT_AFTER_LOGOUT_JS)
+    assert left == {"databases": [], "caches": []}
+
+
+def test_without_javascript_the_intake_works_as_today(portal_without_js, outreach_staff):
+    portal = portal_without_js
+    page = portal.page
+    portal.login(outreach_staff)
+    _choose_event(portal, page)
+    assert page.locator("[data-offline-queue]").is_hidden()
+    with portal.navigation():
+        _take_idea(page, "Bokbuss till byn")
+    idea = Idea.objects.get()
+    assert idea.device_id is None and idea.reference in page.locator("main").inner_text()
+
+
+STORED_JS = """async () => {
+  const db = await new Promise((ok, no) => {
+    const r = indexedDB.open('idelotsen-intake');
+    r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error);
+  });
+  const get = (store, key) => new Promise((ok, no) => {
+    const r = key === undefined ? db.transaction(store).objectStore(store).getAll()
+                                : db.transaction(store).objectStore(store).get(key);
+    r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error);
+  });
+  const records = await get('queue');
+  const key = await get('keys', 'queue');
+  const decoder = new TextDecoder();
+  let plain = JSON.stringify(records);
+  for (const r of records) if (r.sealed) plain += decoder.decode(r.sealed);
+  let exportRefused = false;
+  try { await crypto.subtle.exportKey('raw', key); } catch (e) { exportRefused = true; }
+  db.close();
+  return {
+    records: records.length,
+    sealed: records.filter(r => r.sealed).length,
+    plain,
+    extractable: key.extractable,
+    export_refused: exportRefused,
+    local_storage: localStorage.length,
+  };
+}"""
+
+LEFT_AFTER_LOGOUT_JS = """async () => ({
+  databases: (await indexedDB.databases()).map(d => d.name).filter(n => n === 'idelotsen-intake'),
+  caches: (await caches.keys()).filter(n => n === 'idelotsen-intake-shell'),
+})"""
