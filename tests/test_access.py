@@ -27,6 +27,8 @@ PUBLIC_ROUTES = {
     "ideas:short_code",  # a paper receipt's reference and code; wrong tries are rate-limited
     "ideas:short_link",  # the same as a link to type; a wrong one finds nothing (404)
     "ideas:paper_form",  # the blank form to print, with no data in it
+    # The intake pages' service worker: a script that holds no data (ideas/offline_intake.py).
+    "ideas:intake_worker",
     "set_language",
     "login",
     "logout",
