@@ -809,6 +809,8 @@ def test_every_public_page_of_the_ideas_app_is_named_a_resident_page():
         "ideas:intake_new",
         "ideas:intake_receipt",
         "ideas:intake_registered",
+        "ideas:intake_sync",  # the tablet's sync: JSON with reasons in the staff's language
+        "ideas:intake_worker",  # the intake pages' service worker: a script with no text
     }
     public = {name for name in names if name.startswith("ideas:")} - staff_only
     assert len(public) >= 10

@@ -163,6 +163,21 @@
     return fields;
   }
 
+  function forgetDrafts() {
+    try {
+      var prefix = "idelotsen.draft|" + location.pathname + "|";
+      for (var i = sessionStorage.length - 1; i >= 0; i--) {
+        var key = sessionStorage.key(i);
+        if (key && key.indexOf(prefix) === 0) {
+          sessionStorage.removeItem(key);
+        }
+      }
+      sessionStorage.removeItem("idelotsen.draft-sent");
+    } catch (error) {
+      // storage off: nothing was kept
+    }
+  }
+
   async function keep() {
     var id = crypto.randomUUID();
     var idea = {
@@ -182,8 +197,10 @@
     );
     await put(db, { id: id, created: Date.now(), state: "waiting", iv: iv, sealed: sealed });
     db.close();
-    // A clean tablet: the next resident finds the form as it was opened.
+    // A clean tablet: the next resident finds the form as it was opened, and the texts the
+    // session-timeout script keeps for this page (static/js/session-timeout.js) go too.
     form.reset();
+    forgetDrafts();
     window.scrollTo(0, 0);
     await show();
     say(text.textKept);

@@ -69,6 +69,7 @@ def test_three_ideas_taken_with_no_network_are_synced_once_each(portal, page, ou
     assert not any(title in stored["plain"] for title in TITLES)
     assert stored["extractable"] is False and stored["export_refused"] is True
     assert stored["local_storage"] == 0
+    assert not any(title in stored["session_storage"] for title in TITLES)
 
     # The tablet restarts the page with no network: the form opens, the three ideas wait.
     with portal.navigation():
@@ -165,6 +166,7 @@ STORED_JS = """async () => {
     extractable: key.extractable,
     export_refused: exportRefused,
     local_storage: localStorage.length,
+    session_storage: JSON.stringify(Object.entries(sessionStorage)),
   };
 }"""
 

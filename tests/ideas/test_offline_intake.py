@@ -196,3 +196,18 @@ def test_the_queue_age_is_a_setting(staff_client, event, settings):
     settings.OFFLINE_QUEUE_MAX_HOURS = 6
     staff_client.post(reverse("ideas:intake"), {"choose": "1", "event": event.pk})
     assert 'data-max-hours="6"' in staff_client.get(reverse("ideas:intake_new")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [None, "title=x", ["title"], {"title": "not a list"}, {"title": [1]}, {"themes": [["1"]]}],
+)
+def test_fields_not_sent_the_way_the_form_posts_them_are_refused(staff_client, event, fields):
+    item = queued(event)
+    item["fields"] = fields
+    response = sync(staff_client, item, language="en")
+    assert response.status_code == 200
+    [result] = response.json()["results"]
+    assert result["state"] == "refused"
+    assert "fields could not be read" in " ".join(result["reasons"])
+    assert Idea.objects.count() == 0
