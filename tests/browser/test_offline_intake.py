@@ -17,8 +17,8 @@ QUEUE = "[data-offline-queue] [data-offline-idea]"
 CONTROLLED = "() => !!navigator.serviceWorker.controller"
 
 
-def _choose_event(portal, page) -> OutreachEvent:
-    event = OutreachEvent.objects.create(
+def _choose_event(portal, page, event: OutreachEvent | None = None) -> OutreachEvent:
+    event = event or OutreachEvent.objects.create(
         name="Karavanen vid Ica i Grythyttan",
         kind=EventKind.CARAVAN_TOUR,
         municipality=Municipality.objects.get(code="1863"),
@@ -127,6 +127,40 @@ def test_three_ideas_taken_with_no_network_are_synced_once_each(portal, page, ou
     portal.logout()
     left = page.evaluate(LEFT_AFTER_LOGOUT_JS)
     assert left == {"databases": [], "caches": []}
+
+
+def test_the_queue_outlasts_a_session_that_ended_and_is_sent_after_logging_in_again(
+    portal, page, outreach_staff, settings
+):
+    settings.STAFF_SESSION_IDLE_SECONDS = 14
+    settings.STAFF_SESSION_WARNING_SECONDS = 3
+    portal.login(outreach_staff)
+    event = _choose_event(portal, page)
+    page.wait_for_function("() => document.querySelector('[data-offline-queue]').dataset.ready")
+    page.wait_for_function(CONTROLLED)
+    page.context.set_offline(True)
+    _take_idea(page, TITLES[0])
+    page.wait_for_function(f"() => document.querySelectorAll('{QUEUE}').length === 1")
+    # Staff are away from the tablet: the session ends while the idea waits.
+    page.locator("#session-timeout [data-session-ended]").wait_for(state="visible", timeout=25_000)
+    time.sleep(1)
+    page.keyboard.press("Escape")
+    page.context.set_offline(False)
+    status = page.locator("[data-offline-status]")
+    status.filter(has_text="Logga in igen").wait_for()
+    assert page.locator(QUEUE).get_attribute("data-state") == "waiting"
+    assert Idea.objects.count() == 0
+
+    # Logged in again, the event chosen again: the page sends the waiting idea by itself.
+    settings.STAFF_SESSION_IDLE_SECONDS = 30 * 60
+    portal.login(outreach_staff)
+    _choose_event(portal, page, event)
+    page.wait_for_function(
+        f"() => document.querySelector('{QUEUE}')?.dataset.state === 'sent'", timeout=15_000
+    )
+    idea = Idea.objects.get()
+    assert idea.title == TITLES[0] and idea.registered_by == outreach_staff
+    assert idea.reference in page.locator(QUEUE).inner_text()
 
 
 def test_without_javascript_the_intake_works_as_today(portal_without_js, outreach_staff):
