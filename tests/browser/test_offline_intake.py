@@ -81,6 +81,15 @@ def test_three_ideas_taken_with_no_network_are_synced_once_each(portal, page, ou
     page_text = page.locator("main").inner_text()
     assert not any(title in page_text for title in TITLES)  # states only, no resident's data
     assert page.locator(f"{FORM} [name=title]").input_value() == ""
+    # Nor does the back button show a resident: with no network, every intake page is the
+    # empty form.
+    with portal.navigation():
+        page.go_back()
+    assert not any(title in page.content() for title in TITLES)
+    with portal.navigation():
+        page.go_forward()
+    assert not any(title in page.content() for title in TITLES)
+    page.wait_for_function(f"() => document.querySelectorAll('{QUEUE}').length === 3")
 
     # The network returns; the first sync is cut off after the server stored the ideas but
     # before the tablet heard back, so the tablet sends them all again.
