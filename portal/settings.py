@@ -329,6 +329,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
+# A worker keeps its database connection from task to task (Celery's Django fixup would close
+# and open it around every task, two connects per mail); portal/celery.py still closes it
+# after an error or past CONN_MAX_AGE, as Django does at the end of a request.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", 1000)
 CELERY_TIMEZONE = TIME_ZONE
 # Longer than the longest retry countdown, so a delayed task is not redelivered early.
 # No retry loop and a short connect timeout when publishing, so a request never waits long.
@@ -381,6 +385,10 @@ OUTBOX_SWEEP_AFTER = timedelta(seconds=env.int("OUTBOX_SWEEP_AFTER_SECONDS", 60)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", 60)
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", 4 * 60 * 60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", 16)
+# A worker's task claims its message and up to this many due ones in all (one statement, rows
+# other workers hold are skipped) and sends them over its one SMTP session
+# (portal.outbox.services.messages_send); 1 sends only the task's own message.
+OUTBOX_CLAIM_BATCH = env.int("OUTBOX_CLAIM_BATCH", 20)
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", "idelotsen-demo")
 
