@@ -9,7 +9,7 @@ import smtplib
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from email import policy as email_policy
@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.template import Context, Engine
 from django.template.loader import render_to_string
@@ -268,13 +268,49 @@ def message_claim(message_id: int) -> Message | None:
 
     Returns None when another worker has it, it is done, or it waits for a later retry.
     """
+    claimed = messages_claim(message_id, batch=1)
+    return claimed[0] if claimed else None
+
+
+def messages_claim(message_id: int, *, batch: int) -> list[Message]:
+    """Take the due queued message `message_id` and up to `batch - 1` more due queued ones for
+    sending, in one statement (UPDATE … RETURNING), and give them back, `message_id` first.
+
+    Each row is taken by one worker only: the update changes only rows still queued, and on
+    PostgreSQL the others are chosen FOR UPDATE SKIP LOCKED, so two workers claiming at once
+    take different rows instead of waiting for each other (`message_id` itself is waited for,
+    as a plain update would). SQLite writes one transaction at a time, so the statement alone
+    is enough there. Every row claimed counts an attempt and gets `claimed_at`: the sweep
+    sends it again if it stays in sending past the lease (the worker died).
+    """
     now = timezone.now()
-    claimed = Message.objects.filter(
-        pk=message_id, state=MessageState.QUEUED, next_attempt_at__lte=now + CLAIM_SLACK
-    ).update(state=MessageState.SENDING, claimed_at=now, attempts=models.F("attempts") + 1)
-    if not claimed:
-        return None
-    return Message.objects.get(pk=message_id)
+    ops = connection.ops
+    table = ops.quote_name(Message._meta.db_table)
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    lock = " FOR UPDATE SKIP LOCKED" if skip_locked else ""
+    due = ops.adapt_datetimefield_value(now + CLAIM_SLACK)
+    # Only the quoted table name and fixed column names go into the text; values are parameters.
+    sql = (
+        f"WITH others AS (SELECT id FROM {table} WHERE state = %s AND next_attempt_at <= %s"  # noqa: S608
+        f" AND id <> %s ORDER BY next_attempt_at, id LIMIT %s{lock})"
+        f" UPDATE {table} SET state = %s, claimed_at = %s, attempts = attempts + 1"
+        f" WHERE state = %s AND next_attempt_at <= %s"
+        f" AND (id = %s OR id IN (SELECT id FROM others)) RETURNING *"
+    )
+    params = [
+        MessageState.QUEUED,
+        due,
+        message_id,
+        max(batch - 1, 0),
+        MessageState.SENDING,
+        ops.adapt_datetimefield_value(now),
+        MessageState.QUEUED,
+        due,
+        message_id,
+    ]
+    claimed = list(Message.objects.raw(sql, params))
+    claimed.sort(key=lambda row: (row.pk != message_id, row.next_attempt_at, row.pk))
+    return claimed
 
 
 def is_temporary(error: Exception) -> bool:
@@ -426,6 +462,88 @@ def message_send(message_id: int) -> Delivery:
     if message is None:
         return Delivery("skipped")
     return message_deliver(message)
+
+
+def batch_seconds() -> float:
+    """How long a batch may go on starting sends: a quarter of the lease (the sweep must never
+    think a claimed row's worker died) and of the task's soft time limit, at most 10 s."""
+    lease = settings.OUTBOX_SENDING_LEASE.total_seconds()
+    soft_limit = getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", None) or lease
+    return min(10.0, lease / 4, soft_limit / 4)
+
+
+def messages_send(message_id: int, *, batch: int) -> dict[int, Delivery]:
+    """Claim `message_id` and up to `batch - 1` more due messages (`messages_claim`) and send
+    them one by one over this worker's SMTP session; the outcome of each, by id (`message_id`
+    is missing when it was not claimed: another worker has it, it is done or not due).
+
+    Each message is marked sent as soon as the server has accepted it, so a worker that dies
+    in the middle leaves at most the one being sent to go again (after the lease, by the
+    sweep); a failed one is retried or failed by its own attempts, as alone. The batch stops
+    starting sends after `batch_seconds()`, and whatever it has not tried (that time is up, or
+    an error outside a send stopped it) goes back to the queue as it was, with a task queued
+    for it: its own task may have run, and skipped it, while it was claimed here.
+    """
+    claimed = messages_claim(message_id, batch=batch)
+    deliveries: dict[int, Delivery] = {}
+    deadline = time.monotonic() + batch_seconds()
+    try:
+        with _marks_without_waiting_for_disk(enabled=len(claimed) > 1):
+            for message in claimed:
+                if deliveries and time.monotonic() > deadline:
+                    break
+                deliveries[message.pk] = message_deliver(message)
+    finally:
+        untried = [message for message in claimed if message.pk not in deliveries]
+        if untried:
+            messages_release(untried)
+    return deliveries
+
+
+@contextlib.contextmanager
+def _marks_without_waiting_for_disk(*, enabled: bool) -> Iterator[None]:
+    """On PostgreSQL, while a batch is sent, let each mark (sent, retry, failed) return from its
+    commit before the commit's record is on disk (`synchronous_commit = off` for this session,
+    set back afterwards); elsewhere, or when not `enabled`, do nothing.
+
+    Waiting for the disk cost 2.5 of the 3.5 ms of a mark in the bench, a third of a mail's
+    time. The marks are still written in order and never half. Only if the database server
+    itself crashes are the marks of at most its last fraction of a second lost (three times
+    wal_writer_delay, 200 ms by default): those rows stay in sending, as after a worker that
+    died between the server's acceptance and the mark, and the sweep sends them again after
+    the lease. The claim, the release of untried rows and every other write wait for the disk
+    as usual, so no mail is ever lost.
+    """
+    if not enabled or connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except Exception:  # noqa: BLE001 - never reuse a session whose setting is unknown
+            connection.close()
+
+
+def messages_release(messages: list[Message]) -> int:
+    """Put claimed messages that were never tried back in the queue, due now and with the
+    attempt taken back, and queue a task for each; returns how many went back.
+
+    Only rows still in sending under this claim change: one the sweep has meanwhile queued
+    again, or sent through another worker, is left as it is."""
+    released = 0
+    for message in messages:
+        # This claim counted the attempt (attempts >= 1): take it back.
+        if Message.objects.filter(
+            pk=message.pk, state=MessageState.SENDING, claimed_at=message.claimed_at
+        ).update(state=MessageState.QUEUED, claimed_at=None, attempts=models.F("attempts") - 1):
+            released += 1
+            transaction.on_commit(functools.partial(queue_send, message.pk))
+    return released
 
 
 def message_resend(*, message: Message, again_if_sent: bool = False) -> None:

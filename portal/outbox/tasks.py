@@ -4,6 +4,7 @@ from typing import Any
 
 from celery import Task, shared_task
 from celery.signals import worker_process_shutdown, worker_shutdown
+from django.conf import settings
 
 from portal.outbox import services
 
@@ -16,16 +17,21 @@ from portal.outbox import services
     ignore_result=True,
 )
 def send_message(self: Task, message_id: int) -> str:
-    """Send one outbox message; safe to run twice. A temporary failure schedules the next try.
+    """Send one outbox message, and the due ones claimed with it (OUTBOX_CLAIM_BATCH, over
+    the worker's one SMTP session); safe to run twice. A temporary failure schedules the next
+    try.
 
     If the next try cannot be queued (broker down, task lost), the sweep finds the row once it
     is overdue. In-process (no broker) a failed try waits for a resend or the sweep instead of
     retrying inside the web request.
     """
-    delivery = services.message_send(message_id)
-    if delivery.outcome == "retry" and not self.request.is_eager:
-        services.queue_send(message_id, countdown=delivery.retry_in)
-    return delivery.outcome
+    if self.request.is_eager:  # in a web request: its own message only, no waiting retries
+        return services.message_send(message_id).outcome
+    deliveries = services.messages_send(message_id, batch=settings.OUTBOX_CLAIM_BATCH)
+    for other_id, delivery in deliveries.items():
+        if delivery.outcome == "retry":
+            services.queue_send(other_id, countdown=delivery.retry_in)
+    return deliveries[message_id].outcome if message_id in deliveries else "skipped"
 
 
 @shared_task(ignore_result=True)
