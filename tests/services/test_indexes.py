@@ -1,0 +1,23 @@
+"""Indexes PostgreSQL must use for the queries that run on every staff request (issue 18)."""
+
+import pytest
+from django.db import connection
+
+from ideas.models import Idea
+from portal.cache import data_marks
+from tests.factories import IdeaFactory
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db]
+
+
+def test_the_latest_erasure_is_read_from_the_partial_index_not_from_every_idea():
+    IdeaFactory.create_batch(3)
+
+    # The dashboard's cache key asks for this on every request (dashboard_cache_key).
+    assert data_marks([(Idea, "MAX", "anonymised_at")]) == (None,)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as at 100,000 ideas: no table scan
+        cursor.execute('EXPLAIN SELECT MAX("anonymised_at") FROM "ideas_idea"')
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "ideas_idea_anonymised" in plan, plan
