@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ideas", "0013_idea_period_index"),
+        ("ideas", "0014_perf"),
     ]
 
     operations = [
