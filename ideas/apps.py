@@ -9,10 +9,24 @@ class IdeasConfig(AppConfig):
 
     def ready(self) -> None:
         from ideas.form_cache import form_cache_bump
-        from ideas.models import Municipality, SupportKind, Theme
+        from ideas.models import (
+            CallForIdeas,
+            FormQuestion,
+            FormQuestionVersion,
+            Municipality,
+            SupportKind,
+            Theme,
+        )
 
-        # Only to keep the cached empty form in step with the choices it shows.
-        for model in (Municipality, SupportKind, Theme):
+        # Only to keep the cached empty form in step with the choices and questions it shows.
+        for model in (
+            Municipality,
+            SupportKind,
+            Theme,
+            CallForIdeas,
+            FormQuestion,
+            FormQuestionVersion,
+        ):
             for signal in (post_save, post_delete):
                 signal.connect(
                     form_cache_bump,

@@ -19,7 +19,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from ideas.models import EventKind, Idea, OutreachEvent
+from ideas import questions
+from ideas.models import EventKind, FormQuestionVersion, Idea, OutreachEvent
 from ideas.services import Attachment
 from portal.lookups import PkMultipleChoiceField
 from portal.text import single_line
@@ -287,8 +288,15 @@ class IdeaDetailsForm(forms.Form):
 
     contact_required = True
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, asked: list[questions.AskedQuestion] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # The coordinator's questions (ideas/questions.py), asked after the form's own.
+        self.asked = questions.active_questions() if asked is None else asked
+        self.fields.update(
+            questions.form_fields(self.asked, language=get_language() or settings.LANGUAGE_CODE)
+        )
         for name, message in REQUIRED_MESSAGES.items():
             if name in self.fields:
                 self.fields[name].error_messages["required"] = message
@@ -337,6 +345,15 @@ class IdeaDetailsForm(forms.Form):
             name: list(value) if isinstance(value, QuerySet) else value
             for name, value in ((name, self.cleaned_data[name]) for name in IDEA_FIELDS)
         }
+
+    def answers(self) -> list[tuple[FormQuestionVersion, str]]:
+        """The answers to the coordinator's questions, each with the wording it was given to."""
+        return questions.answers_from(self.asked, self.cleaned_data)
+
+    def questions_fieldset(self) -> list[Fieldset]:
+        """The layout's part for the coordinator's questions: none when there are none."""
+        names = [item.field_name for item in self.asked]
+        return [Fieldset(_("Questions from the committee"), *names)] if names else []
 
 
 # The fields of the idea form, in its order: the one list that `idea_fields` gives the service
@@ -413,6 +430,7 @@ class IdeaSubmitForm(IdeaDetailsForm):
             Fieldset(*ABOUT_THE_IDEA),
             Fieldset(*WHERE),
             Fieldset(*THEMES_AND_SUPPORT),
+            *self.questions_fieldset(),
             Fieldset(*ABOUT_YOU),
             Fieldset(_("Files"), "attachments"),
             Fieldset(_("Your consent"), "consent", "share_contact_with_partners", "public_listing"),
@@ -533,6 +551,7 @@ class AssistedIdeaForm(IdeaDetailsForm):
             Fieldset(*ABOUT_THE_IDEA),
             Fieldset(*WHERE),
             Fieldset(*THEMES_AND_SUPPORT),
+            *self.questions_fieldset(),
             Fieldset(*ABOUT_YOU),
             Fieldset(
                 _("Consent"),

@@ -155,6 +155,145 @@ class OutreachEvent(models.Model):
         return f"{self.name} ({self.date:%Y-%m-%d})"
 
 
+class CallForIdeas(models.Model):
+    """A call for ideas: a theme and a period, shown on the front page while it is open. It
+    may carry its own questions (`FormQuestion.call`), asked only while it is open."""
+
+    # The title in each language of LANGUAGES, by code ("sv", "en", "ar", "sv-easy").
+    title = models.JSONField(_("title"), default=dict)
+    theme = models.ForeignKey(
+        Theme,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calls",
+        verbose_name=_("theme"),
+    )
+    opens_on = models.DateField(_("opens"))
+    closes_on = models.DateField(_("closes"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-opens_on", "pk"]
+        verbose_name = _("call for ideas")
+        verbose_name_plural = _("calls for ideas")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="call_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_in(get_language() or "sv")
+
+    def title_in(self, language: str) -> str:
+        return text_in(self.title, language)
+
+
+def text_in(texts: dict, language: str) -> str:
+    """The text of `texts` (by language code) in `language`: easy-to-read Swedish falls back to
+    Swedish, Arabic to English, any missing one to Swedish."""
+    for code in (language, *LANGUAGE_FALLBACKS.get(language, ()), "sv", "en"):
+        value = texts.get(code)
+        if value:
+            return value
+    return ""
+
+
+# What a text written by the coordinator (a question, a call's title) falls back to when it is
+# not written in a language: the language a reader of it most likely also reads.
+LANGUAGE_FALLBACKS = {"sv-easy": ("sv",), "ar": ("en", "sv"), "en": ("sv",), "sv": ("en",)}
+
+
+class QuestionKind(models.TextChoices):
+    TEXT = "text", _("text")
+    CHOICE = "choice", _("choice")
+    YES_NO = "yes_no", _("yes or no")
+
+
+class FormQuestion(models.Model):
+    """A question the coordinator adds to the idea form. Its wording lives in its versions
+    (a new one each time it is edited), so that an answer keeps the wording it was given to."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
+    required = models.BooleanField(_("required"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    call = models.ForeignKey(
+        CallForIdeas,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="questions",
+        verbose_name=_("call for ideas"),
+        help_text=_("Leave empty to ask the question on every idea."),
+    )
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("form question")
+        verbose_name_plural = _("form questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=QuestionKind.values), name="form_question_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class FormQuestionVersion(models.Model):
+    """One wording of a question, never changed: the wording, help text and choices in each
+    language, `{code: {"wording": ..., "help_text": ..., "choices": [...]}}`. Choices are
+    the same in number and order in every language; an answer stores the choice's number."""
+
+    question = models.ForeignKey(FormQuestion, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    texts = models.JSONField(_("texts"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["question", "number"]
+        verbose_name = _("form question version")
+        verbose_name_plural = _("form question versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "number"], name="form_question_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} v{self.number}"
+
+    def text(self, key: str, language: str) -> str:
+        return text_in({code: part.get(key, "") for code, part in self.texts.items()}, language)
+
+    def wording(self, language: str) -> str:
+        return self.text("wording", language)
+
+    def help_text(self, language: str) -> str:
+        return self.text("help_text", language)
+
+    def choices(self, language: str) -> list[str]:
+        """The choices in `language` (falling back as a whole, so the numbers match)."""
+        for code in (language, *LANGUAGE_FALLBACKS.get(language, ()), "sv", "en"):
+            found = (self.texts.get(code) or {}).get("choices")
+            if found:
+                return list(found)
+        return []
+
+
 class Idea(models.Model):
     reference = models.CharField(_("reference number"), max_length=20, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
@@ -205,6 +344,14 @@ class Idea(models.Model):
         on_delete=models.PROTECT,
         related_name="ideas",
         verbose_name=_("outreach event"),
+    )
+    call = models.ForeignKey(
+        CallForIdeas,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas",
+        verbose_name=_("call for ideas"),
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -475,3 +622,25 @@ class IdeaDraft(models.Model):
         token = secrets.token_urlsafe(24)
         self.token_hash = hash_token(token)
         return token
+
+
+class IdeaAnswer(models.Model):
+    """The owner's answer to one of the form's questions, tied to the wording it was given to:
+    the text, the choice's number (from 1) or "yes"/"no". Erased with the owner's data."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="form_answers")
+    version = models.ForeignKey(
+        FormQuestionVersion, on_delete=models.PROTECT, related_name="answers"
+    )
+    value = models.TextField(_("answer"), max_length=5000)
+
+    class Meta:
+        ordering = ["version__question__position", "version__question_id"]
+        verbose_name = _("answer to a form question")
+        verbose_name_plural = _("answers to form questions")
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "version"], name="idea_answer_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {self.version}"

@@ -10,7 +10,7 @@ from django.template.defaultfilters import yesno
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from ideas import authorship, hooks, workflow
+from ideas import authorship, hooks, questions, workflow
 from ideas.models import (
     Idea,
     IdeaAttachment,
@@ -366,6 +366,8 @@ def idea_personal_data(idea: Idea, *, ledger: Ledger | None = None) -> dict:
             }
             for q in idea.questions.order_by("asked_at", "pk")
         ],
+        # The answers to the coordinator's questions on the form, as asked (ideas/questions.py).
+        "form_answers": questions.my_data_rows(idea),
         "attachments": [
             {
                 "name": a.original_name,

@@ -16,10 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ideas import authorship, erasure, hooks, workflow
+from ideas import authorship, erasure, hooks, questions, workflow
 from ideas.models import (
     PRIVACY_TEXT_VERSION,
+    CallForIdeas,
     Channel,
+    FormQuestionVersion,
     Idea,
     IdeaAttachment,
     IdeaDraft,
@@ -168,6 +170,8 @@ def idea_submit(
     on_paper: bool = False,
     device_id: UUID | None = None,
     consent_given_at: datetime | None = None,
+    answers: Sequence[tuple[FormQuestionVersion, str]] = (),
+    call: CallForIdeas | None = None,
 ) -> SubmittedIdea:
     """Store a new idea with its consent, record its first status and queue the receipt.
 
@@ -177,10 +181,13 @@ def idea_submit(
     (`on_paper`) has the channel "paper", its consent being the resident's signature. The
     idea as sent is kept as its version 1, whose fingerprint (ideas/authorship.py) the receipt
     carries. An idea taken offline (ideas/offline_intake.py) brings the id its tablet made and
-    the time the resident gave consent there.
+    the time the resident gave consent there. The answers to the coordinator's questions are
+    stored with the wording they were given to (ideas/questions.py); an idea sent while a call
+    for ideas is open belongs to it.
     """
     now = timezone.now()
     idea = Idea(
+        call=call,
         # Names and titles go into mail subjects: never more than one line.
         title=single_line(title),
         need=need,
@@ -212,6 +219,7 @@ def idea_submit(
     idea.save()
     idea.themes.set(themes)
     idea.support_wanted.set(support_wanted)
+    questions.answers_save(idea=idea, answers=answers)
     hashes = []
     for attachment in attachments:
         stored = IdeaAttachment(
@@ -585,6 +593,7 @@ def idea_erase_personal_data(*, idea: Idea) -> Idea:
     erasure.rows_redact(locked.versions.all(), ("content",), pattern)
     erasure.rows_redact(locked.events.all(), ("message_to_owner", "internal_note"), pattern)
     erasure.rows_redact(locked.questions.all(), ("question", "answer"), pattern)
+    questions.answers_erase(idea=locked)
     erasure.attachments_erase(locked)
     erasure.sessions_forget(idea=locked, draft_ids=draft_ids, pattern=pattern)
     erasure.admin_log_redact(locked, pattern)

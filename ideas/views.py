@@ -41,7 +41,7 @@ from django.views.defaults import page_not_found, permission_denied
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
-from ideas import erasure, hooks, offline_intake, selectors, services, workflow
+from ideas import erasure, hooks, offline_intake, questions, selectors, services, workflow
 from ideas.form_cache import form_cache_version, page_is_shared, shared_page
 from ideas.forms import (
     ATTACHMENT_LIMITS,
@@ -76,7 +76,7 @@ RATE_GROUP = "ideas.submit"
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "ideas/home.html")
+    return render(request, "ideas/home.html", {"calls": questions.open_calls()})
 
 
 # --- Bad input: a body too big to read gets the form page with a message, never an error page.
@@ -204,7 +204,10 @@ def idea_submit(request: HttpRequest) -> HttpResponse:
         return render(request, "ideas/idea_submit.html", {"form": form, "draft": draft})
     try:
         submitted = services.idea_submit(
-            **form.idea_fields(), attachments=form.cleaned_data["attachments"]
+            **form.idea_fields(),
+            attachments=form.cleaned_data["attachments"],
+            answers=form.answers(),
+            call=questions.current_call(),
         )
     except DatabaseError as error:
         if not is_timeout(error):
@@ -827,6 +830,8 @@ def intake_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             outreach_event=event,
             registered_by=request.user,
             on_paper=form.cleaned_data["on_paper"],
+            answers=form.answers(),
+            call=questions.current_call(),
         )
         request.session[SESSION_INTAKE_RECEIPT] = {
             "reference": submitted.idea.reference,

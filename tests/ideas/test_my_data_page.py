@@ -66,6 +66,7 @@ KEYS = {
     "questions[].asked_at",
     "questions[].answer",
     "questions[].answered_at",
+    "form_answers",
     "attachments",
     "versions",
     "versions[].version",
@@ -109,6 +110,12 @@ ATTACHMENT_KEYS = {
     "attachments[].uploaded_at",
     "attachments[].sha256",
 }
+# The answers to the coordinator's questions: the story's form asks none.
+FORM_ANSWER_KEYS = {
+    "form_answers[].question",
+    "form_answers[].answer",
+    "form_answers[].question_version",
+}
 OPAQUE = {"content"}
 
 PAGE_WORDS = {
@@ -144,7 +151,7 @@ def test_the_downloads_keys_are_exactly_the_documented_stable_set(coordinator):
     data = download(Client(), story)
     assert key_paths(data) == KEYS
     documented = set(re.findall(r"^\| `([^`]+)` \|", DOCS.read_text(encoding="utf-8"), re.M))
-    assert documented == KEYS | ATTACHMENT_KEYS
+    assert documented == KEYS | ATTACHMENT_KEYS | FORM_ANSWER_KEYS
 
 
 def test_the_download_holds_the_ledger_answers_for_the_owner_drafts_and_mails_without_addresses(
@@ -275,7 +282,7 @@ def test_the_data_page_takes_the_same_queries_for_one_partner_as_for_six(
     six = tell_story(coordinator, partners=6, prefix="Fler: ")
     # the idea; its referrals (with partners), their answers, consent records, events, support
     # reports (with kinds) and mails; the drafts; the idea's themes, kinds of support, history,
-    # questions, files, versions and its own mails
+    # questions, answers to the form's questions, files, versions and its own mails
     for story in (one, six):
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(16):
             assert Client().get(story.url("my_data_page")).status_code == 200

@@ -4,9 +4,10 @@ data only when asked for."""
 import tablib
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ideas import workflow
+from ideas import questions, workflow
 from ideas.models import Idea
 
 
@@ -29,6 +30,7 @@ def idea_export_rows(ideas: QuerySet[Idea], *, include_personal: bool) -> tablib
         _("The idea"),
         _("Who benefits"),
         _("Kind of organisation"),
+        _("Answers to the form's questions"),
     ]
     if include_personal:
         headers += [
@@ -43,8 +45,9 @@ def idea_export_rows(ideas: QuerySet[Idea], *, include_personal: bool) -> tablib
     ideas = (
         ideas.defer(None)
         .select_related("municipality")
-        .prefetch_related("themes", "support_wanted")
+        .prefetch_related("themes", "support_wanted", questions.answers_prefetch())
     )
+    language = get_language() or "sv"
     for idea in ideas.iterator(chunk_size=500):
         row = [
             idea.reference,
@@ -63,6 +66,7 @@ def idea_export_rows(ideas: QuerySet[Idea], *, include_personal: bool) -> tablib
             idea.description,
             idea.beneficiaries,
             idea.get_organisation_kind_display(),
+            questions.export_cell(idea, language=language),
         ]
         if include_personal:
             row += [

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ideas import workflow
+from ideas import questions, workflow
 from ideas.models import Idea, IdeaEvent, IdeaQuestion
 from ideas.workflow import Status
 from triage.referrals import workflow as referral_workflow
@@ -53,12 +54,13 @@ if TYPE_CHECKING:
 def idea_for_page(reference: str) -> Idea | None:
     """Load an idea with everything its page shows, in a fixed number of queries."""
     return (
-        Idea.objects.select_related("municipality")
+        Idea.objects.select_related("municipality", "call")
         .prefetch_related(
             "themes",
             "support_wanted",
             Prefetch("events", queryset=IdeaEvent.objects.select_related("actor")),
             Prefetch("questions", queryset=IdeaQuestion.objects.select_related("asked_by")),
+            questions.answers_prefetch(),
             Prefetch(
                 "referrals",
                 queryset=Referral.objects.select_related(
@@ -254,6 +256,8 @@ def idea_page_context(*, idea: Idea, user: User, bound: dict) -> dict:
         "events": idea.events.all(),
         "history": idea_history(idea),
         "questions": idea.questions.all(),
+        # The answers to the coordinator's questions, each with its wording as asked.
+        "form_answers": questions.answers_shown(idea, language=get_language() or "sv"),
         "referrals": referral_rows(idea, user, bound),
         "notes": [(note, NoteReplyForm(note=note)) for note in idea.notes.all()],
         "assignments": idea.assignments.all(),
