@@ -1,6 +1,6 @@
 from django.urls import path
 
-from triage.dashboard import views
+from triage.dashboard import question_views, views
 from triage.insights import views as insights_views
 from triage.referrals import committee_views as referral_views
 from triage.review import meeting_views, merge_views
@@ -44,6 +44,17 @@ urlpatterns = [
     path("ideas/<reference:reference>/assign/", review_views.idea_assign, name="idea_assign"),
     path("criteria/", review_views.criterion_list, name="criterion_list"),
     path("criteria/<pk:criterion_id>/", review_views.criterion_edit, name="criterion_edit"),
+    path("questions/", question_views.question_list, name="question_list"),
+    path("questions/add/", question_views.question_add, name="question_add"),
+    path("questions/<pk:question_id>/", question_views.question_edit, name="question_edit"),
+    path("questions/<pk:question_id>/move/", question_views.question_move, name="question_move"),
+    path(
+        "questions/<pk:question_id>/retire/",
+        question_views.question_retire,
+        name="question_retire",
+    ),
+    path("calls/", question_views.call_list, name="call_list"),
+    path("calls/<pk:call_id>/", question_views.call_edit, name="call_edit"),
     path("meeting/", review_views.meeting_agenda, name="meeting"),
     path("statistics/", insights_views.statistics_page, name="statistics"),
     path("statistics/open-data.csv", insights_views.open_data_csv, name="open_data_csv"),
