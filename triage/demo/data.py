@@ -13,8 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ideas import workflow
-from ideas.models import EventKind, Idea, Municipality, SupportKind, Theme
+from ideas import questions, workflow
+from ideas.models import (
+    CallForIdeas,
+    EventKind,
+    Idea,
+    Municipality,
+    QuestionKind,
+    SupportKind,
+    Theme,
+)
 from ideas.reference_data import MUNICIPALITIES, reference_data_load
 from ideas.services import (
     idea_answer_question,
@@ -716,6 +724,78 @@ def demo_meeting_load() -> None:
         )
 
 
+DEMO_CALL_TITLE = {
+    "sv": "Service på landsbygden 2027",
+    "en": "Rural services 2027",
+    "ar": "الخدمات في الريف 2027",
+    "sv-easy": "Service på landsbygden 2027",
+}
+# The call's own questions: asked on the form while it is open (ideas/questions.py).
+DEMO_CALL_QUESTIONS = [
+    {
+        "kind": QuestionKind.CHOICE,
+        "required": True,
+        "texts": {
+            "sv": {
+                "wording": "Hur långt har ni till närmaste servicepunkt (affär, apotek, post)?",
+                "help_text": "Räkna enkel väg från byn.",
+                "choices": ["Under 5 km", "5–20 km", "Mer än 20 km"],
+            },
+            "en": {
+                "wording": "How far is the nearest service point (shop, pharmacy, post)?",
+                "help_text": "One way, from the village.",
+                "choices": ["Under 5 km", "5–20 km", "More than 20 km"],
+            },
+            "ar": {
+                "wording": "كم تبعد أقرب نقطة خدمة (متجر، صيدلية، بريد)؟",
+                "help_text": "المسافة في اتجاه واحد من القرية.",
+                "choices": ["أقل من 5 كم", "5–20 كم", "أكثر من 20 كم"],
+            },
+            "sv-easy": {
+                "wording": "Hur långt är det till affären, apoteket eller posten?",
+                "help_text": "Räkna från byn.",
+                "choices": ["Mindre än 5 km", "5 till 20 km", "Mer än 20 km"],
+            },
+        },
+    },
+    {
+        "kind": QuestionKind.YES_NO,
+        "required": False,
+        "texts": {
+            "sv": {"wording": "Har ni redan pratat med kommunen om idén?", "help_text": ""},
+            "en": {"wording": "Have you already talked to the municipality about the idea?"},
+            "ar": {"wording": "هل تحدثتم مع البلدية عن الفكرة من قبل؟"},
+            "sv-easy": {"wording": "Har du pratat med kommunen om idén?"},
+        },
+    },
+]
+
+
+def demo_call_load() -> CallForIdeas:
+    """The call "Service på landsbygden 2027", open now, with its two questions."""
+    call = CallForIdeas.objects.filter(title__sv=DEMO_CALL_TITLE["sv"]).first()
+    if call is not None:
+        return call
+    today = timezone.localdate()
+    call = questions.call_save(
+        call=CallForIdeas(
+            title=DEMO_CALL_TITLE,
+            theme=Theme.objects.filter(slug="rural-services").first(),
+            opens_on=today - datetime.timedelta(days=7),
+            closes_on=today + datetime.timedelta(days=120),
+        )
+    )
+    for question in DEMO_CALL_QUESTIONS:
+        texts = {
+            code: {"wording": "", "help_text": "", "choices": [], **part}
+            for code, part in question["texts"].items()
+        }
+        questions.question_add(
+            kind=question["kind"], required=question["required"], texts=texts, call=call
+        )
+    return call
+
+
 @transaction.atomic
 def demo_data_load(password: str) -> dict:
     reference_data_load()
@@ -724,6 +804,7 @@ def demo_data_load(password: str) -> dict:
     demo_invitations_load()
     demo_entries_load()
     demo_message_templates_load()
+    demo_call_load()
     new_ideas = demo_ideas_load()
     if new_ideas == len(DEMO_IDEAS):
         demo_activity_load()
