@@ -121,6 +121,26 @@ def _meeting_item() -> tuple[str, str]:
     return str(item.meeting.public_id), str(item.public_id)
 
 
+def _form_question_pk() -> str:
+    """A question the coordinator added to the idea form (ideas/questions.py)."""
+    from ideas.models import FormQuestion
+    from ideas.questions import question_add
+
+    question = FormQuestion.objects.filter(retired_at=None).first() or question_add(
+        kind="text", required=False, texts={"sv": {"wording": "Prov"}, "en": {"wording": "Test"}}
+    )
+    return str(question.pk)
+
+
+def _call_pk() -> str:
+    from ideas.models import CallForIdeas
+
+    call = CallForIdeas.objects.first() or CallForIdeas.objects.create(
+        title={"sv": "Prov", "en": "Test"}, opens_on="2026-12-01", closes_on="2027-03-31"
+    )
+    return str(call.pk)
+
+
 # How to fill a URL keyword argument, by its name: a function returning a real value.
 KWARG_VALUES: dict[str, Callable[[], str]] = {
     "reference": _idea_reference,
@@ -141,6 +161,8 @@ KWARG_VALUES: dict[str, Callable[[], str]] = {
     # A meeting and an idea on its agenda, by their public ids (the same meeting for both).
     "meeting": lambda: _meeting_item()[0],
     "item": lambda: _meeting_item()[1],
+    "question_id": _form_question_pk,  # a question of the idea form
+    "call_id": _call_pk,  # a call for ideas
     "code": lambda: "AAAA-AAAA",  # a paper receipt's short code; made up, so it opens nothing
     "uidb64": lambda: "MQ",  # base64 of "1"; with the made-up token the link finds nothing
 }

@@ -195,6 +195,53 @@ def error_page(view, exception, language: str):
     return response
 
 
+def _call_with_questions() -> dict[str, str]:
+    """An open call with an optional choice and yes/no question in every language; the answers
+    the walk's idea gives (by field name)."""
+    from django.utils import timezone
+
+    from ideas import questions
+    from ideas.models import CallForIdeas
+
+    call = CallForIdeas.objects.create(
+        title={
+            "sv": "Service på landsbygden 2027",
+            "en": "Rural services 2027",
+            "ar": "الخدمات في الريف 2027",
+        },
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
+    )
+    choice = questions.question_add(
+        kind="choice",
+        required=False,
+        call=call,
+        texts={
+            "sv": {
+                "wording": "Hur långt?",
+                "help_text": "Enkel väg.",
+                "choices": ["Nära", "Långt"],
+            },
+            "en": {"wording": "How far?", "help_text": "One way.", "choices": ["Near", "Far"]},
+            "ar": {
+                "wording": "كم المسافة؟",
+                "help_text": "اتجاه واحد.",
+                "choices": ["قريب", "بعيد"],
+            },
+        },
+    )
+    yes_no = questions.question_add(
+        kind="yes_no",
+        required=False,
+        texts={
+            "sv": {"wording": "Finns en förening?"},
+            "en": {"wording": "An association?"},
+            "ar": {"wording": "هل توجد جمعية؟"},
+        },
+    )
+    return {f"question_{choice.pk}": "2", f"question_{yes_no.pk}": "yes"}
+
+
 def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
     """Drive every page state and mail a resident can reach; give back each mail's HTML."""
     resident = Client(HTTP_ACCEPT_LANGUAGE=language)
@@ -212,6 +259,8 @@ def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
             pages.append(assert_in_language(response, language))
         return response
 
+    # Issue 21: an open call for ideas on the front page, with its questions on the form.
+    asked = _call_with_questions()
     get(reverse("home"))
     get(reverse("privacy_notice"))
     get(reverse("accessibility_statement"))
@@ -229,7 +278,7 @@ def walk_every_resident_page(walk: Journey, language: str) -> list[str]:
     draft_link = re.search(r"/idea/draft/[\w-]+/", walk.last_mail_to("anna@example.org").text)
     assert draft_link, "the draft mail has no link"
     get(draft_link.group(0), follow=True)
-    post(reverse("ideas:submit"), valid_form(language=language))
+    post(reverse("ideas:submit"), valid_form(language=language, **asked))
     get(reverse("ideas:submitted"))
     get(draft_link.group(0))  # a used draft link says which idea it became (410)
     get(reverse("ideas:submitted"), follow=True)  # the receipt is shown once

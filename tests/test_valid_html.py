@@ -179,6 +179,9 @@ def staff_and_partner_pages(journey) -> None:
     chosen = {"ideas": [second.reference, idea.reference], "template": template.pk}
     staff.post(reverse("triage:batch_decline"), {**chosen, "use_template": "1"})
     staff.post(reverse("triage:batch_decline"), {**chosen, "confirm": "1"})
+    # Issue 21: the form's questions and the calls for ideas, their error states, and the
+    # resident's form, front page, idea page and "my data" with a question on them.
+    _questions_pages(journey)
     # The outreach staff's intake (the walk chose the event): the form and its errors.
     outreach.get(reverse("ideas:intake"))
     outreach.get(reverse("ideas:intake_new"))
@@ -189,6 +192,61 @@ def staff_and_partner_pages(journey) -> None:
     anonymous.get(reverse("login"))
     anonymous.post(reverse("login"), {"username": "nobody", "password": "wrong"})
     anonymous.get(reverse("password_reset"))
+
+
+def _questions_pages(journey) -> None:
+    from ideas.models import CallForIdeas, FormQuestion
+    from tests.ideas.conftest import valid_form
+
+    staff = journey.staff
+    staff.post(reverse("triage:call_list"), {"title_sv": "", "opens_on": "x"})
+    staff.post(
+        reverse("triage:call_list"),
+        {
+            "title_sv": "Service på landsbygden 2027",
+            "title_en": "Rural services 2027",
+            "opens_on": "2020-01-01",
+            "closes_on": "2099-12-31",
+        },
+    )
+    call = CallForIdeas.objects.get(title__sv="Service på landsbygden 2027")
+    staff.post(reverse("triage:question_add"), {"kind": "choice", "choices_sv": "Ett"})
+    staff.post(
+        reverse("triage:question_add"),
+        {
+            "kind": "choice",
+            "required": "on",
+            "call": call.pk,
+            "wording_sv": "Hur långt är det till affären?",
+            "wording_en": "How far is the shop?",
+            "choices_sv": "Nära\nLångt",
+            "choices_en": "Near\nFar",
+        },
+    )
+    staff.post(
+        reverse("triage:question_add"),
+        {"kind": "text", "wording_sv": "Vem mer är med?", "wording_en": "Who else is in?"},
+    )
+    first, second = FormQuestion.objects.order_by("pk")
+    staff.post(reverse("triage:question_retire", args=[second.pk]))
+    for path in (
+        reverse("triage:question_list"),
+        reverse("triage:question_add"),
+        reverse("triage:question_edit", args=[first.pk]),
+        reverse("triage:call_list"),
+        reverse("triage:call_edit", args=[call.pk]),
+    ):
+        assert staff.get(path).status_code == 200, path
+    staff.post(reverse("triage:question_edit", args=[first.pk]), {"wording_sv": ""})
+    for language in ("sv", "en", "ar", "sv-easy"):
+        resident = Client(HTTP_ACCEPT_LANGUAGE=language)
+        resident.get(reverse("home"))
+        resident.post(reverse("ideas:submit"), valid_form(language=language))
+    Client().post(reverse("ideas:submit"), valid_form(**{f"question_{first.pk}": "2"}))
+    from ideas.models import Idea
+
+    answered = Idea.objects.filter(form_answers__isnull=False).first()
+    assert staff.get(reverse("triage:idea_detail", args=[answered.reference])).status_code == 200
 
 
 def _an_invitation(journey, partner) -> None:
