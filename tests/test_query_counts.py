@@ -20,7 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ideas.models import SupportKind, Theme
+from ideas.models import CallForIdeas, FormQuestion, SupportKind, Theme
 from ideas.tokens import derive_tracking_token
 from ideas.workflow import Status
 from portal.outbox.models import Message, MessageKind
@@ -48,16 +48,19 @@ pytestmark = pytest.mark.django_db
 
 # The queries each page takes, whatever the amount of data. Raise one only for a reason.
 EXPECTED = {
-    "home": 0,
-    "form page": 3,
+    # the calls for ideas open today (one)
+    "home": 1,
+    # and the coordinator's questions asked now, each with its latest wording (one)
+    "form page": 4,
     # the page (6), the ledger (referrals, answers, consents, reports, events, mails) and the
     # consent section (referrals with decisions and relayed messages), less what they share;
     # and the line of the ideas handled together with it (one)
     "tracking page": 15,
     "dashboard": 14,
     # with the consent records and relayed messages of its referrals, and the answer templates;
-    # its merges both ways (one) and its similar ideas (two: the candidates, those shown)
-    "idea page": 35,
+    # its merges both ways (one) and its similar ideas (two: the candidates, those shown);
+    # the answers to the form's questions with their wording (one)
+    "idea page": 36,
     # with the follow-up answers per partner and per theme (counted each time), the themes and
     # their counts apart (three times quicker than one query at 100,000 ideas); on PostgreSQL
     # one fewer, both medians in one query (portal.sql.medians)
@@ -69,7 +72,8 @@ EXPECTED = {
     "outbox list": 5,
     "partner answer page": 5,
     "intake: choose the event": 6,
-    "intake: the fast form": 7,
+    # with the form's questions (one)
+    "intake: the fast form": 8,
     "intake: the receipt": 4,
     # the logged-in partner contact's list, and one referral with its history, the messages
     # relayed to and from the owner and the support reported
@@ -78,11 +82,18 @@ EXPECTED = {
     "outbox: a message": 4,
     "criteria": 4,
     "a criterion": 4,
+    # issue 21: the questions with their latest wording (one); a question with its wording and
+    # the calls to choose from; the calls (and the themes of the form); a call
+    "the form's questions": 4,
+    "a form question": 6,
+    "calls for ideas": 5,
+    "a call for ideas": 5,
     "matching weights": 4,
     "registry import": 6,
     # the files: more rows with more data, never more queries
     "registry export": 12,
-    "dashboard export": 6,
+    # with the answers to the form's questions (one)
+    "dashboard export": 7,
     "agenda export": 18,
     "open data": 4,
 }
@@ -146,6 +157,9 @@ def grow(world: World, ideas: int) -> None:
                 kind=supports[0], text=f"Stöd {index}", progress=SupportProgress.UNDER_WAY
             )
         world.idea.questions.create(question=f"Fråga {index}?", asked_by=members[0])
+        # Issue 21: a question on the form (a second wording for every other one), an open call,
+        # and answers to the question from the page's idea and the new one.
+        _form_question_answered(index, ideas=[world.idea, idea])
         # A duplicate from another village, merged into the page's idea, and one still similar.
         twin = IdeaFactory(in_review=True, title=f"Bybuss till Ramsberg {index}")
         IdeaMerge.objects.create(merged=twin, kept=world.idea, status_at_merge=twin.status)
@@ -159,6 +173,37 @@ def grow(world: World, ideas: int) -> None:
             idempotency_key=f"counted:{index}",
         )
     world.grown += ideas
+
+
+def _form_question_answered(index: int, *, ideas: list) -> None:
+    from django.utils import timezone
+
+    from ideas import questions
+    from ideas.models import CallForIdeas, IdeaAnswer
+
+    today = timezone.localdate()
+    call = CallForIdeas.objects.create(
+        title={"sv": f"Utlysning {index}", "en": f"Call {index}"}, opens_on=today, closes_on=today
+    )
+    question = questions.question_add(
+        kind="choice",
+        required=False,
+        call=call if index % 2 else None,
+        texts={
+            "sv": {"wording": f"Fråga {index}?", "choices": ["Ja", "Nej"]},
+            "en": {"wording": f"Question {index}?", "choices": ["Yes", "No"]},
+        },
+    )
+    if index % 2:
+        questions.question_edit(
+            question=question,
+            required=False,
+            call=call,
+            texts={"sv": {"wording": f"Ny fråga {index}?", "choices": ["Ja", "Nej"]}},
+        )
+    version = question.versions.order_by("-number").first()
+    for idea in ideas:
+        IdeaAnswer.objects.create(idea=idea, version=version, value="1")
 
 
 @pytest.fixture
@@ -231,6 +276,16 @@ def pages(world: World) -> dict[str, tuple[Client, str]]:
         ),
         "outbox: a message": (coordinator, reverse("outbox:detail", args=[message.pk])),
         "criteria": (coordinator, reverse("triage:criterion_list")),
+        "the form's questions": (coordinator, reverse("triage:question_list")),
+        "a form question": (
+            coordinator,
+            reverse("triage:question_edit", args=[FormQuestion.objects.first().pk]),
+        ),
+        "calls for ideas": (coordinator, reverse("triage:call_list")),
+        "a call for ideas": (
+            coordinator,
+            reverse("triage:call_edit", args=[CallForIdeas.objects.first().pk]),
+        ),
         "a criterion": (coordinator, reverse("triage:criterion_edit", args=[world.criterion.pk])),
         "matching weights": (coordinator, reverse("partners:weights")),
         "registry import": (coordinator, reverse("partners:import")),
@@ -294,6 +349,13 @@ def test_the_pages_measured_show_the_data_that_grows(world):
     assert "Stöd 9" in shown["partner portal: a referral"]
     assert shown["dashboard export"].count("\n") >= 10
     assert shown["agenda export"].count("\n") >= 10
+    # Issue 21: the form's questions, their answers (as asked) and the calls for ideas.
+    assert "Ny fråga 9?" in shown["idea page"] and "Fråga 8?" in shown["idea page"]
+    assert "Ny fråga 9?" in shown["form page"] and "Fråga 8?" in shown["form page"]
+    assert "Ny fråga 9?" in shown["intake: the fast form"]
+    assert "Fråga 8?" in shown["the form's questions"]
+    assert "Ny fråga 9?: Ja" in shown["dashboard export"]
+    assert "Utlysning 9" in shown["home"] and "Utlysning 9" in shown["calls for ideas"]
 
 
 def test_the_agenda_ranks_each_idea_as_its_own_page_does(world):

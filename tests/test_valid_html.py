@@ -203,13 +203,13 @@ def _questions_pages(journey) -> None:
     staff.post(
         reverse("triage:call_list"),
         {
-            "title_sv": "Service på landsbygden 2027",
-            "title_en": "Rural services 2027",
+            "title_sv": "Service i byarna 2027",
+            "title_en": "Village services 2027",
             "opens_on": "2020-01-01",
             "closes_on": "2099-12-31",
         },
     )
-    call = CallForIdeas.objects.get(title__sv="Service på landsbygden 2027")
+    call = CallForIdeas.objects.get(title__sv="Service i byarna 2027")
     staff.post(reverse("triage:question_add"), {"kind": "choice", "choices_sv": "Ett"})
     staff.post(
         reverse("triage:question_add"),

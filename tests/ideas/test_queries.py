@@ -13,8 +13,8 @@ def test_the_form_page_takes_a_fixed_number_of_queries(client, django_assert_num
     IdeaFactory.create_batch(3)
     ThemeFactory.create_batch(5)
     SupportKindFactory.create_batch(5)
-    # municipalities, themes, kinds of support
-    with django_assert_num_queries(3):
+    # municipalities, themes, kinds of support, the coordinator's questions (ideas/questions.py)
+    with django_assert_num_queries(4):
         assert client.get(reverse("ideas:submit")).status_code == 200
     # Then the empty form comes from the cache.
     with django_assert_num_queries(0):
@@ -25,6 +25,43 @@ def test_a_new_theme_shows_on_the_cached_form_at_once(client):
     client.get(reverse("ideas:submit"))
     ThemeFactory(name_sv="Helt nytt tema")
     assert "Helt nytt tema" in client.get(reverse("ideas:submit")).content.decode()
+
+
+def test_a_new_or_changed_question_shows_on_the_cached_form_at_once(client):
+    from ideas import questions
+
+    client.get(reverse("ideas:submit"))
+    question = questions.question_add(
+        kind="text", required=False, texts={"sv": {"wording": "Helt ny fråga?"}}
+    )
+    assert "Helt ny fråga?" in client.get(reverse("ideas:submit")).content.decode()
+    questions.question_retire(question=question)
+    assert "Helt ny fråga?" not in client.get(reverse("ideas:submit")).content.decode()
+
+
+@pytest.mark.parametrize("answered", [1, 4])
+def test_a_submission_stores_its_answers_in_one_query_however_many(
+    client, django_assert_num_queries, answered
+):
+    from ideas import questions
+
+    asked = [
+        questions.question_add(
+            kind="text", required=True, texts={"sv": {"wording": f"Fråga {number}?"}}
+        )
+        for number in range(answered)
+    ]
+    client.post(reverse("ideas:submit"), valid_form(title="Uppvärmning", **_answers(asked)))
+    client.cookies.clear()
+    data = valid_form(**_answers(asked))
+    # As above, and one to store the answers.
+    with django_assert_num_queries(29):
+        response = client.post(reverse("ideas:submit"), data)
+    assert response.status_code == 302
+
+
+def _answers(asked) -> dict:
+    return {f"question_{question.pk}": "Svar" for question in asked}
 
 
 def test_each_visitor_gets_a_fresh_time_stamp_even_from_the_cached_form(client):
@@ -42,10 +79,10 @@ def test_a_submission_takes_a_fixed_number_of_queries(
     client.post(reverse("ideas:submit"), valid_form(title="Uppvärmning"))  # warms up caches
     client.cookies.clear()
     data = valid_form()
-    # 3 to check the choices, 19 to store the idea with its themes, support, first event, first
-    # version and receipt (reference counter, unique checks, savepoints), 4 to remember it in
-    # the session.
-    with django_assert_num_queries(26):
+    # 3 to check the choices, 1 for the coordinator's questions, 1 for the open call, 19 to
+    # store the idea with its themes, support, first event, first version and receipt
+    # (reference counter, unique checks, savepoints), 4 to remember it in the session.
+    with django_assert_num_queries(28):
         response = client.post(reverse("ideas:submit"), data)
     assert response.status_code == 302
 
