@@ -227,7 +227,7 @@ def _questions_pages(journey) -> None:
         reverse("triage:question_add"),
         {"kind": "text", "wording_sv": "Vem mer är med?", "wording_en": "Who else is in?"},
     )
-    first, second = FormQuestion.objects.order_by("pk")
+    second, first = FormQuestion.objects.order_by("-pk")[:2]
     staff.post(reverse("triage:question_retire", args=[second.pk]))
     for path in (
         reverse("triage:question_list"),

@@ -4,6 +4,7 @@ others fall back to them). Validation only; ideas/questions.py stores."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -16,6 +17,24 @@ from ideas.models import CallForIdeas, FormQuestion, FormQuestionVersion, Questi
 from ideas.questions import QUESTION_LANGUAGES, REQUIRED_LANGUAGES
 
 MAX_CHOICES = 12
+
+
+class DateInput(forms.DateInput):
+    """A date picker; a sent value that is no date is not shown again (it would not be valid
+    HTML in a date field): the field's error says what to write."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                return None
+        return super().format_value(value)
 
 
 def suffix(code: str) -> str:
@@ -180,12 +199,8 @@ class CallForm(forms.Form):
         required=False,
         empty_label=_("No theme"),
     )
-    opens_on = forms.DateField(
-        label=_("Opens"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    closes_on = forms.DateField(
-        label=_("Closes"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    opens_on = forms.DateField(label=_("Opens"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Closes"), widget=DateInput())
 
     def __init__(self, *args: Any, call: CallForIdeas | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
