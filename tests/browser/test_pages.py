@@ -28,6 +28,9 @@ STAFF_PAGES = [
     "triage:meeting_list",
     "triage:statistics",
     "triage:criterion_list",
+    "triage:question_list",
+    "triage:question_add",
+    "triage:call_list",
     "outbox:list",
     "partners:list",
     "partners:weights",
@@ -120,15 +123,41 @@ def test_staff_pages_pass_axe_with_data_on_them(portal, coordinator):
     ReferralFactory(partner=partner)
     IdeaFactory(screening=True)
 
+    question, call = _a_question_and_a_call()
     portal.login(coordinator)
     for name in STAFF_PAGES:
         portal.visit(reverse(name))
+    portal.visit(reverse("triage:question_edit", args=[question.pk]))
+    portal.visit(reverse("triage:call_edit", args=[call.pk]))
     portal.visit(reverse("partners:detail", args=[partner.slug]))
     portal.visit(reverse("triage:idea_detail", args=[idea.reference]))
     # A form sent with a mistake: the page with the errors passes too.
     new_note = portal.page.locator("main form[action$='/notes/']").last  # after the replies
     portal.submit(new_note.locator("button[type=submit]"))
     assert portal.page.locator("[aria-invalid=true]").count() >= 1
+
+
+def _a_question_and_a_call():
+    """A call for ideas open now, with a choice question of its own (issue 21)."""
+    from ideas import questions
+    from ideas.models import CallForIdeas
+
+    today = timezone.localdate()
+    call = CallForIdeas.objects.create(
+        title={"sv": "Service på landsbygden 2027", "en": "Rural services 2027"},
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=30),
+    )
+    question = questions.question_add(
+        kind="choice",
+        required=True,
+        call=call,
+        texts={
+            "sv": {"wording": "Hur långt?", "help_text": "", "choices": ["Nära", "Långt"]},
+            "en": {"wording": "How far?", "help_text": "", "choices": ["Near", "Far"]},
+        },
+    )
+    return question, call
 
 
 def test_a_failed_login_is_announced_and_keeps_the_user_name(portal, committee_member):

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ideas.forms import OneLine, Text
@@ -42,8 +43,13 @@ def suffix(code: str) -> str:
     return code.replace("-", "_")
 
 
-def language_name(code: str) -> str:
-    return str(dict(settings.LANGUAGES).get(code, code))
+def language_name(code: str, *, in_sentence: bool = True) -> str:
+    """A language's name in the page's language; inside a Swedish sentence in lower case
+    ("Skriv frågan på svenska"), as Swedish writes language names."""
+    name = str(dict(settings.LANGUAGES).get(code, code))
+    if in_sentence and (get_language() or "").startswith("sv"):
+        return name[:1].lower() + name[1:]
+    return name
 
 
 def choice_lines(value: str) -> list[str]:
@@ -123,7 +129,7 @@ class QuestionForm(forms.Form):
         return [
             (
                 code,
-                language_name(code),
+                language_name(code, in_sentence=False),
                 [self[f"{part}_{suffix(code)}"] for part in ("wording", "help_text", "choices")],
             )
             for code in QUESTION_LANGUAGES
