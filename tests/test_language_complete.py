@@ -616,6 +616,7 @@ def resident_code_labels() -> set[str]:
     """What the resident reads from code: statuses, next steps, the owner's partner lines and
     every label, help text, choice and error of the resident's forms."""
     from ideas import forms as idea_forms
+    from ideas import questions
     from portal.forms import AccessibilityReportForm
     from triage.referrals import workflow as referral_workflow
 
@@ -628,7 +629,11 @@ def resident_code_labels() -> set[str]:
         idea_forms.WithdrawForm,
         AccessibilityReportForm,
     ):
-        found |= set(lazy_msgids(list(form_class().fields.values())))
+        # The idea form without the coordinator's questions (they are the coordinator's words,
+        # read from the database); what the form says about them is added below.
+        form = form_class(asked=[]) if form_class is idea_forms.IdeaSubmitForm else form_class()
+        found |= set(lazy_msgids(list(form.fields.values())))
+    found |= set(lazy_msgids([questions.REQUIRED_MESSAGE, questions.CHOICE_REQUIRED_MESSAGE]))
     return found
 
 
