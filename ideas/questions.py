@@ -175,14 +175,15 @@ def answer_display(version: FormQuestionVersion, value: str, *, language: str) -
     return value
 
 
+def _answers_queryset() -> models.QuerySet[IdeaAnswer]:
+    return IdeaAnswer.objects.select_related("version__question").order_by(
+        "version__question__position", "version__question_id"
+    )
+
+
 def answers_prefetch() -> models.Prefetch:
     """What a list of ideas prefetches to show their answers: one query whatever their number."""
-    return models.Prefetch(
-        "form_answers",
-        queryset=IdeaAnswer.objects.select_related("version__question").order_by(
-            "version__question__position", "version__question_id"
-        ),
-    )
+    return models.Prefetch("form_answers", queryset=_answers_queryset())
 
 
 def answers_shown(idea: Idea, *, language: str) -> list[ShownAnswer]:
@@ -202,7 +203,7 @@ def answers_of(idea: Idea) -> list[IdeaAnswer]:
     cache = getattr(idea, "_prefetched_objects_cache", {})
     if "form_answers" in cache:
         return list(idea.form_answers.all())
-    return list(answers_prefetch().queryset.filter(idea=idea))
+    return list(_answers_queryset().filter(idea=idea))
 
 
 def export_cell(idea: Idea, *, language: str) -> str:

@@ -88,7 +88,7 @@ class QuestionForm(forms.Form):
                 label=_("The question in %(language)s") % {"language": name},
                 max_length=300,
                 required=needed,
-                help_text=None
+                help_text=""
                 if needed
                 else _("Optional. Without it, the form asks it in %(fallback)s.")
                 % {"fallback": fallback},
@@ -136,7 +136,8 @@ class QuestionForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("kind") != QuestionKind.CHOICE:
             return cleaned
         counts = {}
@@ -236,7 +237,8 @@ class CallForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error(

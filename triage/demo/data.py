@@ -4,6 +4,7 @@ Apart from the business code; `manage.py seed_demo` (triage's management command
 """
 
 import datetime
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -731,7 +732,7 @@ DEMO_CALL_TITLE = {
     "sv-easy": "Service på landsbygden 2027",
 }
 # The call's own questions: asked on the form while it is open (ideas/questions.py).
-DEMO_CALL_QUESTIONS = [
+DEMO_CALL_QUESTIONS: list[dict[str, Any]] = [
     {
         "kind": QuestionKind.CHOICE,
         "required": True,
