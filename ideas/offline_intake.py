@@ -20,7 +20,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ideas import services
+from ideas import questions, services
 from ideas.forms import AssistedIdeaForm
 from ideas.models import PRIVACY_TEXT_VERSION, Idea, OutreachEvent
 
@@ -106,6 +106,9 @@ def offline_idea_store(*, queued: Any, registered_by: "User") -> SyncOutcome:
                 on_paper=form.cleaned_data["on_paper"],
                 device_id=device_id,
                 consent_given_at=_taken_at(queued.get("taken_at")),
+                # The committee's questions are on the tablet's form too (ideas/questions.py).
+                answers=form.answers(),
+                call=questions.current_call(),
             )
     except IntegrityError:
         # The same idea arrived in another request at the same moment (two tabs): that one

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ideas', '0013_idea_period_index'),
+        ('ideas', '0015_offline_intake'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

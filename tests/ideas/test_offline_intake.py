@@ -211,3 +211,20 @@ def test_fields_not_sent_the_way_the_form_posts_them_are_refused(staff_client, e
     assert result["state"] == "refused"
     assert "fields could not be read" in " ".join(result["reasons"])
     assert Idea.objects.count() == 0
+
+
+def test_an_idea_taken_offline_keeps_its_answers_to_the_committees_questions(staff_client, event):
+    """The tablet's form asks the coordinator's questions too: a required one is refused when
+    left empty, and an answer reaches the idea with the wording it was given to."""
+    from tests.ideas.test_form_questions import bus_question, field
+
+    question = bus_question()
+    [refused] = sync(staff_client, queued(event)).json()["results"]
+    assert refused["state"] == "refused" and not Idea.objects.exists()
+    assert any(question.versions.get().texts["sv"]["wording"] in r for r in refused["reasons"])
+
+    item = queued(event, **{field(question): "Färdtjänst till vårdcentralen"})
+    [stored] = sync(staff_client, item).json()["results"]
+    answer = Idea.objects.get(reference=stored["reference"]).form_answers.get()
+    assert answer.value == "Färdtjänst till vårdcentralen"
+    assert answer.version == question.versions.get()
