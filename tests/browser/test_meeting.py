@@ -2,13 +2,15 @@
 of the six, plans the meeting, puts the six on the agenda (the merged idea is not offered),
 records a decision on each with the forms (one refused first, for what it lacks, one decline
 started from an answer template in its owner's English), carries them all out and opens the
-minutes; each owner's mail is in their language; axe-core checks every page (issue 21)."""
+minutes; the answer to a question the committee set on the form is on the idea's page; each
+owner's mail is in their language; axe-core checks every page (issue 21)."""
 
 import datetime
 
 from django.utils import timezone
 
-from ideas import workflow
+from ideas import questions, workflow
+from ideas.models import QuestionKind
 from portal.outbox.models import Message
 from portal.roles import Role
 from tests.factories import (
@@ -18,6 +20,7 @@ from tests.factories import (
     ReviewFactory,
     UserFactory,
 )
+from tests.ideas.test_form_questions import BUS, texts
 from tests.triage.test_batch_actions import decline_template
 from triage.models import Meeting
 from triage.review.merges import IdeaMerge
@@ -42,6 +45,15 @@ def test_the_coordinator_runs_a_meeting_of_six_ideas_to_its_minutes(portal, coor
         ReviewAssignmentFactory(idea=idea, member=member)
         ReviewFactory(idea=idea, member=member, submitted=True)
         ideas.append(idea)
+    # The committee set a question on the form; the first idea's owner answered it.
+    asked = questions.question_add(
+        kind=QuestionKind.TEXT,
+        required=False,
+        texts=texts(BUS),
+    )
+    questions.answers_save(
+        idea=ideas[0], answers=[(asked.versions.get(), "Med bussen, två gånger i veckan.")]
+    )
     # The fifth idea came twice: an Arabic-speaking owner in the next village sent it too.
     twin = IdeaFactory(
         title="فكرة من القرية المجاورة",
@@ -138,6 +150,12 @@ def test_the_coordinator_runs_a_meeting_of_six_ideas_to_its_minutes(portal, coor
     assert "Tyvärr inte i år." not in relayed.body_text
     assert twin.__class__.objects.get(pk=twin.pk).status == S.IN_REVIEW  # its own, frozen
     mails = Message.objects.count()
+
+    # The referred idea's page shows the owner's answer under the question as it was asked.
+    portal.visit(f"/triage/ideas/{ideas[0].reference}/")
+    main = portal.page.locator("main").inner_text()
+    assert BUS["sv"] in main and "Med bussen, två gånger i veckan." in main
+    portal.visit(f"/triage/meetings/{meeting.public_id}/")
 
     portal.follow("main a[href$='/minutes/']")
     for idea in ideas:
