@@ -606,7 +606,10 @@ class OutreachEventForm(forms.ModelForm):
 
 class QuestionAnswerForm(forms.Form):
     answer = Text(
-        label=_("Your answer"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Your answer"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write your answer.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -622,6 +625,9 @@ class LostLinkForm(forms.Form):
         max_length=254,
         help_text=_("The address you gave when you sent your idea."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Write the email address you gave when you sent your idea.")
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

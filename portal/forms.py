@@ -16,6 +16,7 @@ class AccessibilityReportForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Tell us what you tried to do and what happened."),
+        error_messages={"required": _("Write what did not work.")},
     )
     email = forms.EmailField(
         label=_("Your email address (optional)"),

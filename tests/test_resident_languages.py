@@ -284,3 +284,128 @@ def test_easy_to_read_swedish_shows_the_easy_text_marked_as_swedish(client):
     assert "Vi frågar aldrig efter ditt personnummer." in privacy
     # Strings that have no easy version fall back to plain Swedish, never to English.
     assert "Skip to content" not in front
+
+
+# --- The accessibility statement and the errors in easy-to-read Swedish
+
+STATEMENT_EASY = [
+    "Alla ska kunna använda Idélotsen.",
+    "Webbplatsen följer bara en del av lagen om tillgänglighet till digital offentlig service.",
+    "Vi har inte testat webbplatsen med hjälpmedel än.",
+    "Vi vill ha rättat de här felen senast i mars 2027.",
+    "Vi har kontrollerat webbplatsen själva.",
+    "Digg kontrollerar att vi följer lagen.",
+    "Vi säger inte det om något på webbplatsen.",
+    "Vi kan inte göra dem tillgängliga.",
+]
+# What the law requires the statement to say, kept in the easy text: the criteria, the level.
+STATEMENT_FACTS = ["WCAG 2.1 nivå AA", "WCAG 1.3.1", "WCAG 4.1.2", "WCAG 3.1.5", "2.5.8", "Digg"]
+
+
+def easy_catalogue() -> set[str]:
+    return set(translated("sv_Easy"))
+
+
+@pytest.mark.django_db
+def test_the_accessibility_statement_reads_in_easy_to_read_swedish(client):
+    from django.template import Engine
+
+    from tests.test_language_complete import template_msgids
+
+    choose_language(client, "sv-easy")
+    page = html.unescape(client.get(reverse("accessibility_statement")).content.decode())
+
+    assert '<html lang="sv" dir="ltr">' in page
+    for text in STATEMENT_EASY + STATEMENT_FACTS:
+        assert text in page, text
+    # The plain Swedish statement is not what this reader gets.
+    assert "Vi har ännu inte testat portalen med hjälpmedel" not in page
+    assert "oskäligt betungande anpassning för något innehåll" not in page
+    # Every string of the statement and its report form has its easy-to-read text.
+    wanted = template_msgids(
+        "portal/accessibility_statement.html", Engine.get_default(), {"base.html"}
+    )
+    assert len(wanted) > 30
+    assert not sorted(wanted - easy_catalogue())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "empty_report", "lost_link"),
+    [
+        ("sv-easy", "Skriv vad som inte fungerade.", "Skriv den e-postadress som du skrev"),
+        ("sv", "Skriv vad som inte fungerade.", "Skriv den e-postadress som du angav"),
+        ("en", "Write what did not work.", "Write the email address you gave"),
+        ("ar", "اكتب ما الذي لم يعمل.", "اكتب عنوان البريد الإلكتروني الذي أعطيته"),
+    ],
+)
+def test_an_empty_field_says_what_to_write_in_each_language(
+    client, language, empty_report, lost_link
+):
+    choose_language(client, language)
+
+    report = client.post(reverse("accessibility_statement"), {"page": "", "description": ""})
+    lost = client.post(reverse("ideas:lost_link"), {"email": ""})
+
+    for response, wanted in ((report, empty_report), (lost, lost_link)):
+        page = html.unescape(response.content.decode())
+        assert wanted in page
+        assert "Detta fält måste fyllas i." not in page
+        assert "This field is required." not in page
+
+
+@pytest.mark.django_db
+def test_djangos_own_errors_in_easy_to_read_swedish_say_what_to_do(client):
+    from django import forms as django_forms
+    from django.core.exceptions import ValidationError
+
+    choose_language(client, "sv-easy")
+    wrong = client.post(reverse("ideas:lost_link"), {"email": "not an address"})
+    assert "Skriv hela e-postadressen. Till exempel: namn@exempel.se" in html.unescape(
+        wrong.content.decode()
+    )
+    assert "Fyll i en giltig e-postadress." not in wrong.content.decode()
+    with translation.override("sv-easy"):
+        for field, value, wanted in (
+            (django_forms.CharField(), "", "Du behöver fylla i det här."),
+            (django_forms.CharField(max_length=3), "abcd", "Gör texten kortare."),
+            (django_forms.ChoiceField(choices=[("a", "A")]), "b", "Välj ett av alternativen."),
+            (django_forms.DateField(), "31/12", "Skriv ett datum som finns."),
+        ):
+            with pytest.raises(ValidationError) as error:
+                field.clean(value)
+            assert wanted in " ".join(error.value.messages)
+    # Plain Swedish keeps Django's own wording.
+    with translation.override("sv"):
+        with pytest.raises(ValidationError) as error:
+            django_forms.CharField().clean("")
+        assert error.value.messages == ["Detta fält måste fyllas i."]
+
+
+def test_every_required_field_a_resident_fills_in_says_what_to_do():
+    """No resident's form falls back to Django's "This field is required." (after a question
+    it does not say what to do)."""
+    from django import forms as django_forms
+
+    from ideas import forms as idea_forms
+    from portal.forms import AccessibilityReportForm
+    from triage.referrals.consent_forms import OwnerReplyForm
+    from triage.referrals.follow_up_pages import FollowUpSurveyForm
+
+    generic = django_forms.Field.default_error_messages["required"]
+    vague = {}
+    for form_class in (
+        idea_forms.IdeaSubmitForm,
+        idea_forms.QuestionAnswerForm,
+        idea_forms.LostLinkForm,
+        idea_forms.ShortCodeForm,
+        idea_forms.WithdrawForm,
+        AccessibilityReportForm,
+        OwnerReplyForm,
+        FollowUpSurveyForm,
+    ):
+        form = form_class()
+        for name, field in form.fields.items():
+            if field.required and field.error_messages["required"] == generic:
+                vague.setdefault(form_class.__name__, []).append(name)
+    assert not vague, f"required fields that only say 'This field is required.': {vague}"
