@@ -625,9 +625,7 @@ class LostLinkForm(forms.Form):
         max_length=254,
         help_text=_("The address you gave when you sent your idea."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "required": _("Write the email address you gave when you sent your idea.")
-        },
+        error_messages={"required": _("Write the email address you gave when you sent your idea.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
