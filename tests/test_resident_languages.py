@@ -409,3 +409,45 @@ def test_every_required_field_a_resident_fills_in_says_what_to_do():
             if field.required and field.error_messages["required"] == generic:
                 vague.setdefault(form_class.__name__, []).append(name)
     assert not vague, f"required fields that only say 'This field is required.': {vague}"
+
+
+def test_every_string_of_the_resident_templates_has_an_easy_to_read_text():
+    """Each page and mail a resident reaches (tests/test_language_complete.py's list), every
+    branch: a new string without its easy-to-read text fails here."""
+    from django.template import Engine
+
+    from tests.test_language_complete import RESIDENT_TEMPLATES, template_msgids
+
+    engine = Engine.get_default()
+    wanted: set[str] = set()
+    for name in RESIDENT_TEMPLATES:
+        wanted |= template_msgids(name, engine)
+    assert len(wanted) > 400, "the templates' strings were not found"
+    easy = set()
+    for path in sorted(ROOT.glob("*/locale/sv_Easy/LC_MESSAGES/django.po")):
+        for entry in polib.pofile(str(path)):
+            forms = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+            if not entry.obsolete and "fuzzy" not in entry.flags and forms and all(forms):
+                easy.add(f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid)
+
+    missing = sorted(wanted - easy)
+    assert not missing, f"{len(missing)} strings of resident templates lack easy text: {missing}"
+
+
+@pytest.mark.django_db
+def test_every_label_and_error_a_resident_reads_from_the_code_has_an_easy_to_read_text():
+    """Statuses, next steps, labels, help texts, choices and errors of the resident's forms,
+    Django's own errors of their fields included."""
+    from tests.test_language_complete import resident_code_labels
+
+    easy = set()
+    for path in sorted(ROOT.glob("*/locale/sv_Easy/LC_MESSAGES/django.po")):
+        for entry in polib.pofile(str(path)):
+            forms = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+            if not entry.obsolete and "fuzzy" not in entry.flags and forms and all(forms):
+                easy.add(f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid)
+    wanted = resident_code_labels()
+    assert len(wanted) > 100
+
+    missing = sorted(wanted - easy)
+    assert not missing, f"{len(missing)} labels a resident reads lack easy text: {missing}"
