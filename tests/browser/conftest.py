@@ -10,6 +10,7 @@ an element that shows no focus indicator. `portal_without_js` does the same with
 """
 
 import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +59,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"browser tests: {SKIP_REASON}", yellow=True, bold=True)
     else:
         terminalreporter.write_line(f"browser tests: ran with {CHROMIUM} and axe-core")
+    crawl = sys.modules.get("tests.browser.test_crawl")
+    line = crawl.summary_line() if crawl else None
+    if line:
+        terminalreporter.write_line(line)
 
 
 def format_violations(url: str, violations: list[dict]) -> str:

@@ -19,7 +19,7 @@ at 320 CSS px, and checked for:
   and on a resident's page in easy-to-read Swedish its easy text, not the plain Swedish;
 - no horizontal scrolling at 320 px (WCAG 1.4.10), wide tables scrolling in their own box.
 
-Each run prints its counts; the module prints the totals at the end.
+Each run prints its counts; the totals are printed at the end of the pytest run.
 """
 
 import hashlib
@@ -148,23 +148,17 @@ LANGUAGES_SEEN: set[str] = set()
 WHO_SEEN: set[str] = set()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _totals(request):
-    yield
-    if TOTALS["runs"]:
-        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-        line = (
-            f"crawl: {TOTALS['crawled']} distinct page states ({TOTALS['states']} responses, "
-            f"axe-core on {TOTALS['axed']} kinds of page) "
-            f"in {len(LANGUAGES_SEEN)} languages ({', '.join(sorted(LANGUAGES_SEEN))}) for "
-            f"{', '.join(sorted(WHO_SEEN))}; axe violations {TOTALS['axe']}, pages in the wrong "
-            f"language {TOTALS['language']}, wider than 320 px {TOTALS['overflow']}"
-        )
-        if reporter is not None:
-            reporter.write_line("")
-            reporter.write_line(line)
-        else:
-            print(line)
+def summary_line() -> str | None:
+    """The counts of every crawl run so far (conftest.py prints them at the end of the run)."""
+    if not TOTALS["runs"]:
+        return None
+    return (
+        f"crawl: {TOTALS['crawled']} distinct page states ({TOTALS['states']} responses, "
+        f"axe-core on {TOTALS['axed']} kinds of page) in {len(LANGUAGES_SEEN)} languages "
+        f"({', '.join(sorted(LANGUAGES_SEEN))}) for {', '.join(sorted(WHO_SEEN))}; "
+        f"axe violations {TOTALS['axe']}, pages in the wrong language {TOTALS['language']}, "
+        f"wider than 320 px {TOTALS['overflow']}"
+    )
 
 
 def _fulfil(html: str):
@@ -212,17 +206,18 @@ def crawl_in_chromium(
     return found, len(axed)
 
 
-def report(crawl: Crawl, found: dict[str, list[str]], crawled: int, axed: int) -> str:
+def report(crawl: Crawl, found: dict[str, list[str]], crawled: list[PageState], axed: int) -> str:
     TOTALS["runs"] += 1
     TOTALS["axed"] += axed
     TOTALS["states"] += len(crawl.states)
-    TOTALS["crawled"] += crawled
+    TOTALS["crawled"] += len(crawled)
     for check, failures in found.items():
         TOTALS[check] += len(failures)
-    LANGUAGES_SEEN.update(state.asked for state in crawl.states)
-    WHO_SEEN.update(state.who for state in crawl.states)
+    LANGUAGES_SEEN.update(state.asked for state in crawled)
+    WHO_SEEN.update(state.who for state in crawled)
     lines = [
-        f"{crawled} distinct page states of {len(crawl.states)} responses, axe-core on {axed}; "
+        f"{len(crawled)} distinct page states of {len(crawl.states)} responses, "
+        f"axe-core on {axed}; "
         + ", ".join(f"{check}: {len(failures)}" for check, failures in found.items())
     ]
     for check, failures in found.items():
@@ -249,7 +244,7 @@ def test_every_resident_page_state_in_its_language(
 
     found, axed = crawl_in_chromium(browser, live_server, states)
 
-    summary = report(crawl, found, len(states), axed)
+    summary = report(crawl, found, states, axed)
     print(summary)
     assert not any(found.values()), summary
 
@@ -289,6 +284,6 @@ def test_every_role_page_state_in_each_language(
 
     found, axed = crawl_in_chromium(browser, live_server, states)
 
-    summary = report(crawl, found, len(states), axed)
+    summary = report(crawl, found, states, axed)
     print(summary)
     assert not any(found.values()), summary
