@@ -382,6 +382,7 @@ def test_djangos_own_errors_in_easy_to_read_swedish_say_what_to_do(client):
         assert error.value.messages == ["Detta fält måste fyllas i."]
 
 
+@pytest.mark.django_db  # the idea form asks the committee's questions (ideas/questions.py)
 def test_every_required_field_a_resident_fills_in_says_what_to_do():
     """No resident's form falls back to Django's "This field is required." (after a question
     it does not say what to do)."""
