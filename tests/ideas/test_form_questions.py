@@ -389,3 +389,17 @@ def test_the_coordinator_adds_and_edits_a_call_for_ideas(coordinator_client):
         },
     )
     assert "الخدمات في الريف 2027" in resident("ar").get(reverse("home")).content.decode()
+
+
+def test_the_question_list_asked_for_in_arabic_is_served_in_english_with_every_question(
+    coordinator_client,
+):
+    """A page asked for in a language staff pages are not written in names the language asked
+    in base.html; that name must not overwrite the page's own list (it once did: a 500)."""
+    first, second = bus_question(), bus_question(texts=texts({"sv": "Vem mer?", "en": "Who?"}))
+    coordinator_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ar"
+    page = coordinator_client.get(reverse("triage:question_list"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f'id="question-{first.pk}"' in text and f'id="question-{second.pk}"' in text
+    assert reverse("triage:question_move", args=[first.pk]) in text

@@ -25,7 +25,7 @@ def question_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "triage/questions/question_list.html",
         {
-            "asked": asked,
+            "questions_asked": asked,
             "retired": [item for item in listed if item.question.retired_at is not None],
             "last_index": len(asked) - 1,
         },
