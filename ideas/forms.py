@@ -378,38 +378,15 @@ ABOUT_YOU = (
 )
 
 
-class IdeaSubmitForm(IdeaDetailsForm):
-    """The resident's idea. Validation only: the service stores it."""
+class IdeaWithFilesForm(IdeaDetailsForm):
+    """The idea with the files that come with it: the resident's form and the staff's (online
+    and offline, ideas/offline_intake.py) take them within the same limits and check each by
+    its content, never by its name."""
 
     attachments = MultipleFileField(label=_("Attach files"), required=False)
-    consent = forms.BooleanField(
-        label=_("I agree that Idélotsen stores my idea and my contact details to handle it."),
-        help_text=_(
-            "Required. We use your details only to handle your idea. You can see and "
-            "erase your data at any time with the link in your receipt."
-        ),
-    )
-    # Spam traps: a field people never see, and the time the form was handed out (signed).
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Keep the original time across re-displays, so a corrected form is not "too fast".
-        given = self.data.get("started") if self.is_bound else None
-        self.started_as_sent = given or ""
-        if not given or started_seconds_ago(given) is None:
-            given = started_value()
-        self.initial["started"] = given
-        if self.is_bound:
-            # request.POST (immutable) or a dict: a copy that holds the original time.
-            data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
-            data["started"] = given
-            self.data = data
         self.fields["attachments"].help_text = (
             _(
                 "Optional. Up to %(count)d files: PDF, PNG or JPEG, at most %(megabytes)d MB each. "
@@ -417,30 +394,6 @@ class IdeaSubmitForm(IdeaDetailsForm):
             )
             % ATTACHMENT_LIMITS
         )
-        self.fields["consent"].help_text = format_html(
-            '{} <a href="{}">{}</a>',
-            self.fields["consent"].help_text,
-            reverse("privacy_notice"),
-            _("How we handle your data"),
-        )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Fieldset(*ABOUT_THE_IDEA),
-            Fieldset(*WHERE),
-            Fieldset(*THEMES_AND_SUPPORT),
-            *self.questions_fieldset(),
-            Fieldset(*ABOUT_YOU),
-            Fieldset(_("Files"), "attachments"),
-            Fieldset(_("Your consent"), "consent", "share_contact_with_partners", "public_listing"),
-            Div("website", css_class="d-none"),
-        )  # "started" is written by the template, outside the cached part of the page
-
-    def clean_website(self) -> str:
-        if self.cleaned_data["website"]:
-            raise ValidationError(_("Leave this field empty."), code="honeypot")
-        return ""
 
     def clean_attachments(self) -> list[Attachment]:
         """The files as the service stores them, each with its checked name and content type."""
@@ -480,6 +433,63 @@ class IdeaSubmitForm(IdeaDetailsForm):
             raise ValidationError(errors)
         return checked
 
+
+class IdeaSubmitForm(IdeaWithFilesForm):
+    """The resident's idea. Validation only: the service stores it."""
+
+    consent = forms.BooleanField(
+        label=_("I agree that Idélotsen stores my idea and my contact details to handle it."),
+        help_text=_(
+            "Required. We use your details only to handle your idea. You can see and "
+            "erase your data at any time with the link in your receipt."
+        ),
+    )
+    # Spam traps: a field people never see, and the time the form was handed out (signed).
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Keep the original time across re-displays, so a corrected form is not "too fast".
+        given = self.data.get("started") if self.is_bound else None
+        self.started_as_sent = given or ""
+        if not given or started_seconds_ago(given) is None:
+            given = started_value()
+        self.initial["started"] = given
+        if self.is_bound:
+            # request.POST (immutable) or a dict: a copy that holds the original time.
+            data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+            data["started"] = given
+            self.data = data
+        self.fields["consent"].help_text = format_html(
+            '{} <a href="{}">{}</a>',
+            self.fields["consent"].help_text,
+            reverse("privacy_notice"),
+            _("How we handle your data"),
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(*ABOUT_THE_IDEA),
+            Fieldset(*WHERE),
+            Fieldset(*THEMES_AND_SUPPORT),
+            *self.questions_fieldset(),
+            Fieldset(*ABOUT_YOU),
+            Fieldset(_("Files"), "attachments"),
+            Fieldset(_("Your consent"), "consent", "share_contact_with_partners", "public_listing"),
+            Div("website", css_class="d-none"),
+        )  # "started" is written by the template, outside the cached part of the page
+
+    def clean_website(self) -> str:
+        if self.cleaned_data["website"]:
+            raise ValidationError(_("Leave this field empty."), code="honeypot")
+        return ""
+
     def spam_problem(self) -> str | None:
         """Say why the form looks sent by a machine, or None. Checked after the fields."""
         seconds = started_seconds_ago(self.started_as_sent)
@@ -497,7 +507,7 @@ class IdeaSubmitForm(IdeaDetailsForm):
         return cleaned
 
 
-class AssistedIdeaForm(IdeaDetailsForm):
+class AssistedIdeaForm(IdeaWithFilesForm):
     """The fast form outreach staff fill in on a tablet together with the resident."""
 
     consent_confirmed = forms.BooleanField(
@@ -539,6 +549,8 @@ class AssistedIdeaForm(IdeaDetailsForm):
         if event is not None:
             self.fields["municipality"].initial = event.municipality_id
             self.fields["place"].initial = event.place
+        # A tablet offers its camera for images (a file name's ending would not).
+        self.fields["attachments"].widget.attrs["accept"] = "image/png,image/jpeg,application/pdf"
         # One tablet, one resident after another: the browser offers nobody's earlier answers
         # (boxes and radio buttons take no autocomplete attribute, and keep nothing).
         for field in self.fields.values():
@@ -553,6 +565,7 @@ class AssistedIdeaForm(IdeaDetailsForm):
             Fieldset(*THEMES_AND_SUPPORT),
             *self.questions_fieldset(),
             Fieldset(*ABOUT_YOU),
+            Fieldset(_("Files"), "attachments"),
             Fieldset(
                 _("Consent"),
                 "on_paper",

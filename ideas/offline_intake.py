@@ -6,6 +6,10 @@ holds the same fields and consent choices as the online assisted-intake form and
 that very form (`ideas.forms.AssistedIdeaForm`); the id makes the sync safe to repeat: an idea
 that arrives again (an interrupted sync, a double tap, two tabs) gets the reference it got the
 first time, and is stored once.
+
+An idea's photos and files travel with it as file parts of the same request, named
+`file-<device_id>-<n>`; the same form checks them by their content and within the same limits
+as online. A repeat stores nothing, files included.
 """
 
 from collections.abc import Mapping, Sequence
@@ -15,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from ideas import questions, services
@@ -57,18 +63,47 @@ def queue_max_age() -> timedelta:
     return timedelta(hours=getattr(settings, "OFFLINE_QUEUE_MAX_HOURS", 24))
 
 
-def offline_ideas_store(*, queued: Sequence[Any], registered_by: "User") -> list[SyncOutcome]:
-    """Store each queued idea of one sync once; say for each what became of it."""
-    return [offline_idea_store(queued=item, registered_by=registered_by) for item in queued]
+def offline_ideas_store(
+    *,
+    queued: Sequence[Any],
+    registered_by: "User",
+    files: "MultiValueDict[str, UploadedFile] | None" = None,
+) -> list[SyncOutcome]:
+    """Store each queued idea of one sync once; say for each what became of it.
+
+    `files` are the request's file parts: each idea gets those named after its device_id.
+    """
+    files = files if files is not None else MultiValueDict()
+    return [
+        offline_idea_store(queued=item, registered_by=registered_by, files=_files_of(item, files))
+        for item in queued
+    ]
 
 
-def offline_idea_store(*, queued: Any, registered_by: "User") -> SyncOutcome:
+def _files_of(queued: Any, files: "MultiValueDict[str, UploadedFile]") -> list[UploadedFile]:
+    """The file parts sent for one idea, in their order (`file-<device_id>-<n>`)."""
+    if not isinstance(queued, Mapping):
+        return []
+    prefix = f"file-{str(queued.get('device_id') or '')[:64]}-"
+    numbered = []
+    for name in files:
+        number = name[len(prefix) :] if name.startswith(prefix) else ""
+        if number.isdigit():
+            numbered.extend((int(number), upload) for upload in files.getlist(name))
+    return [upload for _number, upload in sorted(numbered, key=lambda pair: pair[0])]
+
+
+def offline_idea_store(
+    *, queued: Any, registered_by: "User", files: Sequence[UploadedFile] = ()
+) -> SyncOutcome:
     """Store one idea taken offline, once however often it arrives, or say why it cannot be.
 
     `queued` is what the tablet sent: `device_id` (a UUID it made), `event` (the id of the
     event chosen online that morning), `taken_at` (when the resident gave consent),
     `consent_version` (the privacy text the form showed) and `fields`, the form's fields as
-    lists of strings, the way the online form posts them.
+    lists of strings, the way the online form posts them; `files` (a list of names and
+    content types as the tablet read them) says how many files the idea has, and `files` here
+    are those that arrived with it.
     """
     if not isinstance(queued, Mapping):
         return SyncOutcome(device_id="", reasons=(_("The idea could not be read."),))
@@ -92,7 +127,11 @@ def offline_idea_store(*, queued: Any, registered_by: "User") -> SyncOutcome:
     if data is None:
         problems.append(_("The idea's fields could not be read."))
         return SyncOutcome(device_id=str(device_id), reasons=tuple(problems))
-    form = AssistedIdeaForm(data, event=event)
+    announced = queued.get("files") or []
+    if not isinstance(announced, list) or len(announced) != len(files):
+        # Never store an idea without the photo the resident gave with it.
+        problems.append(_("The idea's files did not arrive. Register the idea again online."))
+    form = AssistedIdeaForm(data, MultiValueDict({"attachments": list(files)}), event=event)
     if not form.is_valid():
         problems.extend(_form_reasons(form))
     if problems:
@@ -101,6 +140,7 @@ def offline_idea_store(*, queued: Any, registered_by: "User") -> SyncOutcome:
         with transaction.atomic():
             submitted = services.idea_submit(
                 **form.idea_fields(),
+                attachments=form.cleaned_data["attachments"],
                 outreach_event=event,
                 registered_by=registered_by,
                 on_paper=form.cleaned_data["on_paper"],

@@ -47,6 +47,8 @@ from ideas.forms import (
     ATTACHMENT_LIMITS,
     DRAFT_VALUE_MAX_LENGTH,
     IDEA_FIELDS,
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS,
     AssistedIdeaForm,
     IdeaSubmitForm,
     LostLinkForm,
@@ -823,10 +825,11 @@ def intake_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         # A clean tablet: the previous resident's receipt goes once the next form is opened.
         request.session.pop(SESSION_INTAKE_RECEIPT, None)
-    form = AssistedIdeaForm(request.POST or None, event=event)
+    form = AssistedIdeaForm(request.POST or None, request.FILES or None, event=event)
     if request.method == "POST" and form.is_valid():
         submitted = services.idea_submit(
             **form.idea_fields(),
+            attachments=form.cleaned_data["attachments"],
             outreach_event=event,
             registered_by=request.user,
             on_paper=form.cleaned_data["on_paper"],
@@ -850,28 +853,62 @@ def intake_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             "event": event,
             "consent_version": PRIVACY_TEXT_VERSION,
             "offline_max_hours": offline_intake.queue_max_age().total_seconds() / 3600,
+            "offline_files": _offline_file_limits(),
+            # The provisional receipt offline is printed in the resident's language: the page
+            # carries it in each (static/js/intake-offline.js picks one).
+            "receipt_languages": [
+                (code, translation.get_language_info(code)["bidi"])
+                for code, _name in settings.LANGUAGES
+            ],
         },
     )
+
+
+def _offline_file_limits() -> dict[str, Any]:
+    """The file limits the tablet checks before it queues an idea, with the form's own words
+    for them ("{name}" stands for the file's name), and what one sync request may carry."""
+    return {
+        "count": MAX_ATTACHMENTS,
+        "bytes": MAX_ATTACHMENT_BYTES,
+        "too_many": _("You can attach at most %(count)d files.") % {"count": MAX_ATTACHMENTS},
+        "too_big": _("“%(name)s” is larger than %(megabytes)d MB. Make it smaller or leave it out.")
+        % {**ATTACHMENT_LIMITS, "name": "{name}"},
+        "request_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES or 100,
+        "request_bytes": MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES,
+    }
 
 
 @role_required(*INTAKE_ROLES)
 @require_POST
 def intake_sync(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Store the ideas a tablet took offline (ideas/offline_intake.py): JSON in, JSON out.
+    """Store the ideas a tablet took offline (ideas/offline_intake.py): JSON out.
 
-    The tablet's script sends `{"ideas": [...]}` with the page's CSRF token in a header and
-    gets, for each idea, whether it was stored (with its reference) or refused (and why).
+    The tablet's script sends multipart/form-data: the field `ideas` holds the JSON list of
+    the queued ideas, and each idea's files come as file parts named
+    `file-<device_id>-<n>`, so that photos do not count against the body's memory limit
+    (DATA_UPLOAD_MAX_MEMORY_SIZE). A body of plain JSON, `{"ideas": [...]}`, is taken too
+    (ideas with no files). The page's CSRF token comes in a header. For each idea the answer
+    says whether it was stored (with its reference) or refused (and why).
     """
+    unreadable = JsonResponse({"error": _("What the tablet sent could not be read.")}, status=400)
+    too_big = JsonResponse({"error": _("The ideas are too large to send at once.")}, status=413)
+    files = None
     try:
-        body = json.loads(request.body)
-    except RequestDataTooBig:
-        return JsonResponse({"error": _("The ideas are too large to send at once.")}, status=413)
-    except ValueError:
-        return JsonResponse({"error": _("What the tablet sent could not be read.")}, status=400)
+        if request.content_type == "multipart/form-data":
+            body = json.loads(request.POST.get("ideas", ""))
+            files = request.FILES
+        else:
+            body = json.loads(request.body)
+    except (RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent):
+        return too_big
+    except (ValueError, MultiPartParserError):
+        return unreadable
     queued = body.get("ideas") if isinstance(body, dict) else None
     if not isinstance(queued, list) or len(queued) > offline_intake.SYNC_MAX_IDEAS:
-        return JsonResponse({"error": _("What the tablet sent could not be read.")}, status=400)
-    outcomes = offline_intake.offline_ideas_store(queued=queued, registered_by=request.user)
+        return unreadable
+    outcomes = offline_intake.offline_ideas_store(
+        queued=queued, files=files, registered_by=request.user
+    )
     return JsonResponse({"results": [outcome.as_json() for outcome in outcomes]})
 
 

@@ -8,6 +8,11 @@
 // server when the network returns, when staff press the button, and when the page opens
 // online; each idea carries an id made here, so sending it again stores nothing twice. An idea
 // that was sent leaves the tablet: only its code, its state and its reference stay, to show.
+// Photos and files chosen for an idea are checked against the form's limits here, read, and
+// kept encrypted with the same key; the sync sends them as file parts of a multipart request
+// (`file-<device_id>-<n>`), where the server checks them again by content. After an idea is
+// kept, a provisional receipt in the resident's language shows its code until "Next resident"
+// or the next idea's first keystroke removes it.
 // The queue is emptied after OFFLINE_QUEUE_MAX_HOURS and when staff log out
 // (static/js/intake-logout.js).
 (function () {
@@ -37,6 +42,9 @@
   var button = panel.querySelector("[data-offline-sync]");
   var encoder = new TextEncoder();
   var decoder = new TextDecoder();
+  var receipt = document.querySelector("[data-offline-receipt]");
+  var fileInput = form.querySelector("input[type=file][name=attachments]");
+  var limits = form.dataset;
   var syncing = false;
   var retryDelay = 1000;
   var retryTimer = null;
@@ -152,6 +160,81 @@
     panel.hidden = all.length === 0 && navigator.onLine;
   }
 
+  // The files chosen, or the reasons they cannot be kept (named the way the form names them).
+  function fileProblems(files) {
+    var problems = [];
+    if (files.length > Number(limits.maxFiles)) {
+      problems.push(limits.textTooMany);
+    }
+    files.forEach(function (file) {
+      if (file.size > Number(limits.maxBytes)) {
+        problems.push(limits.textTooBig.replace("{name}", file.name));
+      }
+    });
+    return problems;
+  }
+
+  function fileError(message) {
+    if (!fileInput) {
+      return;
+    }
+    var box = form.querySelector("[data-offline-file-error]");
+    if (!message) {
+      if (box) {
+        box.remove();
+      }
+      fileInput.removeAttribute("aria-invalid");
+      return;
+    }
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "invalid-feedback d-block";
+      box.id = "offline-file-error";
+      box.dataset.offlineFileError = "";
+      fileInput.insertAdjacentElement("afterend", box);
+      fileInput.setAttribute(
+        "aria-describedby",
+        ((fileInput.getAttribute("aria-describedby") || "") + " offline-file-error").trim(),
+      );
+    }
+    box.textContent = message;
+    fileInput.setAttribute("aria-invalid", "true");
+  }
+
+  function hideReceipt() {
+    if (!receipt || receipt.hidden) {
+      return;
+    }
+    receipt.hidden = true;
+    receipt.querySelector("[data-offline-receipt-paper]").replaceChildren();
+  }
+
+  // The provisional receipt, in the resident's language when the page carries it.
+  function showReceipt(id, fields) {
+    if (!receipt) {
+      return;
+    }
+    var wanted = (fields.language || [])[0] || document.documentElement.lang;
+    var template =
+      document.querySelector('template[data-offline-receipt-language="' + CSS.escape(wanted) + '"]') ||
+      document.querySelector('template[data-offline-receipt-language="' + CSS.escape(document.documentElement.lang) + '"]') ||
+      document.querySelector("template[data-offline-receipt-language]");
+    if (!template) {
+      return;
+    }
+    var paper = template.content.cloneNode(true);
+    var language = paper.firstElementChild.getAttribute("lang") || undefined;
+    paper.querySelector("[data-receipt-title]").textContent = (fields.title || [""])[0];
+    paper.querySelector("[data-receipt-code]").textContent = code(id);
+    var when = new Date();
+    var time = document.createElement("time");
+    time.dateTime = when.toISOString().slice(0, 10);
+    time.textContent = when.toLocaleDateString(language, { year: "numeric", month: "long", day: "numeric" });
+    paper.querySelector("[data-receipt-date]").append(time);
+    receipt.querySelector("[data-offline-receipt-paper]").replaceChildren(paper);
+    receipt.hidden = false;
+  }
+
   function formFields() {
     var fields = {};
     new FormData(form).forEach(function (value, name) {
@@ -179,14 +262,32 @@
   }
 
   async function keep() {
+    var chosen = fileInput ? Array.from(fileInput.files) : [];
+    var problems = fileProblems(chosen);
+    if (problems.length) {
+      // Nothing is kept and nothing typed is lost: staff leave a file out and send again.
+      fileError(problems.join(" "));
+      say(problems.join(" "));
+      fileInput.focus();
+      return;
+    }
+    fileError("");
     var id = crypto.randomUUID();
+    var fields = formFields();
     var idea = {
       device_id: id,
       event: form.dataset.event,
       consent_version: form.dataset.consentVersion,
       taken_at: new Date().toISOString(),
-      fields: formFields(),
+      fields: fields,
+      files: chosen.map(function (file) {
+        return { name: file.name, type: file.type };
+      }),
     };
+    var contents = [];
+    for (var n = 0; n < chosen.length; n++) {
+      contents.push(await chosen[n].arrayBuffer());
+    }
     var db = await openDb();
     var key = await queueKey(db);
     var iv = crypto.getRandomValues(new Uint8Array(12));
@@ -195,7 +296,21 @@
       key,
       encoder.encode(JSON.stringify(idea)),
     );
-    await put(db, { id: id, created: Date.now(), state: "waiting", iv: iv, sealed: sealed });
+    // Each file's bytes sealed on their own, bound to the idea and their place in it.
+    var files = [];
+    for (var m = 0; m < contents.length; m++) {
+      var fileIv = crypto.getRandomValues(new Uint8Array(12));
+      files.push({
+        iv: fileIv,
+        sealed: await crypto.subtle.encrypt(
+          { name: "AES-GCM", iv: fileIv, additionalData: encoder.encode(id + "/" + m) },
+          key,
+          contents[m],
+        ),
+      });
+    }
+    contents = null;
+    await put(db, { id: id, created: Date.now(), state: "waiting", iv: iv, sealed: sealed, files: files });
     db.close();
     // A clean tablet: the next resident finds the form as it was opened, and the texts the
     // session-timeout script keeps for this page (static/js/session-timeout.js) go too.
@@ -204,10 +319,42 @@
     window.scrollTo(0, 0);
     await show();
     say(text.textKept);
+    showReceipt(id, fields);
+    if (receipt && !receipt.hidden) {
+      receipt.focus();
+    } else {
+      focusFirst();
+    }
+  }
+
+  function focusFirst() {
     var first = form.querySelector("input:not([type=hidden]), textarea, select");
     if (first) {
       first.focus();
     }
+  }
+
+  // What one sync request carries: the oldest waiting ideas, as many as its limits allow.
+  function batchOf(waiting) {
+    var batch = [];
+    var count = 0;
+    var bytes = 0;
+    for (var i = 0; i < waiting.length && batch.length < 50; i++) {
+      var files = waiting[i].files || [];
+      var size = files.reduce(function (sum, f) {
+        return sum + f.sealed.byteLength;
+      }, 0);
+      if (
+        batch.length &&
+        (count + files.length > Number(limits.syncMaxFiles) || bytes + size > Number(limits.syncMaxBytes))
+      ) {
+        break;
+      }
+      batch.push(waiting[i]);
+      count += files.length;
+      bytes += size;
+    }
+    return batch;
   }
 
   async function sync() {
@@ -228,16 +375,34 @@
       }
       say(text.textSending);
       var key = await queueKey(db);
+      waiting = batchOf(waiting);
       var ideas = [];
+      var body = new FormData();
       for (var i = 0; i < waiting.length; i++) {
         var plain = await crypto.subtle.decrypt(
           { name: "AES-GCM", iv: waiting[i].iv, additionalData: encoder.encode(waiting[i].id) },
           key,
           waiting[i].sealed,
         );
-        ideas.push(JSON.parse(decoder.decode(plain)));
+        var idea = JSON.parse(decoder.decode(plain));
+        ideas.push(idea);
+        var sealedFiles = waiting[i].files || [];
+        for (var n = 0; n < sealedFiles.length; n++) {
+          var bytes = await crypto.subtle.decrypt(
+            { name: "AES-GCM", iv: sealedFiles[n].iv, additionalData: encoder.encode(idea.device_id + "/" + n) },
+            key,
+            sealedFiles[n].sealed,
+          );
+          var about = (idea.files || [])[n] || {};
+          body.append(
+            "file-" + idea.device_id + "-" + n,
+            new Blob([bytes], { type: about.type || "application/octet-stream" }),
+            about.name || "file",
+          );
+        }
       }
       db.close();
+      body.append("ideas", JSON.stringify({ ideas: ideas }));
       var token = form.querySelector("[name=csrfmiddlewaretoken]");
       var response = await fetch(panel.dataset.syncUrl, {
         method: "POST",
@@ -245,11 +410,10 @@
         cache: "no-store",
         redirect: "manual",
         headers: {
-          "Content-Type": "application/json",
           Accept: "application/json",
           "X-CSRFToken": token ? token.value : "",
         },
-        body: JSON.stringify({ ideas: ideas }),
+        body: body,
       });
       if (!response.ok) {
         syncing = false;
@@ -257,6 +421,7 @@
         return;
       }
       var answer = await response.json();
+      var moved = false;
       db = await openDb();
       for (var j = 0; j < answer.results.length; j++) {
         var result = answer.results[j];
@@ -266,7 +431,9 @@
         if (!record) {
           continue;
         }
-        // The idea leaves the tablet: what stays is its code, its state and its reference.
+        // The idea leaves the tablet, its files too: what stays is its code, its state and its
+        // reference.
+        moved = true;
         await put(db, {
           id: record.id,
           created: record.created,
@@ -275,9 +442,11 @@
           reasons: result.reasons,
         });
       }
-      again = (await records(db)).some(function (r) {
-        return r.state === "waiting";
-      });
+      again =
+        moved &&
+        (await records(db)).some(function (r) {
+          return r.state === "waiting";
+        });
       db.close();
       retryDelay = 1000;
       say(again ? "" : text.textDone);
@@ -311,6 +480,7 @@
   }
 
   form.addEventListener("submit", function (event) {
+    hideReceipt();
     if (navigator.onLine) {
       return; // with the network the form is sent as always
     }
@@ -319,6 +489,25 @@
       say(text.textFailed);
     });
   });
+  // A clean tablet: the receipt goes once the next resident's idea is begun.
+  form.addEventListener("input", hideReceipt);
+  form.addEventListener("change", hideReceipt);
+  if (fileInput) {
+    fileInput.addEventListener("change", function () {
+      fileError("");
+    });
+  }
+  if (receipt) {
+    receipt.querySelector("[data-offline-print]").addEventListener("click", function () {
+      window.print();
+    });
+    receipt.querySelector("[data-offline-next]").addEventListener("click", function () {
+      hideReceipt();
+      say("");
+      window.scrollTo(0, 0);
+      focusFirst();
+    });
+  }
   button.addEventListener("click", function () {
     if (!navigator.onLine) {
       say(text.textOffline);

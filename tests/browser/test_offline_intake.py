@@ -5,7 +5,9 @@ rural grocery store. The figures the run measures (ideas queued, synced, duplica
 from the network's return to all synced) are printed at the end (`pytest -s` shows them).
 """
 
+import struct
 import time
+import zlib
 
 from django.urls import reverse
 
@@ -31,7 +33,24 @@ def _choose_event(portal, page, event: OutreachEvent | None = None) -> OutreachE
     return event
 
 
-def _take_idea(page, title: str) -> None:
+def _png() -> bytes:
+    """A real 1×1 PNG, the kind a tablet's camera gives (only much smaller)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x80\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+PHOTO = _png()
+
+
+def _fill_idea(page, title: str, photo: bytes | None = None) -> None:
     page.locator(f"{FORM} [name=title]").fill(title)
     page.locator(f"{FORM} [name=description]").fill(f"{title}: det behövs här.")
     theme = Theme.objects.get(slug="local-development")
@@ -41,6 +60,14 @@ def _take_idea(page, title: str) -> None:
         if radios.count():
             radios.first.check()
     page.locator(f"{FORM} input[name=consent_confirmed]").check()
+    if photo is not None:
+        page.locator(f"{FORM} input[name=attachments]").set_input_files(
+            {"name": "foto.png", "mimeType": "image/png", "buffer": photo}
+        )
+
+
+def _take_idea(page, title: str, photo: bytes | None = None) -> None:
+    _fill_idea(page, title, photo)
     page.locator(f"{FORM} button[type=submit]").click()
 
 
@@ -55,11 +82,13 @@ def test_three_ideas_taken_with_no_network_are_synced_once_each(portal, page, ou
 
     context.set_offline(True)
     for number, title in enumerate(TITLES, start=1):
-        _take_idea(page, title)
+        # The second resident gives a photo with the idea.
+        _take_idea(page, title, PHOTO if number == 2 else None)
         page.wait_for_function(f"() => document.querySelectorAll('{QUEUE}').length === {number}")
         # A clean tablet: the form is empty again for the next resident.
         assert page.locator(f"{FORM} [name=title]").input_value() == ""
         assert not page.locator(f"{FORM} input[name=consent_confirmed]").is_checked()
+        assert page.locator(f"{FORM} input[name=attachments]").evaluate("i => i.files.length") == 0
     assert "krypterad" in page.locator("[data-offline-status]").inner_text()
     assert Idea.objects.count() == 0
 
@@ -67,6 +96,7 @@ def test_three_ideas_taken_with_no_network_are_synced_once_each(portal, page, ou
     stored = page.evaluate(STORED_JS)
     assert stored["records"] == 3 and stored["sealed"] == 3
     assert not any(title in stored["plain"] for title in TITLES)
+    assert stored["files"] == 1 and "IHDR" not in stored["plain"]  # the photo, sealed too
     assert stored["extractable"] is False and stored["export_refused"] is True
     assert stored["local_storage"] == 0
     assert not any(title in stored["session_storage"] for title in TITLES)
@@ -121,6 +151,11 @@ def test_three_ideas_taken_with_no_network_are_synced_once_each(portal, page, ou
     for idea in ideas:
         assert idea.registered_by == outreach_staff and idea.outreach_event is not None
         assert sum(idea.reference in text for text in shown) == 1
+    # Exactly the idea that had the photo has it, byte for byte, checked as a PNG.
+    with_photo = [idea for idea in ideas if idea.attachments.exists()]
+    assert [idea.title for idea in with_photo] == [TITLES[1]]
+    attachment = with_photo[0].attachments.get()
+    assert attachment.content_type == "image/png" and attachment.file.read() == PHOTO
     # Synced ideas have left the tablet: only their code, state and reference stay.
     stored = page.evaluate(STORED_JS)
     assert stored["sealed"] == 0 and not any(title in stored["plain"] for title in TITLES)
@@ -172,6 +207,54 @@ def test_the_queue_outlasts_a_session_that_ended_and_is_sent_after_logging_in_ag
     assert idea.reference in page.locator(QUEUE).inner_text()
 
 
+def test_offline_the_resident_gets_a_provisional_receipt_gone_for_the_next(
+    portal, page, outreach_staff
+):
+    portal.login(outreach_staff)
+    event = _choose_event(portal, page)
+    page.wait_for_function("() => document.querySelector('[data-offline-queue]').dataset.ready")
+    page.wait_for_function(CONTROLLED)
+    page.context.set_offline(True)
+    # Too big a photo: said, nothing kept, nothing typed lost.
+    page.evaluate(f"() => document.querySelector('{FORM}').dataset.maxBytes = '10'")
+    _take_idea(page, TITLES[0], PHOTO)
+    error = page.locator(f"{FORM} [data-offline-file-error]")
+    error.wait_for()
+    assert "foto.png" in error.inner_text()
+    assert page.locator(f"{FORM} [name=title]").input_value() == TITLES[0]
+    assert page.locator(QUEUE).count() == 0
+    page.evaluate(f"() => document.querySelector('{FORM}').dataset.maxBytes = '10485760'")
+    page.locator(f"{FORM} button[type=submit]").click()
+    receipt = page.locator("[data-offline-receipt]")
+    receipt.wait_for()
+    page.wait_for_function(f"() => document.querySelectorAll('{QUEUE}').length === 1")
+    code = page.locator(QUEUE).inner_text().split(":")[0].split()[-1]
+    text = receipt.inner_text()
+    assert code and code in text and TITLES[0] in text
+    assert event.name in text and event.place in text
+    assert "Tillfällig kod" in text and "referensnummer" in text
+    # Next resident: the receipt goes, the form is empty.
+    page.locator("[data-offline-next]").click()
+    assert receipt.is_hidden() and TITLES[0] not in page.locator("main").inner_text()
+    assert page.locator(f"{FORM} [name=title]").input_value() == ""
+    # It also goes when the next idea is begun.
+    _take_idea(page, TITLES[1])
+    receipt.wait_for()
+    page.locator(f"{FORM} [name=title]").fill("Nästa")
+    assert receipt.is_hidden()
+
+
+def test_online_staff_attach_a_photo_to_the_idea(portal, page, outreach_staff):
+    portal.login(outreach_staff)
+    _choose_event(portal, page)
+    with portal.navigation():
+        _take_idea(page, TITLES[0], PHOTO)
+    idea = Idea.objects.get()
+    assert idea.reference in page.locator("main").inner_text()
+    attachment = idea.attachments.get()
+    assert attachment.content_type == "image/png" and attachment.file.read() == PHOTO
+
+
 def test_without_javascript_the_intake_works_as_today(portal_without_js, outreach_staff):
     portal = portal_without_js
     page = portal.page
@@ -198,13 +281,18 @@ STORED_JS = """async () => {
   const key = await get('keys', 'queue');
   const decoder = new TextDecoder();
   let plain = JSON.stringify(records);
+  let files = 0;
   for (const r of records) if (r.sealed) plain += decoder.decode(r.sealed);
+  for (const r of records) {
+    for (const f of (r.files || [])) { files++; plain += decoder.decode(f.sealed); }
+  }
   let exportRefused = false;
   try { await crypto.subtle.exportKey('raw', key); } catch (e) { exportRefused = true; }
   db.close();
   return {
     records: records.length,
     sealed: records.filter(r => r.sealed).length,
+    files,
     plain,
     extractable: key.extractable,
     export_refused: exportRefused,

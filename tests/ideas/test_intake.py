@@ -109,3 +109,19 @@ def test_the_fast_form_needs_the_csrf_token(outreach_staff, event):
     session.save()
     assert client.post(reverse("ideas:intake_new"), fast_form()).status_code == 403
     assert Idea.objects.count() == 0
+
+
+def test_staff_attach_a_photo_online_checked_by_its_content(staff_client, event):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    staff_client.post(reverse("ideas:intake"), {"choose": "1", "event": event.pk})
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    photo = SimpleUploadedFile("foto.png", png, content_type="image/png")
+    response = staff_client.post(reverse("ideas:intake_new"), {**fast_form(), "attachments": photo})
+    assert response["Location"] == reverse("ideas:intake_receipt")
+    attachment = Idea.objects.get().attachments.get()
+    assert attachment.content_type == "image/png" and attachment.file.read() == png
+    fake = SimpleUploadedFile("bild.png", b"GIF89a not a png", content_type="image/png")
+    response = staff_client.post(reverse("ideas:intake_new"), {**fast_form(), "attachments": fake})
+    assert response.status_code == 200 and "bild.png" in response.content.decode()
+    assert Idea.objects.count() == 1

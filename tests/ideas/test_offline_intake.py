@@ -5,11 +5,13 @@ import json
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ideas.models import PRIVACY_TEXT_VERSION, Channel, Idea
+from ideas.forms import MAX_ATTACHMENTS
+from ideas.models import PRIVACY_TEXT_VERSION, Channel, Idea, IdeaAttachment
 from ideas.offline_intake import SYNC_MAX_IDEAS, offline_idea_store
 from portal.outbox.models import Message
 from portal.roles import Role
@@ -228,3 +230,85 @@ def test_an_idea_taken_offline_keeps_its_answers_to_the_committees_questions(sta
     answer = Idea.objects.get(reference=stored["reference"]).form_answers.get()
     assert answer.value == "Färdtjänst till vårdcentralen"
     assert answer.version == question.versions.get()
+
+
+# Photos taken offline: sent as file parts next to the JSON (static/js/intake-offline.js).
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def with_files(item: dict, *files: tuple[str, bytes]) -> tuple[dict, dict]:
+    """The idea as the tablet announces its files, and the file parts it sends with it."""
+    item = {**item, "files": [{"name": name, "type": "image/png"} for name, _ in files]}
+    parts = {
+        f"file-{item['device_id']}-{n}": SimpleUploadedFile(name, content, "image/png")
+        for n, (name, content) in enumerate(files)
+    }
+    return item, parts
+
+
+def sync_multipart(client: Client, *pairs: tuple[dict, dict]):
+    data = {"ideas": json.dumps({"ideas": [item for item, _ in pairs]})}
+    for _, parts in pairs:
+        data.update(parts)
+    return client.post(reverse("ideas:intake_sync"), data=data, headers={"accept-language": "en"})
+
+
+def test_a_photo_taken_offline_is_stored_with_its_idea(staff_client, event):
+    pair = with_files(queued(event), ("foto.png", PNG))
+    [result] = sync_multipart(staff_client, pair, (queued(event, title="Utan bild"), {})).json()[
+        "results"
+    ][:1]
+    assert result["state"] == "stored"
+    idea = Idea.objects.get(reference=result["reference"])
+    attachment = idea.attachments.get()
+    assert attachment.content_type == "image/png" and attachment.original_name == "foto.png"
+    assert attachment.file.read() == PNG
+    assert IdeaAttachment.objects.count() == 1  # the other idea has none
+
+
+def test_a_file_that_only_claims_to_be_a_png_is_refused_and_nothing_stored(staff_client, event):
+    pair = with_files(queued(event), ("foto.png", b"<html>not a picture</html>"))
+    [result] = sync_multipart(staff_client, pair).json()["results"]
+    assert result["state"] == "refused"
+    assert result["reasons"] == ["Attach files: “foto.png” is not a PDF, PNG or JPEG file."]
+    assert not Idea.objects.exists() and not IdeaAttachment.objects.exists()
+
+
+def test_too_many_or_too_big_files_are_refused(staff_client, event, monkeypatch):
+    many = with_files(queued(event), *((f"{n}.png", PNG) for n in range(MAX_ATTACHMENTS + 1)))
+    [result] = sync_multipart(staff_client, many).json()["results"]
+    assert result["state"] == "refused"
+    assert result["reasons"] == [f"Attach files: You can attach at most {MAX_ATTACHMENTS} files."]
+    monkeypatch.setattr("ideas.forms.MAX_ATTACHMENT_BYTES", len(PNG) - 1)
+    big = with_files(queued(event), ("stor.png", PNG))
+    [result] = sync_multipart(staff_client, big).json()["results"]
+    assert result["state"] == "refused"
+    assert "“stor.png” is larger than" in result["reasons"][0]
+    assert not Idea.objects.exists() and not IdeaAttachment.objects.exists()
+
+
+def test_an_idea_whose_files_did_not_arrive_is_not_stored_without_them(staff_client, event):
+    item, _parts = with_files(queued(event), ("foto.png", PNG))
+    [result] = sync_multipart(staff_client, (item, {})).json()["results"]
+    assert result["state"] == "refused"
+    assert result["reasons"] == ["The idea's files did not arrive. Register the idea again online."]
+    assert not Idea.objects.exists()
+
+
+def test_an_idea_with_a_photo_arriving_twice_is_stored_once_files_too(staff_client, event):
+    item, _ = with_files(queued(event), ("foto.png", PNG))
+    first = sync_multipart(staff_client, with_files(item, ("foto.png", PNG))).json()["results"]
+    again = sync_multipart(staff_client, with_files(item, ("foto.png", PNG))).json()["results"]
+    assert first[0]["reference"] == again[0]["reference"]
+    assert Idea.objects.count() == 1 and IdeaAttachment.objects.count() == 1
+
+
+def test_the_intake_page_gives_the_tablet_the_file_limits_and_the_receipts(staff_client, event):
+    staff_client.post(reverse("ideas:intake"), {"choose": "1", "event": event.pk})
+    page = staff_client.get(reverse("ideas:intake_new")).content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    assert f'data-max-files="{MAX_ATTACHMENTS}"' in page
+    assert 'accept="image/png,image/jpeg,application/pdf"' in page
+    # A provisional receipt for each language a resident may choose, in that language.
+    assert page.count("<template data-offline-receipt-language=") == 4
+    assert "Tillfällig kod" in page and "رمز مؤقت" in page
