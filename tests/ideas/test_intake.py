@@ -125,3 +125,8 @@ def test_staff_attach_a_photo_online_checked_by_its_content(staff_client, event)
     response = staff_client.post(reverse("ideas:intake_new"), {**fast_form(), "attachments": fake})
     assert response.status_code == 200 and "bild.png" in response.content.decode()
     assert Idea.objects.count() == 1
+
+
+def test_the_registered_page_says_where_the_tablets_own_list_is(staff_client, event):
+    page = staff_client.get(reverse("ideas:intake_registered")).content.decode()
+    assert 'id="registered-tablet"' in page and "surfplattans egen lista" in page
