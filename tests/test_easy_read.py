@@ -33,6 +33,7 @@ from tests.test_language_complete import (
     resident_code_labels,
     template_msgids,
 )
+from tests.test_resident_languages import RESIDENT_FILES, extract_on_a_copy, matches
 from triage.referrals.follow_up import follow_up_send
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -336,6 +337,88 @@ def test_every_long_string_of_the_rest_of_the_journey_has_an_easy_text(name):
 
     missing = sorted(wanted - set(easy_catalogue()))
     assert not missing, f"{name}: {len(missing)} long strings lack easy-to-read Swedish: {missing}"
+
+
+# The Python code whose gettext strings a resident reads: the resident's code of
+# tests/test_resident_languages.py (the forms, views, services, workflow and models of the idea,
+# the follow-up survey) and the owner's side of a partner's contact (the consent, the messages
+# passed on through Idélotsen), whose strings end up on the tracking page. The mails a resident
+# gets (tests/outbox/every_mail.py) are made from the templates above; what the code puts into
+# them (the status, its next step, the partner's state) comes from ideas/workflow.py and
+# triage/referrals/workflow.py. The other Python files of the portal are the staff's and the
+# partners'.
+RESIDENT_CODE = [pattern for pattern in RESIDENT_FILES if pattern.endswith(r"\.py")] + [
+    r"triage/referrals/(consent|consent_forms|consent_views|relay|workflow)\.py",
+]
+# Strings of those files that only the staff or a partner read: the outreach staff's intake form
+# and tablet, the coordinator's moves and refusals, the partner's message to the owner.
+NOT_FOR_RESIDENTS = {
+    "The resident has agreed that Idélotsen stores the idea and the contact details to handle it.",
+    "Required. Ask the resident before you send the form.",
+    "Tick this when you type in a paper form the resident filled in and signed: the signature on "
+    "the paper is their consent. Keep the paper with the event's papers.",
+    "Optional. Without it, print the receipt for the resident.",
+    "The resident agrees that the partners the committee picks may have their name and contact "
+    "details and contact them.",
+    "Ask the resident. Without this, partners get the idea without the resident's name; when a "
+    "partner wants to help, the resident is asked by mail and on the idea's page whether it may "
+    "have the details. Each consent can be taken back for each partner on the idea's page.",
+    "For example: outside the grocery store in Grythyttan.",
+    "Leave empty to ask the question on every idea.",
+    "The staff member who wrote the idea down and confirmed the consent.",
+    "An idea is referred only when it is referred to at least one partner.",
+    "This file was deleted when its owner erased their personal data.",
+    "Choose the event you are at first.",
+    "The ideas are too large to send at once.",
+    "What the tablet sent could not be read.",
+    "An idea cannot go from “%(source)s” to “%(target)s”.",
+    "You may not move an idea to “%(target)s”.",
+    "An idea is “%(target)s” only when it is referred to partners: use “Refer to partners” on the "
+    "idea's page.",
+    "Write a message to the idea's owner: the owner reads it in a mail and on the tracking page "
+    "when the idea goes to “%(target)s”.",
+    "The owner reads it in a mail and on their idea's page, without your address, and answers "
+    "here. Only after the owner says yes do you get their contact details.",
+    "Your message has been passed on to the idea's owner, without your address.",
+    "This referral is closed, so you cannot write about it any more.",
+    "A referral cannot go from “%(source)s” to “%(target)s”.",
+    "You may not move a referral to “%(target)s”.",
+    "Write why: a referral goes to “%(target)s” only with a reason.",
+}
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory) -> list[polib.POEntry]:
+    return extract_on_a_copy(tmp_path_factory.mktemp("sources"))
+
+
+def resident_code_msgids(entries: list[polib.POEntry]) -> set[str]:
+    """The msgids (with their context, as gettext looks them up) of the resident's code."""
+    return {
+        f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        for entry in entries
+        if any(
+            path.endswith(".py") and matches(path, RESIDENT_CODE)
+            for path, _line in entry.occurrences
+        )
+    }
+
+
+def test_every_long_string_the_residents_code_shows_has_an_easy_text(extracted):
+    """What the code says on a resident's page or in their mail: the form's own errors, the
+    views' messages, the services' refusals, the consent's and the messages' answers."""
+    wanted = {
+        msgid
+        for msgid in resident_code_msgids(extracted) - NOT_FOR_RESIDENTS
+        if rewrite_worthy(msgid)
+    }
+    assert len(wanted) > 80, "the code's strings were not found"
+    assert not NOT_FOR_RESIDENTS - resident_code_msgids(extracted), (
+        "a string left out as the staff's is no longer in the resident's code"
+    )
+
+    missing = sorted(wanted - set(easy_catalogue()))
+    assert not missing, f"{len(missing)} strings of the code lack easy-to-read Swedish: {missing}"
 
 
 def all_portal_msgids() -> set[str]:

@@ -64,10 +64,13 @@ def matches(path: str, patterns: list[str]) -> bool:
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> list[polib.POEntry]:
+    return extract_on_a_copy(tmp_path_factory.mktemp("sources"))
+
+
+def extract_on_a_copy(work: Path) -> list[polib.POEntry]:
     """Run makemessages on a copy of the sources, so the real catalogues stay as they are."""
     if shutil.which("xgettext") is None:
         pytest.skip(NO_XGETTEXT)
-    work = tmp_path_factory.mktemp("sources")
     for name in SOURCE_DIRS:
         shutil.copytree(
             ROOT / name,
