@@ -21,3 +21,21 @@ def test_the_latest_erasure_is_read_from_the_partial_index_not_from_every_idea()
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "ideas_idea_anonymised" in plan, plan
+
+
+def test_the_idea_pages_duplicate_candidates_are_read_from_the_open_ideas_index():
+    from django.test.utils import CaptureQueriesContext
+
+    from triage.review.similarity import _candidates
+
+    idea, *_others = IdeaFactory.create_batch(3, language="sv")
+    with CaptureQueriesContext(connection) as queries:
+        _candidates(idea)
+    sql, params = queries.captured_queries[-1]["sql"], None
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as at 100,000 ideas: no table scan
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    # Without it every idea of the table is read for the 300 newest open ones of the language.
+    assert "ideas_idea_open_by_language" in plan, plan
