@@ -85,7 +85,7 @@ def _files_of(queued: Any, files: "MultiValueDict[str, UploadedFile]") -> list[U
     if not isinstance(queued, Mapping):
         return []
     prefix = f"file-{str(queued.get('device_id') or '')[:64]}-"
-    numbered = []
+    numbered: list[tuple[int, UploadedFile]] = []
     for name in files:
         number = name[len(prefix) :] if name.startswith(prefix) else ""
         if number.isdigit():

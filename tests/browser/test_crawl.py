@@ -41,6 +41,14 @@ from tests.test_language_complete import (  # noqa: F401
 )
 from tests.test_valid_html import staff_and_partner_pages
 
+# WCAG 2.4.11 Focus Not Obscured: a part that stays put while the page scrolls (a sticky header,
+# a cookie bar, a fixed button) can hide the field that has the focus. The portal has none; this
+# finds any that comes, shown on the page (a modal <dialog> holds the focus itself).
+COVERING_JS = """() => [...document.querySelectorAll("body *")].filter((element) => {
+  const style = getComputedStyle(element);
+  return ["fixed", "sticky"].includes(style.position) && style.visibility !== "hidden"
+    && element.getClientRects().length > 0 && !element.closest("dialog");
+}).map((element) => element.tagName.toLowerCase() + (element.id ? "#" + element.id : ""))"""
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|"csrfToken": "[^"]*"')
 ROLES = {"samordnare": "coordinator", "ledamot": "committee member", "uppsok": "outreach staff"}
 
@@ -143,7 +151,16 @@ def crawl(monkeypatch, lookups) -> Crawl:  # noqa: F811
     return kept
 
 
-TOTALS = {"runs": 0, "axed": 0, "states": 0, "crawled": 0, "axe": 0, "language": 0, "overflow": 0}
+TOTALS = {
+    "runs": 0,
+    "axed": 0,
+    "states": 0,
+    "crawled": 0,
+    "axe": 0,
+    "language": 0,
+    "overflow": 0,
+    "covering": 0,
+}
 LANGUAGES_SEEN: set[str] = set()
 WHO_SEEN: set[str] = set()
 
@@ -157,7 +174,8 @@ def summary_line() -> str | None:
         f"axe-core on {TOTALS['axed']} kinds of page) in {len(LANGUAGES_SEEN)} languages "
         f"({', '.join(sorted(LANGUAGES_SEEN))}) for {', '.join(sorted(WHO_SEEN))}; "
         f"axe violations {TOTALS['axe']}, pages in the wrong language {TOTALS['language']}, "
-        f"wider than 320 px {TOTALS['overflow']}"
+        f"wider than 320 px {TOTALS['overflow']}, "
+        f"with a fixed or sticky part that can hide the focus {TOTALS['covering']}"
     )
 
 
@@ -173,7 +191,7 @@ def crawl_in_chromium(
     context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
     context.set_default_timeout(10_000)
     page = context.new_page()
-    found: dict[str, list[str]] = {"axe": [], "language": [], "overflow": []}
+    found: dict[str, list[str]] = {"axe": [], "language": [], "overflow": [], "covering": []}
     axed: set[tuple] = set()
     try:
         for state in states:
@@ -205,6 +223,9 @@ def crawl_in_chromium(
             measured = page.evaluate(OVERFLOW_JS)
             if measured["overflow"] > 0:
                 found["overflow"].append(f"{state.name}: {measured}")
+            covering = page.evaluate(COVERING_JS)
+            if covering:
+                found["covering"].append(f"{state.name}: {covering}")
     finally:
         context.close()
     return found, len(axed)

@@ -6,9 +6,11 @@ the committed document is what this command writes.
 """
 
 import re
-from collections.abc import Iterator
+from argparse import ArgumentParser
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polib
 from django.conf import settings
@@ -113,7 +115,7 @@ def strings(name: str, engine: Engine, with_parent: bool) -> list[tuple[str, str
     seen: set[str] = set()
     last_text = [""]
 
-    def walk(nodes, done: set[str]) -> None:
+    def walk(nodes: Iterable[Node], done: set[str]) -> None:
         for node in nodes:
             if isinstance(node, TextNode):
                 last_text[0] += node.s
@@ -138,7 +140,7 @@ def strings(name: str, engine: Engine, with_parent: bool) -> list[tuple[str, str
                     walk(engine.get_template(included.strip("\"'")).nodelist, done | {included})
             if isinstance(node, ExtendsNode):
                 walk(node.nodelist, done)
-                parent = node.parent_name.var
+                parent = getattr(node.parent_name, "var", None)
                 if with_parent and isinstance(parent, str):
                     walk(engine.get_template(parent.strip("\"'")).nodelist, done)
             elif not isinstance(node, IncludeNode):
@@ -216,7 +218,7 @@ def code_items() -> list[tuple[str, str]]:
     from ideas import workflow
     from triage.referrals import workflow as referral_workflow
 
-    def msgid(value) -> str | None:
+    def msgid(value: object) -> str | None:
         args = getattr(value, "_args", None)
         if isinstance(args, tuple) and args and all(isinstance(arg, str) for arg in args):
             return "\x04".join(args)
@@ -225,7 +227,7 @@ def code_items() -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = []
     seen: set[str] = set()
 
-    def add(kind: str, value) -> None:
+    def add(kind: str, value: object) -> None:
         found = msgid(value)
         if found and found not in seen:
             seen.add(found)
@@ -259,9 +261,9 @@ def code_items() -> list[tuple[str, str]]:
 class Command(BaseCommand):
     help = "Write docs/easy-read.md: the easy-to-read Swedish of each resident page and mail."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "docs/easy-read.md"))
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         Path(options["output"]).write_text(document(date.today()), encoding="utf-8")
         self.stdout.write(f"Wrote {options['output']}")
