@@ -1,10 +1,11 @@
 """Input validation for the resident's form and the staff's fast form. No side effects here."""
 
+import copy
 import time
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout
+from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -19,8 +20,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from ideas import questions
-from ideas.models import EventKind, FormQuestionVersion, Idea, OutreachEvent
+from ideas import held_files, questions
+from ideas.models import EventKind, FormQuestionVersion, HeldFile, Idea, OutreachEvent
 from ideas.services import Attachment
 from portal.lookups import PkMultipleChoiceField
 from portal.text import single_line
@@ -378,11 +379,27 @@ ABOUT_YOU = (
 )
 
 
+class FieldIfPresent(Field):
+    """A field the form has only at times (the kept files): nothing is rendered without it."""
+
+    def render(self, form: forms.Form, context: Any, **kwargs: Any) -> str:
+        if not all(name in form.fields for name in self.fields):
+            return ""
+        return super().render(form, context, **kwargs)
+
+
 class IdeaWithFilesForm(IdeaDetailsForm):
     """The idea with the files that come with it: the resident's form and the staff's (online
     and offline, ideas/offline_intake.py) take them within the same limits and check each by
-    its content, never by its name."""
+    its content, never by its name. A form shown again with an error keeps the files that
+    passed the check (`keep_checked_files`, ideas/held_files.py) and offers them, ticked."""
 
+    kept_files = forms.MultipleChoiceField(
+        label=_("Files you have already chosen"),
+        help_text=_("They are kept for you. Untick a file to leave it out."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     attachments = MultipleFileField(label=_("Attach files"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -390,19 +407,41 @@ class IdeaWithFilesForm(IdeaDetailsForm):
         self.fields["attachments"].help_text = (
             _(
                 "Optional. Up to %(count)d files: PDF, PNG or JPEG, at most %(megabytes)d MB each. "
-                "If the form shows an error, choose the files again."
+                "If the form shows an error, the files you chose are kept."
             )
             % ATTACHMENT_LIMITS
         )
+        # The kept files the form was sent with (value in the page, file), and the new files
+        # that passed the check this time.
+        self.kept: list[tuple[str, HeldFile]] = []
+        self.checked_files: list[Attachment] = []
+        if self.is_bound:
+            self.kept = held_files.files_held(_values(self.data, "kept_files"))
+        self._offer_kept()
+
+    def _offer_kept(self) -> None:
+        """Show the kept files as ticked boxes, and only those: a value from elsewhere is
+        dropped rather than answered with an error."""
+        if self.is_bound:
+            self.data = _with_values(self.data, "kept_files", [value for value, _held in self.kept])
+        if not self.kept:
+            self.fields.pop("kept_files", None)
+            return
+        field = self.fields.setdefault("kept_files", copy.deepcopy(self.base_fields["kept_files"]))
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(value, held_files.held_label(held)) for value, held in self.kept]
+
+    def keep_checked_files(self) -> None:
+        """Keep the new files that passed the check, for the form that is shown again."""
+        held = held_files.files_hold(self.checked_files)
+        self.kept += [(held_files.held_value(file), file) for file in held]
+        self.checked_files = []
+        self._offer_kept()
 
     def clean_attachments(self) -> list[Attachment]:
-        """The files as the service stores them, each with its checked name and content type."""
+        """The files as the service stores them, each with its checked name and content type:
+        the kept ones first, then the new ones."""
         files = self.cleaned_data["attachments"]
-        if len(files) > MAX_ATTACHMENTS:
-            raise ValidationError(
-                _("You can attach at most %(count)d files.") % {"count": MAX_ATTACHMENTS},
-                code="too_many",
-            )
         errors = []
         checked = []
         for upload in files:
@@ -429,9 +468,40 @@ class IdeaWithFilesForm(IdeaDetailsForm):
                 )
                 continue
             checked.append(Attachment(upload=upload, name=name, content_type=content_type))
+        self.checked_files = checked
+        if len(self.kept) + len(files) > MAX_ATTACHMENTS:
+            too_many = (
+                _(
+                    "You can attach at most %(count)d files, counting those you have already "
+                    "chosen. Untick some of them or choose fewer."
+                )
+                if self.kept
+                else _("You can attach at most %(count)d files.")
+            )
+            errors.insert(
+                0, ValidationError(too_many % {"count": MAX_ATTACHMENTS}, code="too_many")
+            )
         if errors:
             raise ValidationError(errors)
-        return checked
+        return [held_files.held_attachment(held) for _value, held in self.kept] + checked
+
+
+def _values(data: Any, name: str) -> list[str]:
+    if hasattr(data, "getlist"):
+        return list(data.getlist(name))
+    value = data.get(name) or []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _with_values(data: Any, name: str, values: list[str]) -> Any:
+    """The form's data (request.POST, immutable, or a dict) with `name` set to `values`."""
+    if _values(data, name) == values:
+        return data
+    if isinstance(data, QueryDict):
+        changed = data.copy()
+        changed.setlist(name, values)
+        return changed
+    return {**data, name: values}
 
 
 class IdeaSubmitForm(IdeaWithFilesForm):
@@ -480,7 +550,7 @@ class IdeaSubmitForm(IdeaWithFilesForm):
             Fieldset(*THEMES_AND_SUPPORT),
             *self.questions_fieldset(),
             Fieldset(*ABOUT_YOU),
-            Fieldset(_("Files"), "attachments"),
+            Fieldset(_("Files"), FieldIfPresent("kept_files"), "attachments"),
             Fieldset(_("Your consent"), "consent", "share_contact_with_partners", "public_listing"),
             Div("website", css_class="d-none"),
         )  # "started" is written by the template, outside the cached part of the page
@@ -565,7 +635,7 @@ class AssistedIdeaForm(IdeaWithFilesForm):
             Fieldset(*THEMES_AND_SUPPORT),
             *self.questions_fieldset(),
             Fieldset(*ABOUT_YOU),
-            Fieldset(_("Files"), "attachments"),
+            Fieldset(_("Files"), FieldIfPresent("kept_files"), "attachments"),
             Fieldset(
                 _("Consent"),
                 "on_paper",

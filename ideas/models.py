@@ -600,6 +600,31 @@ class IdeaAttachment(models.Model):
         return self.EXTENSIONS.get(self.content_type, ".bin")
 
 
+def held_file_path(instance: "HeldFile", filename: str) -> str:
+    return f"held/{instance.pk.hex}{IdeaAttachment.EXTENSIONS.get(instance.content_type, '.bin')}"
+
+
+class HeldFile(models.Model):
+    """A checked file of a form that came back with an error, kept so that the resident need
+    not choose it again (ideas/held_files.py); deleted once the idea is sent or after
+    IDEAS_HELD_FILES_HOURS. Outside public paths, like the attachments."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    file = models.FileField(_("file"), upload_to=held_file_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("kept since"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("file kept for a form")
+        verbose_name_plural = _("files kept for forms")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class IdeaDraft(models.Model):
     """A form saved half-way; the resident reopens it with the link sent by email."""
 

@@ -9,14 +9,14 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ideas import authorship, erasure, hooks, questions, workflow
+from ideas import authorship, erasure, held_files, hooks, questions, workflow
 from ideas.models import (
     PRIVACY_TEXT_VERSION,
     CallForIdeas,
@@ -67,9 +67,11 @@ class SubmittedIdea:
 class Attachment:
     """A file whose content the form has checked: what `idea_submit` stores."""
 
-    upload: UploadedFile
+    upload: File
     name: str
     content_type: str
+    # A file kept from the form's earlier try (ideas/held_files.py): the idea takes it over.
+    held_id: UUID | None = None
 
 
 class IdeaError(DomainError):
@@ -232,6 +234,9 @@ def idea_submit(
         stored.file.save("upload", attachment.upload, save=False)
         stored.save()
         hashes.append(stored.sha256)
+    held_files.files_release(
+        attachment.held_id for attachment in attachments if attachment.held_id is not None
+    )
     label = "resident" if registered_by is None else "outreach"
     IdeaEvent.objects.create(
         idea=idea, to_status=idea.status, actor=registered_by, actor_label=label

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from ideas import retention, services
+from ideas import held_files, retention, services
 
 
 @shared_task
@@ -13,3 +13,9 @@ def apply_retention() -> int:
 def purge_drafts() -> int:
     """Delete drafts left untouched for their lifetime (IdeaDraft.LIFETIME; Celery beat)."""
     return services.drafts_purge()
+
+
+@shared_task
+def purge_held_files() -> int:
+    """Delete the files kept for forms nobody sent (ideas/held_files.py; Celery beat)."""
+    return held_files.held_files_purge()

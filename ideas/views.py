@@ -51,6 +51,7 @@ from ideas.forms import (
     MAX_ATTACHMENTS,
     AssistedIdeaForm,
     IdeaSubmitForm,
+    IdeaWithFilesForm,
     LostLinkForm,
     OutreachEventChooseForm,
     OutreachEventForm,
@@ -75,6 +76,7 @@ SESSION_INTAKE_RECEIPT = erasure.SESSION_INTAKE_RECEIPT
 TRACKED_IDEA = "tracked_idea"
 INTAKE_ROLES = (Role.OUTREACH_STAFF, Role.COORDINATOR, Role.ADMINISTRATOR)
 RATE_GROUP = "ideas.submit"
+HOLD_RATE_GROUP = "ideas.hold-files"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -163,6 +165,25 @@ def _rate_count(request: HttpRequest) -> None:
     rate_count(request, group=RATE_GROUP, rate_setting="IDEAS_SUBMIT_RATE")
 
 
+def _keep_files(request: HttpRequest, form: IdeaWithFilesForm) -> None:
+    """A form shown again with an error keeps the files that passed the check, so that they
+    need not be chosen (or sent over a slow line) again; not for a form a machine filled in,
+    and for a limited number of forms per address, which stops anyone filling the disk."""
+    if not form.checked_files or form.has_error("website"):
+        return
+    if rate_used_up(request, group=HOLD_RATE_GROUP, rate_setting="IDEAS_HOLD_RATE"):
+        form.add_error(
+            "attachments",
+            _(
+                "Choose your files again when you send the form: too many forms with files "
+                "have come from your connection in a short time for us to keep them."
+            ),
+        )
+        return
+    form.keep_checked_files()
+    rate_count(request, group=HOLD_RATE_GROUP, rate_setting="IDEAS_HOLD_RATE")
+
+
 # --- Submitting an idea
 
 
@@ -203,6 +224,7 @@ def idea_submit(request: HttpRequest) -> HttpResponse:
     if "save_draft" in request.POST:
         return _save_draft(request, form, draft)
     if not form.is_valid():
+        _keep_files(request, form)
         return render(request, "ideas/idea_submit.html", {"form": form, "draft": draft})
     try:
         submitted = services.idea_submit(
@@ -845,6 +867,8 @@ def intake_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             **_receipt_proof(submitted),
         }
         return redirect("ideas:intake_receipt")
+    if request.method == "POST":
+        _keep_files(request, form)
     return render(
         request,
         "ideas/idea_intake.html",

@@ -244,6 +244,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", BASE_DIR / "var" / "media")  # never served 
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", True)
 RATELIMIT_IP_META_KEY = "portal.security.client_ip"
 IDEAS_SUBMIT_RATE = env.str("IDEAS_SUBMIT_RATE", "10/h")  # ideas and drafts per IP address
+# A form with files that comes back with an error keeps the files this long (ideas/held_files.py),
+# for at most this many such forms per IP address and hour.
+IDEAS_HELD_FILES_HOURS = env.int("IDEAS_HELD_FILES_HOURS", 24)
+IDEAS_HOLD_RATE = env.str("IDEAS_HOLD_RATE", "20/h")
 # Password reset: mails per address asked for, and requests per visitor's address.
 PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", "3/h")
 PASSWORD_RESET_IP_RATE = env.str("PASSWORD_RESET_IP_RATE", "20/h")
@@ -359,6 +363,11 @@ CELERY_BEAT_SCHEDULE = {
     "drafts-purge": {
         "task": "ideas.tasks.purge_drafts",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # Files kept for a form that came back with an error (ideas/held_files.py).
+    "held-files-purge": {
+        "task": "ideas.tasks.purge_held_files",
+        "schedule": crontab(minute=40),
     },
     "weekly-digest": {
         "task": "triage.tasks.send_weekly_digest",

@@ -40,6 +40,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
             "contact_email": settings.PRIVACY_CONTACT_EMAIL,
             "retention_months": settings.IDEA_RETENTION_MONTHS,
             "draft_days": IdeaDraft.LIFETIME.days,
+            "held_hours": settings.IDEAS_HELD_FILES_HOURS,
         },
     )
 
