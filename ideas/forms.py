@@ -1,4 +1,5 @@
-"""Input validation for the resident's form and the staff's fast form. No side effects here."""
+"""Input validation for the resident's form and the staff's fast form. No side effects, but one the
+view asks for by name: `keep_checked_files` keeps a form's checked files (ideas/held_files.py)."""
 
 import copy
 import time
