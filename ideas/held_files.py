@@ -89,6 +89,25 @@ def held_attachment(held: HeldFile) -> "Attachment":
     )
 
 
+def held_still_there(attachments: Sequence["Attachment"]) -> list["Attachment"]:
+    """The attachments with the kept files among them that no other request has taken yet.
+
+    A double tap sends the same kept files twice: the rows are locked, so the second request
+    waits for the first and then finds them gone (and their bytes with them) instead of
+    failing on a file that has been deleted under it. Call inside the idea's transaction."""
+    wanted = [attachment.held_id for attachment in attachments if attachment.held_id is not None]
+    if not wanted:
+        return list(attachments)
+    there = set(
+        HeldFile.objects.select_for_update().filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    return [
+        attachment
+        for attachment in attachments
+        if attachment.held_id is None or attachment.held_id in there
+    ]
+
+
 def files_release(held_ids: Iterable[UUID]) -> int:
     """Delete kept files that have become an idea's attachments; their bytes go after the
     commit, so that an idea that fails to be stored keeps them."""

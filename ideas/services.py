@@ -223,7 +223,7 @@ def idea_submit(
     idea.support_wanted.set(support_wanted)
     questions.answers_save(idea=idea, answers=answers)
     hashes = []
-    for attachment in attachments:
+    for attachment in held_files.held_still_there(attachments):
         stored = IdeaAttachment(
             idea=idea,
             original_name=single_line(attachment.name)[:200] or "file",

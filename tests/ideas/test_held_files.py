@@ -11,7 +11,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from ideas import held_files
+from ideas import held_files, services
+from ideas.forms import IdeaSubmitForm
 from ideas.models import HeldFile, Idea
 from tests.ideas.conftest import valid_form
 from tests.ideas.test_attachments import JPEG, PDF, PNG, upload
@@ -102,6 +103,33 @@ def test_the_kept_files_count_against_the_limit_and_nothing_is_lost_over_it(clie
     client.post(SUBMIT, valid_form(kept_files=values[1:]))
     names = Idea.objects.get().attachments.values_list("original_name", flat=True)
     assert sorted(names) == ["2.png", "3.png", "4.jpg"]
+
+
+def test_a_double_tap_sends_the_kept_file_with_the_first_idea_and_the_second_gets_no_error(
+    client, django_capture_on_commit_callbacks
+):
+    """Two requests from one tap both read the kept file before either is stored: the first
+    idea takes it, the second is stored without it instead of failing on deleted bytes."""
+    first = client.post(SUBMIT, {**valid_form(title=""), "attachments": [upload("karta.png", PNG)]})
+    data = valid_form(kept_files=kept_values(first.content.decode()))
+    taps = [IdeaSubmitForm(data), IdeaSubmitForm(data)]
+    assert all(form.is_valid() for form in taps)
+    stored = []
+    for form in taps:
+        with django_capture_on_commit_callbacks(execute=True):
+            stored.append(
+                services.idea_submit(
+                    **form.idea_fields(),
+                    attachments=form.cleaned_data["attachments"],
+                    answers=form.answers(),
+                ).idea
+            )
+    assert [list(idea.attachments.values_list("original_name", flat=True)) for idea in stored] == [
+        ["karta.png"],
+        [],
+    ]
+    assert Path(stored[0].attachments.get().file.path).read_bytes() == PNG
+    assert HeldFile.objects.count() == 0
 
 
 def test_a_refused_file_is_named_and_the_good_one_beside_it_kept(client):
