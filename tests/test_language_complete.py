@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import django
 import polib
@@ -42,6 +43,7 @@ from ideas import workflow
 from ideas.models import Idea
 from portal.errors import static_error_page
 from tests.ideas.conftest import valid_form
+from tests.ideas.test_attachments import PNG, upload
 from tests.journeys.conftest import Journey, Page
 from triage.referrals.follow_up import follow_up_send
 
@@ -278,6 +280,14 @@ def walk_every_resident_page(
     get(reverse("ideas:submit"))
     # The form with errors, then a draft saved and reopened from its mail, then a draft sent.
     post(reverse("ideas:submit"), valid_form(title="", consent="", submitter_email="anna@"))
+    # The form with an error and a photo: the photo is kept, ticked, under "files you have
+    # already chosen" (ideas/held_files.py).
+    with TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        kept = post(
+            reverse("ideas:submit"),
+            {**valid_form(title=""), "attachments": [upload("karta.png", PNG)]},
+        )
+        assert 'name="kept_files"' in kept.content.decode(), "the photo was not kept"
     post(reverse("ideas:submit"), valid_form(description="", save_draft="1", language=language))
     draft_link = re.search(r"/idea/draft/[\w-]+/", walk.last_mail_to("anna@example.org").text)
     assert draft_link, "the draft mail has no link"
