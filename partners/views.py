@@ -55,7 +55,10 @@ def partner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = PartnerFilter(request.GET, queryset=selectors.partners_for_committee())
     partners = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(partners, 50).get_page(request.GET.get("page"))
-    return render(request, "partners/partner_list.html", {"filter": filterset, "page": page})
+    rows = selectors.attach_vocabulary_names(page.object_list)
+    return render(
+        request, "partners/partner_list.html", {"filter": filterset, "page": page, "rows": rows}
+    )
 
 
 def partner_directory(request: HttpRequest) -> HttpResponse:
@@ -71,7 +74,7 @@ def partner_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
     partner = get_object_or_404(
         selectors.partners_for_committee()
         .select_related("confirmed_by")
-        .prefetch_related("contacts"),
+        .prefetch_related("themes", "support_kinds", "municipalities", "contacts"),
         slug=slug,
     )
     activity = hooks.referral_activity

@@ -1,5 +1,9 @@
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from partners.models import MatchingWeights, Partner, PartnerKind
 from portal.roles import Role
@@ -81,6 +85,44 @@ def test_the_load_in_the_list_is_not_inflated_by_a_filter_on_places(committee_cl
     assert listed.open_referrals == 1
 
 
+def _row_of(page: str, name: str) -> list[str]:
+    """The cells of the list's row of the partner `name`, as text."""
+    row = re.search(rf"<tr>\s*<td><a [^>]*>{re.escape(name)}</a>(.*?)</tr>", page, re.S)
+    assert row, f"no row for {name}"
+    return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in row.group(1).split("<td")]
+
+
+def test_each_row_names_the_places_themes_and_support_in_order_and_in_the_readers_language(
+    committee_client,
+):
+    first = ThemeFactory(name_sv="Boende", name_en="Housing", order=1)
+    second = ThemeFactory(name_sv="Arbete", name_en="Work", order=2)
+    support = SupportKindFactory(name_sv="Lokal", name_en="Premises")
+    partner = PartnerFactory(name="Byalaget Ramsberg")
+    partner.themes.set([second, first])
+    partner.support_kinds.set([support])
+    partner.municipalities.set([municipality("1885"), municipality("1880")])
+    PartnerFactory(name="Gamla föreningen", confirmed_at=timezone.now() - timedelta(days=800))
+    PartnerFactory(
+        name="Vilande föreningen",
+        is_active=False,
+        confirmed_at=timezone.now() - timedelta(days=800),
+    )
+
+    page = committee_client.get(reverse("partners:list"), HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    ramsberg = _row_of(text, "Byalaget Ramsberg")
+    assert ramsberg[2:5] == [">Lindesberg, Örebro", ">Housing, Work", ">Premises"]
+    assert "not confirmed since" in _row_of(text, "Gamla föreningen")[0]
+    assert "not confirmed since" not in _row_of(text, "Vilande föreningen")[0]  # not active
+    assert "not confirmed since" not in ramsberg[0]
+    swedish = committee_client.get(reverse("partners:list"), HTTP_ACCEPT_LANGUAGE="sv")
+    assert _row_of(swedish.content.decode(), "Byalaget Ramsberg")[3:5] == [
+        ">Boende, Arbete",
+        ">Lokal",
+    ]
+
+
 def test_the_list_takes_the_same_number_of_queries_for_5_and_for_25_partners(
     committee_client, django_assert_num_queries
 ):
@@ -88,11 +130,11 @@ def test_the_list_takes_the_same_number_of_queries_for_5_and_for_25_partners(
     for _ in range(5):
         ReferralFactory(partner=_with(theme=theme, code="1863"))
     committee_client.get(reverse("partners:list"))  # warm the session and the user's roles
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         committee_client.get(reverse("partners:list"))
     for _ in range(20):
         ReferralFactory(partner=_with(theme=theme, code="1880"))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         committee_client.get(reverse("partners:list"))
 
 
