@@ -3,7 +3,9 @@ view asks for by name: `keep_checked_files` keeps a form's checked files (ideas/
 
 import copy
 import time
+import uuid
 from typing import Any
+from uuid import UUID
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
@@ -110,17 +112,33 @@ def sniff_content_type(upload: UploadedFile) -> str | None:
 
 
 def started_value(at: float | None = None) -> str:
-    """The signed time the form was handed out: now, or `at` (a timestamp) for a draft."""
-    return signing.Signer(salt=STARTED_SALT).sign(str(int(time.time() if at is None else at)))
+    """The signed time the form was handed out (now, or `at`, a timestamp, for a draft) and a
+    random id of this handing out: the id its idea is stored under, so that the same form
+    sent twice is one idea (`ideas.services.form_sent_before`)."""
+    moment = int(time.time() if at is None else at)
+    return signing.Signer(salt=STARTED_SALT).sign(f"{moment}.{uuid.uuid4().hex}")
+
+
+def _started_parts(value: str) -> tuple[int, UUID | None] | None:
+    """The time and the id of a started value, or None if it was tampered with. A value
+    handed out before forms had an id has none."""
+    try:
+        moment, _dot, form_id = signing.Signer(salt=STARTED_SALT).unsign(value or "").partition(".")
+        return int(moment), UUID(hex=form_id) if form_id else None
+    except (signing.BadSignature, ValueError):
+        return None
 
 
 def started_seconds_ago(value: str) -> float | None:
     """Seconds since the form was handed out, or None if the value was tampered with."""
-    try:
-        started = int(signing.Signer(salt=STARTED_SALT).unsign(value or ""))
-    except (signing.BadSignature, ValueError):
-        return None
-    return time.time() - started
+    parts = _started_parts(value)
+    return None if parts is None else time.time() - parts[0]
+
+
+def form_id_of(value: str) -> UUID | None:
+    """The id the form was handed out with, or None."""
+    parts = _started_parts(value)
+    return None if parts is None else parts[1]
 
 
 def idea_field(
@@ -560,6 +578,10 @@ class IdeaSubmitForm(IdeaWithFilesForm):
         if self.cleaned_data["website"]:
             raise ValidationError(_("Leave this field empty."), code="honeypot")
         return ""
+
+    def form_id(self) -> UUID | None:
+        """The id the form was handed out with: a form sent twice is one idea."""
+        return form_id_of(self.started_as_sent)
 
     def spam_problem(self) -> str | None:
         """Say why the form looks sent by a machine, or None. Checked after the fields."""

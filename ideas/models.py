@@ -372,8 +372,9 @@ class Idea(models.Model):
     legacy_tracking_token_hash = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
-    # The id a tablet gave the idea when staff took it with no network (ideas/offline_intake.py):
-    # however often the same idea arrives in a sync, it is stored once.
+    # The id a tablet gave the idea when staff took it with no network (ideas/offline_intake.py),
+    # or the resident's form when it was handed out (ideas/forms.py, `started_value`): however
+    # often the same idea arrives, in a sync or from a double tap, it is stored once.
     device_id = models.UUIDField(
         _("id made on the device"), null=True, blank=True, unique=True, editable=False
     )

@@ -217,7 +217,9 @@ def idea_submit(
     )
     idea.reference = next_reference(timezone.localdate(now).year)
     token = idea.new_tracking_token()
-    idea.full_clean()
+    # The same device_id arriving twice at once (a double tap, two tabs syncing) is left to the
+    # database's unique index, whose IntegrityError the callers answer with the stored idea.
+    idea.full_clean(exclude=["device_id"])
     idea.save()
     idea.themes.set(themes)
     idea.support_wanted.set(support_wanted)
@@ -258,6 +260,28 @@ def idea_submit(
         idempotency_key=f"receipt:{idea.reference}",
     )
     return SubmittedIdea(idea=idea, tracking_token=token, original=original)
+
+
+def form_sent_before(
+    form_id: UUID | None, *, title: str, description: str
+) -> tuple[Idea | None, UUID | None]:
+    """What to do with a form that is sent: (the idea it already sent, the id to store a new
+    idea under).
+
+    A form sent twice with the same idea (a double tap, or a browser that sends it again when
+    the answer was lost on a poor line) gives the idea it sent the first time, to show its
+    receipt again: one idea, one receipt. The same form changed since it was sent (the back
+    button, then another idea) is a new idea, stored without the id. A form handed out
+    before forms had ids has none.
+    """
+    if form_id is None:
+        return None, None
+    earlier = Idea.objects.filter(device_id=form_id).first()
+    if earlier is None:
+        return None, form_id
+    if (earlier.title, earlier.description) == (single_line(title), description):
+        return earlier, None
+    return None, None
 
 
 def _version_create(

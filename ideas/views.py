@@ -16,7 +16,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.db import DatabaseError
+from django.db import DatabaseError, IntegrityError
 from django.forms import ModelChoiceField
 from django.http import (
     FileResponse,
@@ -60,7 +60,14 @@ from ideas.forms import (
     WithdrawForm,
     started_value,
 )
-from ideas.models import PRIVACY_TEXT_VERSION, Idea, IdeaAttachment, IdeaDraft, OutreachEvent
+from ideas.models import (
+    PRIVACY_TEXT_VERSION,
+    Idea,
+    IdeaAttachment,
+    IdeaDraft,
+    IdeaVersion,
+    OutreachEvent,
+)
 from ideas.paper_form import paper_questions
 from ideas.tokens import short_code, short_code_shown
 from portal.database import is_timeout
@@ -226,13 +233,26 @@ def idea_submit(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         _keep_files(request, form)
         return render(request, "ideas/idea_submit.html", {"form": form, "draft": draft})
+    fields = form.idea_fields()
+    same_idea = {"title": fields["title"], "description": fields["description"]}
+    earlier, form_id = services.form_sent_before(form.form_id(), **same_idea)
+    if earlier is not None:
+        return _receipt_again(request, earlier)
     try:
         submitted = services.idea_submit(
-            **form.idea_fields(),
+            **fields,
             attachments=form.cleaned_data["attachments"],
             answers=form.answers(),
             call=questions.current_call(),
+            device_id=form_id,
         )
+    except IntegrityError:  # idea_submit's transaction is rolled back: nothing half-stored
+        # The same form arrived in another request at the same moment (a double tap): that
+        # one stored the idea, so this one shows its receipt.
+        earlier, _form_id = services.form_sent_before(form.form_id(), **same_idea)
+        if earlier is None:
+            raise
+        return _receipt_again(request, earlier)
     except DatabaseError as error:
         if not is_timeout(error):
             raise
@@ -245,16 +265,29 @@ def idea_submit(request: HttpRequest) -> HttpResponse:
         "reference": submitted.idea.reference,
         "token": submitted.tracking_token,
         "emailed": bool(submitted.idea.submitter_email),
-        **_receipt_proof(submitted),
+        **_receipt_proof(submitted.idea, submitted.original),
     }
     return redirect("ideas:submitted")
 
 
-def _receipt_proof(submitted: services.SubmittedIdea) -> dict[str, str]:
+def _receipt_again(request: HttpRequest, idea: Idea) -> HttpResponse:
+    """The receipt of an idea this form sent before, as the first time (its link derived
+    again), for a form that came twice: nothing is stored or mailed again."""
+    request.session.pop(SESSION_DRAFT, None)
+    request.session[SESSION_SUBMITTED] = {
+        "reference": idea.reference,
+        "token": idea.tracking_token,
+        "emailed": bool(idea.submitter_email),
+        **_receipt_proof(idea, selectors.idea_original(idea)),
+    }
+    return redirect("ideas:submitted")
+
+
+def _receipt_proof(idea: Idea, original: IdeaVersion | None) -> dict[str, str]:
     """What the receipt page keeps to show the proof of authorship: the time and fingerprint."""
     return {
-        "submitted_at": submitted.idea.created_at.isoformat(),
-        "fingerprint": submitted.original.fingerprint,
+        "submitted_at": idea.created_at.isoformat(),
+        "fingerprint": original.fingerprint if original is not None else "",
     }
 
 
@@ -864,7 +897,7 @@ def intake_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             "token": submitted.tracking_token,
             "emailed": bool(submitted.idea.submitter_email),
             "language": submitted.idea.language,
-            **_receipt_proof(submitted),
+            **_receipt_proof(submitted.idea, submitted.original),
         }
         return redirect("ideas:intake_receipt")
     if request.method == "POST":

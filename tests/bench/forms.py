@@ -8,6 +8,7 @@ import secrets
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
 
+TEXT_FILLED_IN = "Mötesplats i gamla skolan"  # a text field's answer; the first is the title
 SKIP_BUTTON = re.compile(r"draft|save|later|spara|utkast|cancel|avbryt", re.IGNORECASE)
 HIDDEN_CLASS = re.compile(
     r"honeypot|\bhp\b|\bhp-|trap|\bd-none\b|\bvisually-hidden\b|\bsr-only\b|\bhidden\b",
@@ -125,7 +126,7 @@ def _text_for(attrs: dict, kind: str) -> str:
             "laga mat tillsammans och hjälpa varandra med vardagens frågor. "
         ) * 2
     else:
-        value = "Mötesplats i gamla skolan"
+        value = TEXT_FILLED_IN
     if attrs.get("maxlength", "").isdigit():
         value = value[: int(attrs["maxlength"])]
     return value

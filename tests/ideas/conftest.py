@@ -4,7 +4,7 @@ import pytest
 from django.core import signing
 from django.core.cache import cache
 
-from ideas.forms import STARTED_SALT
+from ideas.forms import STARTED_SALT, started_value
 
 
 @pytest.fixture(autouse=True)
@@ -17,7 +17,12 @@ def _fresh_limits_and_private_media(settings, tmp_path):
 
 
 def started_ago(seconds: int = 60) -> str:
-    """The signed time stamp the form hands out, as if the form was opened `seconds` ago."""
+    """The signed time stamp and id the form hands out, as if it was opened `seconds` ago."""
+    return started_value(at=time.time() - seconds)
+
+
+def started_before_form_ids(seconds: int = 60) -> str:
+    """A time stamp handed out before forms had ids (a page opened before the release)."""
     return signing.Signer(salt=STARTED_SALT).sign(str(int(time.time()) - seconds))
 
 
