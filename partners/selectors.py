@@ -91,7 +91,7 @@ def attach_vocabulary_names(partners: Sequence[Partner]) -> list[Partner]:
         by_partner: dict[int, list[str]] = {pk: [] for pk in ids}
         links = (
             relation.objects.filter(partner_id__in=ids)
-            .order_by(*(f"{target}__{field}" for field in vocabulary._meta.ordering))
+            .order_by(*(f"{target}__{field}" for field in vocabulary._meta.ordering or ["pk"]))
             .values_list("partner_id", f"{target}_id")
         )
         for partner_id, entry_id in links:
@@ -101,7 +101,7 @@ def attach_vocabulary_names(partners: Sequence[Partner]) -> list[Partner]:
     for partner in partners:
         for attribute, by_partner in names.items():
             setattr(partner, attribute, by_partner[partner.pk])
-        partner.stale = partner.is_active and partner.confirmed_at < cutoff
+        partner.stale = partner.is_active and partner.confirmed_at < cutoff  # type: ignore[attr-defined]
     return partners
 
 

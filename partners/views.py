@@ -55,7 +55,7 @@ def partner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = PartnerFilter(request.GET, queryset=selectors.partners_for_committee())
     partners = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(partners, 50).get_page(request.GET.get("page"))
-    rows = selectors.attach_vocabulary_names(page.object_list)
+    rows = selectors.attach_vocabulary_names(page)
     return render(
         request, "partners/partner_list.html", {"filter": filterset, "page": page, "rows": rows}
     )
