@@ -10,7 +10,7 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -282,6 +282,27 @@ def form_sent_before(
     if (earlier.title, earlier.description) == (single_line(title), description):
         return earlier, None
     return None, None
+
+
+def idea_submit_once(*, form_id: UUID | None, **fields: Any) -> SubmittedIdea | Idea:
+    """Store the idea of a resident's form handed out with `form_id` (`idea_submit`'s fields),
+    once: the idea is stored under the form's id, and the same form sent again with the same
+    idea gives the idea it stored the first time (`form_sent_before`) instead of a second one.
+
+    Two requests at once (a double tap): the second waits for the first on the reference
+    counter, then meets the unique index on the id; its transaction is rolled back and it gets
+    the first one's idea too."""
+    same_idea = {"title": fields["title"], "description": fields["description"]}
+    earlier, device_id = form_sent_before(form_id, **same_idea)
+    if earlier is not None:
+        return earlier
+    try:
+        return idea_submit(**fields, device_id=device_id)
+    except IntegrityError:
+        earlier, _device_id = form_sent_before(form_id, **same_idea)
+        if earlier is None:
+            raise
+        return earlier
 
 
 def _version_create(

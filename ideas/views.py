@@ -16,7 +16,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.db import DatabaseError, IntegrityError
+from django.db import DatabaseError
 from django.forms import ModelChoiceField
 from django.http import (
     FileResponse,
@@ -233,30 +233,21 @@ def idea_submit(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         _keep_files(request, form)
         return render(request, "ideas/idea_submit.html", {"form": form, "draft": draft})
-    fields = form.idea_fields()
-    same_idea = {"title": fields["title"], "description": fields["description"]}
-    earlier, form_id = services.form_sent_before(form.form_id(), **same_idea)
-    if earlier is not None:
-        return _receipt_again(request, earlier)
     try:
-        submitted = services.idea_submit(
-            **fields,
+        sent = services.idea_submit_once(
+            form_id=form.form_id(),
+            **form.idea_fields(),
             attachments=form.cleaned_data["attachments"],
             answers=form.answers(),
             call=questions.current_call(),
-            device_id=form_id,
         )
-    except IntegrityError:  # idea_submit's transaction is rolled back: nothing half-stored
-        # The same form arrived in another request at the same moment (a double tap): that
-        # one stored the idea, so this one shows its receipt.
-        earlier, _form_id = services.form_sent_before(form.form_id(), **same_idea)
-        if earlier is None:
-            raise
-        return _receipt_again(request, earlier)
     except DatabaseError as error:
         if not is_timeout(error):
             raise
         return _database_busy(request, form, draft)
+    if isinstance(sent, Idea):  # the same form came again: its idea is stored already
+        return _receipt_again(request, sent)
+    submitted = sent
     _rate_count(request)
     if draft is not None:
         services.draft_mark_sent(draft=draft, idea=submitted.idea)

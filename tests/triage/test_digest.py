@@ -1,6 +1,8 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -40,7 +42,9 @@ def test_the_weekly_digest_tells_each_member_what_waits_for_them(
 
 def test_the_digest_goes_once_a_week_however_often_the_task_runs():
     UserFactory(roles=[Role.COORDINATOR])
-    now = timezone.now()
+    # A Wednesday morning: an hour later is the same week whenever the suite runs (from
+    # timezone.now() on a Sunday after 23:00 the hour later was Monday, the next week).
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=ZoneInfo(settings.TIME_ZONE))
     digest_send_weekly(now=now)
     digest_send_weekly(now=now + timedelta(hours=1))
     assert Message.objects.filter(kind=MessageKind.DIGEST).count() == 1
