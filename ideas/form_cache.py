@@ -1,11 +1,14 @@
-"""The empty submission form is the same for everyone in a language: render it once and reuse it.
+"""The public pages that are the same for everyone in a language, the empty submission form
+and the home page: render them once and reuse them.
 
 Two levels. The form's HTML is a cached template fragment for every visitor. For a first-time
 anonymous visitor (no session, no pending messages, no query string) the whole page is cached,
-with holes punched where each request needs its own values: the CSRF token and the signed time
-the form was handed out. The choices come from the vocabulary (municipalities, themes, kinds of
-support), so any change there bumps a version that is part of every key; a time-out bounds the
-rest (a changed template shows within minutes).
+the form page and the home page alike, with holes punched where each request needs its own
+values: the CSRF token (the language switch and the form) and the signed time the form was
+handed out. The choices come from the vocabulary (municipalities, themes, kinds of support,
+calls for ideas), so any change there bumps a version that is part of every key; so is the
+day, so a call that opens or closes at midnight shows from its first minute; a time-out bounds
+the rest (a changed template shows within minutes).
 """
 
 from collections.abc import Callable
@@ -15,6 +18,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.translation import get_language
 
 VERSION_KEY = "ideas.form_cache_version"
@@ -27,6 +31,11 @@ STARTED_HOLE = "ideas-started-hole-5e1c"
 def form_cache_version() -> int:
     version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
     return 1 if version is None else int(version)
+
+
+def shared_version() -> str:
+    """What every cached public piece is keyed on: the vocabulary's version and today's date."""
+    return f"{form_cache_version()}-{timezone.localdate().isoformat()}"
 
 
 def form_cache_bump(**_signal_kwargs: object) -> None:
@@ -49,19 +58,27 @@ def page_is_shared(request: HttpRequest) -> bool:
 
 
 def shared_page(
-    request: HttpRequest, render_page: Callable[[dict], HttpResponse], started: Callable[[], str]
+    request: HttpRequest,
+    render_page: Callable[[dict], HttpResponse],
+    started: Callable[[], str] | None = None,
 ) -> HttpResponse:
     """Serve the page from the cache, filling in this request's CSRF token and time stamp.
 
-    `render_page(holes)` renders the page with the holes as the CSRF token and time stamp.
+    `render_page(holes)` renders the page with the holes as the CSRF token and (for a page
+    with a form, which passes `started`) the time stamp.
     """
-    key = f"ideas.form_page:{get_language()}:{form_cache_version()}:{request.path}"
+    key = f"ideas.shared_page:{get_language()}:{shared_version()}:{request.path}"
     html = cache.get(key)
     if html is None:
-        response = render_page({"csrf_token": CSRF_HOLE, "started": STARTED_HOLE})
+        holes = {"csrf_token": CSRF_HOLE}
+        if started is not None:
+            holes["started"] = STARTED_HOLE
+        response = render_page(holes)
         if response.status_code != 200:
             return response
         html = response.content.decode()
         cache.set(key, html, PAGE_TIMEOUT)
-    html = html.replace(CSRF_HOLE, get_token(request)).replace(STARTED_HOLE, started())
+    html = html.replace(CSRF_HOLE, get_token(request))
+    if started is not None:
+        html = html.replace(STARTED_HOLE, started())
     return HttpResponse(html)

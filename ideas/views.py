@@ -42,7 +42,7 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from ideas import erasure, hooks, offline_intake, questions, selectors, services, workflow
-from ideas.form_cache import form_cache_version, page_is_shared, shared_page
+from ideas.form_cache import page_is_shared, shared_page, shared_version
 from ideas.forms import (
     ATTACHMENT_LIMITS,
     DRAFT_VALUE_MAX_LENGTH,
@@ -87,7 +87,15 @@ HOLD_RATE_GROUP = "ideas.hold-files"
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "ideas/home.html", {"calls": questions.open_calls()})
+    """The front page: the same for every first-time visitor in a language, so it is cached
+    like the empty form (ideas/form_cache.py)."""
+
+    def render_page(extra: dict) -> HttpResponse:
+        return render(request, "ideas/home.html", {"calls": questions.open_calls(), **extra})
+
+    if page_is_shared(request):
+        return shared_page(request, render_page)
+    return render_page({})
 
 
 # --- Bad input: a body too big to read gets the form page with a message, never an error page.
@@ -324,7 +332,7 @@ def _blank_form_page(request: HttpRequest) -> HttpResponse:
             {
                 "form": SimpleLazyObject(IdeaSubmitForm),
                 "started": started_value(),
-                "form_cache_version": form_cache_version(),
+                "form_cache_version": shared_version(),
                 **extra,
             },
         )

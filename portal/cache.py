@@ -1,8 +1,9 @@
 """A Redis cache that an outage cannot take down: it falls back to this process's memory; and
 the one way the portal keeps figures until the data they count changes (`remember`).
 
-The cache holds only what can be rebuilt: the rendered idea form, the dashboard's parts and
-counts, the statistics' figures, and the submission rate limits. When Redis does not answer,
+The cache holds only what can be rebuilt: the rendered idea form and home page
+(ideas/form_cache.py), the dashboard's parts and counts, the statistics' figures, and the
+submission rate limits. When Redis does not answer,
 every call goes to a per-process memory cache instead (the same as the one-process default) and
 a warning is logged once; Redis is tried again after `RETRY_SECONDS`. So pages are rendered
 afresh, and the rate limits still hold, per web process, until Redis is back (with four web

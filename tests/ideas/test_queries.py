@@ -107,11 +107,10 @@ def test_the_tracking_page_takes_the_same_queries_however_long_the_history(
         submitter_email="a@example.org",
     )
     path = reverse("ideas:track", kwargs={"token": submitted.tracking_token})
-    # the idea, its history, its answered questions, the partners that got it (triage's
-    # hook), its files, its original version, the partners the owner decides about (triage's
-    # consent hook; with referrals, their decisions and messages come prefetched), the ideas
-    # handled together with it (triage's merges hook)
-    with django_assert_num_queries(8):
+    # the idea, its history, its answered questions, its referrals (read once for the
+    # partners that got it and the partners the owner decides about: triage's two hooks), its
+    # files, its original version, the ideas handled together with it (triage's merges hook)
+    with django_assert_num_queries(7):
         client.get(path)
     for to in (
         workflow.Status.SCREENING,
@@ -120,7 +119,7 @@ def test_the_tracking_page_takes_the_same_queries_however_long_the_history(
         workflow.Status.IN_REVIEW,
     ):
         services.idea_transition(idea=submitted.idea, to=to, actor=coordinator)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get(path)
 
 
@@ -159,3 +158,94 @@ def test_staff_and_visitors_with_messages_never_get_the_shared_page(client, outr
     client.force_login(outreach_staff)
     page = client.get(reverse("ideas:submit")).content.decode()
     assert reverse("ideas:intake") in page  # the staff's own menu
+
+
+def _open_call(title: str, *, opens_on, closes_on):
+    from ideas.models import CallForIdeas
+
+    return CallForIdeas.objects.create(title={"sv": title}, opens_on=opens_on, closes_on=closes_on)
+
+
+def test_the_home_page_of_a_first_time_visitor_comes_from_the_cache(client):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    _open_call("Idéer för byn", opens_on=today, closes_on=today)
+    first = Client().get(reverse("home")).content.decode()  # someone else fills the cache
+    assert "Idéer för byn" in first
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("home")).content.decode()
+    assert len(queries) == 0
+    assert "Idéer för byn" in page
+
+
+def test_a_call_shows_on_the_cached_home_page_the_day_it_opens_and_goes_when_it_closes(
+    client, monkeypatch
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from ideas import questions
+
+    today = timezone.localdate()
+    call = _open_call(
+        "Sommarens idéer",
+        opens_on=today + datetime.timedelta(days=1),
+        closes_on=today + datetime.timedelta(days=1),
+    )
+    questions.question_add(
+        kind="text",
+        required=False,
+        texts={"sv": {"wording": "Vad behöver byn i sommar?"}},
+        call=call,
+    )
+    assert "Sommarens idéer" not in Client().get(reverse("home")).content.decode()
+    assert "Vad behöver byn i sommar?" not in Client().get(reverse("ideas:submit")).content.decode()
+    # Midnight passes: nothing is saved, yet the page of the new day shows the call...
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today + datetime.timedelta(days=1))
+    assert "Sommarens idéer" in client.get(reverse("home")).content.decode()
+    assert "Vad behöver byn i sommar?" in Client().get(reverse("ideas:submit")).content.decode()
+    # ...and the day after it has closed, it is gone.
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today + datetime.timedelta(days=2))
+    assert "Sommarens idéer" not in Client().get(reverse("home")).content.decode()
+
+
+def test_a_new_call_shows_on_the_cached_home_page_at_once(client):
+    from django.utils import timezone
+
+    Client().get(reverse("home"))
+    today = timezone.localdate()
+    _open_call("Helt nytt upprop", opens_on=today, closes_on=today)
+    assert "Helt nytt upprop" in client.get(reverse("home")).content.decode()
+
+
+def test_the_cached_home_page_gives_each_visitor_a_working_language_switch():
+    import re
+
+    Client().get(reverse("home"))  # someone else fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(reverse("home")).content.decode()
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    assert len(tokens) == 1
+    assert "hole" not in page
+    answer = visitor.post(
+        reverse("set_language"),
+        {"language": "en", "next": "/", "csrfmiddlewaretoken": tokens.pop()},
+    )
+    assert answer.status_code == 302
+    assert (
+        "Do you have an idea for your village or your town?"
+        in visitor.get(answer["Location"]).content.decode()
+    )
+
+
+def test_staff_never_get_the_shared_home_page(client, outreach_staff):
+    Client().get(reverse("home"))  # an anonymous visitor fills the cache
+    client.force_login(outreach_staff)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("ideas:intake") in page  # the staff's own menu
+    assert "Log in for staff" not in page and "Logga in" not in page.split("<main")[0]
