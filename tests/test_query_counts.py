@@ -55,7 +55,7 @@ EXPECTED = {
     # the page (6), the ledger (referrals, answers, consents, reports, events, mails) and the
     # consent section (referrals with decisions and relayed messages), less what they share;
     # and the line of the ideas handled together with it (one)
-    "tracking page": 15,
+    "tracking page": 13,
     "dashboard": 14,
     # with the consent records and relayed messages of its referrals, and the answer templates;
     # its merges both ways (one) and its similar ideas (two: the candidates, those shown);

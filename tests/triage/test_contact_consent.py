@@ -413,11 +413,11 @@ def test_the_tracking_page_takes_the_same_queries_however_many_partners_and_mess
     accept(first)
     path = reverse("ideas:track", args=[submitted.tracking_token])
     Client().get(path)  # warms what is cached once (the session, the vocabulary)
-    # the 7 of the page without referrals (tests/ideas/test_queries.py), the consent hook's
-    # referrals with their prefetched decisions and messages, and the ledger's referrals with
-    # their answers, consents, reports, events and mails (less what both share), and the line
-    # of the ideas handled together with it (triage.review.merges)
-    with django_assert_num_queries(15):
+    # the 7 of the page without referrals (tests/ideas/test_queries.py, the referrals' query
+    # among them), then read once for the ledger and the consent lines alike: the referrals'
+    # answers, events, consents, relayed messages and support reports, and the mails; and the
+    # line of the ideas handled together with it (triage.review.merges)
+    with django_assert_num_queries(13):
         Client().get(path)
     accept(second)
     client, _email = partner_client(second)
@@ -427,7 +427,7 @@ def test_the_tracking_page_takes_the_same_queries_however_many_partners_and_mess
             {"owner-message-text": text},
         )
     decide(submitted.tracking_token, first, "given")
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         Client().get(path)
 
 

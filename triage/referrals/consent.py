@@ -37,6 +37,7 @@ from triage.referrals.models import (
     Referral,
     RelayedMessage,
 )
+from triage.referrals.selectors import owner_referrals
 
 if TYPE_CHECKING:
     from django.forms import Form
@@ -234,13 +235,7 @@ class PartnerConsentLine:
 def consent_lines_for_owner(idea: Idea) -> list[PartnerConsentLine]:
     """The partners the owner can decide about or talk with, oldest referral first."""
     lines = []
-    referrals = (
-        idea.referrals.select_related("partner")
-        .prefetch_related("consents", "relayed_messages")
-        .order_by("created_at", "pk")
-    )
-    for referral in referrals:
-        referral.idea = idea
+    for referral in owner_referrals(idea):
         consents = list(referral.consents.all())
         decision = consents[-1].decision if consents else ""
         messages = list(referral.relayed_messages.all())
