@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db]
 def test_the_latest_erasure_is_read_from_the_partial_index_not_from_every_idea():
     IdeaFactory.create_batch(3)
 
-    # The dashboard's cache key asks for this on every request (dashboard_cache_key).
+    # The dashboard's cache key asks for this on every request (dashboard_version).
     assert data_marks([(Idea, "MAX", "anonymised_at")]) == (None,)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # as at 100,000 ideas: no table scan

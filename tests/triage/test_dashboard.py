@@ -280,3 +280,7 @@ def test_the_cached_list_keeps_each_members_own_marks(client, committee_member, 
     assert "Tilldelad dig" not in client.get(reverse("triage:dashboard")).content.decode()
     client.force_login(committee_member)
     assert "Tilldelad dig" in client.get(reverse("triage:dashboard")).content.decode()
+    # A colleague of the same role, the same filters and language, gets their own list.
+    colleague = UserFactory(username="ledamot2", roles=[Role.COMMITTEE_MEMBER])
+    client.force_login(colleague)
+    assert "Tilldelad dig" not in client.get(reverse("triage:dashboard")).content.decode()

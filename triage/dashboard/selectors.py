@@ -3,13 +3,11 @@ and the keys its cache is kept under (the search is `ideas.search.search_ideas`)
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -31,7 +29,7 @@ from django.utils.translation import get_language
 from ideas import workflow
 from ideas.models import Idea, IdeaEvent, IdeaQuestion
 from ideas.workflow import Status
-from portal.cache import Mark, cache_key, data_marks
+from portal.cache import Mark, data_marks, remember
 from triage.referrals.models import Referral
 from triage.referrals.selectors import overdue_referrals
 from triage.review.merges import active_merges
@@ -152,8 +150,9 @@ def answers_waiting_for_staff() -> QuerySet[IdeaQuestion]:
 DASHBOARD_CACHE_SECONDS = 60
 
 
-def dashboard_cache_key(*, user: User, query: str, language: str, is_coordinator: bool) -> str:
-    """A key for one user's view of the dashboard that changes with everything the list shows.
+def dashboard_version(*, user: User, query: str, language: str, is_coordinator: bool) -> tuple:
+    """The version of one user's view of the dashboard (`portal.cache.remember`): it changes
+    with everything the list shows.
 
     New ideas, status changes, reviews, assignments, referral answers, conflicts of interest
     declared or withdrawn, the resident's answers and notes, an erasure each move one of the
@@ -178,8 +177,7 @@ def dashboard_cache_key(*, user: User, query: str, language: str, is_coordinator
         (Note, "MAX", "id"),
     ]
     marks = (*data_marks(parts), timezone.now().strftime("%Y%m%d%H"))
-    digest = cache_key("", (marks, sorted(query.split("&")))).removeprefix(":")
-    return f"triage:dashboard:{user.pk}:{language}:{int(is_coordinator)}:{digest}"
+    return (user.pk, language, is_coordinator, marks, sorted(query.split("&")))
 
 
 def attach_theme_names(ideas: list[Idea]) -> list[Idea]:
@@ -223,13 +221,12 @@ def status_counts() -> list[StatusCount]:
     """
     last_event = IdeaEvent.objects.order_by("-pk").values_list("pk", "created_at").first()
     last_idea = Idea.objects.order_by("-pk").values_list("pk", flat=True).first()
-    version = repr((last_event, last_idea, ageing_days(), timezone.now().strftime("%Y%m%d%H")))
-    key = "triage:status_counts:" + hashlib.sha256(version.encode()).hexdigest()[:32]
-    counts = cache.get(key)
-    if counts is None:
-        counts = _status_counts()
-        cache.set(key, counts, STATUS_COUNTS_SECONDS)
-    return counts
+    return remember(
+        "triage:status_counts",
+        version=(last_event, last_idea, ageing_days(), timezone.now().strftime("%Y%m%d%H")),
+        compute=_status_counts,
+        timeout=STATUS_COUNTS_SECONDS,
+    )
 
 
 def _status_counts() -> list[StatusCount]:

@@ -2,7 +2,6 @@
 export as CSV or Excel, and the batch actions on ticked ideas."""
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ideas.models import Idea
+from portal.cache import remember
 from portal.roles import COMMITTEE_ROLES, COORDINATING, AuthenticatedHttpRequest, role_required
 from portal.spreadsheets import FORMATS, spreadsheet_response
 from triage.dashboard import selectors
@@ -89,18 +89,19 @@ def dashboard_export(request: AuthenticatedHttpRequest, file_format: str) -> Htt
 @role_required(*COMMITTEE_ROLES)
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     # A committee member reads the list over and over while the data rarely changes: the
-    # rendered parts are kept until something they show changes (selectors.dashboard_cache_key).
+    # rendered parts are kept until something they show changes (selectors.dashboard_version).
     query = request.GET.urlencode()
-    key = selectors.dashboard_cache_key(
-        user=request.user,
-        query=query,
-        language=get_language() or "sv",
-        is_coordinator=is_coordinating(request.user),
+    parts = remember(
+        "triage:dashboard",
+        version=selectors.dashboard_version(
+            user=request.user,
+            query=query,
+            language=get_language() or "sv",
+            is_coordinator=is_coordinating(request.user),
+        ),
+        compute=lambda: _dashboard_parts(request),
+        timeout=selectors.DASHBOARD_CACHE_SECONDS,
     )
-    parts = cache.get(key)
-    if parts is None:
-        parts = _dashboard_parts(request)
-        cache.set(key, parts, selectors.DASHBOARD_CACHE_SECONDS)
     # Our own rendered templates: safe to insert as they are.
     parts = {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308
     return render(
