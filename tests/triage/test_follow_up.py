@@ -402,3 +402,22 @@ def test_the_service_refuses_a_second_answer_and_keeps_the_first(asked):
 
     survey = FollowUpSurvey.objects.get()
     assert (survey.rating, survey.what_happened) == (5, "Toppen.")
+
+
+def test_an_answer_shows_on_the_statistics_kept_in_the_cache_at_once(committee_client):
+    partner, theme = PartnerFactory(name="Bygdegårdarna"), ThemeFactory(name_sv="Bredband")
+    for rating in (2, 4):
+        answered(partner, theme, rating)
+    # The third survey is sent before the page is read, and answered after.
+    idea = IdeaFactory(status=workflow.Status.CLOSED, themes=[theme])
+    referral = ReferralFactory(idea=idea, partner=partner, state="support_finished")
+    survey = FollowUpSurvey.objects.create(referral=referral, token_hash=hash_token("sista"))
+    before = text_of(committee_client.get(reverse("triage:statistics")))
+    assert "färre än 3" in row(before, "partners", "Bygdegårdarna")
+
+    follow_up_answer(survey=survey, rating=3)
+
+    after = text_of(committee_client.get(reverse("triage:statistics")))
+    assert row(after, "partners", "Bygdegårdarna") == (
+        '<td class="text-end">3</td><td class="text-end">3.0</td>'
+    )

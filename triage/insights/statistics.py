@@ -19,18 +19,21 @@ from ideas.models import Channel, Idea, IdeaEvent, Municipality, Theme
 from partners.models import Partner
 from portal.cache import Mark, data_marks
 from portal.sql import DaysBetween, medians
+from triage.referrals.follow_up import FollowUpSurvey
 from triage.referrals.models import Referral, ReferralEvent
 
 # What the figures count; any new row moves one of these marks (portal.cache.data_marks): a new
-# idea, a status change (each writes an IdeaEvent), a referral and each move of one, a new partner.
-# Other edits (a renamed theme, a partner switched off, an idea moved elsewhere) show
-# within STATISTICS_CACHE_SECONDS.
+# idea, a status change (each writes an IdeaEvent), a referral and each move of one, a new
+# partner, an owner's follow-up answer (answered once) and a survey gone. Other edits (a renamed
+# theme, a partner switched off, an idea moved elsewhere) show within STATISTICS_CACHE_SECONDS.
 STATISTICS_MARKS: list[Mark] = [
     (Idea, "MAX", "id"),
     (IdeaEvent, "MAX", "id"),
     (Referral, "MAX", "id"),
     (ReferralEvent, "MAX", "id"),
     (Partner, "MAX", "id"),
+    (FollowUpSurvey, "MAX", "answered_at"),
+    (FollowUpSurvey, "COUNT", "id"),
 ]
 STATISTICS_CACHE_SECONDS = 5 * 60
 

@@ -1,6 +1,8 @@
 import tablib
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -43,35 +45,55 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     period = form.period()
     per_inhabitants = form.is_valid() and form.cleaned_data.get("measure") == "per_10k"
-    # Counting every idea of the period is the page's cost: the figures are kept until the data
-    # they count changes (portal.cache.remember, statistics.STATISTICS_MARKS).
-    figures = remember(
-        "triage:statistics",
+    # Counting every idea of the period, and drawing the map and charts of it, are the page's
+    # cost: both are kept until the data they count changes (portal.cache.remember,
+    # statistics.STATISTICS_MARKS), so the page renders only the form and the follow-up.
+    shown = remember(
+        # Named apart from the figures alone that an earlier version kept.
+        "triage:statistics-shown",
         version=(
             statistics.data_version(),
             period,
             per_inhabitants,
             get_language(),
         ),
-        compute=lambda: _figures(period, per_inhabitants=per_inhabitants),
+        compute=lambda: _figures_shown(period, per_inhabitants=per_inhabitants),
         timeout=statistics.STATISTICS_CACHE_SECONDS,
     )
-    map_width, map_height = tilemap.map_size()
     return render(
         request,
         "triage/statistics.html",
         {
             "form": form,
             "period": period,
+            # The figures as well as their HTML, for whoever reads the page's context.
+            **shown["figures"],
+            # Our own template, rendered from figures: safe to insert as it is.
+            "figures_html": mark_safe(shown["html"]),  # noqa: S308
+        },
+    )
+
+
+def _figures_shown(period: statistics.Period, *, per_inhabitants: bool) -> dict:
+    """The figures of the page and their HTML (the summary, map, charts, partners and the
+    owners' follow-up answers)."""
+    figures = {
+        **_figures(period, per_inhabitants=per_inhabitants),
+        # The owners' follow-up answers (statistics.STATISTICS_MARKS counts them too).
+        "follow_up": follow_up.follow_up_figures(period),
+    }
+    map_width, map_height = tilemap.map_size()
+    html = render_to_string(
+        "triage/includes/_statistics_figures.html",
+        {
+            **figures,
             "per_inhabitants": per_inhabitants,
             "map_width": map_width,
             "map_height": map_height,
             "tile_size": tilemap.TILE_SIZE,
-            **figures,
-            # The owners' follow-up answers: few rows, counted each time (not kept).
-            "follow_up": follow_up.follow_up_figures(period),
         },
     )
+    return {"figures": figures, "html": html}
 
 
 def _figures(period: statistics.Period, *, per_inhabitants: bool) -> dict:
