@@ -47,7 +47,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     per_inhabitants = form.is_valid() and form.cleaned_data.get("measure") == "per_10k"
     # Counting every idea of the period, and drawing the map and charts of it, are the page's
     # cost: both are kept until the data they count changes (portal.cache.remember,
-    # statistics.STATISTICS_MARKS), so the page renders only the form and the follow-up.
+    # statistics.STATISTICS_MARKS), so a request renders only the period form.
     shown = remember(
         # Named apart from the figures alone that an earlier version kept.
         "triage:statistics-shown",
