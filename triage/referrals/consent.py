@@ -18,6 +18,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -235,7 +236,10 @@ class PartnerConsentLine:
 def consent_lines_for_owner(idea: Idea) -> list[PartnerConsentLine]:
     """The partners the owner can decide about or talk with, oldest referral first."""
     lines = []
-    for referral in owner_referrals(idea):
+    referrals = owner_referrals(idea)
+    # Only the tracking page needs what the partners and the owner wrote: one more query.
+    prefetch_related_objects(referrals, "relayed_messages")
+    for referral in referrals:
         consents = list(referral.consents.all())
         decision = consents[-1].decision if consents else ""
         messages = list(referral.relayed_messages.all())

@@ -90,9 +90,9 @@ _OWNER_REFERRALS = "_owner_referrals"
 
 def owner_referrals(idea: Idea) -> list[Referral]:
     """The idea's referrals, oldest first, with their partners, answers, events, consent
-    records, support reports (with kinds) and relayed messages: what the owner's ledger and
-    consent lines show (six queries however many referrals). Read once per idea object, so a
-    tracking page that shows both reads them once; an idea loaded afresh reads them afresh."""
+    records and support reports (with kinds): what the owner's ledger and consent lines show
+    (five queries however many referrals). Read once per idea object, so a tracking page that
+    shows both reads them once; an idea loaded afresh reads them afresh."""
     referrals = getattr(idea, _OWNER_REFERRALS, None)
     if referrals is None:
         referrals = list(
@@ -101,7 +101,6 @@ def owner_referrals(idea: Idea) -> list[Referral]:
                 "answers",
                 "events",
                 "consents",
-                "relayed_messages",
                 Prefetch("support_reports", queryset=SupportReport.objects.select_related("kind")),
             )
             .order_by("created_at", "pk")
@@ -118,7 +117,7 @@ def referrals_for_owner(idea: Idea) -> list[OwnerPartnerLine]:
 
     Of an answer only its kind and the reason written for the owner go out, never the text for
     the committee; of a mail its time, the kind of recipient and the subject, never an address.
-    Seven queries however many referrals: `owner_referrals`'s six, and the mails.
+    Six queries however many referrals: `owner_referrals`'s five, and the mails.
     """
     referrals = owner_referrals(idea)
     mails: dict[int, list[Message]] = {referral.pk: [] for referral in referrals}
