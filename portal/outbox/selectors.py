@@ -16,8 +16,10 @@ from portal.outbox.models import Message, MessageState
 
 
 def messages_for_committee(*, state: str | None = None) -> QuerySet[Message]:
-    """Every message, newest first, optionally only those in one state."""
-    messages = Message.objects.all()
+    """Every message, newest first, optionally only those in one state; for the list, so
+    without the bodies (a referral mail's HTML with its inlined styles is about 5 kB, fifty
+    of them a page), which only a message's own page reads."""
+    messages = Message.objects.defer("body_text", "body_html")
     if state in MessageState.values:
         messages = messages.filter(state=state)
     return messages
