@@ -120,13 +120,23 @@ def similar_answers(
     answered_states = _states(Referral.ANSWERED_STATES)
     since = timezone.now() - timedelta(days=profile.decline_window_days)
     themes = sorted(profile.themes)
+    # Whether a referral's idea shares a theme is asked per referral, in a scalar subquery
+    # that looks up that idea's themes by its index, so the cost follows the answered
+    # referrals and never the number of ideas. As `idea IN (SELECT ...)` (or EXISTS) the
+    # planner makes a semi join of it; with statistics taken before the newest referrals (new
+    # referrals are always on new ideas) it chose a merge join that read the themes of every
+    # idea up to the newest: 11 ms instead of 0.3 at 100,000 ideas (make bench).
+    shares_a_theme = (
+        f"(SELECT COUNT(*) FROM {table(idea_themes)} "  # noqa: S608
+        f"WHERE {column(idea_themes, 'idea')} = {referral}.{idea} "
+        f"AND {column(idea_themes, 'theme')} IN ({placeholders(themes)})) > 0"
+    )
     sql = (
         f"SELECT {partner}, "  # noqa: S608
         f"COUNT(CASE WHEN {state} IN ({placeholders(accepted_states)}) THEN 1 END), COUNT(*), "
         f"COUNT(CASE WHEN {state} = %s AND {answered_at} >= %s THEN 1 END) "
         f"FROM {referral} WHERE {state} IN ({placeholders(answered_states)}) "
-        f"AND {idea} IN (SELECT {column(idea_themes, 'idea')} FROM {table(idea_themes)} "
-        f"WHERE {column(idea_themes, 'theme')} IN ({placeholders(themes)}))"
+        f"AND {shares_a_theme}"
     )
     params: list[object] = [
         *accepted_states,
