@@ -18,6 +18,7 @@ from django.db.models import IntegerField, QuerySet, Value
 
 if TYPE_CHECKING:
     from partners.models import Partner
+    from portal.cache import Mark
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,11 @@ class ReferralActivity:
 
     def open_referrals(self, partner: Partner) -> list[OpenReferral]:
         """The partner's referrals still open, oldest first."""
+        return []
+
+    def marks(self) -> list[Mark]:
+        """The marks (`portal.cache.data_marks`) that move when a referral is made, changes
+        state or is removed: what a kept registry page must be counted afresh after."""
         return []
 
 

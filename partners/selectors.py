@@ -12,11 +12,13 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
 from ideas.models import CIVIL_SOCIETY_KINDS, Idea, Municipality, SupportKind, Theme
 from partners import hooks
 from partners.matching import IdeaProfile, PartnerProfile, Weights
 from partners.models import MatchingWeights, Partner, PartnerContact, current_term, stale_cutoff
+from portal.cache import Mark, data_marks
 from portal.sql import column, fetch, placeholders, table
 
 
@@ -69,6 +71,33 @@ def referral_recipients(partner: Partner) -> QuerySet[PartnerContact]:
 def partners_for_committee() -> QuerySet[Partner]:
     """Every partner, by name, with its open referrals counted."""
     return hooks.referral_activity.with_open_referrals(Partner.objects.order_by("name"))
+
+
+# The committee's partner list is kept this long at most; a change to a partner, its vocabulary
+# links or its referrals renews it sooner (`partner_list_version`).
+PARTNER_LIST_CACHE_SECONDS = 60
+
+
+def partner_list_version(*, query: str, language: str) -> tuple:
+    """The version of the committee's partner list (`portal.cache.remember`), which is the same
+    for every committee role: it changes with everything the list shows.
+
+    An entry saved (by its partner, the coordinator, an import or the admin: `updated_at`), a
+    partner added or removed, a theme, kind of support or municipality linked or unlinked, a
+    referral made, answered or removed (`hooks.referral_activity.marks`) each move a mark; so
+    does the hour (entries go stale and terms turn with the clock). A renamed theme shows within
+    PARTNER_LIST_CACHE_SECONDS.
+    """
+    marks: list[Mark] = [(Partner, "MAX", "updated_at"), (Partner, "COUNT", "id")]
+    for relation in (
+        Partner.themes.through,
+        Partner.support_kinds.through,
+        Partner.municipalities.through,
+    ):
+        marks += [(relation, "MAX", "id"), (relation, "COUNT", "id")]
+    marks += hooks.referral_activity.marks()
+    hour = timezone.now().strftime("%Y%m%d%H")
+    return (language, data_marks(marks), hour, sorted(query.split("&")))
 
 
 def attach_vocabulary_names(partners: Sequence[Partner]) -> list[Partner]:

@@ -6,9 +6,11 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partners import hooks, invitations, selectors
@@ -35,6 +37,7 @@ from partners.models import (
 )
 from partners.registry_io import import_columns, registry_export, registry_import
 from partners.services import matching_weights_update
+from portal.cache import remember
 from portal.roles import (
     COMMITTEE_ROLES,
     COORDINATING,
@@ -52,12 +55,33 @@ IMPORT_MAX_AGE = 60 * 60  # seconds a checked file may wait for its confirmation
 
 @role_required(*COMMITTEE_ROLES)
 def partner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # Read over and over, changed seldom: the filters, the table and its pages are kept until
+    # something they show changes (selectors.partner_list_version), as the dashboard's are.
+    list_html = remember(
+        "partners:list",
+        version=selectors.partner_list_version(
+            query=request.GET.urlencode(), language=get_language() or "sv"
+        ),
+        compute=lambda: _partner_list_html(request),
+        timeout=selectors.PARTNER_LIST_CACHE_SECONDS,
+    )
+    # Our own rendered template: safe to insert as it is.
+    return render(
+        request,
+        "partners/partner_list.html",
+        {"list_html": mark_safe(list_html)},  # noqa: S308
+    )
+
+
+def _partner_list_html(request: AuthenticatedHttpRequest) -> str:
     filterset = PartnerFilter(request.GET, queryset=selectors.partners_for_committee())
     partners = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(partners, 50).get_page(request.GET.get("page"))
     rows = selectors.attach_vocabulary_names(page)
-    return render(
-        request, "partners/partner_list.html", {"filter": filterset, "page": page, "rows": rows}
+    return render_to_string(
+        "partners/includes/_partner_list.html",
+        {"filter": filterset, "page": page, "rows": rows},
+        request,
     )
 
 

@@ -68,7 +68,7 @@ EXPECTED = {
     "meeting agenda": 17,
     # with each vocabulary's names and its links to the page's partners (six, for the cost of
     # a related manager per partner that prefetching had)
-    "partner list": 14,
+    "partner list": 15,
     # with each contact's latest invitation and which contacts have a login
     "partner page": 12,
     "outbox list": 5,

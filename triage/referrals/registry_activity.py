@@ -25,8 +25,9 @@ from partners.hooks import OpenReferral, PartnerStats, ReferralActivity
 from partners.matching import IdeaProfile, Match, PartnerProfile, rank_partners
 from partners.models import Partner
 from partners.selectors import idea_profile, matching_weights, partner_profiles
+from portal.cache import Mark
 from portal.sql import column, fetch, placeholders, table
-from triage.referrals.models import Referral
+from triage.referrals.models import Referral, ReferralEvent
 from triage.referrals.workflow import ReferralState
 
 OPEN = Q(state__in=Referral.OPEN_STATES)
@@ -43,6 +44,11 @@ class RegistryActivity(ReferralActivity):
     def with_open_referrals(self, partners: QuerySet[Partner]) -> QuerySet[Partner]:
         open_states = Q(referrals__state__in=Referral.OPEN_STATES)
         return partners.annotate(open_referrals=Count("referrals", filter=open_states))
+
+    def marks(self) -> list[Mark]:
+        # Every change of state writes a ReferralEvent (services.referral_transition); a
+        # referral deleted with its idea lowers the count.
+        return [(Referral, "MAX", "id"), (Referral, "COUNT", "id"), (ReferralEvent, "MAX", "id")]
 
     def stats(self, partner: Partner) -> PartnerStats:
         """Count a partner's open, answered and accepted referrals in one query."""
