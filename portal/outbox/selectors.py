@@ -8,11 +8,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from portal.outbox.models import Message, MessageState
+from portal.outbox.models import Message, MessageKind, MessageState
 
 
 def messages_for_committee(*, state: str | None = None) -> QuerySet[Message]:
@@ -22,6 +22,24 @@ def messages_for_committee(*, state: str | None = None) -> QuerySet[Message]:
     messages = Message.objects.defer("body_text", "body_html")
     if state in MessageState.values:
         messages = messages.filter(state=state)
+    return messages
+
+
+def attach_list_labels(messages: Iterable[Message]) -> list[Message]:
+    """Give each message of a page of the list `kind_label`, `state_label` (in the language of
+    the request) and `url` (its own page).
+
+    Each `get_FOO_display` builds the field's whole table of choices again, and each `{% url %}`
+    resolves the route again: for fifty rows that was a third of the list's time."""
+    kinds, states = dict(MessageKind.choices), dict(MessageState.choices)
+    # The address of message 0, with the 0 taken off the end of its path.
+    prefix = reverse("outbox:detail", args=[0]).removesuffix("0/")
+    messages = list(messages)
+    for message in messages:
+        # A page's attributes, read by the list's template; not fields of the model.
+        message.kind_label = kinds.get(message.kind, message.kind)  # type: ignore[attr-defined]
+        message.state_label = states.get(message.state, message.state)  # type: ignore[attr-defined]
+        message.url = f"{prefix}{message.pk}/"  # type: ignore[attr-defined]
     return messages
 
 

@@ -28,6 +28,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
         "outbox/message_list.html",
         {
             "page": page,
+            "rows": selectors.attach_list_labels(page),
             "state": state,
             "filter_form": MessageFilterForm(initial={"state": state}),
             "resendable": (MessageState.FAILED,),

@@ -1,5 +1,7 @@
 """The committee's outbox page: every message with its state, a filter, and resend."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -22,6 +24,40 @@ def test_the_committee_sees_every_message_with_its_state(committee_client):
 
     assert "Första idén" in page and "Andra idén" in page
     assert "550 No such user" in page
+
+
+def _row_of(page: str, subject: str) -> list[str]:
+    """The cells of the list's row of the message `subject`, as text."""
+    row = re.search(rf"<tr>((?:(?!</tr>).)*>{re.escape(subject)}</a>.*?)</tr>", page, re.S)
+    assert row, f"no row for {subject}"
+    cells = row.group(1).split("<td")[1:]
+    return [" ".join(re.sub(r"<[^>]+>|^[^>]*>", " ", cell).split()) for cell in cells]
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "sent", "failed"),
+    [
+        ("sv", "Lotsning till en partner", "Skickad", "Misslyckad"),
+        ("en", "Referral to a partner", "Sent", "Failed"),
+    ],
+)
+def test_each_row_says_the_kind_and_state_in_the_readers_language_and_opens_its_message(
+    committee_client, language, kind, sent, failed
+):
+    delivered = make_message(subject="Gick fram", state=MessageState.SENT)
+    bounced = make_message(subject="Studsade", state=MessageState.FAILED, last_error="550 Nej")
+
+    page = committee_client.get(
+        reverse("outbox:list"), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+
+    assert _row_of(page, "Gick fram")[1] == kind
+    assert _row_of(page, "Gick fram")[4] == sent
+    assert _row_of(page, "Studsade")[4] == f"{failed} 550 Nej"
+    for message in (delivered, bounced):
+        link = reverse("outbox:detail", args=[message.pk])
+        assert f'<a href="{link}"' in page
+        assert committee_client.get(link).status_code == 200
 
 
 def test_the_list_reads_no_message_bodies_and_a_message_page_shows_its_text(committee_client):
