@@ -14,7 +14,14 @@ from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
-from ideas.models import CIVIL_SOCIETY_KINDS, Idea, Municipality, SupportKind, Theme
+from ideas.models import (
+    CIVIL_SOCIETY_KINDS,
+    Idea,
+    IdeaVersion,
+    Municipality,
+    SupportKind,
+    Theme,
+)
 from partners import hooks
 from partners.matching import IdeaProfile, PartnerProfile, Weights
 from partners.models import MatchingWeights, Partner, PartnerContact, current_term, stale_cutoff
@@ -73,20 +80,18 @@ def partners_for_committee() -> QuerySet[Partner]:
     return hooks.referral_activity.with_open_referrals(Partner.objects.order_by("name"))
 
 
-# The committee's partner list is kept this long at most; a change to a partner, its vocabulary
-# links or its referrals renews it sooner (`partner_list_version`).
-PARTNER_LIST_CACHE_SECONDS = 60
+# The committee's registry pages (the partner list, a partner's page) are kept this long at
+# most; a change to what they show renews them sooner (`registry_marks`).
+REGISTRY_PAGES_CACHE_SECONDS = 60
 
 
-def partner_list_version(*, query: str, language: str) -> tuple:
-    """The version of the committee's partner list (`portal.cache.remember`), which is the same
-    for every committee role: it changes with everything the list shows.
+def registry_marks() -> list[Mark]:
+    """The marks (`portal.cache.data_marks`) of what the committee's registry pages show.
 
     An entry saved (by its partner, the coordinator, an import or the admin: `updated_at`), a
     partner added or removed, a theme, kind of support or municipality linked or unlinked, a
-    referral made, answered or removed (`hooks.referral_activity.marks`) each move a mark; so
-    does the hour (entries go stale and terms turn with the clock). A renamed theme shows within
-    PARTNER_LIST_CACHE_SECONDS.
+    referral made, answered or removed (`hooks.referral_activity.marks`) each move one. A
+    renamed theme shows within REGISTRY_PAGES_CACHE_SECONDS.
     """
     marks: list[Mark] = [(Partner, "MAX", "updated_at"), (Partner, "COUNT", "id")]
     for relation in (
@@ -95,9 +100,28 @@ def partner_list_version(*, query: str, language: str) -> tuple:
         Partner.municipalities.through,
     ):
         marks += [(relation, "MAX", "id"), (relation, "COUNT", "id")]
-    marks += hooks.referral_activity.marks()
+    return marks + hooks.referral_activity.marks()
+
+
+def partner_list_version(*, query: str, language: str) -> tuple:
+    """The version of the committee's partner list (`portal.cache.remember`), the same for
+    every committee role: the registry's marks, the filters and page, the language, and the
+    hour (entries go stale and terms turn with the clock)."""
     hour = timezone.now().strftime("%Y%m%d%H")
-    return (language, data_marks(marks), hour, sorted(query.split("&")))
+    return (language, data_marks(registry_marks()), hour, sorted(query.split("&")))
+
+
+def partner_page_version(*, partner: Partner, language: str) -> tuple:
+    """The version of a partner's page as the committee sees it, but its contacts: as the
+    list's, and also what its open referrals say of their ideas (a new version of what an
+    idea says, an erasure)."""
+    marks: list[Mark] = [
+        *registry_marks(),
+        (IdeaVersion, "MAX", "id"),
+        (Idea, "MAX", "anonymised_at"),
+    ]
+    hour = timezone.now().strftime("%Y%m%d%H")
+    return (partner.pk, language, data_marks(marks), hour)
 
 
 def attach_vocabulary_names(partners: Sequence[Partner]) -> list[Partner]:

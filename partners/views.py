@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -31,6 +32,7 @@ from partners.forms import (
 from partners.models import (
     ChangeSource,
     MatchingWeights,
+    Partner,
     PartnerContact,
     current_term,
     term_label,
@@ -63,7 +65,7 @@ def partner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             query=request.GET.urlencode(), language=get_language() or "sv"
         ),
         compute=lambda: _partner_list_html(request),
-        timeout=selectors.PARTNER_LIST_CACHE_SECONDS,
+        timeout=selectors.REGISTRY_PAGES_CACHE_SECONDS,
     )
     # Our own rendered template: safe to insert as it is.
     return render(
@@ -95,24 +97,43 @@ def partner_directory(request: HttpRequest) -> HttpResponse:
 
 @role_required(*COMMITTEE_ROLES)
 def partner_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    partner = get_object_or_404(
-        selectors.partners_for_committee()
-        .select_related("confirmed_by")
-        .prefetch_related("themes", "support_kinds", "municipalities", "contacts"),
-        slug=slug,
+    partner = get_object_or_404(Partner.objects.select_related("confirmed_by"), slug=slug)
+    # What the entry says, its open referrals and its load are kept as the list is
+    # (selectors.partner_page_version); the contacts and their logins are read every time.
+    parts = remember(
+        "partners:detail",
+        version=selectors.partner_page_version(partner=partner, language=get_language() or "sv"),
+        compute=lambda: _partner_page_parts(request, partner),
+        timeout=selectors.REGISTRY_PAGES_CACHE_SECONDS,
     )
-    activity = hooks.referral_activity
     return render(
         request,
         "partners/partner_detail.html",
         {
             "partner": partner,
-            "stats": activity.stats(partner),
-            "open_referrals": activity.open_referrals(partner),
+            # Our own rendered templates: safe to insert as they are.
+            **{name: mark_safe(html) for name, html in parts.items()},  # noqa: S308
             "contacts": invitations.contacts_with_access(partner.contacts.all()),
             "can_invite": has_role(request.user, *COORDINATING),
         },
     )
+
+
+def _partner_page_parts(request: AuthenticatedHttpRequest, partner: Partner) -> dict[str, str]:
+    prefetch_related_objects([partner], "themes", "support_kinds", "municipalities")
+    activity = hooks.referral_activity
+    context = {
+        "partner": partner,
+        "stats": activity.stats(partner),
+        "open_referrals": activity.open_referrals(partner),
+    }
+    templates = {
+        "about_html": "partners/includes/_partner_about.html",
+        "load_html": "partners/includes/_partner_load.html",
+    }
+    return {
+        name: render_to_string(template, context, request) for name, template in templates.items()
+    }
 
 
 @require_http_methods(["GET", "POST"])

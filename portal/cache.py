@@ -3,11 +3,11 @@ the one way the portal keeps figures until the data they count changes (`remembe
 
 The cache holds only what can be rebuilt: the rendered idea form and home page
 (ideas/form_cache.py), the dashboard's parts and counts, the statistics' figures, the
-committee's partner list, and the submission rate limits. When Redis does not answer,
-every call goes to a per-process memory cache instead (the same as the one-process default) and
-a warning is logged once; Redis is tried again after `RETRY_SECONDS`. So pages are rendered
-afresh, and the rate limits still hold, per web process, until Redis is back (with four web
-processes an address may send up to four times its allowance meanwhile). Nothing raises.
+committee's partner list and partner pages, and the submission rate limits. When Redis does
+not answer, every call goes to a per-process memory cache instead (the same as the one-process
+default) and a warning is logged once; Redis is tried again after `RETRY_SECONDS`. So pages are
+rendered afresh, and the rate limits still hold, per web process, until Redis is back (with four
+web processes an address may send up to four times its allowance meanwhile). Nothing raises.
 """
 
 import hashlib
@@ -122,7 +122,7 @@ class FailSoftRedisCache(RedisCache):
 
 
 # -- Figures kept until the data changes --------------------------------------------------------
-# A page whose figures are costly to count (the dashboard, the statistics, the partner list)
+# A page whose figures are costly to count (the dashboard, the statistics, the registry)
 # keeps them in the cache under a key made of "marks": the newest id or time of each table the
 # figures count (or a small table's row count, which sees a row removed), read in one query. A
 # new idea, a status change, a review, a referral answer... moves a mark, so the next request

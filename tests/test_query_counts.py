@@ -70,7 +70,7 @@ EXPECTED = {
     # a related manager per partner that prefetching had)
     "partner list": 15,
     # with each contact's latest invitation and which contacts have a login
-    "partner page": 12,
+    "partner page": 13,
     "outbox list": 5,
     "partner answer page": 5,
     "intake: choose the event": 6,
