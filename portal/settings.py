@@ -186,7 +186,19 @@ def cache_settings(url: str, *, timeout_seconds: float = 1.0) -> dict[str, Any]:
 CACHES = {
     "default": cache_settings(
         env.str("CACHE_URL", "locmem://"), timeout_seconds=env.float("CACHE_TIMEOUT_SECONDS", 1.0)
-    )
+    ),
+    # The parts of base.html that are the same on every page a kind of reader sees in one
+    # language (the menu, the footer: `{% cache ... using="fragments" %}`), in each process's
+    # memory: nothing in them is personal, and reading them costs no round trip. With debug on
+    # they are not kept, so that an edited template shows at once.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+        if DEBUG
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

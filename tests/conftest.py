@@ -1,7 +1,7 @@
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from portal.celery import app as celery_app
 from portal.roles import Role
@@ -17,6 +17,7 @@ def _fast_and_in_process(request, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rolled-back tests hand out the same ids again: nothing cached may outlive a test.
     cache.clear()
+    caches["fragments"].clear()
     # Login lockout is tested on its own (tests/test_security.py); elsewhere it stays out.
     settings.AXES_ENABLED = bool(request.node.get_closest_marker("axes"))
     if request.node.get_closest_marker("services") is None:

@@ -10,3 +10,10 @@ import os
 os.environ.setdefault("DJANGO_DEBUG", "true")
 
 from portal.settings import *  # noqa: E402, F403
+
+# The menu and footer are kept in memory as in production (with debug on they are not), so that
+# the suite reads them as production serves them: kept per language, page and kind of reader.
+CACHES["fragments"] = {  # noqa: F405
+    **CACHES["fragments"],  # noqa: F405
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+}

@@ -31,7 +31,10 @@ def closed_port() -> int:
 @pytest.fixture
 def redis_down(settings):
     fail_soft._retry_at.clear()
-    settings.CACHES = {"default": cache_settings(f"redis://127.0.0.1:{closed_port()}/0")}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": cache_settings(f"redis://127.0.0.1:{closed_port()}/0"),
+    }
     assert settings.CACHES["default"]["BACKEND"] == "portal.cache.FailSoftRedisCache"
     yield
     fail_soft._retry_at.clear()

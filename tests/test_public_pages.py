@@ -19,6 +19,8 @@ from portal.branding import (
     check_primary_colour,
     contrast_ratio,
 )
+from portal.roles import Role
+from tests.factories import UserFactory
 from tests.journeys.conftest import Page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,6 +152,10 @@ def test_the_about_page_names_the_partnership_and_its_host():
 
 @pytest.mark.django_db
 def test_the_operator_changes_the_partnership_on_every_page_through_settings(settings):
+    # Read before the change (the footer is kept per language and partnership; the cached
+    # home and form pages follow within ideas.form_cache.PAGE_TIMEOUT, after the restart).
+    for name in NEW_PAGES:
+        assert "Region Örebro län" in footer(page_in("sv", name))
     settings.PARTNERSHIP_NAME = "Idéforum Värmland"
     settings.PARTNERSHIP_HOST = "Region Värmland"
     settings.PARTNERSHIP_PHONE = "054-111 22 33"
@@ -224,6 +230,64 @@ def test_the_menu_marks_the_page_you_are_on():
         rf'href="{reverse("how_it_works")}" aria-current="page">How it works<', header(page)
     )
     assert f'href="{reverse("contact")}" aria-current' not in header(page)
+    # The menu is kept per page (base.html's fragments): the next page marks itself.
+    contact = header(page_in("en", "contact"))
+    assert re.search(rf'href="{reverse("contact")}" aria-current="page">Contact<', contact)
+    assert f'href="{reverse("how_it_works")}" aria-current' not in contact
+
+
+# Each reader's own entries in the menu, and the entries of staff no one else gets.
+MENU_OF = {
+    None: [],
+    Role.OUTREACH_STAFF: ["ideas:intake"],
+    Role.COMMITTEE_MEMBER: [
+        "triage:dashboard",
+        "triage:statistics",
+        "partners:list",
+        "outbox:list",
+    ],
+    Role.COORDINATOR: [
+        "ideas:intake",
+        "triage:dashboard",
+        "triage:statistics",
+        "partners:list",
+        "outbox:list",
+    ],
+    Role.PARTNER_CONTACT: ["partner_portal:referral_list"],
+}
+
+
+@pytest.mark.django_db
+def test_each_reader_gets_their_own_menu_on_the_same_page_in_their_language():
+    """The menu is kept per page, language and kind of reader: a visitor who comes after staff
+    gets no staff entries, and staff get theirs in the language they read."""
+    every_entry = {name for names in MENU_OF.values() for name in names}
+    for language in ("sv", "en"):
+        for role, entries in [*MENU_OF.items(), (None, [])]:
+            client = Client(HTTP_ACCEPT_LANGUAGE=language)
+            if role is not None:
+                client.force_login(UserFactory(roles=[role]))
+            page = Page.of(client.get(reverse("how_it_works")))
+            menu = header(page).split('<nav class="container"')[1]
+            for name in every_entry:
+                shown = f'href="{reverse(name)}"' in menu
+                assert shown == (name in entries), (language, role, name)
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    english.force_login(UserFactory(roles=[Role.COMMITTEE_MEMBER]))
+    assert ">Statistics<" in header(Page.of(english.get(reverse("how_it_works"))))
+    swedish = Client(HTTP_ACCEPT_LANGUAGE="sv")
+    swedish.force_login(UserFactory(roles=[Role.COMMITTEE_MEMBER]))
+    assert ">Statistik<" in header(Page.of(swedish.get(reverse("how_it_works"))))
+    # The footer, kept per language too.
+    footers = [
+        ("sv", "Om partnerskapet", "About the partnership"),
+        ("en", "About the partnership", "Om partnerskapet"),
+        ("ar", "عن الشراكة", "Om partnerskapet"),
+        ("sv", "Om partnerskapet", "عن الشراكة"),
+    ]
+    for language, about, other in footers:
+        shown = footer(page_in(language, "contact"))
+        assert about in shown and other not in shown, language
 
 
 @pytest.mark.django_db

@@ -451,7 +451,10 @@ def test_the_statistics_are_kept_until_a_new_idea_or_status_change_and_work_with
     from portal.settings import cache_settings
 
     fail_soft._retry_at.clear()
-    settings.CACHES = {"default": cache_settings(f"redis://127.0.0.1:{closed_port()}/0")}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": cache_settings(f"redis://127.0.0.1:{closed_port()}/0"),
+    }
     try:
         assert coordinator.get(path).context["summary"]["total"] == total + 1
     finally:

@@ -39,7 +39,7 @@ def redis_cache(settings, private_redis):
     fail_soft._retry_at.clear()
     config = cache_settings(private_redis.url.rsplit("/", 1)[0] + "/1")
     config["RETRY_SECONDS"] = 1  # production waits 10 s before it tries a stopped Redis again
-    settings.CACHES = {"default": config}
+    settings.CACHES = {**settings.CACHES, "default": config}
     yield
     fail_soft._retry_at.clear()
 
