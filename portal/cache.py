@@ -8,6 +8,11 @@ not answer, every call goes to a per-process memory cache instead (the same as t
 default) and a warning is logged once; Redis is tried again after `RETRY_SECONDS`. So pages are
 rendered afresh, and the rate limits still hold, per web process, until Redis is back (with four
 web processes an address may send up to four times its allowance meanwhile). Nothing raises.
+
+Apart from it, each process keeps in its own memory the parts of pages that hold nothing of the
+data and nothing personal, only the language, the page and the kind of reader: base.html's menu
+and footer and the statistics' period form (`{% cache ... using="fragments" %}`,
+settings.CACHES["fragments"]; not kept with debug on, so an edited template shows at once).
 """
 
 import hashlib

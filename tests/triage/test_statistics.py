@@ -57,6 +57,33 @@ def test_an_inverted_period_is_explained_next_to_the_field(committee_client):
     assert 'href="#id_end"' in response.content.decode()
 
 
+def test_the_period_form_gives_back_each_readers_dates_and_errors_in_their_language(
+    committee_client,
+):
+    """The form is kept per language and address (base.html's fragments): each reader still
+    gets their own dates back, and a mistake is explained whatever was asked before."""
+    url = reverse("triage:statistics")
+
+    def form_of(query: dict, language: str = "sv") -> str:
+        page = committee_client.get(url, query, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        form = page[page.index('<form method="get" class="row g-3') :].split("</form>")[0]
+        return " ".join(form.split())
+
+    spring = form_of({"start": "2026-03-01", "end": "2026-05-31"})
+    assert 'value="2026-03-01"' in spring and 'value="2026-05-31"' in spring
+    assert 'class="form-label"> Från </label>' in spring
+    autumn = form_of({"start": "2026-09-01", "end": "2026-11-30"})
+    assert 'value="2026-09-01"' in autumn and 'value="2026-03-01"' not in autumn
+    english = form_of({"start": "2026-03-01", "end": "2026-05-31"}, "en")
+    assert 'class="form-label"> From </label>' in english and "Från" not in english
+    assert 'value="2026-03-01"' in english
+    inverted = form_of({"start": "2026-05-31", "end": "2026-03-01"})
+    assert "Slutdatumet måste vara samma som eller efter startdatumet." in inverted
+    assert 'aria-describedby="id_end_error"' in inverted
+    # The address without its mistake again: nothing of the error is kept.
+    assert "aria-invalid" not in form_of({"start": "2026-03-01", "end": "2026-05-31"})
+
+
 def test_median_days_to_referral_is_computed_from_the_history(committee_client):
     now = timezone.now()
     for days in (2, 4, 10):
