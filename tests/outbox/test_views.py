@@ -1,6 +1,7 @@
 """The committee's outbox page: every message with its state, a filter, and resend."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -35,24 +36,45 @@ def _row_of(page: str, subject: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("language", "kind", "sent", "failed"),
+    ("language", "kind", "sent", "failed", "created_at", "sent_at"),
     [
-        ("sv", "Lotsning till en partner", "Skickad", "Misslyckad"),
-        ("en", "Referral to a partner", "Sent", "Failed"),
+        (
+            "sv",
+            "Lotsning till en partner",
+            "Skickad",
+            "Misslyckad",
+            "2026-03-05 15:30",
+            "2026-03-05 15:31",
+        ),
+        (
+            "en",
+            "Referral to a partner",
+            "Sent",
+            "Failed",
+            "5 Mar 2026, 15:30",
+            "5 Mar 2026, 15:31",
+        ),
     ],
 )
-def test_each_row_says_the_kind_and_state_in_the_readers_language_and_opens_its_message(
-    committee_client, language, kind, sent, failed
+def test_each_row_says_the_kind_state_and_times_in_the_readers_language_and_opens_its_message(
+    committee_client, language, kind, sent, failed, created_at, sent_at
 ):
-    delivered = make_message(subject="Gick fram", state=MessageState.SENT)
+    # 14:30 UTC is 15:30 in Sweden in March.
+    created = datetime(2026, 3, 5, 14, 30, tzinfo=UTC)
+    delivered = make_message(
+        subject="Gick fram",
+        state=MessageState.SENT,
+        created_at=created,
+        sent_at=created + timedelta(minutes=1),
+    )
     bounced = make_message(subject="Studsade", state=MessageState.FAILED, last_error="550 Nej")
 
     page = committee_client.get(
         reverse("outbox:list"), HTTP_ACCEPT_LANGUAGE=language
     ).content.decode()
 
-    assert _row_of(page, "Gick fram")[1] == kind
-    assert _row_of(page, "Gick fram")[4] == sent
+    assert _row_of(page, "Gick fram")[:2] == [created_at, kind]
+    assert _row_of(page, "Gick fram")[4] == f"{sent} {sent_at}"
     assert _row_of(page, "Studsade")[4] == f"{failed} 550 Nej"
     for message in (delivered, bounced):
         link = reverse("outbox:detail", args=[message.pk])
