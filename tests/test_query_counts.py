@@ -71,7 +71,7 @@ EXPECTED = {
     "partner list": 15,
     # with each contact's latest invitation and which contacts have a login
     "partner page": 13,
-    "outbox list": 5,
+    "outbox list": 4,
     "partner answer page": 5,
     "intake: choose the event": 6,
     # with the form's questions (one)

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,15 +19,13 @@ def _state(value: str | None) -> str:
 @role_required(*COMMITTEE_ROLES)
 def message_list(request: HttpRequest) -> HttpResponse:
     state = _state(request.GET.get("state"))
-    page = Paginator(selectors.messages_for_committee(state=state), 50).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.list_page(state=state, number=request.GET.get("page"))
     return render(
         request,
         "outbox/message_list.html",
         {
             "page": page,
-            "rows": selectors.attach_list_labels(page),
+            "rows": page.rows,
             "state": state,
             "filter_form": MessageFilterForm(initial={"state": state}),
             "resendable": (MessageState.FAILED,),
