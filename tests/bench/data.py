@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -29,6 +30,7 @@ from ideas.models import (
     hash_token,
 )
 from ideas.workflow import Status
+from portal.outbox.models import Message, MessageKind, MessageState
 
 # Rows per INSERT: 100,000 ideas with their links and history go in within a minute or two.
 BATCH = 2000
@@ -82,7 +84,9 @@ def ideas_bulk_create(target_count: int, *, seed: int = 20261127) -> BenchIdea |
 
     References follow the real scheme (IL-<year>-<number>) and the year's counter is moved past
     them, so submissions made during the bench get fresh numbers. Every idea gets random
-    tracking token hashes, one to three themes, support kinds and its first history event.
+    tracking token hashes, one to three themes, support kinds, its first history event and its
+    receipt in the outbox, sent (as in production, where the outbox holds a mail or more for
+    every idea).
     """
     missing = target_count - Idea.objects.count()
     if missing <= 0:
@@ -143,9 +147,27 @@ def ideas_bulk_create(target_count: int, *, seed: int = 20261127) -> BenchIdea |
             ids = dict(
                 Idea.objects.filter(created_at__gte=moments[0]).values_list("reference", "pk")
             )
-        theme_rows, support_rows, events = [], [], []
+        theme_rows, support_rows, events, receipts = [], [], [], []
+        idea_type = ContentType.objects.get_for_model(Idea)
         for idea in ideas:
             pk = ids[idea.reference]
+            receipts.append(
+                Message(
+                    kind=MessageKind.RECEIPT,
+                    recipient=idea.submitter_email,
+                    subject=f"Tack för din idé {idea.reference}",
+                    body_text=f"Vi har tagit emot din idé {idea.reference}: {idea.title}.",
+                    state=MessageState.SENT,
+                    attempts=1,
+                    message_id=f"<{idea.reference}.bench@idelotsen.example.org>",
+                    idempotency_key=f"receipt:{idea.reference}",
+                    content_type=idea_type,
+                    object_id=pk,
+                    created_at=idea.created_at,
+                    next_attempt_at=idea.created_at,
+                    sent_at=idea.created_at + timedelta(seconds=5),
+                )
+            )
             for theme in rng.sample(themes, rng.randint(1, 3)):
                 theme_rows.append(Idea.themes.through(idea_id=pk, theme_id=theme.pk))
             for support in rng.sample(supports, rng.randint(0, 2)):
@@ -172,6 +194,7 @@ def ideas_bulk_create(target_count: int, *, seed: int = 20261127) -> BenchIdea |
         Idea.themes.through.objects.bulk_create(theme_rows, batch_size=BATCH)
         Idea.support_wanted.through.objects.bulk_create(support_rows, batch_size=BATCH)
         IdeaEvent.objects.bulk_create(events, batch_size=BATCH)
+        Message.objects.bulk_create(receipts, batch_size=BATCH)
     return BenchIdea(reference=ideas[-1].reference, tracking_token=sample_token)
 
 

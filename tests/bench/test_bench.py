@@ -23,6 +23,13 @@ def test_bulk_ideas_reach_the_count_with_themes_history_and_unique_numbers():
     assert IdeaEvent.objects.values("idea").distinct().count() == 60
     assert idea_for_tracking_token(sample.tracking_token).reference == sample.reference
     assert next_reference(timezone.localdate().year) not in references
+    # Each with its receipt in the outbox, sent, about the idea (the outbox list's rows).
+    from portal.outbox.models import Message, MessageState
+    from portal.outbox.selectors import messages_about
+
+    assert Message.objects.filter(state=MessageState.SENT).count() == 60
+    idea = Idea.objects.get(reference=sample.reference)
+    assert [m.idempotency_key for m in messages_about(idea)] == [f"receipt:{idea.reference}"]
 
 
 @pytest.mark.django_db
